@@ -1,0 +1,57 @@
+/**
+ * The one scope catalog. Scopes form a tree by their `:`-separated names: holding a scope grants
+ * every scope below it (`admin` grants `admin:users`, which grants `admin:users:read`).
+ */
+export const SCOPE_CATALOG = {
+  admin: 'Everything an administrator can do',
+  'admin:users': 'Manage accounts',
+  'admin:users:read': 'Read accounts, their profile data and roles',
+  'admin:users:write': 'Create and change accounts',
+  'admin:users:delete': 'Soft delete and restore accounts',
+  'admin:roles': 'Manage roles and grants',
+  'admin:roles:read': 'Read roles',
+  'admin:audit': 'Audit log',
+  'admin:audit:read': 'Read and verify the audit log',
+} as const;
+
+export type Scope = keyof typeof SCOPE_CATALOG;
+
+export const ALL_SCOPES = Object.keys(SCOPE_CATALOG) as Scope[];
+
+export function isScope(value: string): value is Scope {
+  return Object.prototype.hasOwnProperty.call(SCOPE_CATALOG, value);
+}
+
+/** True when `held` is `wanted` or one of its ancestors. */
+export function scopeCovers(held: string, wanted: string): boolean {
+  return held === wanted || wanted.startsWith(`${held}:`);
+}
+
+/** A user's effective scopes; answers membership through the hierarchy. */
+export class ScopeSet {
+  private readonly held: readonly string[];
+  private readonly memo = new Map<string, boolean>();
+
+  constructor(held: Iterable<string>) {
+    this.held = [...new Set(held)];
+  }
+
+  has(wanted: string): boolean {
+    let hit = this.memo.get(wanted);
+    if (hit === undefined) {
+      hit = this.held.some((h) => scopeCovers(h, wanted));
+      this.memo.set(wanted, hit);
+    }
+    return hit;
+  }
+
+  /** The held scopes as stored (not expanded). */
+  list(): string[] {
+    return [...this.held];
+  }
+
+  /** Every catalog scope the holder has, expanded through the tree. */
+  expanded(): Scope[] {
+    return ALL_SCOPES.filter((s) => this.has(s));
+  }
+}

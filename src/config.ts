@@ -1,0 +1,120 @@
+import { z } from 'zod';
+
+/** A duration such as `15m`, `30d`, `3600s` or a bare number of seconds. */
+const duration = z
+  .string()
+  .regex(/^\d+\s*(s|m|h|d)?$/, 'expected a duration such as 15m, 1h or 30d')
+  .transform((value) => {
+    const match = /^(\d+)\s*(s|m|h|d)?$/.exec(value)!;
+    const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+    return Number(match[1]) * unit;
+  })
+  .refine((seconds) => seconds > 0, 'must be longer than zero');
+
+const flag = z.enum(['true', 'false', '1', '0', 'on', 'off']).transform((v) => ['true', '1', 'on'].includes(v));
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'expected a postgres:// URL');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: postgresUrl.optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  DB_STATEMENT_TIMEOUT: duration.default(30),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_JWKS_URL: z.url().optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  ACCESS_TOKEN_TTL: duration.default(15 * 60),
+  REFRESH_TOKEN_TTL: duration.default(30 * 86400),
+  GRAPHIQL: flag.optional(),
+  INTROSPECTION: flag.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ADMIN_USERNAME: z.string().min(1).optional(),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  /** Absent: the embedded PGlite database in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  dbPoolMax: number;
+  statementTimeoutSeconds: number;
+  jwt: {
+    /** Absent until resolved at start (generated and kept in DATA_DIR or the database outside production). */
+    secret?: string;
+    jwksUrl?: string;
+    /** Issuer of the gateway's own tokens, and the issuer external tokens must carry. */
+    issuer: string;
+    externalIssuer?: string;
+    audience: string;
+    externalAudience?: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+  };
+  graphiql: boolean;
+  introspection: boolean;
+  logLevel: string;
+  initialAdmin?: { username?: string; email?: string; password?: string };
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Parses the environment once. A bad value throws a ConfigError whose message is one line naming
+ * the variable, so main.ts can print it without a stack trace.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? 'environment');
+    const shown = cleaned[name] === undefined || /SECRET|PASSWORD/.test(name) ? '' : ` (got "${cleaned[name]}")`;
+    throw new ConfigError(`Invalid configuration: ${name}: ${issue.message}${shown}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.JWT_SECRET) {
+    throw new ConfigError('Invalid configuration: JWT_SECRET: required when NODE_ENV=production');
+  }
+  if (e.JWT_JWKS_URL && !e.JWT_ISSUER) {
+    throw new ConfigError('Invalid configuration: JWT_ISSUER: required with JWT_JWKS_URL');
+  }
+  return {
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    dbPoolMax: e.DB_POOL_MAX,
+    statementTimeoutSeconds: e.DB_STATEMENT_TIMEOUT,
+    jwt: {
+      secret: e.JWT_SECRET,
+      jwksUrl: e.JWT_JWKS_URL,
+      issuer: 'admin-gateway',
+      externalIssuer: e.JWT_JWKS_URL ? e.JWT_ISSUER : undefined,
+      audience: 'admin-gateway',
+      externalAudience: e.JWT_JWKS_URL ? e.JWT_AUDIENCE : undefined,
+      accessTtlSeconds: e.ACCESS_TOKEN_TTL,
+      refreshTtlSeconds: e.REFRESH_TOKEN_TTL,
+    },
+    graphiql: e.GRAPHIQL ?? !production,
+    introspection: e.INTROSPECTION ?? !production,
+    logLevel: e.LOG_LEVEL,
+    initialAdmin:
+      e.ADMIN_USERNAME || e.ADMIN_EMAIL || e.ADMIN_PASSWORD
+        ? { username: e.ADMIN_USERNAME, email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
+        : undefined,
+  };
+}

@@ -1,0 +1,66 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { SQLWrapper } from 'drizzle-orm';
+import type { PgAsyncDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { relations } from './relations.js';
+
+export type Db = PgAsyncDatabase<PgQueryResultHKT, typeof relations>;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Runs a raw statement and returns its rows, whichever driver is underneath. */
+  rows<T = Record<string, unknown>>(query: SQLWrapper): Promise<T[]>;
+  /** Subscribes to a NOTIFY channel; `onReconnect` runs when notifications may have been missed. */
+  listen(channel: string, onMessage: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface PostgresOptions {
+  url: string;
+  poolMax: number;
+  statementTimeoutSeconds: number;
+}
+
+export function openPostgres(opts: PostgresOptions): Database {
+  const client = postgres(opts.url, {
+    max: opts.poolMax,
+    prepare: true,
+    onnotice: () => {},
+    connection: { statement_timeout: opts.statementTimeoutSeconds * 1000, application_name: 'admin-gateway' },
+  });
+  const db = drizzlePostgres({ client, relations }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    rows: async (query) => (await db.execute(query)) as never,
+    async listen(channel, onMessage, onReconnect) {
+      let first = true;
+      const sub = await client.listen(channel, (payload) => onMessage(payload), () => {
+        // postgres.js calls this on every (re)connection of the listening socket.
+        if (!first) onReconnect?.();
+        first = false;
+      });
+      return () => sub.unlisten();
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** `dataDir` undefined means in memory (tests). */
+export async function openPglite(dataDir?: string): Promise<Database> {
+  const client = await PGlite.create(dataDir ? { dataDir, extensions: { pg_trgm } } : { extensions: { pg_trgm } });
+  const db = drizzlePglite({ client, relations }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    rows: async (query) => ((await db.execute(query)) as unknown as { rows: never[] }).rows,
+    async listen(channel, onMessage) {
+      return client.listen(channel, onMessage);
+    },
+    close: () => client.close(),
+  };
+}

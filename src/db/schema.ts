@@ -1,0 +1,5 @@
+export * from '../modules/users/table.js';
+export * from '../modules/roles/table.js';
+export * from '../modules/sessions/table.js';
+export * from '../modules/audit/table.js';
+export * from './settings.js';
