@@ -8,6 +8,14 @@ import postgres from 'postgres';
 import { relations } from './relations.js';
 
 export type Db = PgAsyncDatabase<PgQueryResultHKT, typeof relations>;
+/** A database handle or an open transaction on it. */
+export type Tx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Runs a raw statement and returns its rows: postgres.js answers an array, PGlite `{ rows }`. */
+export async function queryRows<T = Record<string, unknown>>(db: Tx, query: SQLWrapper): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
 
 export interface Database {
   db: Db;
@@ -36,7 +44,7 @@ export function openPostgres(opts: PostgresOptions): Database {
   return {
     db,
     kind: 'postgres',
-    rows: async (query) => (await db.execute(query)) as never,
+    rows: (query) => queryRows(db, query),
     async listen(channel, onMessage, onReconnect) {
       let first = true;
       const sub = await client.listen(channel, (payload) => onMessage(payload), () => {
@@ -57,7 +65,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   return {
     db,
     kind: 'pglite',
-    rows: async (query) => ((await db.execute(query)) as unknown as { rows: never[] }).rows,
+    rows: (query) => queryRows(db, query),
     async listen(channel, onMessage) {
       return client.listen(channel, onMessage);
     },

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Logger } from 'pino';
+import { AuthService, type Viewer } from './auth/context.js';
+import { Tokens } from './auth/tokens.js';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import type { GraphQLContext } from './graphql/context.js';
+import { AppError } from './graphql/errors.js';
+import { createGraphQLHandler } from './graphql/yoga.js';
+import { createLogger, requestScope } from './log.js';
+import { litecordRoutes } from './rest/litecord/routes.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface App {
+  fetch: (request: Request, env?: unknown) => Response | Promise<Response>;
+  auth: AuthService;
+  tokens: Tokens;
+  log: Logger;
+  /** Stops listening for auth notifications (the caller closes the database). */
+  close(): Promise<void>;
+}
+
+type Env = { Variables: { requestId: string; log: Logger }; Bindings: { incoming?: { socket?: { remoteAddress?: string } } } };
+
+/** The whole HTTP surface as a fetch handler: tests call it directly, main.ts serves it. */
+export async function createApp(config: Config & { jwt: { secret: string } }, database: Database, opts: { log?: Logger } = {}): Promise<App> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const tokens = new Tokens(config.jwt);
+  const auth = new AuthService(database, tokens);
+  await auth.start();
+
+  /** Builds a request's GraphQL context; a bad token leaves the viewer empty and says why on protected fields. */
+  async function buildContext(request: Request, requestId: string, requestLog: Logger, ip: string | null): Promise<GraphQLContext> {
+    let viewer: Viewer | null = null;
+    let authError: AppError | null = null;
+    try {
+      viewer = await auth.fromHeader(request.headers.get('authorization'));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      authError = error;
+    }
+    return { config, database, tokens, auth, viewer, authError, requestId, ip, userAgent: request.headers.get('user-agent'), log: requestLog };
+  }
+
+  const yoga = createGraphQLHandler(config, log);
+  const app = new Hono<Env>();
+
+  app.use('*', async (c, next) => {
+    const given = c.req.header('x-request-id');
+    const requestId = given && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+    const requestLog = log.child({ requestId });
+    c.set('requestId', requestId);
+    c.set('log', requestLog);
+    const started = performance.now();
+    await requestScope.run({ requestId, log: requestLog }, next);
+    c.header('x-request-id', requestId);
+    requestLog.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+  });
+
+  const limit = bodyLimit({
+    maxSize: BODY_LIMIT_BYTES,
+    onError: (c) => c.json({ errors: [{ message: 'Request body is larger than 1 MB', extensions: { code: 'BAD_INPUT' } }] }, 413),
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    try {
+      await database.rows(sql`select 1`);
+      return c.json({ status: 'ready' });
+    } catch (error) {
+      c.get('log').warn({ err: error }, 'database not ready');
+      return c.json({ status: 'unavailable' }, 503);
+    }
+  });
+
+  const contextFor = (c: { req: { raw: Request }; env: Env['Bindings'] | undefined; get: (k: 'requestId' | 'log') => never }) => {
+    const ip = c.env?.incoming?.socket?.remoteAddress ?? null;
+    return (request: Request) => buildContext(request, c.get('requestId'), c.get('log'), ip);
+  };
+
+  app.use('/graphql', limit);
+  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) => yoga.fetch(c.req.raw, { buildContext: contextFor(c as never) }));
+
+  app.use('/api/*', limit);
+  app.route('/api/v6/admin', litecordRoutes({ contextFor: (c) => contextFor(c as never)(c.req.raw) }));
+
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  app.onError((error, c) => {
+    c.get('log')?.error({ err: error }, 'unhandled error');
+    return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500);
+  });
+
+  return {
+    fetch: (request, env) => app.fetch(request, env as never),
+    auth,
+    tokens,
+    log,
+    close: () => auth.stop(),
+  };
+}

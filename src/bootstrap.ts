@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { Config } from './config.js';
+import { openPglite, openPostgres, type Database } from './db/client.js';
+import { lockDataDir } from './db/lock.js';
+import { migrate } from './db/migrate.js';
+import { gatewaySettings } from './db/settings.js';
+import { createUser, hasAdministrator } from './modules/users/actions.js';
+
+export type ReadyConfig = Config & { jwt: Config['jwt'] & { secret: string } };
+
+/**
+ * Opens the configured database and applies migrations: PostgreSQL when DATABASE_URL is set,
+ * otherwise PGlite in DATA_DIR, locked to this process.
+ */
+export async function openDatabase(config: Config, holder: string): Promise<Database> {
+  if (config.databaseUrl) {
+    const database = openPostgres({ url: config.databaseUrl, poolMax: config.dbPoolMax, statementTimeoutSeconds: config.statementTimeoutSeconds });
+    await migrate(database);
+    return database;
+  }
+  const dir = resolve(config.dataDir);
+  const release = lockDataDir(dir, holder);
+  try {
+    const database = await openPglite(join(dir, 'pglite'));
+    await migrate(database);
+    const close = database.close;
+    return { ...database, close: async () => { await close(); release(); } };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/**
+ * The HS256 secret: JWT_SECRET when set; otherwise generated once and kept in DATA_DIR (embedded) or
+ * in the database (shared by every instance on PostgreSQL). Production requires JWT_SECRET.
+ */
+export async function resolveSecret(config: Config, database: Database): Promise<ReadyConfig> {
+  if (config.jwt.secret) return config as ReadyConfig;
+  let secret: string;
+  if (database.kind === 'pglite') {
+    const file = join(resolve(config.dataDir), 'jwt-secret');
+    if (!existsSync(file)) {
+      mkdirSync(resolve(config.dataDir), { recursive: true });
+      writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+    }
+    secret = readFileSync(file, 'utf8').trim();
+  } else {
+    await database.db.insert(gatewaySettings).values({ key: 'jwt_secret', value: randomBytes(48).toString('base64url') }).onConflictDoNothing();
+    const [row] = await database.rows<{ value: string }>(sql`select value from gateway_settings where key = 'jwt_secret'`);
+    secret = row.value;
+  }
+  return { ...config, jwt: { ...config.jwt, secret } };
+}
+
+/**
+ * On a database with no administrator, creates one with the superadmin role: from ADMIN_* when
+ * given, otherwise `admin` with a generated password that is returned to be printed once.
+ */
+export async function ensureAdministrator(config: Config, database: Database): Promise<{ username: string; password?: string } | null> {
+  if (await hasAdministrator(database.db)) return null;
+  const given = config.initialAdmin ?? {};
+  const username = given.username ?? 'admin';
+  const generated = given.password ? undefined : randomBytes(12).toString('base64url');
+  await createUser(
+    { db: database.db, actor: { actorId: null, requestId: 'bootstrap' } },
+    { username, email: given.email ?? null, password: given.password ?? generated },
+    { roleNames: ['superadmin'] },
+  );
+  return { username, password: generated };
+}

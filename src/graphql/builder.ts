@@ -1,0 +1,75 @@
+import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { GraphQLError, Kind } from 'graphql';
+import type { Scope } from '../auth/scopes.js';
+import type { GraphQLContext } from './context.js';
+import { AppError } from './errors.js';
+
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  AuthScopes: {
+    /** Anyone, signed in or not (login, refreshToken). */
+    public: boolean;
+    /** Any signed-in caller. */
+    authenticated: boolean;
+    /** A catalog scope, held directly or through an ancestor. */
+    scope: Scope;
+  };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+    JSON: { Input: unknown; Output: unknown };
+  };
+  DefaultFieldNullability: false;
+}>({
+  plugins: [RelayPlugin, ScopeAuthPlugin, ErrorsPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    // Type rules run once per object (isTypeOf) instead of wrapping every field's resolver.
+    runScopesOnType: true,
+    authScopes: (ctx) => ({
+      public: true,
+      authenticated: ctx.viewer !== null,
+      scope: (scope) => ctx.viewer?.scopes.has(scope) ?? false,
+    }),
+    unauthorizedError: (_parent, ctx) =>
+      ctx.viewer ? new AppError('FORBIDDEN', 'Not allowed') : (ctx.authError ?? new AppError('UNAUTHENTICATED', 'Authentication required')),
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: { authScopes: { authenticated: true } },
+    nodesQueryOptions: false,
+    pageInfoTypeOptions: { authScopes: { authenticated: true } },
+    nodeTypeOptions: { authScopes: { authenticated: true } },
+    defaultConnectionTypeOptions: { authScopes: { authenticated: true } },
+    defaultEdgeTypeOptions: { authScopes: { authenticated: true } },
+  },
+  errors: {
+    defaultTypes: [],
+  },
+});
+
+
+builder.scalarType('DateTime', {
+  description: 'An ISO 8601 date and time, always answered in UTC.',
+  serialize: (value) => (value instanceof Date ? value : new Date(value)).toISOString(),
+  parseValue: (value) => {
+    const date = typeof value === 'string' ? new Date(value) : new Date(NaN);
+    if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO 8601 string');
+    return date;
+  },
+  parseLiteral: (ast) => {
+    const date = ast.kind === Kind.STRING ? new Date(ast.value) : new Date(NaN);
+    if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO 8601 string');
+    return date;
+  },
+});
+
+builder.scalarType('JSON', {
+  description: 'Any JSON value.',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+});
+

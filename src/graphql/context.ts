@@ -1,0 +1,32 @@
+import type { Logger } from 'pino';
+import type { AuthService, Viewer } from '../auth/context.js';
+import type { Tokens } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import type { AppError } from './errors.js';
+
+/** What every resolver and action receives. */
+export interface GraphQLContext {
+  config: Config;
+  database: Database;
+  tokens: Tokens;
+  auth: AuthService;
+  viewer: Viewer | null;
+  /** Why the presented credentials were refused, if they were. */
+  authError: AppError | null;
+  requestId: string;
+  ip: string | null;
+  userAgent: string | null;
+  log: Logger;
+}
+
+import type { ActionContext } from '../modules/context.js';
+
+/** The action context of a request: the caller acts, audited under the request id. */
+export function actionContext(ctx: GraphQLContext): ActionContext {
+  return {
+    db: ctx.database.db,
+    actor: { actorId: ctx.viewer?.userId ?? null, requestId: ctx.requestId },
+    forgetAuth: (payload) => ctx.auth.forget(payload),
+  };
+}

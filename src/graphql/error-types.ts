@@ -1,0 +1,37 @@
+import { builder } from './builder.js';
+import { BadInputError, ConflictError, NotFoundError, type FieldProblem } from './errors.js';
+
+/** Typed failures that mutation payloads return (DESIGN.md rule 8); readable by whoever may call the mutation. */
+const ErrorInterface = builder.interfaceRef<Error & { code: string }>('Error').implement({
+  authScopes: { public: true },
+  fields: (t) => ({
+    message: t.exposeString('message'),
+    code: t.exposeString('code', { description: 'BAD_INPUT, NOT_FOUND or CONFLICT' }),
+  }),
+});
+
+const FieldError = builder.objectRef<FieldProblem>('FieldError').implement({
+  description: 'One offending input field.',
+  authScopes: { public: true },
+  fields: (t) => ({
+    path: t.exposeStringList('path', { description: 'Path of the field, e.g. ["input", "email"]' }),
+    message: t.exposeString('message'),
+  }),
+});
+
+for (const [cls, name] of [
+  [BadInputError, 'BadInputError'],
+  [ConflictError, 'ConflictError'],
+] as const) {
+  builder.objectType(cls, {
+    name,
+    interfaces: [ErrorInterface],
+    authScopes: { public: true },
+    fields: (t) => ({ fields: t.field({ type: [FieldError], resolve: (e) => e.fields }) }),
+  });
+}
+
+builder.objectType(NotFoundError, { name: 'NotFoundError', interfaces: [ErrorInterface], authScopes: { public: true }, fields: () => ({}) });
+
+/** The failures every mutation that changes a user can report. */
+export const USER_MUTATION_ERRORS = [BadInputError, NotFoundError, ConflictError];

@@ -1,0 +1,48 @@
+/** The closed set of error codes (DESIGN.md rule 4). */
+export type ErrorCode = 'BAD_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'INTERNAL';
+
+export interface FieldProblem {
+  /** Path of the offending input field, e.g. ['input', 'email']. */
+  path: string[];
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields: FieldProblem[] = [],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+/** Domain failures a mutation reports as typed payload results. */
+export class BadInputError extends AppError {
+  constructor(message: string, fields: FieldProblem[] = []) {
+    super('BAD_INPUT', message, fields);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message = 'Not found') {
+    super('NOT_FOUND', message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, fields: FieldProblem[] = []) {
+    super('CONFLICT', message, fields);
+  }
+}
+
+export const unauthenticated = (message = 'Authentication required') => new AppError('UNAUTHENTICATED', message);
+export const forbidden = (message = 'Not allowed') => new AppError('FORBIDDEN', message);
+
+/** Maps zod issues to field problems under a path prefix. */
+export function fromZodIssues(issues: { path: PropertyKey[]; message: string }[], prefix: string[] = []): BadInputError {
+  const fields = issues.map((i) => ({ path: [...prefix, ...i.path.map(String)], message: i.message }));
+  const first = fields[0];
+  return new BadInputError(first ? `${first.path.join('.')}: ${first.message}` : 'Invalid input', fields);
+}

@@ -1,0 +1,25 @@
+import { execute, parse, validate, type DocumentNode, type ExecutionResult } from 'graphql';
+import type { GraphQLContext } from './context.js';
+import { schema } from './schema.js';
+
+const documents = new Map<string, DocumentNode>();
+
+/**
+ * Runs one operation against the gateway's schema with the caller's context: how REST shims reach
+ * data, so authorization, validation and audit stay in one place. Documents are the shims' own
+ * constants, parsed and validated once.
+ */
+export async function runOperation<T = Record<string, unknown>>(
+  ctx: GraphQLContext,
+  source: string,
+  variables: Record<string, unknown> = {},
+): Promise<ExecutionResult<T>> {
+  let document = documents.get(source);
+  if (!document) {
+    document = parse(source);
+    const errors = validate(schema, document);
+    if (errors.length) throw new Error(`Invalid shim operation: ${errors[0].message}`);
+    documents.set(source, document);
+  }
+  return (await execute({ schema, document, variableValues: variables, contextValue: ctx })) as ExecutionResult<T>;
+}

@@ -1,0 +1,53 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { ensureAdministrator, openDatabase, resolveSecret } from './bootstrap.js';
+import { ConfigError, loadConfig } from './config.js';
+import { DatabaseInUseError } from './db/lock.js';
+import { createLogger } from './log.js';
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const database = await openDatabase(config, 'gateway');
+  const ready = await resolveSecret(config, database);
+  const admin = await ensureAdministrator(ready, database);
+  if (admin?.password) {
+    // Printed once, on the console only; it is not logged or stored anywhere else.
+    process.stdout.write(`\nCreated administrator "${admin.username}" with password: ${admin.password}\nChange it after signing in.\n\n`);
+  } else if (admin) {
+    log.info({ username: admin.username }, 'created administrator from ADMIN_USERNAME');
+  }
+  const app = await createApp(ready, database, { log });
+  const server = serve({ fetch: app.fetch, port: ready.port, hostname: ready.host }, (info) => {
+    log.info({ port: info.port, database: database.kind, graphiql: ready.graphiql }, `admin gateway listening on http://localhost:${info.port}/graphql`);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'draining requests');
+    // close() stops accepting and waits for requests in flight; then the pool closes.
+    server.close(async () => {
+      await app.close();
+      await database.close();
+      log.info('stopped');
+      process.exit(0);
+    });
+    setTimeout(() => {
+      log.warn('requests still open after 10 s; closing anyway');
+      process.exit(1);
+    }, 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError || error instanceof DatabaseInUseError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+import { builder } from '../../graphql/builder.js';
+import { decodeId, encodeId } from '../../graphql/ids.js';
+import { findAuditPage, type AuditRow } from './queries.js';
+
+const AuditEventRef = builder.objectRef<AuditRow>('AuditEvent').implement({
+  description: 'One change to one entity, written in the transaction that made it; rows form a hash chain.',
+  authScopes: { scope: 'admin:audit:read' },
+  fields: (t) => ({
+    seq: t.string({ description: 'Position in the log (a 64-bit integer, as a string)', resolve: (r) => r.seq.toString() }),
+    at: t.field({ type: 'DateTime', resolve: (r) => r.at }),
+    actorId: t.id({ nullable: true, description: 'User ID of who made the change', resolve: (r) => (r.actorId === null ? null : encodeId('User', r.actorId)) }),
+    action: t.exposeString('action', { description: 'e.g. user.create, user.update, user.delete, session.login' }),
+    targetType: t.exposeString('targetType'),
+    targetId: t.string({
+      nullable: true,
+      description: 'Global ID of the target where it has one, otherwise its key',
+      resolve: (r) => (r.targetId && r.targetType === 'User' ? encodeId('User', r.targetId) : r.targetId),
+    }),
+    requestId: t.exposeString('requestId', { nullable: true }),
+    diff: t.field({ type: 'JSON', nullable: true, description: 'Before/after of each changed field', resolve: (r) => r.diff }),
+    payloadHash: t.exposeString('payloadHash'),
+    prevHash: t.exposeString('prevHash'),
+    rowHash: t.exposeString('rowHash'),
+  }),
+});
+
+const AuditFilter = builder.inputType('AuditLogFilter', {
+  fields: (t) => ({
+    actorId: t.id(),
+    targetId: t.id({ description: 'A User ID, or the key of another target' }),
+    targetType: t.string(),
+    action: t.string(),
+    from: t.field({ type: 'DateTime', description: 'At or after' }),
+    to: t.field({ type: 'DateTime', description: 'Before' }),
+  }),
+});
+
+builder.queryField('auditLog', (t) =>
+  t.connection(
+    {
+      type: AuditEventRef,
+      description: 'Newest first.',
+      authScopes: { scope: 'admin:audit:read' },
+      args: { filter: t.arg({ type: AuditFilter }) },
+      resolve: (_root, args, ctx) => {
+        const f = args.filter;
+        const targetId = f?.targetId ? String(f.targetId) : null;
+        return findAuditPage(ctx.database.db, {
+          first: args.first,
+          after: args.after,
+          filter: f && {
+            ...f,
+            actorId: f.actorId ? decodeId(String(f.actorId), 'User', ['filter', 'actorId']) : null,
+            targetId: targetId && !/^\d+$/.test(targetId) && (f.targetType ?? 'User') === 'User' ? decodeId(targetId, 'User', ['filter', 'targetId']).toString() : targetId,
+          },
+        });
+      },
+    },
+    { name: 'AuditEventConnection' },
+    { name: 'AuditEventEdge' },
+  ),
+);

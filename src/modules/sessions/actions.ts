@@ -1,0 +1,153 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { verifyPassword } from '../../auth/passwords.js';
+import { newRefreshToken, sha256, type Tokens } from '../../auth/tokens.js';
+import { AppError, unauthenticated } from '../../graphql/errors.js';
+import { writeAudit } from '../audit/actions.js';
+import type { ActionContext } from '../context.js';
+import { users } from '../users/table.js';
+import { loginFailures, sessions } from './table.js';
+
+/** Failed logins allowed per window before RATE_LIMITED: per username, and per client address. */
+export const LOGIN_LIMITS = { perUser: 5, perAddress: 20, windowSeconds: 15 * 60 };
+
+export interface SessionTokens {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: Date;
+  userId: bigint;
+}
+
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+const INVALID_LOGIN = 'Invalid username or password';
+
+function failureKeys(username: string, ip: string | null): string[] {
+  return [`user:${username.toLowerCase()}`, ...(ip ? [`ip:${ip}`] : [])];
+}
+
+async function assertNotRateLimited(ctx: ActionContext, username: string, ip: string | null): Promise<void> {
+  const keys = failureKeys(username, ip);
+  const rows = await ctx.db
+    .select({ key: loginFailures.key, count: loginFailures.count })
+    .from(loginFailures)
+    .where(and(sql`${loginFailures.key} in ${keys}`, sql`${loginFailures.windowStart} > now() - make_interval(secs => ${LOGIN_LIMITS.windowSeconds})`));
+  for (const row of rows) {
+    const limit = row.key.startsWith('user:') ? LOGIN_LIMITS.perUser : LOGIN_LIMITS.perAddress;
+    if (row.count >= limit) throw new AppError('RATE_LIMITED', 'Too many failed logins; try again later');
+  }
+}
+
+async function recordFailure(ctx: ActionContext, username: string, ip: string | null): Promise<void> {
+  for (const key of failureKeys(username, ip)) {
+    await ctx.db
+      .insert(loginFailures)
+      .values({ key, count: 1 })
+      .onConflictDoUpdate({
+        target: loginFailures.key,
+        set: {
+          count: sql`case when ${loginFailures.windowStart} > now() - make_interval(secs => ${LOGIN_LIMITS.windowSeconds}) then ${loginFailures.count} + 1 else 1 end`,
+          windowStart: sql`case when ${loginFailures.windowStart} > now() - make_interval(secs => ${LOGIN_LIMITS.windowSeconds}) then ${loginFailures.windowStart} else now() end`,
+        },
+      });
+  }
+}
+
+/** Opens a session for a user and signs its first tokens. */
+export async function openSession(ctx: ActionContext, tokens: Tokens, userId: bigint, client: ClientInfo, opts: { ttlSeconds?: number; refreshTtlSeconds: number; action: string }): Promise<SessionTokens> {
+  const id = randomUUID();
+  const refreshToken = newRefreshToken(id);
+  const refreshTtl = Math.max(opts.refreshTtlSeconds, opts.ttlSeconds ?? 0);
+  await ctx.db.transaction(async (tx) => {
+    await tx.insert(sessions).values({
+      id,
+      userId,
+      refreshTokenHash: sha256(refreshToken),
+      userAgent: client.userAgent?.slice(0, 512) ?? null,
+      ip: client.ip,
+      expiresAt: new Date(Date.now() + refreshTtl * 1000),
+    });
+    await writeAudit(tx, { ...ctx.actor, actorId: ctx.actor.actorId ?? userId }, [
+      { action: opts.action, targetType: 'Session', targetId: id, diff: { userId: userId.toString(), ip: client.ip, userAgent: client.userAgent } },
+    ]);
+  });
+  const access = await tokens.signAccess(userId, id, opts.ttlSeconds);
+  return { accessToken: access.token, refreshToken, expiresAt: access.expiresAt, userId };
+}
+
+/**
+ * Password login for local accounts. An unknown user, a wrong password and an account that may not
+ * sign in all answer the same UNAUTHENTICATED; failures count towards RATE_LIMITED per name and address.
+ */
+export async function login(ctx: ActionContext, tokens: Tokens, username: string, password: string, client: ClientInfo, refreshTtlSeconds: number): Promise<SessionTokens> {
+  await assertNotRateLimited(ctx, username, client.ip);
+  const [user] = await ctx.db
+    .select({ id: users.id, passwordHash: users.passwordHash, status: users.status })
+    .from(users)
+    .where(and(sql`lower(${users.username}) = lower(${username})`, isNull(users.domain)));
+  const ok = await verifyPassword(user?.passwordHash, password);
+  if (!user || !ok || user.status !== 'ACTIVE') {
+    await recordFailure(ctx, username, client.ip);
+    throw unauthenticated(INVALID_LOGIN);
+  }
+  await ctx.db.delete(loginFailures).where(eq(loginFailures.key, `user:${username.toLowerCase()}`));
+  return openSession({ ...ctx, actor: { ...ctx.actor, actorId: user.id } }, tokens, user.id, client, { refreshTtlSeconds, action: 'session.login' });
+}
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Rotates a refresh token. Presenting an already-rotated token revokes the whole session, since
+ * only a copy of a stolen token can be behind it.
+ */
+export async function refreshSession(ctx: ActionContext, tokens: Tokens, refreshToken: string): Promise<SessionTokens> {
+  const sessionId = refreshToken.split('.')[0];
+  if (!/^[0-9a-f-]{36}$/.test(sessionId)) throw unauthenticated('Invalid refresh token');
+  const result = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ s: sessions, status: users.status })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, sessionId))
+      .for('update');
+    if (!row || row.s.revokedAt || row.s.expiresAt <= new Date() || row.status !== 'ACTIVE') return null;
+    if (!sameHash(row.s.refreshTokenHash, sha256(refreshToken))) {
+      await tx.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, sessionId));
+      await writeAudit(tx, { ...ctx.actor, actorId: row.s.userId }, [
+        { action: 'session.revoke', targetType: 'Session', targetId: sessionId, diff: { reason: 'refresh token reused' } },
+      ]);
+      return 'reused' as const;
+    }
+    const next = newRefreshToken(sessionId);
+    await tx.update(sessions).set({ refreshTokenHash: sha256(next), lastSeenAt: new Date() }).where(eq(sessions.id, sessionId));
+    return { userId: row.s.userId, refreshToken: next };
+  });
+  if (result === 'reused') ctx.forgetAuth?.(`session:${sessionId}`);
+  if (!result || result === 'reused') throw unauthenticated('Invalid refresh token');
+  const access = await tokens.signAccess(result.userId, sessionId);
+  return { accessToken: access.token, refreshToken: result.refreshToken, expiresAt: access.expiresAt, userId: result.userId };
+}
+
+/** Ends one session; its access tokens stop working on the next request. */
+export async function revokeSession(ctx: ActionContext, sessionId: string, reason: string): Promise<boolean> {
+  const revoked = await ctx.db.transaction(async (tx) => {
+    const rows = await tx
+      .update(sessions)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
+      .returning({ id: sessions.id, userId: sessions.userId });
+    if (rows.length) {
+      await writeAudit(tx, ctx.actor, [{ action: 'session.revoke', targetType: 'Session', targetId: sessionId, diff: { reason } }]);
+    }
+    return rows.length > 0;
+  });
+  ctx.forgetAuth?.(`session:${sessionId}`);
+  return revoked;
+}

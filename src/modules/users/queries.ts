@@ -1,0 +1,330 @@
+import { and, eq, gt, gte, inArray, lt, lte, not, or, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Tx } from '../../db/client.js';
+import { jsonObject } from '../../db/json.js';
+import { BadInputError } from '../../graphql/errors.js';
+import { grantIsActive, roleFieldSql, userHoldsScope } from '../roles/queries.js';
+import { roles, userRoles } from '../roles/table.js';
+import type { RoleJson } from '../roles/schema.js';
+import { users } from './table.js';
+
+export const USER_STATUSES = ['ACTIVE', 'DEACTIVATED', 'SUSPENDED', 'DELETED'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+/**
+ * A user as the API sees it: JSON built by PostgreSQL, keyed by GraphQL field name. Only the fields
+ * a request selected are present; timestamps arrive as ISO strings.
+ */
+export interface UserJson {
+  id: string;
+  username: string;
+  discriminator: string;
+  domain: string | null;
+  isLocal: boolean;
+  email: string | null;
+  displayName: string | null;
+  firstName: string | null;
+  middleName: string | null;
+  lastName: string | null;
+  phone: string | null;
+  countryCode: string | null;
+  bio: string | null;
+  pronouns: string | null;
+  avatarHash: string | null;
+  flags: number;
+  isStaff: boolean;
+  status: UserStatus;
+  verified: boolean;
+  verifiedAt: string | null;
+  restricted: boolean;
+  restrictedAt: string | null;
+  banned: boolean;
+  bannedAt: string | null;
+  bannedUntil: string | null;
+  credits: number;
+  tags: string[];
+  customData: Record<string, unknown>;
+  shortId: string;
+  timezone: string | null;
+  deletedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  roles?: RoleJson[];
+}
+
+export interface TextFilter {
+  equals?: string | null;
+  contains?: string | null;
+  startsWith?: string | null;
+  /** For shims that promise a case-sensitive match (Litecord's username search). */
+  containsCaseSensitive?: string | null;
+  equalsCaseSensitive?: string | null;
+}
+
+export interface DateRange {
+  gt?: Date | null;
+  gte?: Date | null;
+  lt?: Date | null;
+  lte?: Date | null;
+}
+
+export interface UserFilter {
+  and?: UserFilter[] | null;
+  or?: UserFilter[] | null;
+  not?: UserFilter | null;
+  username?: TextFilter | null;
+  email?: TextFilter | null;
+  displayName?: TextFilter | null;
+  discriminator?: string | null;
+  domain?: TextFilter | null;
+  local?: boolean | null;
+  status?: { in: UserStatus[] } | null;
+  createdAt?: DateRange | null;
+  role?: string | null;
+}
+
+export const USER_ORDERS = ['CREATED_AT_ASC', 'CREATED_AT_DESC', 'USERNAME_ASC', 'USERNAME_DESC'] as const;
+export type UserOrder = (typeof USER_ORDERS)[number];
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+/** Numbered pages exist for legacy shims only; capping the offset caps the rows skipped. */
+export const MAX_OFFSET = 10_000;
+
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function textCondition(column: AnyPgColumn, filter: TextFilter): SQL | undefined {
+  const parts: SQL[] = [];
+  if (filter.equals != null) parts.push(sql`lower(${column}) = lower(${filter.equals})`);
+  if (filter.contains != null) parts.push(sql`${column} ilike ${`%${escapeLike(filter.contains)}%`}`);
+  if (filter.startsWith != null) parts.push(sql`${column} ilike ${`${escapeLike(filter.startsWith)}%`}`);
+  if (filter.containsCaseSensitive != null) parts.push(sql`${column} like ${`%${escapeLike(filter.containsCaseSensitive)}%`}`);
+  if (filter.equalsCaseSensitive != null) parts.push(sql`${column} = ${filter.equalsCaseSensitive}`);
+  return parts.length ? and(...parts) : undefined;
+}
+
+/** Turns the typed filter tree into one WHERE condition; every value is a bound parameter. */
+export function userFilterSql(filter: UserFilter | null | undefined, depth = 0): SQL | undefined {
+  if (!filter) return undefined;
+  if (depth > 8) throw new BadInputError('filter is nested too deeply', [{ path: ['filter'], message: 'at most 8 levels' }]);
+  const parts: (SQL | undefined)[] = [];
+  if (filter.username) parts.push(textCondition(users.username, filter.username));
+  if (filter.email) parts.push(textCondition(users.email, filter.email));
+  if (filter.displayName) parts.push(textCondition(users.displayName, filter.displayName));
+  if (filter.domain) parts.push(textCondition(users.domain, filter.domain));
+  if (filter.discriminator != null) parts.push(eq(users.discriminator, filter.discriminator));
+  if (filter.local != null) parts.push(filter.local ? sql`${users.domain} is null` : sql`${users.domain} is not null`);
+  if (filter.status) {
+    parts.push(filter.status.in.length ? inArray(users.status, filter.status.in) : sql`false`);
+  }
+  if (filter.createdAt) {
+    const r = filter.createdAt;
+    // The column operators map Dates to the driver's format; a bare template parameter would not.
+    if (r.gt) parts.push(gt(users.createdAt, r.gt));
+    if (r.gte) parts.push(gte(users.createdAt, r.gte));
+    if (r.lt) parts.push(lt(users.createdAt, r.lt));
+    if (r.lte) parts.push(lte(users.createdAt, r.lte));
+  }
+  if (filter.role != null) {
+    parts.push(sql`exists (select 1 from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
+      where ${userRoles.userId} = ${users.id} and lower(${roles.name}) = lower(${filter.role}) and ${grantIsActive})`);
+  }
+  if (filter.and?.length) parts.push(and(...filter.and.map((f) => userFilterSql(f, depth + 1) ?? sql`true`)));
+  if (filter.or?.length) parts.push(or(...filter.or.map((f) => userFilterSql(f, depth + 1) ?? sql`true`)));
+  if (filter.not) parts.push(not(userFilterSql(filter.not, depth + 1) ?? sql`true`));
+  const present = parts.filter((p): p is SQL => p !== undefined);
+  return present.length ? and(...present) : undefined;
+}
+
+const col = (c: unknown) => sql`${c}`;
+
+/** What each User field is in SQL; the JSON key is the GraphQL field name. */
+const userFieldSql: Record<string, SQL> = {
+  id: sql`${users.id}::text`,
+  username: col(users.username),
+  discriminator: col(users.discriminator),
+  domain: col(users.domain),
+  isLocal: sql`${users.domain} is null`,
+  email: col(users.email),
+  displayName: col(users.displayName),
+  firstName: col(users.firstName),
+  middleName: col(users.middleName),
+  lastName: col(users.lastName),
+  phone: col(users.phone),
+  countryCode: col(users.countryCode),
+  bio: col(users.bio),
+  pronouns: col(users.pronouns),
+  avatarHash: col(users.avatarHash),
+  flags: col(users.flags),
+  status: col(users.status),
+  verified: sql`${users.verifiedAt} is not null`,
+  verifiedAt: col(users.verifiedAt),
+  restricted: sql`${users.restrictedAt} is not null`,
+  restrictedAt: col(users.restrictedAt),
+  banned: sql`${users.bannedAt} is not null and (${users.bannedUntil} is null or ${users.bannedUntil} > now())`,
+  bannedAt: col(users.bannedAt),
+  bannedUntil: col(users.bannedUntil),
+  credits: col(users.credits),
+  tags: col(users.tags),
+  customData: col(users.customData),
+  shortId: col(users.shortId),
+  timezone: col(users.timezone),
+  deletedAt: col(users.deletedAt),
+  createdAt: col(users.createdAt),
+  updatedAt: col(users.updatedAt),
+  isStaff: userHoldsScope(sql`${users.id}`, 'admin:users:read'),
+};
+
+export const USER_SCALAR_FIELDS = Object.keys(userFieldSql);
+
+/** Which fields to build: User field names, and for `roles` the Role field names. */
+export interface UserShape {
+  fields: readonly string[];
+  roleFields?: readonly string[];
+}
+
+export const FULL_USER_SHAPE: UserShape = { fields: USER_SCALAR_FIELDS, roleFields: Object.keys(roleFieldSql) };
+
+function rolesJson(roleFields: readonly string[]): SQL {
+  const obj = jsonObject(['__typename', 'id', ...roleFields].filter((f, i, all) => roleFieldSql[f] && all.indexOf(f) === i).map((f) => [f, roleFieldSql[f]]));
+  return sql`(select coalesce(json_agg(${obj} order by ${roles.rank} desc, ${roles.id}), '[]'::json)
+    from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
+    where ${userRoles.userId} = ${users.id} and ${grantIsActive})`;
+}
+
+export function userJsonSql(shape: UserShape, extra: [string, SQL][] = []): SQL {
+  const entries: [string, SQL][] = [['__typename', sql.raw(`'User'`)], ['id', userFieldSql.id]];
+  for (const f of shape.fields) if (f !== 'id' && userFieldSql[f]) entries.push([f, userFieldSql[f]]);
+  if (shape.roleFields) entries.push(['roles', rolesJson(shape.roleFields)]);
+  return jsonObject([...entries, ...extra]);
+}
+
+/** Users matching `where`, as JSON, in one statement. */
+export async function selectUsers(db: Tx, where: SQL | undefined, shape: UserShape, limit = 100): Promise<UserJson[]> {
+  const rows = await db
+    .select({ user: sql<UserJson>`${userJsonSql(shape)}` })
+    .from(users)
+    .where(where)
+    .orderBy(users.id)
+    .limit(limit);
+  return rows.map((r) => r.user);
+}
+
+export async function findUserById(db: Tx, id: bigint, shape: UserShape = FULL_USER_SHAPE): Promise<UserJson | null> {
+  const [user] = await selectUsers(db, eq(users.id, id), shape, 1);
+  return user ?? null;
+}
+
+// ---- connections ----
+
+export interface UserPageArgs {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+  offset?: number | null;
+  filter?: UserFilter | null;
+  orderBy?: UserOrder | null;
+}
+
+export interface UserPage {
+  edges: { cursor: string; node: UserJson }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: number | null;
+}
+
+const orderKey: Record<'CREATED_AT' | 'USERNAME', SQL> = {
+  CREATED_AT: sql`${users.createdAt}`,
+  USERNAME: sql`lower(${users.username})`,
+};
+
+function encodeCursor(order: UserOrder, key: string, id: string): string {
+  return Buffer.from(JSON.stringify([order, key, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string, order: UserOrder, arg: string): { key: string; id: string } {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 3 && typeof value[1] === 'string' && /^\d{1,19}$/.test(value[2])) {
+      if (value[0] !== order) throw new BadInputError(`${arg}: the cursor belongs to another orderBy`, [{ path: [arg], message: 'cursor was made for another orderBy' }]);
+      return { key: value[1], id: value[2] };
+    }
+  } catch (error) {
+    if (error instanceof BadInputError) throw error;
+  }
+  throw new BadInputError(`${arg}: not a valid cursor`, [{ path: [arg], message: 'not a valid cursor' }]);
+}
+
+function checkCount(value: number | null | undefined, arg: string, max: number): void {
+  if (value == null) return;
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new BadInputError(`${arg} must be between 0 and ${max}`, [{ path: [arg], message: `must be between 0 and ${max}` }]);
+  }
+}
+
+/**
+ * One page of users with keyset cursors, its count and its roles, in one SQL statement whose JSON
+ * PostgreSQL builds. The statement's text depends only on the shape of the request, so postgres.js
+ * prepares it once per connection and reuses it.
+ */
+export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape, wantTotal: boolean): Promise<UserPage> {
+  checkCount(args.first, 'first', MAX_PAGE_SIZE);
+  checkCount(args.last, 'last', MAX_PAGE_SIZE);
+  checkCount(args.offset, 'offset', MAX_OFFSET);
+  if (args.first != null && args.last != null) throw new BadInputError('use first or last, not both', [{ path: ['last'], message: 'use first or last, not both' }]);
+  if (args.offset && (args.last != null || args.before != null)) throw new BadInputError('offset pages forwards only', [{ path: ['offset'], message: 'use offset with first' }]);
+
+  const order = args.orderBy ?? 'CREATED_AT_ASC';
+  const [field, direction] = order.startsWith('CREATED_AT') ? (['CREATED_AT', order.slice(11)] as const) : (['USERNAME', order.slice(9)] as const);
+  const key = orderKey[field];
+  const backward = args.last != null || (args.before != null && args.first == null);
+  const size = backward ? (args.last ?? DEFAULT_PAGE_SIZE) : (args.first ?? DEFAULT_PAGE_SIZE);
+  const ascending = (direction === 'ASC') !== backward;
+
+  const filter = userFilterSql(args.filter);
+  const conditions: SQL[] = filter ? [filter] : [];
+  const keyParam = (k: string) => (field === 'CREATED_AT' ? sql`${k}::timestamptz` : sql`${k}`);
+  if (args.after) {
+    const c = decodeCursor(args.after, order, 'after');
+    conditions.push(direction === 'ASC' ? sql`(${key}, ${users.id}) > (${keyParam(c.key)}, ${c.id}::bigint)` : sql`(${key}, ${users.id}) < (${keyParam(c.key)}, ${c.id}::bigint)`);
+  }
+  if (args.before) {
+    const c = decodeCursor(args.before, order, 'before');
+    conditions.push(direction === 'ASC' ? sql`(${key}, ${users.id}) < (${keyParam(c.key)}, ${c.id}::bigint)` : sql`(${key}, ${users.id}) > (${keyParam(c.key)}, ${c.id}::bigint)`);
+  }
+  const where = conditions.length ? and(...conditions) : undefined;
+  const dir = sql.raw(ascending ? 'asc' : 'desc');
+  const keyText = field === 'CREATED_AT' ? sql`${users.createdAt}::text` : sql`lower(${users.username})`;
+
+  const page = db
+    .select({ obj: sql`${userJsonSql(shape, [['_k', keyText]])}`.as('obj'), k1: sql`${key}`.as('k1'), k2: sql`${users.id}`.as('k2') })
+    .from(users)
+    .where(where)
+    .orderBy(sql`${key} ${dir}`, sql`${users.id} ${dir}`)
+    .limit(size + 1)
+    .offset(args.offset ?? 0)
+    .as('page');
+
+  const [result] = await db
+    .select({
+      rows: sql<(UserJson & { _k: string })[]>`coalesce(json_agg(${page.obj} order by ${page.k1} ${dir}, ${page.k2} ${dir}), '[]'::json)`,
+      total: wantTotal ? sql<number>`(select count(*)::int from ${users} ${filter ? sql`where ${filter}` : sql``})` : sql<null>`null::int`,
+    })
+    .from(page);
+
+  let rows = result.rows;
+  const more = rows.length > size;
+  if (more) rows = rows.slice(0, size);
+  if (backward) rows = rows.reverse();
+  const edges = rows.map(({ _k, ...node }) => ({ cursor: encodeCursor(order, _k, node.id), node: node as UserJson }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: backward ? args.before != null : more,
+      hasPreviousPage: backward ? more : args.after != null || (args.offset ?? 0) > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: wantTotal ? Number(result.total) : null,
+  };
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+const noControl = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
+const text = (max: number) => z.string().max(max, `at most ${max} characters`).refine(noControl, 'must not contain control characters');
+
+export const usernameSchema = text(64)
+  .min(2, 'at least 2 characters')
+  .refine((s) => s.trim() === s, 'must not start or end with spaces')
+  .refine((s) => !s.includes('@'), 'must not contain @ (the domain is separate)');
+
+export const emailSchema = z.email('must be an email address').max(254);
+export const passwordSchema = z.string().min(8, 'at least 8 characters').max(256, 'at most 256 characters').refine(noControl, 'must not contain control characters');
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Profile fields shared by create and update; null clears a field on update. */
+export const profileFields = {
+  displayName: text(100).nullish(),
+  firstName: text(100).nullish(),
+  middleName: text(100).nullish(),
+  lastName: text(100).nullish(),
+  phone: z.string().regex(/^\+?[0-9 ()-]{3,32}$/, 'must be a phone number').nullish(),
+  countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter ISO 3166 code').nullish(),
+  bio: text(4000).nullish(),
+  pronouns: text(100).nullish(),
+  avatarHash: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a content hash').nullish(),
+  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone').nullish(),
+  flags: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .refine((f) => (f & 1) === 0, 'bit 1 (staff) follows from roles and cannot be set')
+    .nullish(),
+  tags: z.array(text(64).min(1)).max(100, 'at most 100 tags').nullish(),
+  customData: z
+    .record(z.string(), z.unknown())
+    .refine((v) => JSON.stringify(v).length <= 64 * 1024, 'at most 64 KB of JSON')
+    .nullish(),
+};
+
+export const domainSchema = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lowercase host name')
+  .nullish();
+
+export const createUserSchema = z.object({
+  username: usernameSchema,
+  domain: domainSchema,
+  email: emailSchema.nullish(),
+  password: passwordSchema.nullish(),
+  ...profileFields,
+});
+
+export const updateUserSchema = z.object({
+  username: usernameSchema.optional(),
+  email: emailSchema.nullish(),
+  password: passwordSchema.optional(),
+  ...profileFields,
+});
+
+export type CreateUserInput = z.input<typeof createUserSchema>;
+export type UpdateUserInput = z.input<typeof updateUserSchema>;

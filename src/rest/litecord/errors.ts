@@ -1,0 +1,29 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ShimError } from '../shim.js';
+
+/** Litecord's error body: `{"error": true, "status": N, "message": "..."}`, sometimes with `code`. */
+export function litecordError(c: Context, error: unknown) {
+  if (!(error instanceof ShimError)) throw error;
+  const body = (status: ContentfulStatusCode, message: string, extra: Record<string, unknown> = {}) =>
+    c.json({ error: true, status, message, ...extra }, status);
+  switch (error.code) {
+    case 'UNAUTHENTICATED':
+      return body(401, 'unauthorized');
+    case 'FORBIDDEN':
+      // Litecord answers a caller without the staff flag with 401, not 403.
+      return body(401, 'you are not staff');
+    case 'NOT_FOUND':
+      return body(404, 'Unknown user', { code: 10013 });
+    case 'BAD_INPUT':
+    case 'CONFLICT':
+      return body(400, error.message, {
+        code: 50035,
+        errors: Object.fromEntries(error.fields.map((f) => [f.path.filter((p) => p !== 'input').join('.') || '_', f.message])),
+      });
+    case 'RATE_LIMITED':
+      return body(429, error.message);
+    default:
+      return body(500, 'internal error');
+  }
+}

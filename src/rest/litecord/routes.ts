@@ -1,0 +1,112 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { encodeId } from '../../graphql/ids.js';
+import { ERROR_FIELDS, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { litecordError } from './errors.js';
+import { LITECORD_USER_FIELDS, presentUser, STAFF_FLAG, type LitecordUserSource } from './present.js';
+
+const USER = `fragment LitecordUser on User { ${LITECORD_USER_FIELDS} }`;
+
+const CREATE = `mutation LitecordCreateUser($input: CreateUserInput!) {
+  createUser(input: $input) { __typename ... on CreateUserSuccess { user { ...LitecordUser } } ${ERROR_FIELDS} }
+} ${USER}`;
+
+// Litecord pages by number; the GraphQL layer serves that with its capped `offset`.
+const SEARCH = `query LitecordSearchUsers($first: Int!, $offset: Int!, $filter: UserFilter) {
+  users(first: $first, offset: $offset, filter: $filter, orderBy: CREATED_AT_ASC) { edges { node { ...LitecordUser } } }
+} ${USER}`;
+
+const GET = `query LitecordUser($id: ID!) { user(id: $id) { ...LitecordUser } } ${USER}`;
+
+const DELETE = `mutation LitecordDeleteUser($input: DeleteUserInput!) {
+  deleteUser(input: $input) { __typename ... on DeleteUserSuccess { user { ...LitecordUser } } ${ERROR_FIELDS} }
+} ${USER}`;
+
+const UPDATE = `mutation LitecordUpdateUser($input: UpdateUserInput!) {
+  updateUser(input: $input) { __typename ... on UpdateUserSuccess { user { ...LitecordUser } } ${ERROR_FIELDS} }
+} ${USER}`;
+
+const createBody = z.strictObject({
+  username: z.string(),
+  email: z.string(),
+  password: z.string(),
+});
+
+const searchQuery = z.object({
+  username: z.string().max(64).optional(),
+  discriminator: z.string().regex(/^\d{4}$/, 'must be 4 digits').optional(),
+  page: z.coerce.number().int().min(0).max(10_000).default(0),
+  per_page: z.coerce.number().int().min(1).max(50, 'at most 50').default(20),
+});
+
+const patchBody = z.strictObject({
+  flags: z.number().int().min(0).max(2 ** 31 - 1),
+});
+
+const snowflake = z.string().regex(/^\d{1,19}$/);
+
+/** Litecord's /api/v6/admin/users: create, search, soft delete, flags. */
+export function litecordRoutes(deps: ShimDeps) {
+  const app = new Hono();
+
+  const userId = (c: Context) => {
+    const id = c.req.param('id') ?? '';
+    if (!snowflake.safeParse(id).success) throw new ShimError('NOT_FOUND', 'Unknown user');
+    return id;
+  };
+
+  async function currentUser(c: Context, id: string) {
+    const data = await run<{ user: LitecordUserSource | null }>(await deps.contextFor(c), GET, { id: encodeId('User', id) });
+    if (!data.user) throw new ShimError('NOT_FOUND', 'Unknown user');
+    return data.user;
+  }
+
+  app.put('/users', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const body = await readJson(c, createBody);
+    const data = await run<{ createUser: { user: LitecordUserSource } }>(ctx, CREATE, { input: body });
+    const user = data.createUser.user;
+    return c.json(presentUser(user));
+  });
+
+  app.get('/users', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const q = readQuery(c, searchQuery);
+    const filter: Record<string, unknown> = {};
+    if (q.username) filter.username = { containsCaseSensitive: q.username };
+    if (q.discriminator) filter.discriminator = q.discriminator;
+    const data = await run<{ users: { edges: { node: LitecordUserSource }[] } }>(ctx, SEARCH, {
+      first: q.per_page,
+      offset: q.page * q.per_page,
+      filter,
+    });
+    return c.json(data.users.edges.map((e) => presentUser(e.node)));
+  });
+
+  app.delete('/users/:id', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const id = userId(c);
+    const old = await currentUser(c, id);
+    const data = await run<{ deleteUser: { user: LitecordUserSource } }>(ctx, DELETE, { input: { id: encodeId('User', id) } });
+    return c.json({ old: presentUser(old), new: presentUser(data.deleteUser.user) });
+  });
+
+  app.patch('/users/:id', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const id = userId(c);
+    const body = await readJson(c, patchBody);
+    const current = await currentUser(c, id);
+    // The staff badge grants the admin API; no one sets or clears it through flags.
+    if ((body.flags & STAFF_FLAG) !== (current.isStaff ? STAFF_FLAG : 0)) {
+      return c.json({ error: true, status: 403, message: 'cannot change the staff flag' }, 403);
+    }
+    const data = await run<{ updateUser: { user: LitecordUserSource } }>(ctx, UPDATE, {
+      input: { id: encodeId('User', id), flags: body.flags & ~STAFF_FLAG },
+    });
+    return c.json(presentUser(data.updateUser.user));
+  });
+
+  app.onError((error, c) => litecordError(c, error));
+  app.notFound((c) => c.json({ error: true, status: 404, message: '404: Not Found' }, 404));
+  return app;
+}

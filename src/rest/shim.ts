@@ -1,0 +1,85 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import type { GraphQLContext } from '../graphql/context.js';
+import { AppError, type ErrorCode, type FieldProblem } from '../graphql/errors.js';
+import { runOperation } from '../graphql/run.js';
+
+/**
+ * What every legacy shim is made of: validate the legacy input with zod, run a GraphQL operation
+ * against the gateway's schema as the caller, then present the answer in the legacy shape. A shim
+ * never touches the database. Failures travel as ShimErrors and each shim's errors.ts renders them.
+ */
+export interface ShimDeps {
+  contextFor: (c: Context) => Promise<GraphQLContext>;
+}
+
+export class ShimError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields: FieldProblem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+const nul = (value: unknown): boolean =>
+  typeof value === 'string' ? value.includes('\u0000') : Array.isArray(value) ? value.some(nul) : value && typeof value === 'object' ? Object.values(value).some(nul) : false;
+
+function badInput(issues: { path: PropertyKey[]; message: string }[]): ShimError {
+  const fields = issues.map((i) => ({ path: i.path.map(String), message: i.message }));
+  return new ShimError('BAD_INPUT', fields.map((f) => (f.path.length ? `${f.path.join('.')}: ${f.message}` : f.message)).join('; '), fields);
+}
+
+/** Parses and validates a JSON body; malformed JSON, NUL bytes and schema failures are BAD_INPUT. */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new ShimError('BAD_INPUT', 'Request body is not valid JSON');
+  }
+  if (nul(body)) throw new ShimError('BAD_INPUT', 'Strings must not contain NUL characters');
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw badInput(parsed.error.issues);
+  return parsed.data;
+}
+
+export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  const query = c.req.query();
+  if (nul(query)) throw new ShimError('BAD_INPUT', 'Strings must not contain NUL characters');
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) throw badInput(parsed.error.issues);
+  return parsed.data;
+}
+
+/** A typed payload result of a mutation (plugin-errors union member). */
+interface PayloadResult {
+  __typename: string;
+  message?: string;
+  code?: ErrorCode;
+  fields?: FieldProblem[];
+}
+
+/**
+ * Runs an operation as the caller. GraphQL errors (UNAUTHENTICATED, FORBIDDEN, BAD_INPUT, ...) and
+ * typed error results of mutation payloads both become ShimErrors.
+ */
+export async function run<T>(ctx: GraphQLContext, source: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const result = await runOperation<T>(ctx, source, variables);
+  const error = result.errors?.[0];
+  if (error) {
+    const original = error.originalError;
+    if (original instanceof AppError) throw new ShimError(original.code, original.message, original.fields);
+    if (original && !(original instanceof Error && original.name === 'GraphQLError')) throw original;
+    throw new ShimError('BAD_INPUT', error.message);
+  }
+  for (const value of Object.values(result.data ?? {}) as (PayloadResult | null)[]) {
+    if (value && typeof value === 'object' && value.__typename?.endsWith('Error') && value.code) {
+      throw new ShimError(value.code, value.message ?? value.code, value.fields ?? []);
+    }
+  }
+  return result.data as T;
+}
+
+export const ERROR_FIELDS = '... on Error { __typename message code } ... on BadInputError { fields { path message } } ... on ConflictError { fields { path message } }';

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll } from 'vitest';
+import { createApp, type App } from '../../src/app.js';
+import type { ReadyConfig } from '../../src/bootstrap.js';
+import { loadConfig } from '../../src/config.js';
+import type { Database } from '../../src/db/client.js';
+import type { ActionContext } from '../../src/modules/context.js';
+import { openSession } from '../../src/modules/sessions/actions.js';
+import { createUser } from '../../src/modules/users/actions.js';
+import { encodeId } from '../../src/graphql/ids.js';
+import { openTestDatabase } from './db.js';
+
+export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-000';
+
+export function testConfig(env: Record<string, string> = {}): ReadyConfig {
+  return loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', ...env }) as ReadyConfig;
+}
+
+export interface TestGateway {
+  app: App;
+  database: Database;
+  config: ReadyConfig;
+  url?: string;
+  /** POST /graphql; returns the status and the parsed body. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null, headers?: Record<string, string>): Promise<{ status: number; body: { data?: T; errors?: any[] } }>;
+  /** Any HTTP request against the gateway. */
+  request(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
+  /** A user (no password unless given) with the given roles, and a signed-in access token. */
+  user(opts?: { username?: string; roles?: string[]; password?: string; email?: string }): Promise<{ id: bigint; gid: string; username: string; token: string; refreshToken: string; sessionId: string }>;
+  system: ActionContext;
+}
+
+let counter = 0;
+
+/** One gateway over a fresh database for the test file; closed after it. */
+export function useGateway(env: Record<string, string> = {}): TestGateway {
+  const gw = {} as TestGateway;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    const opened = await openTestDatabase();
+    drop = opened.drop;
+    gw.database = opened.database;
+    gw.url = opened.url;
+    gw.config = testConfig(env);
+    gw.app = await createApp(gw.config, gw.database);
+    gw.system = { db: gw.database.db, actor: { actorId: null, requestId: 'test' }, forgetAuth: (p) => gw.app.auth.forget(p) };
+  });
+  afterAll(async () => {
+    await gw.app?.close();
+    await drop?.();
+  });
+  gw.request = async (path, init = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(init.json);
+    }
+    return gw.app.fetch(new Request(`http://gateway.test${path}`, { ...init, headers, body }));
+  };
+  gw.gql = async (query, variables = {}, token = null, headers = {}) => {
+    const res = await gw.request('/graphql', { method: 'POST', json: { query, variables }, token, headers });
+    return { status: res.status, body: (await res.json()) as never };
+  };
+  gw.user = async (opts = {}) => {
+    counter += 1;
+    const username = opts.username ?? `user${counter}_${Math.random().toString(36).slice(2, 7)}`;
+    const created = await createUser(gw.system, { username, email: opts.email ?? `${username}@example.org`, password: opts.password ?? null }, { roleNames: opts.roles ?? [] });
+    const id = BigInt(created.id);
+    const session = await openSession(gw.system, gw.app.tokens, id, { ip: '127.0.0.1', userAgent: 'vitest' }, { refreshTtlSeconds: 3600, action: 'session.login' });
+    return { id, gid: encodeId('User', id), username, token: session.accessToken, refreshToken: session.refreshToken, sessionId: session.refreshToken.split('.')[0] };
+  };
+  return gw;
+}

@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// graphql must load once: Node resolves it to the CJS build for the externalised plugins,
+// so source files must get the same build, not vite's pick of index.mjs.
+const graphql = fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url));
+
+const shared = {
+  extends: true as const,
+  test: { include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+};
+
+export default defineConfig({
+  resolve: { alias: { graphql } },
+  test: {
+    pool: 'forks',
+    projects: [
+      { ...shared, test: { ...shared.test, name: 'pglite', env: { TEST_DB: 'pglite' } } },
+      // The same suite on a real PostgreSQL server, each test file in a database of its own.
+      ...(process.env.TEST_DATABASE_URL ? [{ ...shared, test: { ...shared.test, name: 'postgres', env: { TEST_DB: 'postgres' } } }] : []),
+    ],
+  },
+});
