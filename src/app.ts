@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
@@ -10,13 +12,15 @@ import type { Database } from './db/client.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { AppError } from './graphql/errors.js';
 import { createGraphQLHandler } from './graphql/yoga.js';
-import { createLogger, requestScope } from './log.js';
+import { createLogger } from './log.js';
 import { litecordRoutes } from './rest/litecord/routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface App {
   fetch: (request: Request, env?: unknown) => Response | Promise<Response>;
+  /** Node's http listener: /graphql goes to yoga's native Node path (no web Request objects), the rest to fetch. */
+  listener: (req: IncomingMessage, res: ServerResponse) => void;
   auth: AuthService;
   tokens: Tokens;
   log: Logger;
@@ -46,7 +50,7 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
     return { config, database, tokens, auth, viewer, authError, requestId, ip, userAgent: request.headers.get('user-agent'), log: requestLog };
   }
 
-  const yoga = createGraphQLHandler(config, log);
+  const yoga = await createGraphQLHandler(config, log);
   const app = new Hono<Env>();
 
   app.use('*', async (c, next) => {
@@ -56,7 +60,7 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
     c.set('requestId', requestId);
     c.set('log', requestLog);
     const started = performance.now();
-    await requestScope.run({ requestId, log: requestLog }, next);
+    await next();
     c.header('x-request-id', requestId);
     requestLog.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
@@ -94,8 +98,37 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
     return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500);
   });
 
+  const honoListener = getRequestListener(app.fetch);
+  const tooLarge = JSON.stringify({ errors: [{ message: 'Request body is larger than 1 MB', extensions: { code: 'BAD_INPUT' } }] });
+
+  function listener(req: IncomingMessage, res: ServerResponse): void {
+    if (!req.url || !/^\/graphql(\?|$)/.test(req.url) || (req.method !== 'POST' && req.method !== 'GET')) {
+      honoListener(req, res);
+      return;
+    }
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+    const requestLog = log.child({ requestId });
+    const started = performance.now();
+    res.setHeader('x-request-id', requestId);
+    res.on('finish', () => requestLog.info({ method: req.method, path: '/graphql', status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'));
+    if (req.method === 'POST') {
+      const length = Number(req.headers['content-length'] ?? NaN);
+      // The limit is checked before reading; a body of unknown length is refused rather than buffered.
+      if (!Number.isFinite(length) || length > BODY_LIMIT_BYTES) {
+        res.writeHead(Number.isFinite(length) ? 413 : 411, { 'content-type': 'application/json' }).end(tooLarge);
+        req.resume();
+        return;
+      }
+    }
+    const ip = req.socket.remoteAddress ?? null;
+    const serverContext = { buildContext: (request: Request) => buildContext(request, requestId, requestLog, ip) };
+    void (yoga.requestListener as (...args: unknown[]) => unknown)(req, res, serverContext);
+  }
+
   return {
     fetch: (request, env) => app.fetch(request, env as never),
+    listener,
     auth,
     tokens,
     log,

@@ -1,4 +1,4 @@
-import { serve } from '@hono/node-server';
+import { createServer } from 'node:http';
 import { createApp } from './app.js';
 import { ensureAdministrator, openDatabase, resolveSecret } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -18,8 +18,14 @@ async function main() {
     log.info({ username: admin.username }, 'created administrator from ADMIN_USERNAME');
   }
   const app = await createApp(ready, database, { log });
-  const server = serve({ fetch: app.fetch, port: ready.port, hostname: ready.host }, (info) => {
-    log.info({ port: info.port, database: database.kind, graphiql: ready.graphiql }, `admin gateway listening on http://localhost:${info.port}/graphql`);
+  const server = createServer(app.listener);
+  server.listen(ready.port, ready.host, () => {
+    log.info({ port: ready.port, database: database.kind, graphiql: ready.graphiql }, `admin gateway listening on http://localhost:${ready.port}/graphql`);
+  });
+
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    process.stderr.write(error.code === 'EADDRINUSE' ? `Port ${ready.port} is already in use (PORT)\n` : `Server error: ${error.message}\n`);
+    process.exit(1);
   });
 
   let stopping = false;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../config.js';
 
 export type VerifiedToken =
@@ -38,7 +38,21 @@ export class Tokens {
     return { token, expiresAt };
   }
 
+  // A verified token stays valid until its exp, so its claims are remembered: HMAC through WebCrypto
+  // is a large share of a request's CPU. Revocation is not affected; sessions are checked separately.
+  private readonly verified = new Map<string, { claims: VerifiedToken; expiresAt: number }>();
+
   async verify(token: string): Promise<VerifiedToken> {
+    const hit = this.verified.get(token);
+    if (hit && hit.expiresAt > Date.now()) return hit.claims;
+    const claims = await this.verifyUncached(token);
+    const exp = (decodeJwt(token).exp ?? 0) * 1000;
+    if (this.verified.size >= 10_000) this.verified.clear();
+    this.verified.set(token, { claims, expiresAt: exp });
+    return claims;
+  }
+
+  private async verifyUncached(token: string): Promise<VerifiedToken> {
     let alg: string | undefined;
     try {
       alg = decodeProtectedHeader(token).alg;

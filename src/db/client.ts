@@ -1,8 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { SQLWrapper } from 'drizzle-orm';
 import type { PgAsyncDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { relations } from './relations.js';
@@ -38,7 +35,13 @@ export function openPostgres(opts: PostgresOptions): Database {
     max: opts.poolMax,
     prepare: true,
     onnotice: () => {},
-    connection: { statement_timeout: opts.statementTimeoutSeconds * 1000, application_name: 'admin-gateway' },
+    connection: {
+      statement_timeout: opts.statementTimeoutSeconds * 1000,
+      application_name: 'admin-gateway',
+      // Statements stay prepared (no re-parse) but are planned for their actual values: a generic plan
+      // cannot tell a selective ILIKE pattern from one that matches a quarter of the table.
+      plan_cache_mode: 'force_custom_plan',
+    },
   });
   const db = drizzlePostgres({ client, relations }) as unknown as Db;
   return {
@@ -60,6 +63,12 @@ export function openPostgres(opts: PostgresOptions): Database {
 
 /** `dataDir` undefined means in memory (tests). */
 export async function openPglite(dataDir?: string): Promise<Database> {
+  // Loaded on demand so a PostgreSQL deployment never carries the embedded database in memory.
+  const [{ PGlite }, { pg_trgm }, { drizzle: drizzlePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('drizzle-orm/pglite'),
+  ]);
   const client = await PGlite.create(dataDir ? { dataDir, extensions: { pg_trgm } } : { extensions: { pg_trgm } });
   const db = drizzlePglite({ client, relations }) as unknown as Db;
   return {

@@ -1,13 +1,22 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { Database } from './client.js';
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+/** drizzle/ at the project's top level, found from src/db (tsx) or dist (the built bundle). */
+function migrationsFolder(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'drizzle', '.'))) return join(dir, 'drizzle');
+  }
+  throw new Error('drizzle/ migrations folder not found');
+}
+
+export const MIGRATIONS_FOLDER = migrationsFolder();
 
 /** Applies the migrations in drizzle/ (idempotent). */
 export async function migrate(database: Database): Promise<void> {
   const config = { migrationsFolder: MIGRATIONS_FOLDER };
-  if (database.kind === 'pglite') await migratePglite(database.db as never, config);
+  if (database.kind === 'pglite') await (await import('drizzle-orm/pglite/migrator')).migrate(database.db as never, config);
   else await migratePostgres(database.db as never, config);
 }

@@ -2,14 +2,13 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { requestScope } from '../log.js';
 import type { GraphQLContext } from './context.js';
 import { AppError } from './errors.js';
 import { schema } from './schema.js';
@@ -37,8 +36,11 @@ const rejectNulBytes: Plugin = {
   },
 };
 
-/** Our AppErrors keep their message and code; anything unexpected is logged and masked. */
-export function maskError(error: unknown): GraphQLError {
+/**
+ * Our AppErrors keep their message and code; anything unexpected is logged and masked, with an error
+ * id in both the log line and the answer so an operator can find one from the other.
+ */
+export function maskError(error: unknown, log: Logger): GraphQLError {
   const original = error instanceof GraphQLError ? (error.originalError ?? null) : error;
   if (original instanceof AppError) {
     const gqlError = error instanceof GraphQLError ? error : undefined;
@@ -49,17 +51,19 @@ export function maskError(error: unknown): GraphQLError {
     });
   }
   if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
-  const scope = requestScope.getStore();
-  scope?.log.error({ err: original }, 'unexpected error');
+  const errorId = randomUUID();
+  log.error({ err: original, errorId, path: error instanceof GraphQLError ? error.path : undefined }, 'unexpected error');
   return new GraphQLError('Unexpected error', {
     path: error instanceof GraphQLError ? error.path : undefined,
-    extensions: { code: 'INTERNAL', requestId: scope?.requestId },
+    extensions: { code: 'INTERNAL', errorId },
   });
 }
 
-let graphiqlPage: string | undefined;
+let graphiqlPage: Promise<string> | undefined;
 
-export function createGraphQLHandler(config: Config, log: Logger): YogaServerInstance<ServerContext, GraphQLContext> {
+export async function createGraphQLHandler(config: Config, log: Logger): Promise<YogaServerInstance<ServerContext, GraphQLContext>> {
+  // GraphiQL ships inside the page (no CDN): 9 MB of HTML and ~50 MB of memory, so it loads only when enabled.
+  const renderGraphiQL = config.graphiql ? (await import('@graphql-yoga/render-graphiql')).renderGraphiQL : undefined;
   const armor = { propagateOnRejection: true };
   return createYoga<ServerContext, GraphQLContext>({
     schema,
@@ -68,9 +72,8 @@ export function createGraphQLHandler(config: Config, log: Logger): YogaServerIns
     batching: false,
     landingPage: false,
     graphiql: config.graphiql ? { title: 'Admin gateway' } : false,
-    // The page carries GraphiQL itself (no CDN); built once, it is 9 MB of HTML.
-    renderGraphiQL: (opts) => (graphiqlPage ??= renderGraphiQL(opts)),
-    maskedErrors: { maskError: (error) => maskError(error) },
+    renderGraphiQL: (opts) => (graphiqlPage ??= Promise.resolve(renderGraphiQL!(opts))),
+    maskedErrors: { maskError: (error) => maskError(error, log) },
     logging: {
       debug: (...args) => log.debug(args.map(String).join(' ')),
       info: (...args) => log.info(args.map(String).join(' ')),

@@ -1,4 +1,5 @@
-import { and, eq, gt, gte, inArray, lt, lte, not, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, gte, lt, lte, not, or, sql, type SQL } from 'drizzle-orm';
+import { Params, runPrepared, shapeKey } from '../../db/prepared.js';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Tx } from '../../db/client.js';
 import { jsonObject } from '../../db/json.js';
@@ -93,45 +94,49 @@ export const MAX_OFFSET = 10_000;
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-function textCondition(column: AnyPgColumn, filter: TextFilter): SQL | undefined {
+function textCondition(column: AnyPgColumn, filter: TextFilter, p: Params): SQL | undefined {
   const parts: SQL[] = [];
-  if (filter.equals != null) parts.push(sql`lower(${column}) = lower(${filter.equals})`);
-  if (filter.contains != null) parts.push(sql`${column} ilike ${`%${escapeLike(filter.contains)}%`}`);
-  if (filter.startsWith != null) parts.push(sql`${column} ilike ${`${escapeLike(filter.startsWith)}%`}`);
-  if (filter.containsCaseSensitive != null) parts.push(sql`${column} like ${`%${escapeLike(filter.containsCaseSensitive)}%`}`);
-  if (filter.equalsCaseSensitive != null) parts.push(sql`${column} = ${filter.equalsCaseSensitive}`);
+  if (filter.equals != null) parts.push(sql`lower(${column}) = lower(${p.add(filter.equals)})`);
+  if (filter.contains != null) parts.push(sql`${column} ilike ${p.add(`%${escapeLike(filter.contains)}%`)}`);
+  if (filter.startsWith != null) parts.push(sql`${column} ilike ${p.add(`${escapeLike(filter.startsWith)}%`)}`);
+  if (filter.containsCaseSensitive != null) parts.push(sql`${column} like ${p.add(`%${escapeLike(filter.containsCaseSensitive)}%`)}`);
+  if (filter.equalsCaseSensitive != null) parts.push(sql`${column} = ${p.add(filter.equalsCaseSensitive)}`);
   return parts.length ? and(...parts) : undefined;
 }
 
-/** Turns the typed filter tree into one WHERE condition; every value is a bound parameter. */
-export function userFilterSql(filter: UserFilter | null | undefined, depth = 0): SQL | undefined {
+/**
+ * Turns the typed filter tree into one WHERE condition. Every value goes through `p`, so the SQL
+ * depends only on the filter's shape.
+ */
+export function userFilterSql(filter: UserFilter | null | undefined, p: Params = new Params(), depth = 0): SQL | undefined {
   if (!filter) return undefined;
   if (depth > 8) throw new BadInputError('filter is nested too deeply', [{ path: ['filter'], message: 'at most 8 levels' }]);
   const parts: (SQL | undefined)[] = [];
-  if (filter.username) parts.push(textCondition(users.username, filter.username));
-  if (filter.email) parts.push(textCondition(users.email, filter.email));
-  if (filter.displayName) parts.push(textCondition(users.displayName, filter.displayName));
-  if (filter.domain) parts.push(textCondition(users.domain, filter.domain));
-  if (filter.discriminator != null) parts.push(eq(users.discriminator, filter.discriminator));
-  if (filter.local != null) parts.push(filter.local ? sql`${users.domain} is null` : sql`${users.domain} is not null`);
+  if (filter.username) parts.push(textCondition(users.username, filter.username, p));
+  if (filter.email) parts.push(textCondition(users.email, filter.email, p));
+  if (filter.displayName) parts.push(textCondition(users.displayName, filter.displayName, p));
+  if (filter.domain) parts.push(textCondition(users.domain, filter.domain, p));
+  if (filter.discriminator != null) parts.push(sql`${users.discriminator} = ${p.add(filter.discriminator)}`);
+  if (filter.local != null) parts.push(sql`(${users.domain} is null) = ${p.add(filter.local)}`);
   if (filter.status) {
-    parts.push(filter.status.in.length ? inArray(users.status, filter.status.in) : sql`false`);
+    // One text parameter whatever the set's size, so the statement's text does not vary with it.
+    parts.push(sql`${users.status}::text = any(string_to_array(${p.add(filter.status.in.join(','))}, ','))`);
   }
   if (filter.createdAt) {
     const r = filter.createdAt;
     // The column operators map Dates to the driver's format; a bare template parameter would not.
-    if (r.gt) parts.push(gt(users.createdAt, r.gt));
-    if (r.gte) parts.push(gte(users.createdAt, r.gte));
-    if (r.lt) parts.push(lt(users.createdAt, r.lt));
-    if (r.lte) parts.push(lte(users.createdAt, r.lte));
+    if (r.gt) parts.push(gt(users.createdAt, p.add(r.gt)));
+    if (r.gte) parts.push(gte(users.createdAt, p.add(r.gte)));
+    if (r.lt) parts.push(lt(users.createdAt, p.add(r.lt)));
+    if (r.lte) parts.push(lte(users.createdAt, p.add(r.lte)));
   }
   if (filter.role != null) {
     parts.push(sql`exists (select 1 from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
-      where ${userRoles.userId} = ${users.id} and lower(${roles.name}) = lower(${filter.role}) and ${grantIsActive})`);
+      where ${userRoles.userId} = ${users.id} and lower(${roles.name}) = lower(${p.add(filter.role)}) and ${grantIsActive})`);
   }
-  if (filter.and?.length) parts.push(and(...filter.and.map((f) => userFilterSql(f, depth + 1) ?? sql`true`)));
-  if (filter.or?.length) parts.push(or(...filter.or.map((f) => userFilterSql(f, depth + 1) ?? sql`true`)));
-  if (filter.not) parts.push(not(userFilterSql(filter.not, depth + 1) ?? sql`true`));
+  if (filter.and?.length) parts.push(and(...filter.and.map((f) => userFilterSql(f, p, depth + 1) ?? sql`true`)));
+  if (filter.or?.length) parts.push(or(...filter.or.map((f) => userFilterSql(f, p, depth + 1) ?? sql`true`)));
+  if (filter.not) parts.push(not(userFilterSql(filter.not, p, depth + 1) ?? sql`true`));
   const present = parts.filter((p): p is SQL => p !== undefined);
   return present.length ? and(...present) : undefined;
 }
@@ -211,8 +216,12 @@ export async function selectUsers(db: Tx, where: SQL | undefined, shape: UserSha
 }
 
 export async function findUserById(db: Tx, id: bigint, shape: UserShape = FULL_USER_SHAPE): Promise<UserJson | null> {
-  const [user] = await selectUsers(db, eq(users.id, id), shape, 1);
-  return user ?? null;
+  const p = new Params();
+  const where = eq(users.id, p.add(id) as never);
+  const [row] = await runPrepared(db, `byId:${JSON.stringify([shape.fields, shape.roleFields ?? null])}`, p, () =>
+    db.select({ user: sql<UserJson>`${userJsonSql(shape)}` }).from(users).where(where).prepare('user_by_id'),
+  );
+  return row?.user ?? null;
 }
 
 // ---- connections ----
@@ -232,11 +241,6 @@ export interface UserPage {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   totalCount: number | null;
 }
-
-const orderKey: Record<'CREATED_AT' | 'USERNAME', SQL> = {
-  CREATED_AT: sql`${users.createdAt}`,
-  USERNAME: sql`lower(${users.username})`,
-};
 
 function encodeCursor(order: UserOrder, key: string, id: string): string {
   return Buffer.from(JSON.stringify([order, key, id])).toString('base64url');
@@ -262,10 +266,18 @@ function checkCount(value: number | null | undefined, arg: string, max: number):
   }
 }
 
+async function countUsers(db: Tx, filter: UserFilter | null | undefined): Promise<number> {
+  const p = new Params();
+  const where = userFilterSql(filter, p);
+  const [row] = await runPrepared(db, `count:${shapeKey(filter ?? null)}`, p, () =>
+    db.select({ n: sql<number>`count(*)::int` }).from(users).where(where).prepare('users_count'),
+  );
+  return Number(row.n);
+}
+
 /**
- * One page of users with keyset cursors, its count and its roles, in one SQL statement whose JSON
- * PostgreSQL builds. The statement's text depends only on the shape of the request, so postgres.js
- * prepares it once per connection and reuses it.
+ * One page of users with keyset cursors and their roles, in one SQL statement whose JSON PostgreSQL
+ * builds, and its count when asked for.
  */
 export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape, wantTotal: boolean): Promise<UserPage> {
   checkCount(args.first, 'first', MAX_PAGE_SIZE);
@@ -276,42 +288,47 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
 
   const order = args.orderBy ?? 'CREATED_AT_ASC';
   const [field, direction] = order.startsWith('CREATED_AT') ? (['CREATED_AT', order.slice(11)] as const) : (['USERNAME', order.slice(9)] as const);
-  const key = orderKey[field];
   const backward = args.last != null || (args.before != null && args.first == null);
   const size = backward ? (args.last ?? DEFAULT_PAGE_SIZE) : (args.first ?? DEFAULT_PAGE_SIZE);
   const ascending = (direction === 'ASC') !== backward;
 
-  const filter = userFilterSql(args.filter);
-  const conditions: SQL[] = filter ? [filter] : [];
-  const keyParam = (k: string) => (field === 'CREATED_AT' ? sql`${k}::timestamptz` : sql`${k}`);
-  if (args.after) {
-    const c = decodeCursor(args.after, order, 'after');
-    conditions.push(direction === 'ASC' ? sql`(${key}, ${users.id}) > (${keyParam(c.key)}, ${c.id}::bigint)` : sql`(${key}, ${users.id}) < (${keyParam(c.key)}, ${c.id}::bigint)`);
-  }
-  if (args.before) {
-    const c = decodeCursor(args.before, order, 'before');
-    conditions.push(direction === 'ASC' ? sql`(${key}, ${users.id}) < (${keyParam(c.key)}, ${c.id}::bigint)` : sql`(${key}, ${users.id}) > (${keyParam(c.key)}, ${c.id}::bigint)`);
-  }
-  const where = conditions.length ? and(...conditions) : undefined;
-  const dir = sql.raw(ascending ? 'asc' : 'desc');
-  const keyText = field === 'CREATED_AT' ? sql`${users.createdAt}::text` : sql`lower(${users.username})`;
+  const after = args.after ? decodeCursor(args.after, order, 'after') : null;
+  const before = args.before ? decodeCursor(args.before, order, 'before') : null;
+  const key = `page:${JSON.stringify([order, backward, !!after, !!before, !!args.offset, shape.fields, shape.roleFields ?? null])}:${shapeKey(args.filter ?? null)}`;
 
-  const page = db
-    .select({ obj: sql`${userJsonSql(shape, [['_k', keyText]])}`.as('obj'), k1: sql`${key}`.as('k1'), k2: sql`${users.id}`.as('k2') })
-    .from(users)
-    .where(where)
-    .orderBy(sql`${key} ${dir}`, sql`${users.id} ${dir}`)
-    .limit(size + 1)
-    .offset(args.offset ?? 0)
-    .as('page');
+  // The page (its roles built inside it) and the count are independent, so they run side by side;
+  // nested levels add no statement. Both are prepared once per request shape.
+  const p = new Params();
+  const filter = userFilterSql(args.filter, p);
+  const cursors: SQL[] = [];
+  const orderKey = field === 'CREATED_AT' ? sql`${users.createdAt}` : sql`lower(${users.username})`;
+  const keyParam = (k: string) => (field === 'CREATED_AT' ? sql`${p.add(k)}::timestamptz` : sql`${p.add(k)}::text`);
+  const forwardOp = direction === 'ASC' ? sql.raw('>') : sql.raw('<');
+  const backwardOp = direction === 'ASC' ? sql.raw('<') : sql.raw('>');
+  if (after) cursors.push(sql`(${orderKey}, ${users.id}) ${forwardOp} (${keyParam(after.key)}, ${p.add(after.id)}::bigint)`);
+  if (before) cursors.push(sql`(${orderKey}, ${users.id}) ${backwardOp} (${keyParam(before.key)}, ${p.add(before.id)}::bigint)`);
+  const limit = p.add(size + 1);
+  const offset = p.add(args.offset ?? 0);
 
-  const [result] = await db
-    .select({
-      rows: sql<(UserJson & { _k: string })[]>`coalesce(json_agg(${page.obj} order by ${page.k1} ${dir}, ${page.k2} ${dir}), '[]'::json)`,
-      total: wantTotal ? sql<number>`(select count(*)::int from ${users} ${filter ? sql`where ${filter}` : sql``})` : sql<null>`null::int`,
-    })
-    .from(page);
-
+  const [[result], total] = await Promise.all([
+    runPrepared(db, key, p, () => {
+      const dir = sql.raw(ascending ? 'asc' : 'desc');
+      const keyText = field === 'CREATED_AT' ? sql`${users.createdAt}::text` : sql`lower(${users.username})`;
+      const page = db
+        .select({ obj: sql`${userJsonSql(shape, [['_k', keyText]])}`.as('obj'), k1: sql`${orderKey}`.as('k1'), k2: sql`${users.id}`.as('k2') })
+        .from(users)
+        .where(and(filter, ...cursors))
+        .orderBy(sql`${orderKey} ${dir}`, sql`${users.id} ${dir}`)
+        .limit(limit)
+        .offset(offset)
+        .as('page');
+      return db
+        .select({ rows: sql<(UserJson & { _k: string })[]>`coalesce(json_agg(${page.obj} order by ${page.k1} ${dir}, ${page.k2} ${dir}), '[]'::json)` })
+        .from(page)
+        .prepare('users_page');
+    }),
+    wantTotal ? countUsers(db, args.filter) : null,
+  ]);
   let rows = result.rows;
   const more = rows.length > size;
   if (more) rows = rows.slice(0, size);
@@ -325,6 +342,6 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    totalCount: wantTotal ? Number(result.total) : null,
+    totalCount: total,
   };
 }
