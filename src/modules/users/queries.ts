@@ -1,4 +1,4 @@
-import { and, eq, gt, gte, lt, lte, not, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, not, or, sql, type SQL } from 'drizzle-orm';
 import { Params, runPrepared, shapeKey } from '../../db/prepared.js';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Tx } from '../../db/client.js';
@@ -124,11 +124,12 @@ export function userFilterSql(filter: UserFilter | null | undefined, p: Params =
   }
   if (filter.createdAt) {
     const r = filter.createdAt;
-    // The column operators map Dates to the driver's format; a bare template parameter would not.
-    if (r.gt) parts.push(gt(users.createdAt, p.add(r.gt)));
-    if (r.gte) parts.push(gte(users.createdAt, p.add(r.gte)));
-    if (r.lt) parts.push(lt(users.createdAt, p.add(r.lt)));
-    if (r.lte) parts.push(lte(users.createdAt, p.add(r.lte)));
+    // Placeholders skip Drizzle's value mapping, so dates travel as ISO text.
+    const at = (d: Date) => sql`${p.add(d.toISOString())}::timestamptz`;
+    if (r.gt) parts.push(sql`${users.createdAt} > ${at(r.gt)}`);
+    if (r.gte) parts.push(sql`${users.createdAt} >= ${at(r.gte)}`);
+    if (r.lt) parts.push(sql`${users.createdAt} < ${at(r.lt)}`);
+    if (r.lte) parts.push(sql`${users.createdAt} <= ${at(r.lte)}`);
   }
   if (filter.role != null) {
     parts.push(sql`exists (select 1 from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
