@@ -36,6 +36,32 @@ const rejectNulBytes: Plugin = {
   },
 };
 
+function asRequestError(e: Error): GraphQLError {
+  const error = e instanceof GraphQLError ? e : new GraphQLError(e.message, { originalError: e });
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code: error.extensions.code ?? 'BAD_INPUT', http: { status: 400 } },
+  });
+}
+
+/**
+ * A request that cannot run (invalid document, limits, bad variables) is a 4xx whatever the client
+ * accepts; yoga would answer 200 to plain application/json clients.
+ */
+const requestErrorsAre4xx: Plugin = {
+  onValidate: () => ({ result, setResult }) => {
+    if (result.length) setResult(result.map(asRequestError));
+  },
+  onExecutionResult: ({ result, setResult }) => {
+    if (result && 'errors' in result && result.errors?.length && (!('data' in result) || result.data === undefined)) {
+      setResult({ ...result, errors: result.errors.map(asRequestError) });
+    }
+  },
+};
+
 /**
  * Our AppErrors keep their message and code; anything unexpected is logged and masked, with an error
  * id in both the log line and the answer so an operator can find one from the other.
@@ -83,6 +109,7 @@ export async function createGraphQLHandler(config: Config, log: Logger): Promise
     plugins: [
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
       rejectNulBytes,
+      requestErrorsAre4xx,
       maxTokensPlugin({ n: LIMITS.tokens, ...armor }),
       maxDepthPlugin({ n: LIMITS.depth, ignoreIntrospection: true, flattenFragments: true, ...armor }),
       maxAliasesPlugin({ n: LIMITS.aliases, allowList: [], ...armor }),
