@@ -28,7 +28,11 @@ export interface PostgresOptions {
   url: string;
   poolMax: number;
   statementTimeoutSeconds: number;
+  /** Sees every statement's text (tests count statements per request with it). */
+  onQuery?: (query: string) => void;
 }
+
+const loggerFor = (onQuery?: (query: string) => void) => (onQuery ? { logger: { logQuery: (query: string) => onQuery(query) } } : {});
 
 export function openPostgres(opts: PostgresOptions): Database {
   const client = postgres(opts.url, {
@@ -43,7 +47,7 @@ export function openPostgres(opts: PostgresOptions): Database {
       plan_cache_mode: 'force_custom_plan',
     },
   });
-  const db = drizzlePostgres({ client, relations }) as unknown as Db;
+  const db = drizzlePostgres({ client, relations, ...loggerFor(opts.onQuery) }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
@@ -62,7 +66,7 @@ export function openPostgres(opts: PostgresOptions): Database {
 }
 
 /** `dataDir` undefined means in memory (tests). */
-export async function openPglite(dataDir?: string): Promise<Database> {
+export async function openPglite(dataDir?: string, onQuery?: (query: string) => void): Promise<Database> {
   // Loaded on demand so a PostgreSQL deployment never carries the embedded database in memory.
   const [{ PGlite }, { pg_trgm }, { drizzle: drizzlePglite }] = await Promise.all([
     import('@electric-sql/pglite'),
@@ -70,7 +74,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     import('drizzle-orm/pglite'),
   ]);
   const client = await PGlite.create(dataDir ? { dataDir, extensions: { pg_trgm } } : { extensions: { pg_trgm } });
-  const db = drizzlePglite({ client, relations }) as unknown as Db;
+  const db = drizzlePglite({ client, relations, ...loggerFor(onQuery) }) as unknown as Db;
   return {
     db,
     kind: 'pglite',

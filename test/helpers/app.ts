@@ -32,7 +32,7 @@ export interface TestGateway {
 let counter = 0;
 
 /** One gateway over a fresh database for the test file; closed after it. */
-export function useGateway(env: Record<string, string> = {}): TestGateway {
+export function useGateway(env: Record<string, string> | (() => Record<string, string>) = {}): TestGateway {
   const gw = {} as TestGateway;
   let drop: () => Promise<void>;
   beforeAll(async () => {
@@ -40,7 +40,7 @@ export function useGateway(env: Record<string, string> = {}): TestGateway {
     drop = opened.drop;
     gw.database = opened.database;
     gw.url = opened.url;
-    gw.config = testConfig(env);
+    gw.config = testConfig(typeof env === 'function' ? env() : env);
     gw.app = await createApp(gw.config, gw.database);
     gw.system = { db: gw.database.db, actor: { actorId: null, requestId: 'test' }, forgetAuth: (p) => gw.app.auth.forget(p) };
   });

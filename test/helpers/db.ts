@@ -9,9 +9,13 @@ export const onPostgres = process.env.TEST_DB === 'postgres';
  * A fresh, migrated database for one test file: in-memory PGlite, or (TEST_DB=postgres) a new
  * database on TEST_DATABASE_URL's server, dropped afterwards.
  */
+/** Every statement the test databases run, in order (tests may clear it). */
+export const statementLog: string[] = [];
+
 export async function openTestDatabase(): Promise<{ database: Database; url?: string; drop: () => Promise<void> }> {
+  const onQuery = (q: string) => statementLog.push(q);
   if (!onPostgres) {
-    const database = await openPglite();
+    const database = await openPglite(undefined, onQuery);
     await migrate(database);
     return { database, drop: () => database.close() };
   }
@@ -21,7 +25,7 @@ export async function openTestDatabase(): Promise<{ database: Database; url?: st
   await admin.unsafe(`create database ${name}`);
   const url = new URL(base);
   url.pathname = `/${name}`;
-  const database = openPostgres({ url: url.toString(), poolMax: 5, statementTimeoutSeconds: 30 });
+  const database = openPostgres({ url: url.toString(), poolMax: 5, statementTimeoutSeconds: 30, onQuery });
   await migrate(database);
   return {
     database,

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { useGateway } from '../helpers/app.js';
+import { statementLog } from '../helpers/db.js';
+
+const gw = useGateway();
+
+async function statementsOf(query: string, token: string) {
+  await gw.gql('{ viewer { id } }', {}, token); // the session and scopes are cached from here on
+  statementLog.length = 0;
+  const res = await gw.gql(query, {}, token);
+  return { res, statements: [...statementLog] };
+}
+
+describe('SQL per request', () => {
+  it('a page with nested roles is one statement (two with totalCount, run side by side)', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    for (let i = 0; i < 5; i++) await gw.user({ roles: i % 2 ? ['moderator'] : [] });
+    const page = await statementsOf('{ users(first: 50) { edges { node { id username email createdAt roles { name } } } } }', admin.token);
+    expect(page.res.body.errors).toBeUndefined();
+    expect(page.res.body.data.users.edges.length).toBeGreaterThan(5);
+    expect(page.statements).toHaveLength(1);
+    const counted = await statementsOf('{ users(first: 50) { totalCount edges { node { id roles { name } } } } }', admin.token);
+    expect(counted.statements).toHaveLength(2);
+    expect(counted.statements.filter((s) => /count\(\*\)/.test(s))).toHaveLength(1);
+  });
+
+  it('builds only the selected columns, and no roles unless asked', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const { statements } = await statementsOf('{ users(first: 5) { edges { node { username } } } }', admin.token);
+    expect(statements[0]).toContain('"username"');
+    expect(statements[0]).not.toContain('"email"');
+    expect(statements[0]).not.toContain('user_roles');
+  });
+
+  it('a caller without the scope causes no data statement at all', async () => {
+    const plain = await gw.user();
+    const { res, statements } = await statementsOf('{ users(first: 5) { edges { node { email roles { name } } } } }', plain.token);
+    expect(res.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(statements).toEqual([]);
+  });
+});
