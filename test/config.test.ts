@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('config', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 4000, dataDir: './data', dbPoolMax: 10, graphiql: true, introspection: true, production: false, logLevel: 'info' });
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.jwt).toMatchObject({ accessTtlSeconds: 900, refreshTtlSeconds: 30 * 86400 });
+  });
+
+  it('parses durations and flags', () => {
+    const c = loadConfig({ ACCESS_TOKEN_TTL: '1h', REFRESH_TOKEN_TTL: '7d', GRAPHIQL: 'false', INTROSPECTION: 'off', PORT: '8080' });
+    expect(c.jwt.accessTtlSeconds).toBe(3600);
+    expect(c.jwt.refreshTtlSeconds).toBe(7 * 86400);
+    expect(c.graphiql).toBe(false);
+    expect(c.introspection).toBe(false);
+    expect(c.port).toBe(8080);
+  });
+
+  it('turns GraphiQL and introspection off in production unless enabled, and needs JWT_SECRET there', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('JWT_SECRET: required when NODE_ENV=production');
+    const prod = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) });
+    expect(prod).toMatchObject({ graphiql: false, introspection: false, production: true });
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32), GRAPHIQL: 'true' }).graphiql).toBe(true);
+  });
+
+  it('names the variable in one line and never echoes secrets', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ PORT: 'eighty' }, /^Invalid configuration: PORT: .*"eighty"/],
+      [{ DATABASE_URL: 'mysql://x' }, /^Invalid configuration: DATABASE_URL: expected a postgres:\/\/ URL/],
+      [{ DB_POOL_MAX: '0' }, /^Invalid configuration: DB_POOL_MAX/],
+      [{ ACCESS_TOKEN_TTL: 'soon' }, /^Invalid configuration: ACCESS_TOKEN_TTL: expected a duration/],
+      [{ LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL/],
+      [{ GRAPHIQL: 'maybe' }, /^Invalid configuration: GRAPHIQL/],
+      [{ JWT_JWKS_URL: 'https://idp.example/jwks' }, /^Invalid configuration: JWT_ISSUER: required with JWT_JWKS_URL/],
+    ];
+    for (const [env, pattern] of cases) {
+      let error: unknown;
+      try {
+        loadConfig(env);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, JSON.stringify(env)).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(pattern);
+      expect((error as Error).message).not.toContain('\n');
+    }
+    const secret = (() => {
+      try {
+        loadConfig({ JWT_SECRET: 'short-secret' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(secret).toMatch(/^Invalid configuration: JWT_SECRET/);
+    expect(secret).not.toContain('short-secret');
+  });
+});
