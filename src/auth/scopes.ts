@@ -18,10 +18,6 @@ export type Scope = keyof typeof SCOPE_CATALOG;
 
 export const ALL_SCOPES = Object.keys(SCOPE_CATALOG) as Scope[];
 
-export function isScope(value: string): value is Scope {
-  return Object.prototype.hasOwnProperty.call(SCOPE_CATALOG, value);
-}
-
 /** True when `held` is `wanted` or one of its ancestors. */
 export function scopeCovers(held: string, wanted: string): boolean {
   return held === wanted || wanted.startsWith(`${held}:`);
@@ -43,15 +39,5 @@ export class ScopeSet {
       this.memo.set(wanted, hit);
     }
     return hit;
-  }
-
-  /** The held scopes as stored (not expanded). */
-  list(): string[] {
-    return [...this.held];
-  }
-
-  /** Every catalog scope the holder has, expanded through the tree. */
-  expanded(): Scope[] {
-    return ALL_SCOPES.filter((s) => this.has(s));
   }
 }

@@ -1,5 +1,4 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { scopeCovers, ALL_SCOPES } from '../../auth/scopes.js';
 import { roles, userRoles } from './table.js';
 
 /** A grant counts only inside [startsAt, expiresAt); enforced here so no job is needed. */
@@ -31,8 +30,3 @@ export const roleFieldSql: Record<string, SQL> = {
 };
 
 export const ROLE_FIELDS = Object.keys(roleFieldSql).filter((f) => f !== '__typename');
-
-/** Every catalog scope that a set of stored scopes grants. */
-export function expandScopes(stored: readonly string[]): string[] {
-  return ALL_SCOPES.filter((scope) => stored.some((held) => scopeCovers(held, scope)));
-}
