@@ -16,6 +16,8 @@ import { createLogger } from './log.js';
 import { litecordRoutes } from './rest/litecord/routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+const TOO_LARGE = { errors: [{ message: 'Request body is larger than 1 MB', extensions: { code: 'BAD_INPUT' } }] };
+const LENGTH_REQUIRED = { errors: [{ message: 'POST bodies need a Content-Length', extensions: { code: 'BAD_INPUT' } }] };
 
 export interface App {
   fetch: (request: Request, env?: unknown) => Response | Promise<Response>;
@@ -50,25 +52,28 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
     return { config, database, tokens, auth, viewer, authError, requestId, ip, userAgent: request.headers.get('user-agent'), log: requestLog };
   }
 
+  /** A request's id (the caller's X-Request-Id when sane), its logger, and the line logged at its end. */
+  function beginRequest(given: string | string[] | undefined, method: string, path: string) {
+    const requestId = typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+    const requestLog = log.child({ requestId });
+    const started = performance.now();
+    const done = (status: number) => requestLog.info({ method, path, status, ms: Math.round(performance.now() - started) }, 'request');
+    return { requestId, requestLog, done };
+  }
+
   const yoga = await createGraphQLHandler(config, log);
   const app = new Hono<Env>();
 
   app.use('*', async (c, next) => {
-    const given = c.req.header('x-request-id');
-    const requestId = given && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
-    const requestLog = log.child({ requestId });
-    c.set('requestId', requestId);
-    c.set('log', requestLog);
-    const started = performance.now();
+    const request = beginRequest(c.req.header('x-request-id'), c.req.method, c.req.path);
+    c.set('requestId', request.requestId);
+    c.set('log', request.requestLog);
     await next();
-    c.header('x-request-id', requestId);
-    requestLog.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    c.header('x-request-id', request.requestId);
+    request.done(c.res.status);
   });
 
-  const limit = bodyLimit({
-    maxSize: BODY_LIMIT_BYTES,
-    onError: (c) => c.json({ errors: [{ message: 'Request body is larger than 1 MB', extensions: { code: 'BAD_INPUT' } }] }, 413),
-  });
+  const limit = bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: (c) => c.json(TOO_LARGE, 413) });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
@@ -99,24 +104,21 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
   });
 
   const honoListener = getRequestListener(app.fetch);
-  const tooLarge = JSON.stringify({ errors: [{ message: 'Request body is larger than 1 MB', extensions: { code: 'BAD_INPUT' } }] });
 
   function listener(req: IncomingMessage, res: ServerResponse): void {
     if (!req.url || !/^\/graphql(\?|$)/.test(req.url) || (req.method !== 'POST' && req.method !== 'GET')) {
       honoListener(req, res);
       return;
     }
-    const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
-    const requestLog = log.child({ requestId });
-    const started = performance.now();
+    const { requestId, requestLog, done } = beginRequest(req.headers['x-request-id'], req.method, '/graphql');
     res.setHeader('x-request-id', requestId);
-    res.on('finish', () => requestLog.info({ method: req.method, path: '/graphql', status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'));
+    res.on('finish', () => done(res.statusCode));
     if (req.method === 'POST') {
       const length = Number(req.headers['content-length'] ?? NaN);
       // The limit is checked before reading; a body of unknown length is refused rather than buffered.
       if (!Number.isFinite(length) || length > BODY_LIMIT_BYTES) {
-        res.writeHead(Number.isFinite(length) ? 413 : 411, { 'content-type': 'application/json' }).end(tooLarge);
+        const [status, body] = Number.isFinite(length) ? [413, TOO_LARGE] : [411, LENGTH_REQUIRED];
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         req.resume();
         return;
       }
