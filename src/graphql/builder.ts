@@ -52,9 +52,12 @@ export const builder = new SchemaBuilder<{
 });
 
 
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 builder.scalarType('DateTime', {
   description: 'An ISO 8601 date and time, always answered in UTC.',
-  serialize: (value) => (value instanceof Date ? value : new Date(value)).toISOString(),
+  // PostgreSQL's JSON already carries UTC ISO strings (see isoUtc); anything else is normalised.
+  serialize: (value) => (typeof value === 'string' && ISO_UTC.test(value) ? value : (value instanceof Date ? value : new Date(value)).toISOString()),
   parseValue: (value) => {
     const date = typeof value === 'string' ? new Date(value) : new Date(NaN);
     if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO 8601 string');

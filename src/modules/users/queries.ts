@@ -143,6 +143,8 @@ export function userFilterSql(filter: UserFilter | null | undefined, p: Params =
 }
 
 const col = (c: unknown) => sql`${c}`;
+/** A timestamp as the API answers it (ISO 8601, UTC, milliseconds), so the scalar passes it through. */
+const isoUtc = (c: unknown) => sql`to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** What each User field is in SQL; the JSON key is the GraphQL field name. */
 const userFieldSql: Record<string, SQL> = {
@@ -164,20 +166,20 @@ const userFieldSql: Record<string, SQL> = {
   flags: col(users.flags),
   status: col(users.status),
   verified: sql`${users.verifiedAt} is not null`,
-  verifiedAt: col(users.verifiedAt),
+  verifiedAt: isoUtc(users.verifiedAt),
   restricted: sql`${users.restrictedAt} is not null`,
-  restrictedAt: col(users.restrictedAt),
+  restrictedAt: isoUtc(users.restrictedAt),
   banned: sql`${users.bannedAt} is not null and (${users.bannedUntil} is null or ${users.bannedUntil} > now())`,
-  bannedAt: col(users.bannedAt),
-  bannedUntil: col(users.bannedUntil),
+  bannedAt: isoUtc(users.bannedAt),
+  bannedUntil: isoUtc(users.bannedUntil),
   credits: col(users.credits),
   tags: col(users.tags),
   customData: col(users.customData),
   shortId: col(users.shortId),
   timezone: col(users.timezone),
-  deletedAt: col(users.deletedAt),
-  createdAt: col(users.createdAt),
-  updatedAt: col(users.updatedAt),
+  deletedAt: isoUtc(users.deletedAt),
+  createdAt: isoUtc(users.createdAt),
+  updatedAt: isoUtc(users.updatedAt),
   isStaff: userHoldsScope(sql`${users.id}`, 'admin:users:read'),
 };
 
@@ -191,11 +193,36 @@ export interface UserShape {
 
 export const FULL_USER_SHAPE: UserShape = { fields: USER_SCALAR_FIELDS, roleFields: Object.keys(roleFieldSql) };
 
+/** A role as JSON, with `__typename` and `id` always present. */
+function roleJsonSql(roleFields: readonly string[]): SQL {
+  return jsonObject(['__typename', 'id', ...roleFields].filter((f, i, all) => roleFieldSql[f] && all.indexOf(f) === i).map((f) => [f, roleFieldSql[f]]));
+}
+
+const ROLE_ORDER = sql`${roles.rank} desc, ${roles.id}`;
+
 function rolesJson(roleFields: readonly string[]): SQL {
-  const obj = jsonObject(['__typename', 'id', ...roleFields].filter((f, i, all) => roleFieldSql[f] && all.indexOf(f) === i).map((f) => [f, roleFieldSql[f]]));
-  return sql`(select coalesce(json_agg(${obj} order by ${roles.rank} desc, ${roles.id}), '[]'::json)
+  return sql`(select coalesce(json_agg(${roleJsonSql(roleFields)} order by ${ROLE_ORDER}), '[]'::json)
     from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
     where ${userRoles.userId} = ${users.id} and ${grantIsActive})`;
+}
+
+/**
+ * The active roles of many users in one statement (the nested level of a page): cheaper for
+ * PostgreSQL than a correlated subquery per row.
+ */
+async function rolesOfUsers(db: Tx, ids: string[], roleFields: readonly string[]): Promise<Map<string, RoleJson[]>> {
+  const p = new Params();
+  const idList = p.add(ids.join(','));
+  const rows = await runPrepared(db, `roles:${JSON.stringify(roleFields)}`, p, () =>
+    db
+      .select({ userId: sql<string>`${userRoles.userId}::text`, roles: sql<RoleJson[]>`json_agg(${roleJsonSql(roleFields)} order by ${ROLE_ORDER})` })
+      .from(userRoles)
+      .innerJoin(roles, eq(roles.id, userRoles.roleId))
+      .where(and(sql`${userRoles.userId} = any(string_to_array(${idList}, ',')::bigint[])`, grantIsActive))
+      .groupBy(userRoles.userId)
+      .prepare('roles_of_users'),
+  );
+  return new Map(rows.map((r) => [r.userId, r.roles]));
 }
 
 export function userJsonSql(shape: UserShape, extra: [string, SQL][] = []): SQL {
@@ -267,18 +294,8 @@ function checkCount(value: number | null | undefined, arg: string, max: number):
   }
 }
 
-async function countUsers(db: Tx, filter: UserFilter | null | undefined): Promise<number> {
-  const p = new Params();
-  const where = userFilterSql(filter, p);
-  const [row] = await runPrepared(db, `count:${shapeKey(filter ?? null)}`, p, () =>
-    db.select({ n: sql<number>`count(*)::int` }).from(users).where(where).prepare('users_count'),
-  );
-  return Number(row.n);
-}
-
 /**
- * One page of users with keyset cursors and their roles, in one SQL statement whose JSON PostgreSQL
- * builds, and its count when asked for.
+ * One page of users with keyset cursors, its count when asked for, and its users' roles when selected.
  */
 export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape, wantTotal: boolean): Promise<UserPage> {
   checkCount(args.first, 'first', MAX_PAGE_SIZE);
@@ -295,10 +312,10 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
 
   const after = args.after ? decodeCursor(args.after, order, 'after') : null;
   const before = args.before ? decodeCursor(args.before, order, 'before') : null;
-  const key = `page:${JSON.stringify([order, backward, !!after, !!before, !!args.offset, shape.fields, shape.roleFields ?? null])}:${shapeKey(args.filter ?? null)}`;
+  const key = `page:${JSON.stringify([order, backward, !!after, !!before, !!args.offset, wantTotal, shape.fields])}:${shapeKey(args.filter ?? null)}`;
 
-  // The page (its roles built inside it) and the count are independent, so they run side by side;
-  // nested levels add no statement. Both are prepared once per request shape.
+  // One statement per nested level: the page (with its count) as JSON built by PostgreSQL, then the
+  // roles of all its users. Both are prepared once per request shape.
   const p = new Params();
   const filter = userFilterSql(args.filter, p);
   const cursors: SQL[] = [];
@@ -311,30 +328,41 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
   const limit = p.add(size + 1);
   const offset = p.add(args.offset ?? 0);
 
-  const [[result], total] = await Promise.all([
-    runPrepared(db, key, p, () => {
-      const dir = sql.raw(ascending ? 'asc' : 'desc');
-      const keyText = field === 'CREATED_AT' ? sql`${users.createdAt}::text` : sql`lower(${users.username})`;
-      const page = db
-        .select({ obj: sql`${userJsonSql(shape, [['_k', keyText]])}`.as('obj'), k1: sql`${orderKey}`.as('k1'), k2: sql`${users.id}`.as('k2') })
-        .from(users)
-        .where(and(filter, ...cursors))
-        .orderBy(sql`${orderKey} ${dir}`, sql`${users.id} ${dir}`)
-        .limit(limit)
-        .offset(offset)
-        .as('page');
-      return db
-        .select({ rows: sql<(UserJson & { _k: string })[]>`coalesce(json_agg(${page.obj} order by ${page.k1} ${dir}, ${page.k2} ${dir}), '[]'::json)` })
-        .from(page)
-        .prepare('users_page');
-    }),
-    wantTotal ? countUsers(db, args.filter) : null,
-  ]);
+  const [result] = await runPrepared(db, key, p, () => {
+    const dir = sql.raw(ascending ? 'asc' : 'desc');
+    const keyText = field === 'CREATED_AT' ? sql`${users.createdAt}::text` : sql`lower(${users.username})`;
+    const page = db
+      .select({ obj: sql`${userJsonSql({ fields: shape.fields }, [['_k', keyText]])}`.as('obj'), k1: sql`${orderKey}`.as('k1'), k2: sql`${users.id}`.as('k2') })
+      .from(users)
+      .where(and(filter, ...cursors))
+      .orderBy(sql`${orderKey} ${dir}`, sql`${users.id} ${dir}`)
+      .limit(limit)
+      .offset(offset)
+      .as('page');
+    return db
+      .select({
+        rows: sql<(UserJson & { _k: string })[]>`coalesce(json_agg(${page.obj} order by ${page.k1} ${dir}, ${page.k2} ${dir}), '[]'::json)`,
+        total: wantTotal ? sql<number>`(select count(*)::int from ${users} ${filter ? sql`where ${filter}` : sql``})` : sql<null>`null::int`,
+      })
+      .from(page)
+      .prepare('users_page');
+  });
+  if (shape.roleFields) {
+    const byUser = await rolesOfUsers(db, result.rows.map((r) => r.id), shape.roleFields);
+    for (const row of result.rows) row.roles = byUser.get(row.id) ?? [];
+  }
+  const total = wantTotal ? Number(result.total) : null;
   let rows = result.rows;
   const more = rows.length > size;
   if (more) rows = rows.slice(0, size);
   if (backward) rows = rows.reverse();
-  const edges = rows.map(({ _k, ...node }) => ({ cursor: encodeCursor(order, _k, node.id), node: node as UserJson }));
+  // Cursors are encoded only if a client asks for them.
+  const edges = rows.map(({ _k, ...node }) => ({
+    get cursor() {
+      return encodeCursor(order, _k, node.id);
+    },
+    node: node as UserJson,
+  }));
   return {
     edges,
     pageInfo: {

@@ -84,9 +84,10 @@ builder.node(UserRef, {
       roles: t.field({
         type: [RoleRef],
         description: 'Roles whose grant window is open now',
-        // Built with the user in the same statement; loaded here only when the parent lacks them.
-        resolve: async (u, _args, ctx, info) =>
-          u.roles ?? (await findUserById(ctx.database.db, BigInt(u.id), { fields: ['id'], roleFields: ROLE_FIELDS }))?.roles ?? [],
+        // Loaded with the users that carry them; fetched here only when a parent came without them.
+        // Synchronous when present, so completing a page creates no promise per user.
+        resolve: (u, _args, ctx) =>
+          u.roles ?? findUserById(ctx.database.db, BigInt(u.id), { fields: ['id'], roleFields: ROLE_FIELDS }).then((x) => x?.roles ?? []),
       }),
     };
   },
