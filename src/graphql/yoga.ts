@@ -5,7 +5,8 @@ import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
+import { execute, GraphQLError } from 'graphql';
+import { useEngine } from '@envelop/core';
 import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -107,6 +108,7 @@ export async function createGraphQLHandler(config: Config, log: Logger): Promise
       error: (...args) => log.error(args.map(String).join(' ')),
     },
     plugins: [
+      useEngine({ execute }),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
       rejectNulBytes,
       requestErrorsAre4xx,

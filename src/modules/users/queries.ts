@@ -297,7 +297,14 @@ function checkCount(value: number | null | undefined, arg: string, max: number):
 /**
  * One page of users with keyset cursors, its count when asked for, and its users' roles when selected.
  */
-export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape, wantTotal: boolean): Promise<UserPage> {
+/** What of a connection beyond its nodes the request selected. */
+export interface PageWants {
+  totalCount: boolean;
+  cursors: boolean;
+}
+
+export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape, wants: PageWants): Promise<UserPage> {
+  const wantTotal = wants.totalCount;
   checkCount(args.first, 'first', MAX_PAGE_SIZE);
   checkCount(args.last, 'last', MAX_PAGE_SIZE);
   checkCount(args.offset, 'offset', MAX_OFFSET);
@@ -312,7 +319,7 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
 
   const after = args.after ? decodeCursor(args.after, order, 'after') : null;
   const before = args.before ? decodeCursor(args.before, order, 'before') : null;
-  const key = `page:${JSON.stringify([order, backward, !!after, !!before, !!args.offset, wantTotal, shape.fields])}:${shapeKey(args.filter ?? null)}`;
+  const key = `page:${JSON.stringify([order, backward, !!after, !!before, !!args.offset, wantTotal, wants.cursors, shape.fields])}:${shapeKey(args.filter ?? null)}`;
 
   // One statement per nested level: the page (with its count) as JSON built by PostgreSQL, then the
   // roles of all its users. Both are prepared once per request shape.
@@ -332,7 +339,7 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
     const dir = sql.raw(ascending ? 'asc' : 'desc');
     const keyText = field === 'CREATED_AT' ? sql`${users.createdAt}::text` : sql`lower(${users.username})`;
     const page = db
-      .select({ obj: sql`${userJsonSql({ fields: shape.fields }, [['_k', keyText]])}`.as('obj'), k1: sql`${orderKey}`.as('k1'), k2: sql`${users.id}`.as('k2') })
+      .select({ obj: sql`${userJsonSql({ fields: shape.fields }, wants.cursors ? [['_k', keyText]] : [])}`.as('obj'), k1: sql`${orderKey}`.as('k1'), k2: sql`${users.id}`.as('k2') })
       .from(users)
       .where(and(filter, ...cursors))
       .orderBy(sql`${orderKey} ${dir}`, sql`${users.id} ${dir}`)
@@ -356,9 +363,10 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
   const more = rows.length > size;
   if (more) rows = rows.slice(0, size);
   if (backward) rows = rows.reverse();
-  // Cursors are encoded only if a client asks for them.
+  // Cursor keys are loaded, and cursors encoded, only when the request selects them.
   const edges = rows.map(({ _k, ...node }) => ({
     get cursor() {
+      if (_k === undefined) throw new Error('cursor requested but its key was not loaded');
       return encodeCursor(order, _k, node.id);
     },
     node: node as UserJson,
@@ -368,8 +376,12 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
     pageInfo: {
       hasNextPage: backward ? args.before != null : more,
       hasPreviousPage: backward ? more : args.after != null || (args.offset ?? 0) > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
     },
     totalCount: total,
   };

@@ -175,8 +175,11 @@ builder.queryFields((t) => ({
         orderBy: t.arg({ type: UserOrderEnum, defaultValue: 'CREATED_AT_ASC' }),
         offset: t.arg.int({ description: `For legacy numbered pages only (at most ${MAX_OFFSET}); prefer cursors` }),
       },
-      resolve: (_root, args, ctx, info) =>
-        findUserPage(ctx.database.db, args, shapeOf(selectedAt(info, ['edges', 'node']), info), selectedAt(info).has('totalCount')),
+      resolve: (_root, args, ctx, info) => {
+        const top = selectedAt(info);
+        const cursors = childFields(top.get('edges'), info).has('cursor') || ['startCursor', 'endCursor'].some((f) => childFields(top.get('pageInfo'), info).has(f));
+        return findUserPage(ctx.database.db, args, shapeOf(selectedAt(info, ['edges', 'node']), info), { totalCount: top.has('totalCount'), cursors });
+      },
     },
     {
       name: 'UserConnection',
