@@ -42,9 +42,6 @@ export function openPostgres(opts: PostgresOptions): Database {
     connection: {
       statement_timeout: opts.statementTimeoutSeconds * 1000,
       application_name: 'admin-gateway',
-      // Statements stay prepared (no re-parse) but are planned for their actual values: a generic plan
-      // cannot tell a selective ILIKE pattern from one that matches a quarter of the table.
-      plan_cache_mode: 'force_custom_plan',
     },
   });
   const db = drizzlePostgres({ client, relations, ...loggerFor(opts.onQuery) }) as unknown as Db;

@@ -20,16 +20,26 @@ interface Executable<T> {
   execute(values?: Record<string, unknown>): Promise<T>;
 }
 
+/** A Drizzle query builder: `prepare` keeps a server-side statement, `execute` runs an unnamed one. */
+interface Buildable<T> extends Executable<T> {
+  prepare(name: string): Executable<T>;
+}
+
 const caches = new WeakMap<object, Map<string, Executable<unknown>>>();
 const MAX_SHAPES = 500;
 
 /**
- * Runs the statement prepared for `key` (building it with `build` the first time on this database
- * handle), with this request's values. Rendering SQL through Drizzle costs more than the round trip
- * on small reads, so hot paths build each shape once. Transactions are short-lived handles and
- * build every time.
+ * Runs a statement for a request of shape `key` with this request's values.
+ *
+ * `plan: 'reuse'` builds the statement once per shape and database handle and keeps it prepared,
+ * so neither Drizzle nor PostgreSQL redo parse and plan: right for reads whose best plan does not
+ * depend on the values (pages, lookups by key). `plan: 'per-values'` sends an unnamed statement that
+ * PostgreSQL plans for the actual values: right for filters, where a pattern that matches a quarter
+ * of the table and one that matches ten rows need different plans. Transactions are short-lived
+ * handles and simply build each time.
  */
-export function runPrepared<T>(db: Tx, key: string, params: Params, build: () => Executable<T>): Promise<T> {
+export function runPrepared<T>(db: Tx, key: string, params: Params, build: () => Buildable<T>, opts: { name: string; plan: 'reuse' | 'per-values' }): Promise<T> {
+  if (opts.plan === 'per-values') return build().execute(params.values);
   let cache = caches.get(db);
   if (!cache) {
     cache = new Map();
@@ -37,7 +47,7 @@ export function runPrepared<T>(db: Tx, key: string, params: Params, build: () =>
   }
   let statement = cache.get(key) as Executable<T> | undefined;
   if (!statement) {
-    statement = build();
+    statement = build().prepare(opts.name);
     if (cache.size >= MAX_SHAPES) cache.clear();
     cache.set(key, statement);
   }

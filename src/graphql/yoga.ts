@@ -105,7 +105,8 @@ export async function createGraphQLHandler(config: Config, log: Logger): Promise
       debug: (...args) => log.debug(args.map(String).join(' ')),
       info: (...args) => log.info(args.map(String).join(' ')),
       warn: (...args) => log.warn(args.map(String).join(' ')),
-      error: (...args) => log.error(args.map(String).join(' ')),
+      // Unexpected errors are logged once, with an error id, by maskError; the rest are the client's.
+      error: (...args) => log.debug(args.map(String).join(' ')),
     },
     plugins: [
       useEngine({ execute }),

@@ -219,14 +219,14 @@ async function rolesOfUsers(db: Tx, ids: string[], roleFields: readonly string[]
       .from(userRoles)
       .innerJoin(roles, eq(roles.id, userRoles.roleId))
       .where(and(sql`${userRoles.userId} = any(string_to_array(${idList}, ',')::bigint[])`, grantIsActive))
-      .groupBy(userRoles.userId)
-      .prepare('roles_of_users'),
+      .groupBy(userRoles.userId),
+    { name: 'roles_of_users', plan: 'reuse' },
   );
   return new Map(rows.map((r) => [r.userId, r.roles]));
 }
 
-export function userJsonSql(shape: UserShape, extra: [string, SQL][] = []): SQL {
-  const entries: [string, SQL][] = [['__typename', sql.raw(`'User'`)], ['id', userFieldSql.id]];
+export function userJsonSql(shape: UserShape, extra: [string, SQL][] = [], typename: SQL = sql.raw(`'User'`)): SQL {
+  const entries: [string, SQL][] = [['__typename', typename], ['id', userFieldSql.id]];
   for (const f of shape.fields) if (f !== 'id' && userFieldSql[f]) entries.push([f, userFieldSql[f]]);
   if (shape.roleFields) entries.push(['roles', rolesJson(shape.roleFields)]);
   return jsonObject([...entries, ...extra]);
@@ -247,7 +247,8 @@ export async function findUserById(db: Tx, id: bigint, shape: UserShape = FULL_U
   const p = new Params();
   const where = eq(users.id, p.add(id) as never);
   const [row] = await runPrepared(db, `byId:${JSON.stringify([shape.fields, shape.roleFields ?? null])}`, p, () =>
-    db.select({ user: sql<UserJson>`${userJsonSql(shape)}` }).from(users).where(where).prepare('user_by_id'),
+    db.select({ user: sql<UserJson>`${userJsonSql(shape)}` }).from(users).where(where),
+    { name: 'user_by_id', plan: 'reuse' },
   );
   return row?.user ?? null;
 }
@@ -319,7 +320,7 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
 
   const after = args.after ? decodeCursor(args.after, order, 'after') : null;
   const before = args.before ? decodeCursor(args.before, order, 'before') : null;
-  const key = `page:${JSON.stringify([order, backward, !!after, !!before, !!args.offset, wantTotal, wants.cursors, shape.fields])}:${shapeKey(args.filter ?? null)}`;
+  const key = `page:${JSON.stringify([order, backward, size, !!after, !!before, !!args.offset, wantTotal, wants.cursors, shape.fields])}:${shapeKey(args.filter ?? null)}`;
 
   // One statement per nested level: the page (with its count) as JSON built by PostgreSQL, then the
   // roles of all its users. Both are prepared once per request shape.
@@ -332,28 +333,31 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
   const backwardOp = direction === 'ASC' ? sql.raw('<') : sql.raw('>');
   if (after) cursors.push(sql`(${orderKey}, ${users.id}) ${forwardOp} (${keyParam(after.key)}, ${p.add(after.id)}::bigint)`);
   if (before) cursors.push(sql`(${orderKey}, ${users.id}) ${backwardOp} (${keyParam(before.key)}, ${p.add(before.id)}::bigint)`);
-  const limit = p.add(size + 1);
-  const offset = p.add(args.offset ?? 0);
+  // The limit is part of the statement's text (a validated integer): with LIMIT as a parameter
+  // PostgreSQL can never settle on one generic plan and re-plans every execution.
+  const offset = args.offset ? p.add(args.offset) : null;
+  // A statement without parameters would go to postgres.js's simple protocol, parsed and planned on
+  // every call; the type name as a parameter keeps it on the prepared path.
+  const typename = sql`${p.add('User')}::text`;
 
   const [result] = await runPrepared(db, key, p, () => {
     const dir = sql.raw(ascending ? 'asc' : 'desc');
     const keyText = field === 'CREATED_AT' ? sql`${users.createdAt}::text` : sql`lower(${users.username})`;
     const page = db
-      .select({ obj: sql`${userJsonSql({ fields: shape.fields }, wants.cursors ? [['_k', keyText]] : [])}`.as('obj'), k1: sql`${orderKey}`.as('k1'), k2: sql`${users.id}`.as('k2') })
+      .select({ obj: sql`${userJsonSql({ fields: shape.fields }, wants.cursors ? [['_k', keyText]] : [], typename)}`.as('obj'), k1: sql`${orderKey}`.as('k1'), k2: sql`${users.id}`.as('k2') })
       .from(users)
       .where(and(filter, ...cursors))
       .orderBy(sql`${orderKey} ${dir}`, sql`${users.id} ${dir}`)
-      .limit(limit)
-      .offset(offset)
+      .limit(sql.raw(String(size + 1)) as never)
+      .offset((offset ?? 0) as never)
       .as('page');
     return db
       .select({
         rows: sql<(UserJson & { _k: string })[]>`coalesce(json_agg(${page.obj} order by ${page.k1} ${dir}, ${page.k2} ${dir}), '[]'::json)`,
         total: wantTotal ? sql<number>`(select count(*)::int from ${users} ${filter ? sql`where ${filter}` : sql``})` : sql<null>`null::int`,
       })
-      .from(page)
-      .prepare('users_page');
-  });
+      .from(page);
+  }, { name: 'users_page', plan: args.filter ? 'per-values' : 'reuse' });
   if (shape.roleFields) {
     const byUser = await rolesOfUsers(db, result.rows.map((r) => r.id), shape.roleFields);
     for (const row of result.rows) row.roles = byUser.get(row.id) ?? [];
