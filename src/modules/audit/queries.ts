@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
+import type { Page } from '../../db/page.js';
 import { BadInputError } from '../../graphql/errors.js';
 import { auditLog } from './table.js';
 
@@ -14,10 +15,7 @@ export interface AuditFilter {
   to?: Date | null;
 }
 
-export interface AuditPage {
-  edges: { cursor: string; node: AuditRow }[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-}
+export type AuditPage = Page<AuditRow>;
 
 const cursorOf = (seq: bigint) => Buffer.from(`audit:${seq}`).toString('base64url');
 

@@ -2,6 +2,7 @@ import { and, eq, not, or, sql, type SQL } from 'drizzle-orm';
 import { Params, runPrepared, shapeKey } from '../../db/prepared.js';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Tx } from '../../db/client.js';
+import type { Page } from '../../db/page.js';
 import { jsonObject } from '../../db/json.js';
 import { BadInputError } from '../../graphql/errors.js';
 import { grantIsActive, roleFieldSql, userHoldsScope } from '../roles/queries.js';
@@ -265,9 +266,7 @@ export interface UserPageArgs {
   orderBy?: UserOrder | null;
 }
 
-export interface UserPage {
-  edges: { cursor: string; node: UserJson }[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+export interface UserPage extends Page<UserJson> {
   totalCount: number | null;
 }
 
