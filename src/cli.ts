@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { sql } from 'drizzle-orm';
 import { openDatabase, resolveSecret } from './bootstrap.js';
 import { Tokens } from './auth/tokens.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -9,7 +8,7 @@ import { AppError } from './graphql/errors.js';
 import type { ActionContext } from './modules/context.js';
 import { openSession } from './modules/sessions/actions.js';
 import { createUser, linkExternalIdentity, seedUsers } from './modules/users/actions.js';
-import { users } from './modules/users/table.js';
+import { findUserByUsername } from './modules/users/queries.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -28,9 +27,9 @@ function ttlSeconds(value: string): number {
 }
 
 async function userId(database: Database, username: string): Promise<bigint> {
-  const [row] = await database.db.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = lower(${username}) and ${users.domain} is null`);
-  if (!row) throw new AppError('NOT_FOUND', `No local user named "${username}"`);
-  return row.id;
+  const user = await findUserByUsername(database.db, username, null, { fields: ['id'] });
+  if (!user) throw new AppError('NOT_FOUND', `No local user named "${username}"`);
+  return BigInt(user.id);
 }
 
 function required(values: Record<string, string | undefined>, ...names: string[]): void {

@@ -21,7 +21,7 @@ export interface TestGateway {
   config: ReadyConfig;
   url?: string;
   /** POST /graphql; returns the status and the parsed body. */
-  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  gql(query: string, variables?: Record<string, unknown>, token?: string | null, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** Any HTTP request against the gateway. */
   request(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
   /** A user (no password unless given) with the given roles, and a signed-in access token. */

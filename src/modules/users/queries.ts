@@ -233,15 +233,13 @@ export function userJsonSql(shape: UserShape, extra: [string, SQL][] = [], typen
   return jsonObject([...entries, ...extra]);
 }
 
-/** Users matching `where`, as JSON, in one statement. */
-export async function selectUsers(db: Tx, where: SQL | undefined, shape: UserShape, limit = 100): Promise<UserJson[]> {
-  const rows = await db
+/** A local user (domain null) or a remote one, by username ignoring case. */
+export async function findUserByUsername(db: Tx, username: string, domain: string | null, shape: UserShape): Promise<UserJson | null> {
+  const [row] = await db
     .select({ user: sql<UserJson>`${userJsonSql(shape)}` })
     .from(users)
-    .where(where)
-    .orderBy(users.id)
-    .limit(limit);
-  return rows.map((r) => r.user);
+    .where(and(sql`lower(${users.username}) = lower(${username})`, domain ? eq(users.domain, domain.toLowerCase()) : sql`${users.domain} is null`));
+  return row?.user ?? null;
 }
 
 export async function findUserById(db: Tx, id: bigint, shape: UserShape = FULL_USER_SHAPE): Promise<UserJson | null> {

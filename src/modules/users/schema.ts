@@ -12,14 +12,12 @@ import {
   findUserPage,
   MAX_OFFSET,
   MAX_PAGE_SIZE,
-  selectUsers,
+  findUserByUsername,
   USER_ORDERS,
   USER_STATUSES,
   type UserJson,
   type UserShape,
 } from './queries.js';
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import { users } from './table.js';
 
 export const UserStatusEnum = builder.enumType('UserStatus', { values: USER_STATUSES });
 const UserOrderEnum = builder.enumType('UserOrderBy', { values: USER_ORDERS });
@@ -155,15 +153,7 @@ builder.queryFields((t) => ({
       username: t.arg.string({ required: true }),
       domain: t.arg.string({ description: 'For remote accounts; omit for local ones' }),
     },
-    resolve: async (_root, args, ctx, info) => {
-      const [user] = await selectUsers(
-        ctx.database.db,
-        and(sql`lower(${users.username}) = lower(${args.username})`, args.domain ? eq(users.domain, args.domain.toLowerCase()) : isNull(users.domain)),
-        shapeOf(selectedAt(info), info),
-        1,
-      );
-      return user ?? null;
-    },
+    resolve: (_root, args, ctx, info) => findUserByUsername(ctx.database.db, args.username, args.domain ?? null, shapeOf(selectedAt(info), info)),
   }),
   users: t.connection(
     {
