@@ -77,7 +77,12 @@ export function maskError(error: unknown, log: Logger): GraphQLError {
       extensions: { code: original.code, ...(original.fields.length ? { fields: original.fields } : {}) },
     });
   }
-  if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
+  if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) {
+    // GraphQL's own refusals during execution (an argument that does not parse, an invalid global
+    // ID) are the client's input; give them the code clients switch on.
+    if (error.extensions.code) return error;
+    return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code: 'BAD_INPUT' } });
+  }
   const errorId = randomUUID();
   log.error({ err: original, errorId, path: error instanceof GraphQLError ? error.path : undefined }, 'unexpected error');
   return new GraphQLError('Unexpected error', {

@@ -231,3 +231,17 @@ describe('users mutations', () => {
     expect(res.body.data.restoreUser.__typename).toBe('ConflictError');
   });
 });
+
+describe('node(id)', () => {
+  it('loads users and roles by global ID; a malformed ID is BAD_INPUT, an unknown one null', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const role = Buffer.from('Role:1').toString('base64');
+    const res = await gw.gql(`query($u: ID!, $r: ID!) { u: node(id: $u) { id ... on User { username } } r: node(id: $r) { ... on Role { name rank } } }`, { u: admin.gid, r: role }, admin.token);
+    expect(res.body.data).toEqual({ u: { id: admin.gid, username: admin.username }, r: { name: 'superadmin', rank: 1000 } });
+    const bad = await gw.gql('{ node(id: "not-an-id") { id } }', {}, admin.token);
+    expect(bad.body.errors[0].extensions.code).toBe('BAD_INPUT');
+    const unknown = await gw.gql(`{ node(id: "${Buffer.from('User:987654').toString('base64')}") { id } }`, {}, admin.token);
+    expect(unknown.body.data.node).toBeNull();
+    expect((await gw.gql(`query($u: ID!) { node(id: $u) { id } }`, { u: admin.gid })).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+});

@@ -1,4 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { inArray, sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
+import { jsonObject } from '../../db/json.js';
 import { roles, userRoles } from './table.js';
 
 /** A grant counts only inside [startsAt, expiresAt); enforced here so no job is needed. */
@@ -30,3 +32,13 @@ export const roleFieldSql: Record<string, SQL> = {
 };
 
 export const ROLE_FIELDS = Object.keys(roleFieldSql).filter((f) => f !== '__typename');
+
+/** Roles by key, as JSON (for node(id)). */
+export async function findRolesByIds(db: Tx, ids: bigint[]): Promise<Map<string, Record<string, unknown>>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: sql<string>`${roles.id}::text`, role: sql<Record<string, unknown>>`${jsonObject(Object.entries(roleFieldSql))}` })
+    .from(roles)
+    .where(inArray(roles.id, ids));
+  return new Map(rows.map((r) => [r.id, r.role]));
+}

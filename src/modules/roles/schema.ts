@@ -1,4 +1,5 @@
 import { builder } from '../../graphql/builder.js';
+import { findRolesByIds } from './queries.js';
 
 export interface RoleJson {
   id: string;
@@ -16,6 +17,10 @@ builder.node(RoleRef, {
   // Role names and scopes are not secret to signed-in callers; who holds a role is guarded by User.
   authScopes: { authenticated: true },
   id: { resolve: (role) => role.id },
+  loadMany: async (ids, ctx) => {
+    const found = await findRolesByIds(ctx.database.db, ids.filter((id) => /^\d{1,19}$/.test(id)).map(BigInt));
+    return ids.map((id) => (found.get(id) as RoleJson | undefined) ?? null);
+  },
   isTypeOf: (value) => (value as { __typename?: string })?.__typename === 'Role',
   fields: (t) => ({
     name: t.exposeString('name'),
