@@ -7,7 +7,8 @@ import { openPglite, openPostgres, type Database } from './db/client.js';
 import { lockDataDir } from './db/lock.js';
 import { migrate } from './db/migrate.js';
 import { gatewaySettings } from './db/settings.js';
-import { createUser, hasAdministrator } from './modules/users/actions.js';
+import { createUser } from './modules/users/actions.js';
+import { hasAdministrator } from './modules/users/queries.js';
 
 export type ReadyConfig = Config & { jwt: Config['jwt'] & { secret: string } };
 

@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { unauthenticated } from '../graphql/errors.js';
+import { findCallerState, findLinkedUser } from '../modules/sessions/queries.js';
 import { ScopeSet } from './scopes.js';
 import { TokenError, tokenFromHeader, type Tokens } from './tokens.js';
 
@@ -19,11 +19,6 @@ interface CachedViewer {
 
 const MAX_CACHE_AGE_MS = 60_000;
 const MAX_CACHE_ENTRIES = 50_000;
-
-// Grants count only inside their window; the next edge of any window bounds how long the answer holds.
-const grantsCte = sql`
-  select ur.user_id, r.scopes, ur.starts_at, ur.expires_at
-  from user_roles ur join roles r on r.id = ur.role_id`;
 
 /**
  * Resolves `Authorization` headers to viewers. Answers are cached per session (or external identity)
@@ -75,11 +70,9 @@ export class AuthService {
       return this.cached(`session:${sessionId}`, () => this.loadUser(verified.userId, sessionId));
     }
     return this.cached(`external:${verified.issuer}\n${verified.subject}`, async () => {
-      const [row] = await this.database.rows<{ user_id: string }>(
-        sql`select user_id::text from external_identities where issuer = ${verified.issuer} and subject = ${verified.subject}`,
-      );
-      if (!row) throw unauthenticated('No local account is linked to this identity');
-      return this.loadUser(BigInt(row.user_id), null);
+      const linked = await findLinkedUser(this.database.db, verified.issuer, verified.subject);
+      if (linked === null) throw unauthenticated('No local account is linked to this identity');
+      return this.loadUser(linked, null);
     });
   }
 
@@ -93,36 +86,14 @@ export class AuthService {
   }
 
   private async loadUser(userId: bigint, sessionId: string | null): Promise<CachedViewer> {
-    const [row] = await this.database.rows<{
-      status: string;
-      session_ok: boolean;
-      session_expires: string | null;
-      scopes: string[] | null;
-      next_edge: string | null;
-    }>(sql`
-      with g as (${grantsCte} where ur.user_id = ${userId})
-      select u.status,
-        ${sessionId === null ? sql`true` : sql`s.id is not null`} as session_ok,
-        ${sessionId === null ? sql`null::text` : sql`s.expires_at::text`} as session_expires,
-        (select array_agg(distinct sc) from g, unnest(g.scopes) sc
-          where g.starts_at <= now() and (g.expires_at is null or g.expires_at > now())) as scopes,
-        (select min(edge)::text from (
-          select starts_at as edge from g where starts_at > now()
-          union all select expires_at from g where expires_at > now()) e) as next_edge
-      from users u
-      ${
-        sessionId === null
-          ? sql``
-          : sql`left join sessions s on s.id = ${sessionId}::uuid and s.user_id = u.id and s.revoked_at is null and s.expires_at > now()`
-      }
-      where u.id = ${userId}`);
-    if (!row || !row.session_ok) throw unauthenticated('Session has ended');
-    if (row.status !== 'ACTIVE') throw unauthenticated('Account is not active');
+    const state = await findCallerState(this.database.db, userId, sessionId);
+    if (!state || !state.sessionLive) throw unauthenticated('Session has ended');
+    if (state.status !== 'ACTIVE') throw unauthenticated('Account is not active');
     const edges = [Date.now() + MAX_CACHE_AGE_MS];
-    if (row.session_expires) edges.push(Date.parse(row.session_expires));
-    if (row.next_edge) edges.push(Date.parse(row.next_edge));
+    if (state.sessionExpiresAt) edges.push(Date.parse(state.sessionExpiresAt));
+    if (state.nextGrantEdge) edges.push(Date.parse(state.nextGrantEdge));
     return {
-      viewer: { userId, sessionId, scopes: new ScopeSet(row.scopes ?? []) },
+      viewer: { userId, sessionId, scopes: new ScopeSet(state.scopes) },
       validUntil: Math.min(...edges),
     };
   }

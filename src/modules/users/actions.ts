@@ -6,7 +6,6 @@ import { uniqueViolation } from '../../db/errors.js';
 import { BadInputError, ConflictError, fromZodIssues, NotFoundError } from '../../graphql/errors.js';
 import { diffOf, writeAudit } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
-import { grantIsActive } from '../roles/queries.js';
 import { roles, userRoles } from '../roles/table.js';
 import { sessions } from '../sessions/table.js';
 import { findUserById, type UserJson } from './queries.js';
@@ -155,18 +154,6 @@ export async function restoreUser(ctx: ActionContext, id: bigint, reason: string
     if (conflict) throw new ConflictError(`Cannot restore: ${conflict.message.toLowerCase()} now`, conflict.fields);
     throw error;
   }
-}
-
-/** True when some active user holds a role granting the `admin` scope. */
-export async function hasAdministrator(db: Tx): Promise<boolean> {
-  const rows = await db
-    .select({ one: sql`1` })
-    .from(userRoles)
-    .innerJoin(roles, eq(roles.id, userRoles.roleId))
-    .innerJoin(users, eq(users.id, userRoles.userId))
-    .where(and(eq(users.status, 'ACTIVE'), sql`'admin' = any(${roles.scopes})`, grantIsActive))
-    .limit(1);
-  return rows.length > 0;
 }
 
 const FIRST = ['Abigail', 'Abraham', 'Ada', 'Alan', 'Barbara', 'Bea', 'Carlos', 'Chen', 'Dana', 'Diego', 'Elif', 'Emma', 'Fabian', 'Fatima', 'Gabriel', 'Grace', 'Hana', 'Ibrahim', 'Ines', 'Jonas', 'Kai', 'Layla', 'Liam', 'Mateo', 'Mia', 'Noah', 'Nour', 'Olga', 'Omar', 'Priya', 'Quinn', 'Rafael', 'Sara', 'Sabine', 'Tariq', 'Uma', 'Valentina', 'Wei', 'Yara', 'Zainab'];

@@ -292,15 +292,15 @@ function checkCount(value: number | null | undefined, arg: string, max: number):
   }
 }
 
-/**
- * One page of users with keyset cursors, its count when asked for, and its users' roles when selected.
- */
 /** What of a connection beyond its nodes the request selected. */
 export interface PageWants {
   totalCount: boolean;
   cursors: boolean;
 }
 
+/**
+ * One page of users with keyset cursors, its count when asked for, and its users' roles when selected.
+ */
 export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape, wants: PageWants): Promise<UserPage> {
   const wantTotal = wants.totalCount;
   checkCount(args.first, 'first', MAX_PAGE_SIZE);
@@ -320,7 +320,7 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
   const key = `page:${JSON.stringify([order, backward, size, !!after, !!before, !!args.offset, wantTotal, wants.cursors, shape.fields])}:${shapeKey(args.filter ?? null)}`;
 
   // One statement per nested level: the page (with its count) as JSON built by PostgreSQL, then the
-  // roles of all its users. Both are prepared once per request shape.
+  // roles of all its users.
   const p = new Params();
   const filter = userFilterSql(args.filter, p);
   const cursors: SQL[] = [];
@@ -386,4 +386,16 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
     },
     totalCount: total,
   };
+}
+
+/** True when some active user holds a role granting the `admin` scope. */
+export async function hasAdministrator(db: Tx): Promise<boolean> {
+  const rows = await db
+    .select({ one: sql`1` })
+    .from(userRoles)
+    .innerJoin(roles, eq(roles.id, userRoles.roleId))
+    .innerJoin(users, eq(users.id, userRoles.userId))
+    .where(and(eq(users.status, 'ACTIVE'), sql`'admin' = any(${roles.scopes})`, grantIsActive))
+    .limit(1);
+  return rows.length > 0;
 }
