@@ -19,7 +19,10 @@ const quick = process.argv.includes('--quick');
 const BASE = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = 'admin_gateway_bench';
 const USERS = 100_000;
-const DURATION = quick ? 6 : 15;
+// Each side runs ROUNDS times, alternating, and the medians are compared: the machine is shared and
+// noisy, and one slow stretch should not decide a ratio.
+const ROUNDS = quick ? 2 : 3;
+const DURATION = quick ? 5 : 10;
 const WARMUP = quick ? 2 : 5;
 const SECRET = 'bench-secret-bench-secret-bench-secret-000000';
 const GW_PORT = 4500;
@@ -94,12 +97,39 @@ interface Measure {
   rssMb: number;
 }
 
-async function measure(url: string, body: string, headers: Record<string, string>, pid: number): Promise<Measure> {
+interface Target {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  pid: number;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Warms both targets, then measures them in alternating rounds; answers the median of each side. */
+async function compare(a: Target, b: Target): Promise<[Measure, Measure]> {
+  await measure(a, WARMUP);
+  await measure(b, WARMUP);
+  const runs: [Measure[], Measure[]] = [[], []];
+  for (let round = 0; round < ROUNDS; round++) {
+    runs[0].push(await measure(a, DURATION));
+    runs[1].push(await measure(b, DURATION));
+  }
+  return runs.map((list) => ({
+    requestsPerSec: median(list.map((m) => m.requestsPerSec)),
+    p99Ms: median(list.map((m) => m.p99Ms)),
+    errors: list.reduce((n, m) => n + m.errors, 0),
+    non2xx: list.reduce((n, m) => n + m.non2xx, 0),
+    rssMb: Math.max(...list.map((m) => m.rssMb)),
+  })) as [Measure, Measure];
+}
+
+async function measure(target: Target, duration: number): Promise<Measure> {
+  const { url, body, headers, pid } = target;
   const options = { url, method: 'POST' as const, body, headers: { 'content-type': 'application/json', ...headers }, connections: 10 };
-  await autocannon({ ...options, duration: WARMUP });
   let peak = rssMb(pid);
   const timer = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 250);
-  const result = await autocannon({ ...options, duration: DURATION });
+  const result = await autocannon({ ...options, duration });
   clearInterval(timer);
   return {
     requestsPerSec: Math.round(result.requests.average),
@@ -116,7 +146,7 @@ async function post(url: string, body: string, headers: Record<string, string> =
 }
 
 async function main() {
-  log(`bench: ${USERS} users, autocannon with 10 connections, ${DURATION} s per run${quick ? ' (quick)' : ''}`);
+  log(`bench: ${USERS} users, autocannon with 10 connections, ${ROUNDS} alternating rounds of ${DURATION} s per side (medians)${quick ? ' (quick)' : ''}`);
   const token = await prepareDatabase();
   const url = dbUrl(DB_NAME);
   // Request logs go to a file-less sink (warn level); the bench measures the service, not its terminal.
@@ -135,8 +165,10 @@ async function main() {
       if (JSON.stringify(g) !== JSON.stringify(r)) {
         throw new Error(`${name}: the gateway and the raw server disagree\ngateway: ${JSON.stringify(g).slice(0, 400)}\nraw:     ${JSON.stringify(r).slice(0, 400)}`);
       }
-      const rawM = await measure(`http://127.0.0.1:${RAW_PORT}${op.raw}`, '{}', {}, raw.pid!);
-      const gwM = await measure(`http://127.0.0.1:${GW_PORT}/graphql`, body, auth, gateway.pid!);
+      const [rawM, gwM] = await compare(
+        { url: `http://127.0.0.1:${RAW_PORT}${op.raw}`, body: '{}', headers: {}, pid: raw.pid! },
+        { url: `http://127.0.0.1:${GW_PORT}/graphql`, body, headers: auth, pid: gateway.pid! },
+      );
       if (gwM.errors || gwM.non2xx || rawM.errors || rawM.non2xx) throw new Error(`${name}: failed requests (gateway ${gwM.errors}/${gwM.non2xx}, raw ${rawM.errors}/${rawM.non2xx})`);
       const ratio = gwM.requestsPerSec / rawM.requestsPerSec;
       results[name] = { gateway: gwM, raw: rawM, ratio };
@@ -149,7 +181,7 @@ async function main() {
   mkdirSync(new URL('./results', import.meta.url), { recursive: true });
   writeFileSync(
     new URL('./results/latest.json', import.meta.url),
-    `${JSON.stringify({ at: new Date().toISOString(), quick, users: USERS, connections: 10, durationSeconds: DURATION, node: process.version, results }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), quick, users: USERS, connections: 10, rounds: ROUNDS, durationSeconds: DURATION, node: process.version, results }, null, 2)}\n`,
   );
   log(`ratio users_page=${results.users_page.ratio.toFixed(2)} users_search=${results.users_search.ratio.toFixed(2)}`);
 }
