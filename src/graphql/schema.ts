@@ -1,4 +1,5 @@
-import { lexicographicSortSchema } from 'graphql';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { isObjectType, lexicographicSortSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
 import './error-types.js';
 import '../modules/roles/schema.js';
@@ -9,5 +10,18 @@ import '../modules/audit/schema.js';
 builder.queryType({});
 builder.mutationType({});
 
-export const schema = builder.toSchema({ sortSchema: false });
+/**
+ * The relay plugin resolves every node's `id` asynchronously, which makes graphql-js build a
+ * promise for each object of a page. Our nodes carry their key as `id`, so encode it in place.
+ */
+function syncNodeIds(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || !type.getInterfaces().some((i) => i.name === 'Node')) continue;
+    const id = type.getFields().id;
+    id.resolve = (parent: { id: string | bigint }) => encodeGlobalID(type.name, String(parent.id));
+  }
+  return schema;
+}
+
+export const schema = syncNodeIds(builder.toSchema({ sortSchema: false }));
 export const sortedSchema = lexicographicSortSchema(schema);
