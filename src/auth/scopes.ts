@@ -8,8 +8,12 @@ export const SCOPE_CATALOG = {
   'admin:users:read': 'Read accounts, their profile data and roles',
   'admin:users:write': 'Create and change accounts',
   'admin:users:delete': 'Soft delete and restore accounts',
+  'admin:users:ban': 'Suspend and unsuspend accounts, activate and deactivate them',
+  'admin:users:erase': 'Remove personal data for good',
   'admin:roles': 'Manage roles and grants',
-  'admin:roles:read': 'Read roles',
+  'admin:roles:read': 'Read roles and explain who holds what',
+  'admin:roles:write': 'Create, change and delete roles',
+  'admin:roles:grant': 'Give and take away roles and direct scopes',
   'admin:audit': 'Audit log',
   'admin:audit:read': 'Read and verify the audit log',
 } as const;
@@ -17,6 +21,10 @@ export const SCOPE_CATALOG = {
 export type Scope = keyof typeof SCOPE_CATALOG;
 
 export const ALL_SCOPES = Object.keys(SCOPE_CATALOG) as Scope[];
+
+export function isScope(value: string): value is Scope {
+  return Object.hasOwn(SCOPE_CATALOG, value);
+}
 
 /** True when `held` is `wanted` or one of its ancestors. */
 export function scopeCovers(held: string, wanted: string): boolean {

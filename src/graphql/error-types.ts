@@ -33,5 +33,18 @@ for (const [cls, name] of [
 
 builder.objectType(NotFoundError, { name: 'NotFoundError', interfaces: [ErrorInterface], authScopes: { public: true }, fields: () => ({}) });
 
-/** The failures every mutation that changes a user can report. */
-export const USER_MUTATION_ERRORS = [BadInputError, NotFoundError, ConflictError];
+/** The failures a mutation reports as typed results: bad input (with field paths), not found, conflict. */
+export const MUTATION_ERRORS = [BadInputError, NotFoundError, ConflictError];
+
+/**
+ * plugin-errors options for a mutation `name` (DESIGN.md rule 8): `<Name>Payload` is a union of
+ * `<Name>Success { <dataField> }` and the typed errors.
+ */
+export function payload(name: string, dataField: string) {
+  return {
+    types: MUTATION_ERRORS,
+    union: { name: `${name}Payload`, authScopes: { public: true } },
+    result: { name: `${name}Success`, authScopes: { public: true } },
+    dataField: { name: dataField },
+  };
+}

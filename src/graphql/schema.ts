@@ -2,8 +2,8 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { isObjectType, lexicographicSortSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
 import './error-types.js';
-import '../modules/roles/schema.js';
 import '../modules/users/schema.js';
+import '../modules/roles/schema.js';
 import '../modules/sessions/schema.js';
 import '../modules/audit/schema.js';
 

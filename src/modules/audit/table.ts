@@ -16,6 +16,8 @@ export const auditLog = pgTable(
     targetId: text('target_id'),
     requestId: text('request_id'),
     diff: jsonb('diff').$type<Record<string, unknown>>(),
+    /** Set when an erase blanked `diff`; `payloadHash` still holds the original payload's hash. */
+    erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
     payloadHash: text('payload_hash').notNull(),
     prevHash: text('prev_hash').notNull(),
     rowHash: text('row_hash').notNull(),

@@ -1,10 +1,15 @@
-import { inArray, sql, type SQL } from 'drizzle-orm';
-import type { Tx } from '../../db/client.js';
+import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Tx } from '../../db/client.js';
 import { jsonObject } from '../../db/json.js';
-import { roles, userRoles } from './table.js';
+import type { Page } from '../../db/page.js';
+import { ScopeSet } from '../../auth/scopes.js';
+import { BadInputError } from '../../graphql/errors.js';
+import type { RoleJson } from './ref.js';
+import { roles, userRoles, userScopes } from './table.js';
 
 /** A grant counts only inside [startsAt, expiresAt); enforced here so no job is needed. */
 export const grantIsActive = sql`${userRoles.startsAt} <= now() and (${userRoles.expiresAt} is null or ${userRoles.expiresAt} > now())`;
+const directIsActive = sql`${userScopes.startsAt} <= now() and (${userScopes.expiresAt} is null or ${userScopes.expiresAt} > now())`;
 
 /** The stored scopes that grant `scope`: itself and its ancestors. */
 export function scopesGranting(scope: string): string[] {
@@ -12,12 +17,59 @@ export function scopesGranting(scope: string): string[] {
   return parts.map((_, i) => parts.slice(0, i + 1).join(':'));
 }
 
-/** SQL: does the user (by id expression) hold `scope` now, through an active role? */
+const textArray = (values: string[]) => sql`array[${sql.join(values.map((s) => sql`${s}`), sql`, `)}]::text[]`;
+
+/** SQL: does the user (by id expression) hold `scope` now, through an active role or a direct grant? */
 export function userHoldsScope(userId: SQL, scope: string): SQL {
   const granting = scopesGranting(scope);
-  return sql`exists (select 1 from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
-    where ${userRoles.userId} = ${userId} and ${grantIsActive}
-      and ${roles.scopes} && ${sql`array[${sql.join(granting.map((s) => sql`${s}`), sql`, `)}]::text[]`})`;
+  return sql`(exists (select 1 from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
+    where ${userRoles.userId} = ${userId} and ${grantIsActive} and ${roles.scopes} && ${textArray(granting)})
+    or exists (select 1 from ${userScopes} where ${userScopes.userId} = ${userId} and ${directIsActive} and ${userScopes.scope} = any(${textArray(granting)})))`;
+}
+
+/** SQL: the user's effective stored scopes now (roles and direct grants), as text[] (null for none). */
+export function effectiveScopesSql(userId: SQL): SQL {
+  return sql`(select array_agg(distinct sc) from (
+    select unnest(${roles.scopes}) as sc from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
+      where ${userRoles.userId} = ${userId} and ${grantIsActive}
+    union all
+    select ${userScopes.scope} from ${userScopes} where ${userScopes.userId} = ${userId} and ${directIsActive}) s)`;
+}
+
+/** SQL: the next moment one of the user's grant windows opens or closes (its scopes change then). */
+export function nextGrantEdgeSql(userId: SQL): SQL {
+  return sql`(select min(edge)::text from (
+    select ${userRoles.startsAt} as edge from ${userRoles} where ${userRoles.userId} = ${userId} and ${userRoles.startsAt} > now()
+    union all select ${userRoles.expiresAt} from ${userRoles} where ${userRoles.userId} = ${userId} and ${userRoles.expiresAt} > now()
+    union all select ${userScopes.startsAt} from ${userScopes} where ${userScopes.userId} = ${userId} and ${userScopes.startsAt} > now()
+    union all select ${userScopes.expiresAt} from ${userScopes} where ${userScopes.userId} = ${userId} and ${userScopes.expiresAt} > now()) e)`;
+}
+
+/**
+ * Where someone stands for the rank rules: the highest rank among active roles (0 without any),
+ * whether one of them is the built-in superadmin, and the effective scopes. Read inside the
+ * acting transaction, so a grant revoked a moment ago no longer counts.
+ */
+export interface Standing {
+  userId: bigint | null;
+  rank: number;
+  superadmin: boolean;
+  scopes: ScopeSet;
+}
+
+/** The gateway itself (bootstrap, CLI) acts with every right. */
+export const SYSTEM_STANDING: Standing = { userId: null, rank: Number.POSITIVE_INFINITY, superadmin: true, scopes: new ScopeSet(['admin']) };
+
+export async function findStanding(db: Tx, userId: bigint | null): Promise<Standing> {
+  if (userId === null) return SYSTEM_STANDING;
+  const id = sql`${userId}::bigint`;
+  const [row] = await queryRows<{ rank: number | null; superadmin: boolean | null; scopes: string[] | null }>(
+    db,
+    sql`select max(${roles.rank}) as rank, bool_or(${roles.builtIn} and ${roles.name} = 'superadmin') as superadmin, ${effectiveScopesSql(id)} as scopes
+      from (select 1) one left join ${userRoles} on ${userRoles.userId} = ${id} and ${grantIsActive}
+      left join ${roles} on ${roles.id} = ${userRoles.roleId}`,
+  );
+  return { userId, rank: Number(row?.rank ?? 0), superadmin: row?.superadmin === true, scopes: new ScopeSet(row?.scopes ?? []) };
 }
 
 /** Columns of Role by GraphQL field name, for JSON built in PostgreSQL. */
@@ -33,12 +85,70 @@ export const roleFieldSql: Record<string, SQL> = {
 
 export const ROLE_FIELDS = Object.keys(roleFieldSql).filter((f) => f !== '__typename');
 
+const roleJson = sql<RoleJson>`${jsonObject(Object.entries(roleFieldSql))}`;
+
 /** Roles by key, as JSON (for node(id)). */
-export async function findRolesByIds(db: Tx, ids: bigint[]): Promise<Map<string, Record<string, unknown>>> {
+export async function findRolesByIds(db: Tx, ids: bigint[]): Promise<Map<string, RoleJson>> {
   if (ids.length === 0) return new Map();
-  const rows = await db
-    .select({ id: sql<string>`${roles.id}::text`, role: sql<Record<string, unknown>>`${jsonObject(Object.entries(roleFieldSql))}` })
-    .from(roles)
-    .where(inArray(roles.id, ids));
+  const rows = await db.select({ id: sql<string>`${roles.id}::text`, role: roleJson }).from(roles).where(inArray(roles.id, ids));
   return new Map(rows.map((r) => [r.id, r.role]));
+}
+
+export type RoleRow = typeof roles.$inferSelect;
+
+/** A role by name, ignoring case. */
+export async function findRoleByName(db: Tx, name: string): Promise<RoleRow | null> {
+  const [row] = await db.select().from(roles).where(sql`lower(${roles.name}) = lower(${name})`);
+  return row ?? null;
+}
+
+/** Roles, highest rank first, keyset on (rank, id). A small table: one statement per page. */
+export async function findRolePage(db: Tx, args: { first?: number | null; after?: string | null }): Promise<Page<RoleJson>> {
+  const first = args.first ?? 50;
+  if (!Number.isInteger(first) || first < 0 || first > 100) throw new BadInputError('first must be between 0 and 100', [{ path: ['first'], message: 'must be between 0 and 100' }]);
+  let after: SQL | undefined;
+  if (args.after) {
+    const m = /^role:(\d{1,4}):(\d{1,19})$/.exec(Buffer.from(args.after, 'base64url').toString('utf8'));
+    if (!m) throw new BadInputError('after: not a valid cursor', [{ path: ['after'], message: 'not a valid cursor' }]);
+    after = or(sql`${roles.rank} < ${Number(m[1])}`, and(eq(roles.rank, Number(m[1])), sql`${roles.id} > ${BigInt(m[2])}`));
+  }
+  const rows = await db
+    .select({ rank: roles.rank, id: roles.id, role: roleJson })
+    .from(roles)
+    .where(after)
+    .orderBy(sql`${roles.rank} desc`, roles.id)
+    .limit(first + 1);
+  const edges = rows.slice(0, first).map((r) => ({ cursor: Buffer.from(`role:${r.rank}:${r.id}`).toString('base64url'), node: r.role }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: !!args.after, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}
+
+/** One way a user may hold a scope: a role, or a direct grant, with its window. */
+export interface AccessPath {
+  kind: 'ROLE' | 'DIRECT';
+  roleId: string | null;
+  grantedScope: string;
+  startsAt: string;
+  expiresAt: string | null;
+  active: boolean;
+}
+
+/** Every grant of the user that covers `scope`, open or not, so a UI can say why (or why not). */
+export async function findAccessPaths(db: Tx, userId: bigint, scope: string): Promise<AccessPath[]> {
+  const granting = textArray(scopesGranting(scope));
+  const iso = (c: unknown) => sql`to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  return queryRows<AccessPath>(
+    db,
+    sql`select 'ROLE' as "kind", ${roles.id}::text as "roleId",
+        (select s from unnest(${roles.scopes}) s where s = any(${granting}) order by length(s) limit 1) as "grantedScope",
+        ${iso(userRoles.startsAt)} as "startsAt", ${iso(userRoles.expiresAt)} as "expiresAt", (${grantIsActive}) as "active"
+      from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
+      where ${userRoles.userId} = ${userId} and ${roles.scopes} && ${granting}
+      union all
+      select 'DIRECT', null, ${userScopes.scope}, ${iso(userScopes.startsAt)}, ${iso(userScopes.expiresAt)}, (${directIsActive})
+      from ${userScopes} where ${userScopes.userId} = ${userId} and ${userScopes.scope} = any(${granting})
+      order by "active" desc, "kind", "grantedScope"`,
+  );
 }

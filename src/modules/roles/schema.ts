@@ -1,16 +1,14 @@
 import { builder } from '../../graphql/builder.js';
-import { findRolesByIds } from './queries.js';
-
-export interface RoleJson {
-  id: string;
-  name: string;
-  rank: number;
-  description: string;
-  scopes: string[];
-  builtIn: boolean;
-}
-
-export const RoleRef = builder.objectRef<RoleJson>('Role');
+import { actionContext } from '../../graphql/context.js';
+import { payload } from '../../graphql/error-types.js';
+import { BadInputError, NotFoundError } from '../../graphql/errors.js';
+import { decodeId } from '../../graphql/ids.js';
+import { ALL_SCOPES } from '../../auth/scopes.js';
+import { findUserById } from '../users/queries.js';
+import { UserRef } from '../users/schema.js';
+import { assignRole, createRole, deleteRole, revokeRole, setScopes, updateRole } from './actions.js';
+import { findAccessPaths, findRolePage, findRolesByIds, type AccessPath } from './queries.js';
+import { RoleRef, roleJsonOf, type RoleJson } from './ref.js';
 
 builder.node(RoleRef, {
   description: 'A named bundle of scopes with a rank; built-in: superadmin, admin, moderator.',
@@ -19,14 +17,199 @@ builder.node(RoleRef, {
   id: { resolve: (role) => role.id },
   loadMany: async (ids, ctx) => {
     const found = await findRolesByIds(ctx.database.db, ids.filter((id) => /^\d{1,19}$/.test(id)).map(BigInt));
-    return ids.map((id) => (found.get(id) as RoleJson | undefined) ?? null);
+    return ids.map((id) => found.get(id) ?? null);
   },
   isTypeOf: (value) => (value as { __typename?: string })?.__typename === 'Role',
   fields: (t) => ({
     name: t.exposeString('name'),
-    rank: t.exposeInt('rank'),
+    rank: t.exposeInt('rank', { description: 'Higher outranks lower; superadmin is 1000' }),
     description: t.exposeString('description'),
     scopes: t.exposeStringList('scopes', { description: 'Scopes as stored; each grants every scope below it.' }),
     builtIn: t.exposeBoolean('builtIn'),
   }),
 });
+
+const withTypename = (role: RoleJson) => ({ ...role, __typename: 'Role' }) as RoleJson;
+
+const ScopeOperationEnum = builder.enumType('ScopeOperation', { values: ['SET', 'ADD', 'REMOVE'] as const });
+const GrantTargetTypeEnum = builder.enumType('GrantTargetType', { values: ['USER', 'APPLICATION'] as const });
+const AccessPathKindEnum = builder.enumType('AccessPathKind', { values: ['ROLE', 'DIRECT'] as const });
+
+const AccessPathRef = builder.objectRef<AccessPath>('AccessPath').implement({
+  description: 'One grant that covers the scope asked about, with its window.',
+  authScopes: { scope: 'admin:roles:read' },
+  fields: (t) => ({
+    kind: t.expose('kind', { type: AccessPathKindEnum }),
+    role: t.field({
+      type: RoleRef,
+      nullable: true,
+      resolve: async (p, _args, ctx) => (p.roleId ? ((await findRolesByIds(ctx.database.db, [BigInt(p.roleId)])).get(p.roleId)!) : null),
+    }),
+    grantedScope: t.exposeString('grantedScope', { description: 'The stored scope that covers the one asked about (itself or an ancestor)' }),
+    startsAt: t.field({ type: 'DateTime', resolve: (p) => p.startsAt }),
+    expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => p.expiresAt }),
+    active: t.exposeBoolean('active', { description: 'The window is open now' }),
+  }),
+});
+
+interface Explanation {
+  scope: string;
+  held: boolean;
+  accountStatus: string;
+  via: AccessPath[];
+}
+
+const AccessExplanationRef = builder.objectRef<Explanation>('AccessExplanation').implement({
+  authScopes: { scope: 'admin:roles:read' },
+  fields: (t) => ({
+    scope: t.exposeString('scope'),
+    held: t.exposeBoolean('held', { description: 'The user may use the scope now: an open grant covers it and the account is active' }),
+    accountStatus: t.exposeString('accountStatus', { description: 'A grant counts only while the account is ACTIVE' }),
+    via: t.field({ type: [AccessPathRef], description: 'Every grant covering the scope, open ones first', resolve: (e) => e.via }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  roles: t.connection(
+    {
+      type: RoleRef,
+      description: 'Every role, highest rank first.',
+      authScopes: { scope: 'admin:roles:read' },
+      resolve: async (_root, args, ctx) => {
+        return findRolePage(ctx.database.db, args);
+      },
+    },
+    { name: 'RoleConnection' },
+    { name: 'RoleEdge' },
+  ),
+  scopeCatalog: t.stringList({
+    description: 'Every scope there is; each grants the ones below it (admin > admin:users > admin:users:read).',
+    authScopes: { authenticated: true },
+    resolve: () => ALL_SCOPES,
+  }),
+  explainAccess: t.field({
+    type: AccessExplanationRef,
+    description: 'Whether a user holds a scope now, and through which roles or direct grants.',
+    authScopes: { scope: 'admin:roles:read' },
+    args: { userId: t.arg.id({ required: true }), scope: t.arg.string({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      if (!ALL_SCOPES.includes(args.scope as never)) throw new BadInputError(`${args.scope} is not a scope of the catalog`, [{ path: ['scope'], message: 'not a scope of the catalog' }]);
+      const userId = decodeId(String(args.userId), 'User', ['userId']);
+      const user = await findUserById(ctx.database.db, userId, { fields: ['status'] });
+      if (!user) throw new NotFoundError('No such user');
+      const via = await findAccessPaths(ctx.database.db, userId, args.scope);
+      return { scope: args.scope, accountStatus: user.status, held: user.status === 'ACTIVE' && via.some((p) => p.active), via };
+    },
+  }),
+}));
+
+// ---- mutations ----
+
+const roleFields = <T extends { string: Function; int: Function; stringList: Function }>(t: T, required: boolean) => ({
+  name: t.string({ required }),
+  rank: t.int({ required, description: '1 to 999; only roles ranked below your own' }),
+  description: t.string(),
+  scopes: t.stringList({ required, description: 'Scopes of the catalog (see scopeCatalog); only scopes you hold' }),
+});
+
+const CreateRoleInput = builder.inputType('CreateRoleInput', { fields: (t) => roleFields(t, true) });
+const UpdateRoleInput = builder.inputType('UpdateRoleInput', {
+  description: 'Omitted fields stay. Built-in roles keep their name and rank.',
+  fields: (t) => ({ id: t.id({ required: true }), ...roleFields(t, false) }),
+});
+const DeleteRoleInput = builder.inputType('DeleteRoleInput', {
+  fields: (t) => ({ id: t.id({ required: true }), reason: t.string({ description: 'Kept in the audit log' }) }),
+});
+const AssignRoleInput = builder.inputType('AssignRoleInput', {
+  description: 'Giving a role the user already has replaces its window.',
+  fields: (t) => ({
+    userId: t.id({ required: true }),
+    role: t.string({ required: true, description: 'Role name' }),
+    startsAt: t.field({ type: 'DateTime', description: 'Default: now' }),
+    expiresAt: t.field({ type: 'DateTime', description: 'Default: never; must be in the future' }),
+  }),
+});
+const RevokeRoleInput = builder.inputType('RevokeRoleInput', {
+  fields: (t) => ({ userId: t.id({ required: true }), role: t.string({ required: true }), reason: t.string() }),
+});
+const SetScopesInput = builder.inputType('SetScopesInput', {
+  fields: (t) => ({
+    targets: t.idList({ required: true, description: 'Up to 1,000 user (or application) IDs; all or nothing' }),
+    targetType: t.field({ type: GrantTargetTypeEnum, required: true }),
+    scopes: t.stringList({ required: true }),
+    operation: t.field({ type: ScopeOperationEnum, required: true }),
+    expiresAt: t.field({ type: 'DateTime', description: 'When the granted scopes lapse; default never' }),
+  }),
+});
+
+const SetScopesResult = builder.objectRef<{ changedCount: number }>('SetScopesResult').implement({
+  authScopes: { public: true },
+  fields: (t) => ({ changedCount: t.exposeInt('changedCount', { description: 'Targets whose direct scopes changed' }) }),
+});
+
+const roleId = (id: string | number) => decodeId(String(id), 'Role', ['input', 'id']);
+const userId = (id: string | number, path = ['input', 'userId']) => decodeId(String(id), 'User', path);
+const userAfter = async (ctx: Parameters<typeof actionContext>[0], id: bigint) => (await findUserById(ctx.database.db, id))!;
+
+builder.mutationFields((t) => ({
+  createRole: t.field({
+    type: RoleRef,
+    authScopes: { scope: 'admin:roles:write' },
+    errors: payload('CreateRole', 'role'),
+    args: { input: t.arg({ type: CreateRoleInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => withTypename(roleJsonOf(await createRole(actionContext(ctx), input as never))),
+  }),
+  updateRole: t.field({
+    type: RoleRef,
+    authScopes: { scope: 'admin:roles:write' },
+    errors: payload('UpdateRole', 'role'),
+    args: { input: t.arg({ type: UpdateRoleInput, required: true }) },
+    resolve: async (_root, { input: { id, ...changes } }, ctx) => withTypename(roleJsonOf(await updateRole(actionContext(ctx), roleId(id), changes as never))),
+  }),
+  deleteRole: t.field({
+    type: RoleRef,
+    description: 'Deletes a custom role and every grant of it.',
+    authScopes: { scope: 'admin:roles:write' },
+    errors: payload('DeleteRole', 'role'),
+    args: { input: t.arg({ type: DeleteRoleInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => withTypename(roleJsonOf(await deleteRole(actionContext(ctx), roleId(input.id), input.reason ?? null))),
+  }),
+  assignRole: t.field({
+    type: UserRef,
+    description: 'Gives a role ranked below your own, for a window (exact to the second, no job needed).',
+    authScopes: { scope: 'admin:roles:grant' },
+    errors: payload('AssignRole', 'user'),
+    args: { input: t.arg({ type: AssignRoleInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const id = userId(input.userId);
+      await assignRole(actionContext(ctx), id, input.role, { startsAt: input.startsAt, expiresAt: input.expiresAt });
+      return userAfter(ctx, id);
+    },
+  }),
+  revokeRole: t.field({
+    type: UserRef,
+    authScopes: { scope: 'admin:roles:grant' },
+    errors: payload('RevokeRole', 'user'),
+    args: { input: t.arg({ type: RevokeRoleInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const id = userId(input.userId);
+      await revokeRole(actionContext(ctx), id, input.role, input.reason ?? null);
+      return userAfter(ctx, id);
+    },
+  }),
+  setScopes: t.field({
+    type: SetScopesResult,
+    description: 'Direct scope grants on many targets at once; you can grant or take away only scopes you hold.',
+    authScopes: { scope: 'admin:roles:grant' },
+    errors: payload('SetScopes', 'result'),
+    args: { input: t.arg({ type: SetScopesInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      if (input.targetType === 'APPLICATION') {
+        // Applications (OAuth clients) do not exist yet, so no application ID can name one.
+        throw new NotFoundError(`No such application: ${input.targets.join(', ')}`);
+      }
+      const targets = input.targets.map((id, i) => userId(id, ['input', 'targets', String(i)]));
+      return setScopes(actionContext(ctx), { targets, scopes: input.scopes, operation: input.operation, expiresAt: input.expiresAt });
+    },
+  }),
+}));

@@ -5,6 +5,7 @@ import { newRefreshToken, sha256, type Tokens } from '../../auth/tokens.js';
 import { AppError, unauthenticated } from '../../graphql/errors.js';
 import { writeAudit } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
+import { effectiveStatus } from '../users/status.js';
 import { users } from '../users/table.js';
 import { loginFailures, sessions } from './table.js';
 
@@ -85,7 +86,7 @@ export async function openSession(ctx: ActionContext, tokens: Tokens, userId: bi
 export async function login(ctx: ActionContext, tokens: Tokens, username: string, password: string, client: ClientInfo, refreshTtlSeconds: number): Promise<SessionTokens> {
   await assertNotRateLimited(ctx, username, client.ip);
   const [user] = await ctx.db
-    .select({ id: users.id, passwordHash: users.passwordHash, status: users.status })
+    .select({ id: users.id, passwordHash: users.passwordHash, status: effectiveStatus })
     .from(users)
     .where(and(sql`lower(${users.username}) = lower(${username})`, isNull(users.domain)));
   const ok = await verifyPassword(user?.passwordHash, password);
@@ -112,7 +113,7 @@ export async function refreshSession(ctx: ActionContext, tokens: Tokens, refresh
   if (!/^[0-9a-f-]{36}$/.test(sessionId)) throw unauthenticated('Invalid refresh token');
   const result = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ s: sessions, status: users.status })
+      .select({ s: sessions, status: effectiveStatus })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(eq(sessions.id, sessionId))

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../../db/client.js';
-import { grantIsActive } from '../roles/queries.js';
-import { roles, userRoles } from '../roles/table.js';
+import { effectiveScopesSql, nextGrantEdgeSql } from '../roles/queries.js';
+import { effectiveStatus } from '../users/status.js';
 import { externalIdentities, users } from '../users/table.js';
 import { sessions } from './table.js';
 
@@ -10,7 +10,7 @@ export interface CallerState {
   /** False when a session was asked for and it is revoked, expired or someone else's. */
   sessionLive: boolean;
   sessionExpiresAt: string | null;
-  /** Stored scopes of the roles whose window is open now. */
+  /** Stored scopes of the roles and direct grants whose window is open now. */
   scopes: string[];
   /** The next moment a grant window opens or closes, after which the scopes change. */
   nextGrantEdge: string | null;
@@ -22,15 +22,11 @@ export async function findCallerState(db: Tx, userId: bigint, sessionId: string 
   const [row] = await queryRows<{ status: string; session_live: boolean; session_expires: string | null; scopes: string[] | null; next_edge: string | null }>(
     db,
     sql`
-    select ${users.status} as status,
+    select ${effectiveStatus} as status,
       ${sessionId === null ? sql`true` : sql`exists (select 1 from ${sessions} where ${sessionLive})`} as session_live,
       ${sessionId === null ? sql`null::text` : sql`(select ${sessions.expiresAt}::text from ${sessions} where ${sessionLive})`} as session_expires,
-      (select array_agg(distinct sc) from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}, unnest(${roles.scopes}) sc
-        where ${userRoles.userId} = ${users.id} and ${grantIsActive}) as scopes,
-      (select min(edge)::text from (
-        select ${userRoles.startsAt} as edge from ${userRoles} where ${userRoles.userId} = ${users.id} and ${userRoles.startsAt} > now()
-        union all
-        select ${userRoles.expiresAt} from ${userRoles} where ${userRoles.userId} = ${users.id} and ${userRoles.expiresAt} > now()) e) as next_edge
+      ${effectiveScopesSql(sql`${users.id}`)} as scopes,
+      ${nextGrantEdgeSql(sql`${users.id}`)} as next_edge
     from ${users} where ${users.id} = ${userId}`,
   );
   if (!row) return null;

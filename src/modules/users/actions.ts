@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { hashPassword } from '../../auth/passwords.js';
-import { queryRows, type Tx } from '../../db/client.js';
+import { queryRows } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
-import { BadInputError, ConflictError, fromZodIssues, NotFoundError } from '../../graphql/errors.js';
+import { BadInputError, ConflictError, fromZodIssues, type FieldProblem } from '../../graphql/errors.js';
+import { assignRoleTx } from '../roles/actions.js';
+import { findStanding } from '../roles/queries.js';
 import { diffOf, writeAudit } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
-import { roles, userRoles } from '../roles/table.js';
-import { sessions } from '../sessions/table.js';
-import { findUserById, type UserJson } from './queries.js';
+import { endSessions, lockTarget } from './lifecycle.js';
+import { findUserById, findUsersByIds, type UserJson } from './queries.js';
 import { externalIdentities, users, userTombstones } from './table.js';
 import { createUserSchema, updateUserSchema, type CreateUserInput, type UpdateUserInput } from './validation.js';
 
@@ -34,36 +35,84 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
   return result.data;
 }
 
-async function loadForUpdate(tx: Tx, id: bigint): Promise<UserRow> {
-  const [row] = await tx.select().from(users).where(eq(users.id, id)).for('update');
-  if (!row) throw new NotFoundError('No such user');
-  return row;
+
+export const MAX_BATCH = 1000;
+
+/** Passwords hashed a few at a time: argon2 takes 64 MiB each, and the pool has four threads. */
+async function hashAll(passwords: (string | null | undefined)[]): Promise<(string | null)[]> {
+  const out: (string | null)[] = new Array(passwords.length).fill(null);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < passwords.length; i = next++) out[i] = passwords[i] ? await hashPassword(passwords[i]!) : null;
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return out;
 }
 
-/** Creates a user (and optionally grants roles by name, for bootstrap and the CLI). */
-export async function createUser(ctx: ActionContext, input: CreateUserInput, opts: { roleNames?: string[] } = {}): Promise<UserJson> {
-  const data = parse(createUserSchema, input);
-  const passwordHash = data.password ? await hashPassword(data.password) : null;
+/**
+ * Creates users, all or nothing: every item is validated first and every problem is reported with
+ * its item's path (`input.users.3.email`); names and emails taken (in the batch or already) are
+ * conflicts. Each item may name a role, given under the rank rules. One audit row per user.
+ */
+export async function createUsers(ctx: ActionContext, inputs: CreateUserInput[], opts: { prefix?: string[]; roleNames?: string[] } = {}): Promise<UserJson[]> {
+  const prefix = opts.prefix ?? ['input', 'users'];
+  const at = (i: number) => (opts.prefix ? prefix : [...prefix, String(i)]);
+  if (inputs.length === 0 || inputs.length > MAX_BATCH) throw new BadInputError(`between 1 and ${MAX_BATCH} users at once`, [{ path: prefix, message: `between 1 and ${MAX_BATCH} users` }]);
+  const problems: FieldProblem[] = [];
+  const items = inputs.map((input, i) => {
+    const result = createUserSchema.safeParse(input);
+    if (!result.success) problems.push(...fromZodIssues(result.error.issues, at(i)).fields);
+    return result.data;
+  });
+  if (problems.length) throw new BadInputError(`${problems[0].path.join('.')}: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
+  const valid = items as NonNullable<(typeof items)[number]>[];
+
+  const conflicts: FieldProblem[] = [];
+  const seen = new Map<string, number>();
+  valid.forEach((u, i) => {
+    for (const [field, key] of [['username', `u:${u.username.toLowerCase()}@${u.domain ?? ''}`], ['email', u.email ? `e:${u.email.toLowerCase()}` : null]] as const) {
+      if (!key) continue;
+      if (seen.has(key)) conflicts.push({ path: [...at(i), field], message: `same as item ${seen.get(key)}` });
+      else seen.set(key, i);
+    }
+  });
+  const taken = await queryRows<{ key: string }>(
+    ctx.db,
+    sql`select 'u:' || lower(username) || '@' || coalesce(domain, '') as key from ${users}
+        where (lower(username), coalesce(domain, '')) in (select lower(n), d from unnest(${textArray(valid.map((u) => u.username))}, ${textArray(valid.map((u) => u.domain ?? ''))}) x(n, d))
+      union all
+      select 'e:' || lower(email) from ${users} where lower(email) = any(${textArray(valid.flatMap((u) => (u.email ? [u.email.toLowerCase()] : [])))})`,
+  );
+  for (const { key } of taken) {
+    const i = seen.get(key);
+    if (i !== undefined) conflicts.push({ path: [...at(i), key.startsWith('u:') ? 'username' : 'email'], message: 'already taken' });
+  }
+  if (conflicts.length) throw new ConflictError(`${conflicts.length === 1 ? 'A username or email is' : `${conflicts.length} usernames or emails are`} already taken`, conflicts);
+
+  const hashes = await hashAll(valid.map((u) => u.password));
   try {
     return await ctx.db.transaction(async (tx) => {
-      const { password: _p, ...fields } = data;
-      const [row] = await tx
+      const rows = await tx
         .insert(users)
-        .values({ ...fields, tags: fields.tags ?? [], customData: fields.customData ?? {}, flags: fields.flags ?? 0, passwordHash })
+        .values(valid.map(({ password: _p, role: _r, ...fields }, i) => ({ ...fields, tags: fields.tags ?? [], customData: fields.customData ?? {}, flags: fields.flags ?? 0, passwordHash: hashes[i] })))
         .returning();
-      const audit = [{ action: 'user.create', targetType: 'User', targetId: row.id.toString(), diff: diffOf(null, auditView(row)) }];
-      for (const name of opts.roleNames ?? []) {
-        const [role] = await tx.select().from(roles).where(sql`lower(${roles.name}) = lower(${name})`);
-        if (!role) throw new BadInputError(`No role named ${name}`, [{ path: ['roles'], message: 'no such role' }]);
-        await tx.insert(userRoles).values({ userId: row.id, roleId: role.id, grantedBy: ctx.actor.actorId });
-        audit.push({ action: 'role.assign', targetType: 'User', targetId: row.id.toString(), diff: { role: { from: null, to: role.name } } });
+      await writeAudit(tx, ctx.actor, rows.map((row) => ({ action: 'user.create', targetType: 'User', targetId: row.id.toString(), diff: diffOf(null, auditView(row)) })));
+      const grants = valid.map((u, i) => [rows[i].id, [...(u.role ? [u.role] : []), ...(opts.roleNames ?? [])]] as const).filter(([, names]) => names.length);
+      if (grants.length) {
+        const actor = await findStanding(tx, ctx.actor.actorId);
+        for (const [id, names] of grants) for (const name of names) await assignRoleTx(tx, ctx, actor, id, name, {});
       }
-      await writeAudit(tx, ctx.actor, audit);
-      return (await findUserById(tx, row.id))!;
+      return findUsersByIds(tx, rows.map((r) => r.id));
     });
   } catch (error) {
     throw conflictFor(error) ?? error;
   }
+}
+
+/** Creates one user (and optionally grants roles by name, for bootstrap and the CLI). */
+export async function createUser(ctx: ActionContext, input: CreateUserInput, opts: { roleNames?: string[] } = {}): Promise<UserJson> {
+  const [user] = await createUsers(ctx, [input], { ...opts, prefix: ['input'] });
+  return user;
 }
 
 export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUserInput): Promise<UserJson> {
@@ -71,8 +120,7 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
   const passwordHash = data.password ? await hashPassword(data.password) : undefined;
   try {
     return await ctx.db.transaction(async (tx) => {
-      const before = await loadForUpdate(tx, id);
-      if (before.status === 'DELETED') throw new ConflictError('The user is deleted; restore it first');
+      const before = await lockTarget(tx, ctx, id, 'update');
       const { password: _p, ...fields } = data;
       const changes: Partial<UserRow> = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
       for (const key of ['tags', 'customData', 'flags'] as const) {
@@ -103,7 +151,7 @@ const SEALED_FIELDS = [
  */
 export async function deleteUser(ctx: ActionContext, id: bigint, reason: string | null = null): Promise<{ before: UserJson; after: UserJson }> {
   const result = await ctx.db.transaction(async (tx) => {
-    const row = await loadForUpdate(tx, id);
+    const row = await lockTarget(tx, ctx, id, 'delete', { notSelf: true, allowDeleted: true });
     if (row.status === 'DELETED') throw new ConflictError('The user is already deleted');
     const before = (await findUserById(tx, id))!;
     const snapshot = Object.fromEntries(SEALED_FIELDS.map((f) => [f, row[f]]));
@@ -120,13 +168,9 @@ export async function deleteUser(ctx: ActionContext, id: bigint, reason: string 
       updatedAt: new Date(),
     };
     await tx.update(users).set(scrubbed).where(eq(users.id, id));
-    const revoked = await tx
-      .update(sessions)
-      .set({ revokedAt: new Date() })
-      .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)))
-      .returning({ id: sessions.id });
+    const revoked = await endSessions(tx, [id]);
     await writeAudit(tx, ctx.actor, [
-      { action: 'user.delete', targetType: 'User', targetId: id.toString(), diff: { ...diffOf(auditView(row), auditView({ ...row, ...scrubbed })), sessionsRevoked: revoked.length, reason } },
+      { action: 'user.delete', targetType: 'User', targetId: id.toString(), diff: { ...diffOf(auditView(row), auditView({ ...row, ...scrubbed })), sessionsRevoked: revoked, reason } },
     ]);
     return { before, after: (await findUserById(tx, id))! };
   });
@@ -137,9 +181,9 @@ export async function deleteUser(ctx: ActionContext, id: bigint, reason: string 
 export async function restoreUser(ctx: ActionContext, id: bigint, reason: string | null = null): Promise<UserJson> {
   try {
     return await ctx.db.transaction(async (tx) => {
-      const row = await loadForUpdate(tx, id);
+      const row = await lockTarget(tx, ctx, id, 'restore', { allowDeleted: true });
       const [tomb] = await tx.select().from(userTombstones).where(eq(userTombstones.userId, id));
-      if (row.status !== 'DELETED' || !tomb) throw new ConflictError('The user is not deleted');
+      if (row.status !== 'DELETED' || !tomb) throw new ConflictError(row.erasedAt ? 'The user was erased; nothing is left to restore' : 'The user is not deleted');
       const snapshot = tomb.snapshot as Partial<UserRow>;
       const restored = { ...snapshot, status: (snapshot.status ?? 'ACTIVE') as UserRow['status'], deletedAt: null, updatedAt: new Date() };
       await tx.update(users).set(restored).where(eq(users.id, id));
@@ -155,6 +199,8 @@ export async function restoreUser(ctx: ActionContext, id: bigint, reason: string
     throw error;
   }
 }
+
+const textArray = (values: readonly string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
 
 const FIRST = ['Abigail', 'Abraham', 'Ada', 'Alan', 'Barbara', 'Bea', 'Carlos', 'Chen', 'Dana', 'Diego', 'Elif', 'Emma', 'Fabian', 'Fatima', 'Gabriel', 'Grace', 'Hana', 'Ibrahim', 'Ines', 'Jonas', 'Kai', 'Layla', 'Liam', 'Mateo', 'Mia', 'Noah', 'Nour', 'Olga', 'Omar', 'Priya', 'Quinn', 'Rafael', 'Sara', 'Sabine', 'Tariq', 'Uma', 'Valentina', 'Wei', 'Yara', 'Zainab'];
 const LAST = ['Abbott', 'Akhtar', 'Baker', 'Becker', 'Costa', 'Dubois', 'Fischer', 'Garcia', 'Haddad', 'Ivanova', 'Jansen', 'Kowalski', 'Laban', 'Morales', 'Nakamura', 'Novak', 'Okafor', 'Petrov', 'Rossi', 'Sabbagh', 'Schmidt', 'Silva', 'Tanaka', 'Wagner', 'Yilmaz', 'Zhang'];

@@ -7,7 +7,8 @@ import { jsonObject } from '../../db/json.js';
 import { BadInputError } from '../../graphql/errors.js';
 import { grantIsActive, roleFieldSql, userHoldsScope } from '../roles/queries.js';
 import { roles, userRoles } from '../roles/table.js';
-import type { RoleJson } from '../roles/schema.js';
+import type { RoleJson } from '../roles/ref.js';
+import { effectiveStatus } from './status.js';
 import { users } from './table.js';
 
 export const USER_STATUSES = ['ACTIVE', 'DEACTIVATED', 'SUSPENDED', 'DELETED'] as const;
@@ -83,6 +84,21 @@ export interface UserFilter {
   status?: { in: UserStatus[] } | null;
   createdAt?: DateRange | null;
   role?: string | null;
+  tags?: { any?: string[] | null; all?: string[] | null } | null;
+  customData?: CustomDataFilter | null;
+}
+
+/** A condition on one path inside customData. */
+export interface CustomDataFilter {
+  path: string[];
+  /** The value at the path equals this JSON value (served by the GIN index through `@>`). */
+  equals?: unknown;
+  exists?: boolean | null;
+}
+
+/** `{"a": {"b": value}}` for path [a, b]: what `@>` needs to test one path. */
+function nestAt(path: string[], value: unknown): unknown {
+  return path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
 }
 
 export const USER_ORDERS = ['CREATED_AT_ASC', 'CREATED_AT_DESC', 'USERNAME_ASC', 'USERNAME_DESC'] as const;
@@ -121,7 +137,7 @@ export function userFilterSql(filter: UserFilter | null | undefined, p: Params =
   if (filter.local != null) parts.push(sql`(${users.domain} is null) = ${p.add(filter.local)}`);
   if (filter.status) {
     // One text parameter whatever the set's size, so the statement's text does not vary with it.
-    parts.push(sql`${users.status}::text = any(string_to_array(${p.add(filter.status.in.join(','))}, ','))`);
+    parts.push(sql`${effectiveStatus} = any(string_to_array(${p.add(filter.status.in.join(','))}, ','))`);
   }
   if (filter.createdAt) {
     const r = filter.createdAt;
@@ -135,6 +151,19 @@ export function userFilterSql(filter: UserFilter | null | undefined, p: Params =
   if (filter.role != null) {
     parts.push(sql`exists (select 1 from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
       where ${userRoles.userId} = ${users.id} and lower(${roles.name}) = lower(${p.add(filter.role)}) and ${grantIsActive})`);
+  }
+  if (filter.tags?.any?.length) parts.push(sql`${users.tags} && array(select jsonb_array_elements_text(${p.add(JSON.stringify(filter.tags.any))}::jsonb))`);
+  if (filter.tags?.all?.length) parts.push(sql`${users.tags} @> array(select jsonb_array_elements_text(${p.add(JSON.stringify(filter.tags.all))}::jsonb))`);
+  if (filter.customData) {
+    const { path, equals, exists } = filter.customData;
+    if (!path.length || path.length > 16 || path.some((k) => k.length === 0 || k.length > 256)) {
+      throw new BadInputError('filter.customData.path must have 1 to 16 non-empty keys', [{ path: ['filter', 'customData', 'path'], message: 'between 1 and 16 non-empty keys' }]);
+    }
+    if (equals !== undefined && equals !== null) parts.push(sql`${users.customData} @> ${p.add(JSON.stringify(nestAt(path, equals)))}::jsonb`);
+    if (exists != null) {
+      const at = sql`${users.customData} #> array(select jsonb_array_elements_text(${p.add(JSON.stringify(path))}::jsonb))`;
+      parts.push(exists ? sql`${at} is not null` : sql`${at} is null`);
+    }
   }
   if (filter.and?.length) parts.push(and(...filter.and.map((f) => userFilterSql(f, p, depth + 1) ?? sql`true`)));
   if (filter.or?.length) parts.push(or(...filter.or.map((f) => userFilterSql(f, p, depth + 1) ?? sql`true`)));
@@ -165,7 +194,7 @@ const userFieldSql: Record<string, SQL> = {
   pronouns: col(users.pronouns),
   avatarHash: col(users.avatarHash),
   flags: col(users.flags),
-  status: col(users.status),
+  status: effectiveStatus,
   verified: sql`${users.verifiedAt} is not null`,
   verifiedAt: isoUtc(users.verifiedAt),
   restricted: sql`${users.restrictedAt} is not null`,
@@ -250,6 +279,17 @@ export async function findUserById(db: Tx, id: bigint, shape: UserShape = FULL_U
     { name: 'user_by_id', plan: 'reuse' },
   );
   return row?.user ?? null;
+}
+
+/** Many users in the order of `ids` (one statement). */
+export async function findUsersByIds(db: Tx, ids: readonly bigint[], shape: UserShape = FULL_USER_SHAPE): Promise<UserJson[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ id: sql<string>`${users.id}::text`, user: sql<UserJson>`${userJsonSql(shape)}` })
+    .from(users)
+    .where(sql`${users.id} = any(array[${sql.join(ids.map((id) => sql`${id.toString()}`), sql`, `)}]::bigint[])`);
+  const byId = new Map(rows.map((r) => [r.id, r.user]));
+  return ids.flatMap((id) => byId.get(id.toString()) ?? []);
 }
 
 // ---- connections ----
@@ -395,7 +435,7 @@ export async function hasAdministrator(db: Tx): Promise<boolean> {
     .from(userRoles)
     .innerJoin(roles, eq(roles.id, userRoles.roleId))
     .innerJoin(users, eq(users.id, userRoles.userId))
-    .where(and(eq(users.status, 'ACTIVE'), sql`'admin' = any(${roles.scopes})`, grantIsActive))
+    .where(and(sql`${effectiveStatus} = 'ACTIVE'`, sql`'admin' = any(${roles.scopes})`, grantIsActive))
     .limit(1);
   return rows.length > 0;
 }

@@ -1,10 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
-import { USER_MUTATION_ERRORS } from '../../graphql/error-types.js';
+import { payload } from '../../graphql/error-types.js';
 import { decodeId } from '../../graphql/ids.js';
 import { childFields, selectedAt, type SelectionMap } from '../../graphql/selection.js';
-import { RoleRef } from '../roles/schema.js';
+import { RoleRef } from '../roles/ref.js';
 import { ROLE_FIELDS } from '../roles/queries.js';
 import { createUser, deleteUser, restoreUser, updateUser } from './actions.js';
 import {
@@ -112,6 +112,19 @@ const DateRange = builder.inputType('DateTimeRange', {
   fields: (t) => ({ gt: t.field({ type: 'DateTime' }), gte: t.field({ type: 'DateTime' }), lt: t.field({ type: 'DateTime' }), lte: t.field({ type: 'DateTime' }) }),
 });
 
+const TagFilter = builder.inputType('TagFilter', {
+  fields: (t) => ({ any: t.stringList({ description: 'Has at least one of these tags' }), all: t.stringList({ description: 'Has every one of these tags' }) }),
+});
+
+const CustomDataFilter = builder.inputRef<import('./queries.js').CustomDataFilter>('CustomDataFilter').implement({
+  description: 'A condition on the value at a path inside customData, e.g. path ["theme", "mode"].',
+  fields: (t) => ({
+    path: t.stringList({ required: true }),
+    equals: t.field({ type: 'JSON', description: 'The value at the path equals this JSON value' }) as never,
+    exists: t.boolean({ description: 'true: the path is present; false: absent' }),
+  }),
+});
+
 export const UserFilter = builder.inputRef<import('./queries.js').UserFilter>('UserFilter').implement({
   description: 'A filter tree: every given condition must hold; and/or/not combine sub-filters.',
   fields: (t) => ({
@@ -127,6 +140,8 @@ export const UserFilter = builder.inputRef<import('./queries.js').UserFilter>('U
     status: t.field({ type: StatusFilter }),
     createdAt: t.field({ type: DateRange }),
     role: t.string({ description: 'Holds this role (by name) now' }),
+    tags: t.field({ type: TagFilter }),
+    customData: t.field({ type: CustomDataFilter }),
   }),
 });
 
@@ -231,12 +246,7 @@ const UserIdInput = (name: string) =>
 const DeleteUserInput = UserIdInput('DeleteUserInput');
 const RestoreUserInput = UserIdInput('RestoreUserInput');
 
-const userPayload = (name: string) => ({
-  types: USER_MUTATION_ERRORS,
-  union: { name: `${name}Payload`, authScopes: { public: true } },
-  result: { name: `${name}Success`, authScopes: { public: true } },
-  dataField: { name: 'user' },
-});
+export const userPayload = (name: string) => payload(name, 'user');
 
 builder.mutationFields((t) => ({
   createUser: t.field({

@@ -38,6 +38,8 @@ export const users = pgTable(
       .default(sql`random_short_id()`),
     timezone: text('timezone'),
     deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
+    /** Set when personal data was removed for good; the row stays as an anonymous reference. */
+    erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
@@ -50,6 +52,8 @@ export const users = pgTable(
     index('users_username_trgm_idx').using('gin', sql`${t.username} gin_trgm_ops`),
     index('users_email_trgm_idx').using('gin', sql`${t.email} gin_trgm_ops`),
     index('users_display_name_trgm_idx').using('gin', sql`${t.displayName} gin_trgm_ops`),
+    index('users_custom_data_idx').using('gin', sql`${t.customData} jsonb_path_ops`),
+    index('users_tags_idx').using('gin', t.tags),
     check('users_credits_nonnegative', sql`${t.credits} >= 0`),
     check('users_discriminator_format', sql`${t.discriminator} ~ '^[0-9]{4}$'`),
     check('users_flags_no_staff_bit', sql`(${t.flags} & 1) = 0`),

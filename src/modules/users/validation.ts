@@ -56,6 +56,7 @@ export const createUserSchema = z.object({
   domain: domainSchema,
   email: emailSchema.nullish(),
   password: passwordSchema.nullish(),
+  role: z.string().max(64).nullish(),
   ...profileFields,
 });
 

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
+import { BadInputError, ConflictError, forbidden, NotFoundError } from '../../graphql/errors.js';
+import { auditLog } from '../audit/table.js';
+import { diffOf, writeAudit } from '../audit/actions.js';
+import type { ActionContext } from '../context.js';
+import { assertOutranks } from '../roles/actions.js';
+import { findStanding } from '../roles/queries.js';
+import { userRoles, userScopes } from '../roles/table.js';
+import { sessions } from '../sessions/table.js';
+import { findUserById, type UserJson } from './queries.js';
+import { externalIdentities, users, userTombstones } from './table.js';
+
+type UserRow = typeof users.$inferSelect;
+
+/** The account changes an admin makes as explicit, audited steps (each with a reason). */
+export type Lifecycle =
+  | { kind: 'activate' }
+  | { kind: 'deactivate' }
+  | { kind: 'suspend'; until?: Date | null }
+  | { kind: 'unsuspend' }
+  | { kind: 'restrict'; on: boolean }
+  | { kind: 'verify'; on: boolean };
+
+/** Changes that end the account's sessions at once: the person may no longer sign in. */
+const ENDS_SESSIONS = new Set(['deactivate', 'suspend']);
+
+/** The status that counts now (a lapsed suspension counts as ACTIVE, as effectiveStatus says). */
+const statusNow = (row: UserRow) => (row.status === 'SUSPENDED' && row.bannedUntil && row.bannedUntil <= new Date() ? 'ACTIVE' : row.status);
+
+function nextFields(row: UserRow, change: Lifecycle): Partial<UserRow> {
+  const status = statusNow(row);
+  const now = new Date();
+  switch (change.kind) {
+    case 'activate':
+      if (status === 'SUSPENDED') throw new ConflictError('The account is suspended; unsuspend it instead');
+      return { status: 'ACTIVE' };
+    case 'deactivate':
+      return { status: 'DEACTIVATED' };
+    case 'suspend':
+      if (change.until && change.until <= now) throw new BadInputError('until must be in the future', [{ path: ['input', 'until'], message: 'must be in the future' }]);
+      return { status: 'SUSPENDED', bannedAt: now, bannedUntil: change.until ?? null };
+    case 'unsuspend':
+      if (status !== 'SUSPENDED') return { bannedAt: null, bannedUntil: null, status };
+      return { status: 'ACTIVE', bannedAt: null, bannedUntil: null };
+    case 'restrict':
+      return { restrictedAt: change.on ? (row.restrictedAt ?? now) : null };
+    case 'verify':
+      return { verifiedAt: change.on ? (row.verifiedAt ?? now) : null };
+  }
+}
+
+const VIEW_KEYS = ['status', 'bannedAt', 'bannedUntil', 'restrictedAt', 'verifiedAt'] as const;
+const view = (row: Partial<UserRow>) => Object.fromEntries(VIEW_KEYS.map((k) => [k, row[k] ?? null]));
+
+/** Locks the user and checks that the actor may act on it; a deleted account only comes back by restore. */
+export async function lockTarget(tx: Tx, ctx: ActionContext, id: bigint, what: string, opts: { notSelf?: boolean; allowDeleted?: boolean } = {}): Promise<UserRow> {
+  const [row] = await tx.select().from(users).where(eq(users.id, id)).for('update');
+  if (!row) throw new NotFoundError('No such user');
+  if (opts.notSelf && ctx.actor.actorId === id) throw forbidden(`You cannot ${what} your own account`);
+  await assertOutranks(tx, await findStanding(tx, ctx.actor.actorId), id);
+  if (!opts.allowDeleted && row.status === 'DELETED') throw new ConflictError('The user is deleted; restore it first');
+  return row;
+}
+
+/** Revokes every live session of the users; their access tokens stop on the next request. */
+export async function endSessions(tx: Tx, ids: bigint[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const revoked = await tx.update(sessions).set({ revokedAt: new Date() }).where(and(inArray(sessions.userId, ids), isNull(sessions.revokedAt))).returning({ id: sessions.id });
+  return revoked.length;
+}
+
+/** Applies one lifecycle change; a change to what is already so writes nothing. */
+export async function changeLifecycle(ctx: ActionContext, id: bigint, change: Lifecycle, reason: string | null): Promise<UserJson> {
+  const result = await ctx.db.transaction(async (tx) => {
+    const row = await lockTarget(tx, ctx, id, change.kind, { notSelf: ENDS_SESSIONS.has(change.kind) });
+    const next = nextFields(row, change);
+    const diff = diffOf(view(row), view({ ...row, ...next }));
+    if (Object.keys(diff).length === 0) return findUserById(tx, id);
+    await tx.update(users).set({ ...next, updatedAt: new Date() }).where(eq(users.id, id));
+    const revoked = ENDS_SESSIONS.has(change.kind) ? await endSessions(tx, [id]) : 0;
+    await writeAudit(tx, ctx.actor, [{ action: `user.${change.kind}${'on' in change && !change.on ? '.undo' : ''}`, targetType: 'User', targetId: id.toString(), diff: { ...diff, ...(revoked ? { sessionsRevoked: revoked } : {}), reason } }]);
+    return findUserById(tx, id);
+  });
+  if (ENDS_SESSIONS.has(change.kind)) ctx.forgetAuth?.('all');
+  return result!;
+}
+
+/**
+ * Removes a person's data for good: every personal field, the sealed snapshot, sessions, linked
+ * identities and grants. The row stays as an anonymous reference (its id), and the payloads of
+ * audit rows about the person are blanked; their payload hashes stay, so the chain still verifies.
+ */
+export async function eraseUser(ctx: ActionContext, id: bigint, reason: string | null): Promise<UserJson> {
+  const result = await ctx.db.transaction(async (tx) => {
+    const row = await lockTarget(tx, ctx, id, 'erase', { notSelf: true, allowDeleted: true });
+    if (row.erasedAt) throw new ConflictError('The user is already erased');
+    const now = new Date();
+    await tx
+      .update(users)
+      .set({
+        username: `Erased User ${randomBytes(4).toString('hex')}`,
+        email: null, passwordHash: `!erased:${randomBytes(16).toString('hex')}`,
+        displayName: null, firstName: null, middleName: null, lastName: null, phone: null, countryCode: null,
+        bio: null, pronouns: null, avatarHash: null, timezone: null, flags: 0, credits: 0, tags: [], customData: {},
+        verifiedAt: null, restrictedAt: null, bannedAt: null, bannedUntil: null,
+        status: 'DELETED', deletedAt: row.deletedAt ?? now, erasedAt: now, updatedAt: now,
+      })
+      .where(eq(users.id, id));
+    await tx.delete(userTombstones).where(eq(userTombstones.userId, id));
+    await tx.delete(sessions).where(eq(sessions.userId, id));
+    await tx.delete(externalIdentities).where(eq(externalIdentities.userId, id));
+    await tx.delete(userRoles).where(eq(userRoles.userId, id));
+    await tx.delete(userScopes).where(eq(userScopes.userId, id));
+    const blanked = await tx
+      .update(auditLog)
+      .set({ diff: null, erasedAt: now })
+      .where(
+        and(
+          isNull(auditLog.erasedAt),
+          or(and(eq(auditLog.targetType, 'User'), eq(auditLog.targetId, id.toString())), and(eq(auditLog.targetType, 'Session'), sql`${auditLog.diff}->>'userId' = ${id.toString()}`)),
+        ),
+      )
+      .returning({ seq: auditLog.seq });
+    await writeAudit(tx, ctx.actor, [{ action: 'user.erase', targetType: 'User', targetId: id.toString(), diff: { auditPayloadsBlanked: blanked.length, reason } }]);
+    return findUserById(tx, id);
+  });
+  ctx.forgetAuth?.('all');
+  return result!;
+}

@@ -1,0 +1,124 @@
+import { eq, sql } from 'drizzle-orm';
+import { queryRows, type Tx } from '../../db/client.js';
+import { BadInputError, NotFoundError } from '../../graphql/errors.js';
+import { writeAudit } from '../audit/actions.js';
+import type { ActionContext } from '../context.js';
+import { lockTarget } from './lifecycle.js';
+import { findUserById, type UserJson } from './queries.js';
+import { users } from './table.js';
+import { profileFields } from './validation.js';
+
+const textArray = (values: readonly string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+const idArray = (ids: readonly bigint[]) => sql`array[${sql.join(ids.map((v) => sql`${v.toString()}`), sql`, `)}]::bigint[]`;
+
+/**
+ * Users named by ID or by username (`name` local, `name@domain` remote); all must exist.
+ * Missing names are reported together.
+ */
+export async function resolveUsers(db: Tx, ids: readonly bigint[], usernames: readonly string[]): Promise<bigint[]> {
+  const found = new Set<bigint>();
+  if (ids.length) {
+    const rows = await db.select({ id: users.id }).from(users).where(sql`${users.id} = any(${idArray(ids)})`);
+    rows.forEach((r) => found.add(r.id));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length) throw new NotFoundError(`No such user: ${missing.join(', ')}`);
+  }
+  if (usernames.length) {
+    const rows = await queryRows<{ id: string; name: string }>(
+      db,
+      sql`select u.id::text as id, n.name from unnest(${textArray(usernames)}) n(name)
+        join ${users} u on lower(u.username) = lower(split_part(n.name, '@', 1))
+          and coalesce(u.domain, '') = lower(coalesce(nullif(split_part(n.name, '@', 2), ''), ''))`,
+    );
+    const byName = new Set(rows.map((r) => r.name));
+    const missing = usernames.filter((n) => !byName.has(n));
+    if (missing.length) throw new NotFoundError(`No such user: ${missing.join(', ')}`);
+    rows.forEach((r) => found.add(BigInt(r.id)));
+  }
+  return [...found];
+}
+
+const tagList = profileFields.tags.unwrap().unwrap();
+
+/**
+ * Adds (or removes) tags on many users in one statement; each user whose tags changed gets an
+ * audit row. Returns the number changed.
+ */
+export async function retagUsers(ctx: ActionContext, tx: Tx, ids: readonly bigint[], tags: readonly string[], op: 'add' | 'remove'): Promise<number> {
+  const parsed = tagList.min(1, 'at least one tag').safeParse(tags);
+  if (!parsed.success) throw new BadInputError(`tags: ${parsed.error.issues[0].message}`, [{ path: ['input', 'tags'], message: parsed.error.issues[0].message }]);
+  if (ids.length === 0) return 0;
+  const t = textArray(parsed.data);
+  const rows = await queryRows<{ id: string; before: string[]; after: string[] }>(
+    tx,
+    sql`update ${users} u set tags = ${op === 'add' ? sql`(select array_agg(distinct x order by x) from unnest(old.tags || ${t}) x)` : sql`array(select x from unnest(old.tags) x where x <> all(${t}))`},
+        updated_at = now()
+      from (select id, tags from ${users} where id = any(${idArray(ids)}) and status <> 'DELETED' order by id for update) old
+      where u.id = old.id and ${op === 'add' ? sql`not (old.tags @> ${t})` : sql`old.tags && ${t}`}
+      returning u.id::text as id, old.tags as before, u.tags as after`,
+  );
+  if (rows.some((r) => r.after.length > 100)) throw new BadInputError('A user may carry at most 100 tags', [{ path: ['input', 'tags'], message: 'at most 100 tags per user' }]);
+  await writeAudit(tx, ctx.actor, rows.map((r) => ({ action: op === 'add' ? 'user.tag' : 'user.untag', targetType: 'User', targetId: r.id, diff: { tags: { from: r.before, to: r.after } } })));
+  return rows.length;
+}
+
+export async function tagUsers(ctx: ActionContext, ids: bigint[], usernames: string[], tags: string[], op: 'add' | 'remove'): Promise<{ changedCount: number; ids: bigint[] }> {
+  return ctx.db.transaction(async (tx) => {
+    const targets = await resolveUsers(tx, ids, usernames);
+    return { changedCount: await retagUsers(ctx, tx, targets, tags, op), ids: targets };
+  });
+}
+
+const MAX_CUSTOM_DATA = 64 * 1024;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge: objects merge key by key, anything else replaces; null deletes the key. */
+export function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else if (isObject(value) && isObject(out[key])) out[key] = deepMerge(out[key] as Record<string, unknown>, value);
+    else out[key] = value;
+  }
+  return out;
+}
+
+/** Replaces or deep-merges customData under a row lock; the result must stay within 64 KB. */
+export async function updateCustomData(ctx: ActionContext, id: bigint, data: unknown, mode: 'REPLACE' | 'MERGE'): Promise<UserJson> {
+  if (!isObject(data)) throw new BadInputError('data must be a JSON object', [{ path: ['input', 'data'], message: 'must be a JSON object' }]);
+  return ctx.db.transaction(async (tx) => {
+    const row = await lockTarget(tx, ctx, id, 'change');
+    const next = mode === 'MERGE' ? deepMerge(row.customData, data) : data;
+    if (Buffer.byteLength(JSON.stringify(next)) > MAX_CUSTOM_DATA) throw new BadInputError('customData must stay within 64 KB', [{ path: ['input', 'data'], message: 'the result exceeds 64 KB' }]);
+    await tx.update(users).set({ customData: next, updatedAt: new Date() }).where(eq(users.id, id));
+    await writeAudit(tx, ctx.actor, [{ action: 'user.custom-data', targetType: 'User', targetId: id.toString(), diff: { customData: { from: row.customData, to: next }, mode } }]);
+    return (await findUserById(tx, id))!;
+  });
+}
+
+export type CreditOperation = 'INCREMENT' | 'DECREMENT' | 'SET';
+
+/**
+ * One UPDATE computes the new balance from the locked row, so parallel adjustments never lose one;
+ * a result below zero changes nothing and is BAD_INPUT.
+ */
+export async function adjustCredits(ctx: ActionContext, id: bigint, operation: CreditOperation, value: number): Promise<UserJson> {
+  if (!Number.isSafeInteger(value) || value < 0) throw new BadInputError('value must be a whole number of at least 0', [{ path: ['input', 'value'], message: 'a whole number of at least 0' }]);
+  return ctx.db.transaction(async (tx) => {
+    await lockTarget(tx, ctx, id, 'change');
+    const next = operation === 'SET' ? sql`${value}::bigint` : operation === 'INCREMENT' ? sql`old.credits + ${value}::bigint` : sql`old.credits - ${value}::bigint`;
+    const [row] = await queryRows<{ before: string; after: string }>(
+      tx,
+      sql`update ${users} u set credits = ${next}, updated_at = now()
+        from (select id, credits from ${users} where id = ${id}) old
+        where u.id = old.id and ${next} >= 0
+        returning old.credits::text as before, u.credits::text as after`,
+    );
+    if (!row) throw new BadInputError('Credits cannot go below zero', [{ path: ['input', 'value'], message: 'the balance would go below zero' }]);
+    await writeAudit(tx, ctx.actor, [{ action: 'user.credits', targetType: 'User', targetId: id.toString(), diff: { credits: { from: Number(row.before), to: Number(row.after) }, operation, value } }]);
+    return (await findUserById(tx, id))!;
+  });
+}
