@@ -1,4 +1,4 @@
-import { sql, type Placeholder } from 'drizzle-orm';
+import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Tx } from './client.js';
 
 /**
@@ -9,7 +9,11 @@ export class Params {
   readonly values: Record<string, unknown> = {};
   private n = 0;
 
-  add(value: unknown): Placeholder {
+  /** `inline`: values become ordinary bound parameters, for a statement run once (not prepared). */
+  constructor(private readonly inline = false) {}
+
+  add(value: unknown): Placeholder | SQL {
+    if (this.inline) return sql`${value}`;
     const name = `p${this.n++}`;
     this.values[name] = value;
     return sql.placeholder(name);

@@ -1,7 +1,8 @@
-import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { Page } from '../../db/page.js';
 import { BadInputError } from '../../graphql/errors.js';
+import { GENESIS_HASH, payloadHash, rowHash } from './actions.js';
 import { auditLog } from './table.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;
@@ -47,4 +48,36 @@ export async function findAuditPage(db: Tx, args: { first?: number | null; after
     edges,
     pageInfo: { hasNextPage: more, hasPreviousPage: !!args.after, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
   };
+}
+
+export interface ChainReport {
+  valid: boolean;
+  checkedCount: number;
+  /** The first row whose content, or whose link to the row before it, does not hold. */
+  firstBrokenSeq: bigint | null;
+  problem: string | null;
+}
+
+/**
+ * Walks the chain in order. A row whose payload was blanked by an erase is checked by its kept
+ * payload hash only; everything else must hash to what the row stores, and each row must point at
+ * the row before it (so a removed row breaks the link of the next one).
+ */
+export async function verifyAuditChain(db: Tx, batch = 5000): Promise<ChainReport> {
+  let prev = GENESIS_HASH;
+  let after = -1n;
+  let checked = 0;
+  for (;;) {
+    const rows = await db.select().from(auditLog).where(gt(auditLog.seq, after)).orderBy(asc(auditLog.seq)).limit(batch);
+    for (const row of rows) {
+      const broken = (problem: string): ChainReport => ({ valid: false, checkedCount: checked, firstBrokenSeq: row.seq, problem });
+      if (row.prevHash !== prev) return broken('does not follow the row before it (a row was removed or altered)');
+      if (row.erasedAt ? row.diff !== null : payloadHash(row.diff) !== row.payloadHash) return broken('its payload was altered');
+      if (rowHash(row) !== row.rowHash) return broken('its metadata was altered');
+      prev = row.rowHash;
+      checked += 1;
+    }
+    if (rows.length < batch) return { valid: true, checkedCount: checked, firstBrokenSeq: null, problem: null };
+    after = rows.at(-1)!.seq;
+  }
 }

@@ -1,6 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import { decodeId, encodeId } from '../../graphql/ids.js';
-import { findAuditPage, type AuditRow } from './queries.js';
+import { findAuditPage, verifyAuditChain, type AuditRow, type ChainReport } from './queries.js';
 
 const AuditEventRef = builder.objectRef<AuditRow>('AuditEvent').implement({
   description: 'One change to one entity, written in the transaction that made it; rows form a hash chain.',
@@ -18,6 +18,7 @@ const AuditEventRef = builder.objectRef<AuditRow>('AuditEvent').implement({
     }),
     requestId: t.exposeString('requestId', { nullable: true }),
     diff: t.field({ type: 'JSON', nullable: true, description: 'Before/after of each changed field', resolve: (r) => r.diff }),
+    erased: t.boolean({ description: 'The payload was blanked by an erase; its hash is kept', resolve: (r) => r.erasedAt !== null }),
     payloadHash: t.exposeString('payloadHash'),
     prevHash: t.exposeString('prevHash'),
     rowHash: t.exposeString('rowHash'),
@@ -59,4 +60,23 @@ builder.queryField('auditLog', (t) =>
     { name: 'AuditEventConnection' },
     { name: 'AuditEventEdge' },
   ),
+);
+
+const ChainReportRef = builder.objectRef<ChainReport>('AuditChainReport').implement({
+  authScopes: { scope: 'admin:audit:read' },
+  fields: (t) => ({
+    valid: t.exposeBoolean('valid'),
+    checkedCount: t.exposeInt('checkedCount', { description: 'Rows verified before the first broken one (all rows when valid)' }),
+    firstBrokenSeq: t.string({ nullable: true, resolve: (r) => r.firstBrokenSeq?.toString() ?? null }),
+    problem: t.exposeString('problem', { nullable: true }),
+  }),
+});
+
+builder.queryField('verifyAuditChain', (t) =>
+  t.field({
+    type: ChainReportRef,
+    description: 'Recomputes every hash of the audit chain and reports the first row that was altered or removed.',
+    authScopes: { scope: 'admin:audit:read' },
+    resolve: (_root, _args, ctx) => verifyAuditChain(ctx.database.db),
+  }),
 );

@@ -201,9 +201,9 @@ export async function assignRoleTx(tx: Tx, ctx: ActionContext, actor: Standing, 
 export async function revokeRoleTx(tx: Tx, ctx: ActionContext, actor: Standing, userId: bigint, name: string, reason: string | null = null): Promise<{ changed: boolean }> {
   await lockUser(tx, userId);
   const role = await roleByName(tx, name, ['input', 'role']);
+  await assertKeepsAdminRole(tx, actor, userId, role);
   assertRoleBelow(actor, role);
   await assertOutranks(tx, actor, userId);
-  await assertKeepsAdminRole(tx, actor, userId, role);
   const removed = await tx.delete(userRoles).where(and(eq(userRoles.userId, userId), eq(userRoles.roleId, role.id))).returning();
   if (removed.length === 0) return { changed: false };
   await writeAudit(tx, ctx.actor, [{ action: 'role.revoke', targetType: 'User', targetId: userId.toString(), diff: { role: { from: role.name, to: null }, reason } }]);

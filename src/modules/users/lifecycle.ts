@@ -71,16 +71,22 @@ export async function endSessions(tx: Tx, ids: bigint[]): Promise<number> {
   return revoked.length;
 }
 
-/** Applies one lifecycle change; a change to what is already so writes nothing. */
+/** Applies one lifecycle change inside a transaction; a change to what is already so writes nothing. */
+export async function lifecycleTx(tx: Tx, ctx: ActionContext, id: bigint, change: Lifecycle, reason: string | null): Promise<boolean> {
+  const row = await lockTarget(tx, ctx, id, change.kind, { notSelf: ENDS_SESSIONS.has(change.kind) });
+  const next = nextFields(row, change);
+  const diff = diffOf(view(row), view({ ...row, ...next }));
+  if (Object.keys(diff).length === 0) return false;
+  await tx.update(users).set({ ...next, updatedAt: new Date() }).where(eq(users.id, id));
+  const revoked = ENDS_SESSIONS.has(change.kind) ? await endSessions(tx, [id]) : 0;
+  const undo = 'on' in change && !change.on ? '.undo' : '';
+  await writeAudit(tx, ctx.actor, [{ action: `user.${change.kind}${undo}`, targetType: 'User', targetId: id.toString(), diff: { ...diff, ...(revoked ? { sessionsRevoked: revoked } : {}), reason } }]);
+  return true;
+}
+
 export async function changeLifecycle(ctx: ActionContext, id: bigint, change: Lifecycle, reason: string | null): Promise<UserJson> {
   const result = await ctx.db.transaction(async (tx) => {
-    const row = await lockTarget(tx, ctx, id, change.kind, { notSelf: ENDS_SESSIONS.has(change.kind) });
-    const next = nextFields(row, change);
-    const diff = diffOf(view(row), view({ ...row, ...next }));
-    if (Object.keys(diff).length === 0) return findUserById(tx, id);
-    await tx.update(users).set({ ...next, updatedAt: new Date() }).where(eq(users.id, id));
-    const revoked = ENDS_SESSIONS.has(change.kind) ? await endSessions(tx, [id]) : 0;
-    await writeAudit(tx, ctx.actor, [{ action: `user.${change.kind}${'on' in change && !change.on ? '.undo' : ''}`, targetType: 'User', targetId: id.toString(), diff: { ...diff, ...(revoked ? { sessionsRevoked: revoked } : {}), reason } }]);
+    await lifecycleTx(tx, ctx, id, change, reason);
     return findUserById(tx, id);
   });
   if (ENDS_SESSIONS.has(change.kind)) ctx.forgetAuth?.('all');

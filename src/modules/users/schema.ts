@@ -1,15 +1,21 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
+import type { Scope } from '../../auth/scopes.js';
 import { payload } from '../../graphql/error-types.js';
+import { forbidden } from '../../graphql/errors.js';
 import { decodeId } from '../../graphql/ids.js';
 import { childFields, selectedAt, type SelectionMap } from '../../graphql/selection.js';
 import { RoleRef } from '../roles/ref.js';
 import { ROLE_FIELDS } from '../roles/queries.js';
-import { createUser, deleteUser, restoreUser, updateUser } from './actions.js';
+import { createUser, createUsers, deleteUser, MAX_BATCH, restoreUser, updateUser } from './actions.js';
+import { BULK_ACTIONS, bulkUpdateUsers, type BulkAction } from './bulk.js';
+import { changeLifecycle, eraseUser, type Lifecycle } from './lifecycle.js';
+import { adjustCredits, tagUsers, updateCustomData } from './profile.js';
 import {
   findUserById,
   findUserPage,
+  findUsersByIds,
   MAX_OFFSET,
   MAX_PAGE_SIZE,
   findUserByUsername,
@@ -218,12 +224,18 @@ function profileFields<T extends { string: Function; int: Function; stringList: 
   };
 }
 
+/** Giving a role while creating is a grant: it needs admin:roles:grant as assignRole does. */
+function needsGrantScopeForRoles(ctx: { viewer: { scopes: { has(s: string): boolean } } | null }, items: { role?: string | null }[]): void {
+  if (items.some((u) => u.role) && !ctx.viewer?.scopes.has('admin:roles:grant')) throw forbidden('Giving a role needs admin:roles:grant');
+}
+
 const CreateUserInput = builder.inputType('CreateUserInput', {
   fields: (t) => ({
     username: t.string({ required: true }),
     domain: t.string({ description: 'Remote accounts only' }),
     email: t.string(),
     password: t.string({ description: 'Without one the account cannot sign in with a password' }),
+    role: t.string({ description: 'A role to give at once (ranked below your own; needs admin:roles:grant)' }),
     ...profileFields(t),
   }),
 });
@@ -254,7 +266,10 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:users:write' },
     errors: userPayload('CreateUser'),
     args: { input: t.arg({ type: CreateUserInput, required: true }) },
-    resolve: (_root, { input }, ctx) => createUser(actionContext(ctx), input as never),
+    resolve: (_root, { input }, ctx) => {
+      needsGrantScopeForRoles(ctx, [input]);
+      return createUser(actionContext(ctx), input as never);
+    },
   }),
   updateUser: t.field({
     type: UserRef,
@@ -280,3 +295,194 @@ builder.mutationFields((t) => ({
   }),
 }));
 
+
+// ---- lifecycle ----
+
+const reasonField = <T extends { string: Function }>(t: T) => t.string({ description: 'Why; kept in the audit log' });
+
+const LifecycleInput = (name: string, extra?: (t: any) => Record<string, unknown>) =>
+  builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }), reason: reasonField(t), ...(extra?.(t) ?? {}) }) as never });
+
+const lifecycleMutation = (
+  name: string,
+  description: string,
+  scope: 'admin:users:ban' | 'admin:users:write',
+  input: ReturnType<typeof LifecycleInput>,
+  change: (input: Record<string, any>) => Lifecycle,
+) =>
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: UserRef,
+      description,
+      authScopes: { scope },
+      errors: userPayload(name.charAt(0).toUpperCase() + name.slice(1)),
+      args: { input: t.arg({ type: input, required: true }) },
+      resolve: (_root, { input }, ctx) => {
+        const args = input as Record<string, any>;
+        return changeLifecycle(actionContext(ctx), decodeId(String(args.id), 'User', ['input', 'id']), change(args), args.reason ?? null);
+      },
+    }),
+  );
+
+lifecycleMutation('activateUser', 'Lets a deactivated account sign in again.', 'admin:users:ban', LifecycleInput('ActivateUserInput'), () => ({ kind: 'activate' }));
+lifecycleMutation('deactivateUser', 'Stops an account from signing in and ends its sessions (Pleroma deactivation).', 'admin:users:ban', LifecycleInput('DeactivateUserInput'), () => ({ kind: 'deactivate' }));
+lifecycleMutation(
+  'suspendUser',
+  'Bans an account, optionally until a time (the ban lapses by itself then); sign-in refused and every session ended at once.',
+  'admin:users:ban',
+  LifecycleInput('SuspendUserInput', (t) => ({ until: t.field({ type: 'DateTime', description: 'When the ban ends; omit for an open-ended ban' }) })),
+  (i) => ({ kind: 'suspend', until: i.until ?? null }),
+);
+lifecycleMutation('unsuspendUser', 'Lifts a ban.', 'admin:users:ban', LifecycleInput('UnsuspendUserInput'), () => ({ kind: 'unsuspend' }));
+lifecycleMutation(
+  'restrictUser',
+  'Marks an account as restricted (or lifts the mark with restricted: false).',
+  'admin:users:write',
+  LifecycleInput('RestrictUserInput', (t) => ({ restricted: t.boolean({ defaultValue: true }) })),
+  (i) => ({ kind: 'restrict', on: i.restricted !== false }),
+);
+lifecycleMutation(
+  'verifyUser',
+  'Marks an account as verified, setting verifiedAt (or clears it with verified: false).',
+  'admin:users:write',
+  LifecycleInput('VerifyUserInput', (t) => ({ verified: t.boolean({ defaultValue: true }) })),
+  (i) => ({ kind: 'verify', on: i.verified !== false }),
+);
+
+builder.mutationField('eraseUser', (t) =>
+  t.field({
+    type: UserRef,
+    description: 'Removes personal data for good (no restore); audit rows keep an anonymous reference and the chain stays valid.',
+    authScopes: { scope: 'admin:users:erase' },
+    errors: userPayload('EraseUser'),
+    args: { input: t.arg({ type: LifecycleInput('EraseUserInput'), required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const args = input as unknown as { id: string; reason?: string | null };
+      return eraseUser(actionContext(ctx), decodeId(String(args.id), 'User', ['input', 'id']), args.reason ?? null);
+    },
+  }),
+);
+
+// ---- profile data ----
+
+const ManyUsersInput = (name: string) =>
+  builder.inputType(name, {
+    description: 'Users by ID and/or by username (`name` for local, `name@domain` for remote); all must exist.',
+    fields: (t) => ({ ids: t.idList(), usernames: t.stringList(), tags: t.stringList({ required: true }) }),
+  });
+
+const TagUsersResult = builder.objectRef<{ changedCount: number; ids: bigint[] }>('TagUsersResult').implement({
+  authScopes: { public: true },
+  fields: (t) => ({
+    changedCount: t.exposeInt('changedCount', { description: 'Users whose tags changed' }),
+    users: t.field({ type: [UserRef], resolve: (r, _a, ctx) => findUsersByIds(ctx.database.db, r.ids) }),
+  }),
+});
+
+for (const [name, op] of [['tagUsers', 'add'], ['untagUsers', 'remove']] as const) {
+  const Input = ManyUsersInput(`${name.charAt(0).toUpperCase()}${name.slice(1)}Input`);
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: TagUsersResult,
+      authScopes: { scope: 'admin:users:write' },
+      errors: payload(`${name.charAt(0).toUpperCase()}${name.slice(1)}`, 'result'),
+      args: { input: t.arg({ type: Input, required: true }) },
+      resolve: (_root, { input }, ctx) => {
+        const ids = (input.ids ?? []).map((id, i) => decodeId(String(id), 'User', ['input', 'ids', String(i)]));
+        return tagUsers(actionContext(ctx), ids, input.usernames ?? [], input.tags, op);
+      },
+    }),
+  );
+}
+
+const CustomDataMode = builder.enumType('CustomDataMode', { values: ['REPLACE', 'MERGE'] as const, description: 'MERGE merges objects key by key (null deletes a key)' });
+const UpdateCustomDataInput = builder.inputType('UpdateCustomDataInput', {
+  fields: (t) => ({ id: t.id({ required: true }), data: t.field({ type: 'JSON', required: true }), mode: t.field({ type: CustomDataMode, defaultValue: 'REPLACE' }) }),
+});
+
+const CreditOperationEnum = builder.enumType('CreditOperation', { values: ['INCREMENT', 'DECREMENT', 'SET'] as const });
+const AdjustCreditsInput = builder.inputType('AdjustCreditsInput', {
+  fields: (t) => ({ userId: t.id({ required: true }), operation: t.field({ type: CreditOperationEnum, required: true }), value: t.int({ required: true }) }),
+});
+
+// ---- bulk ----
+
+const CreateUsersInput = builder.inputType('CreateUsersInput', {
+  fields: (t) => ({ users: t.field({ type: [CreateUserInput], required: true, description: `1 to ${MAX_BATCH} users; all or nothing` }) }),
+});
+
+const CreateUsersResult = builder.objectRef<UserJson[]>('CreateUsersResult').implement({
+  authScopes: { public: true },
+  fields: (t) => ({
+    insertedCount: t.int({ resolve: (u) => u.length }),
+    users: t.field({ type: [UserRef], resolve: (u) => u }),
+  }),
+});
+
+const BulkActionEnum = builder.enumType('BulkUserAction', { values: BULK_ACTIONS });
+const BulkUpdateUsersInput = builder.inputType('BulkUpdateUsersInput', {
+  fields: (t) => ({
+    filter: t.field({ type: UserFilter, required: true, description: 'The same filter tree as users(filter:)' }),
+    action: t.field({ type: BulkActionEnum, required: true }),
+    tags: t.stringList({ description: 'For TAG and UNTAG' }),
+    role: t.string({ description: 'For ASSIGN_ROLE and REVOKE_ROLE' }),
+    until: t.field({ type: 'DateTime', description: 'For SUSPEND: when the ban ends' }),
+    expiresAt: t.field({ type: 'DateTime', description: 'For ASSIGN_ROLE: when the grant lapses' }),
+    reason: t.string(),
+    dryRun: t.boolean({ defaultValue: false, description: 'Count the matches and change nothing' }),
+  }),
+});
+
+const BulkUpdateUsersResult = builder.objectRef<{ matchedCount: number; changedCount: number; dryRun: boolean }>('BulkUpdateUsersResult').implement({
+  authScopes: { public: true },
+  fields: (t) => ({
+    matchedCount: t.exposeInt('matchedCount'),
+    changedCount: t.exposeInt('changedCount', { description: 'Users the action changed (0 on a dry run)' }),
+    dryRun: t.exposeBoolean('dryRun'),
+  }),
+});
+
+/** The scope each bulk action needs beyond admin:users:write, as its single mutation does. */
+const BULK_SCOPE: Partial<Record<BulkAction, Scope>> = { SUSPEND: 'admin:users:ban', UNSUSPEND: 'admin:users:ban', ASSIGN_ROLE: 'admin:roles:grant', REVOKE_ROLE: 'admin:roles:grant' };
+
+builder.mutationFields((t) => ({
+  updateCustomData: t.field({
+    type: UserRef,
+    description: 'Replaces or deep-merges customData (at most 64 KB of JSON).',
+    authScopes: { scope: 'admin:users:write' },
+    errors: userPayload('UpdateCustomData'),
+    args: { input: t.arg({ type: UpdateCustomDataInput, required: true }) },
+    resolve: (_root, { input }, ctx) => updateCustomData(actionContext(ctx), decodeId(String(input.id), 'User', ['input', 'id']), input.data, input.mode ?? 'REPLACE'),
+  }),
+  adjustCredits: t.field({
+    type: UserRef,
+    description: 'Atomic under concurrency; the balance never goes below zero (BAD_INPUT).',
+    authScopes: { scope: 'admin:users:write' },
+    errors: userPayload('AdjustCredits'),
+    args: { input: t.arg({ type: AdjustCreditsInput, required: true }) },
+    resolve: (_root, { input }, ctx) => adjustCredits(actionContext(ctx), decodeId(String(input.userId), 'User', ['input', 'userId']), input.operation, input.value),
+  }),
+  createUsers: t.field({
+    type: CreateUsersResult,
+    description: `Creates up to ${MAX_BATCH} users at once, all or nothing; errors name each bad item (input.users.<n>.<field>).`,
+    authScopes: { scope: 'admin:users:write' },
+    errors: payload('CreateUsers', 'result'),
+    args: { input: t.arg({ type: CreateUsersInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      needsGrantScopeForRoles(ctx, input.users);
+      return createUsers(actionContext(ctx), input.users as never);
+    },
+  }),
+  bulkUpdateUsers: t.field({
+    type: BulkUpdateUsersResult,
+    description: 'Applies one action to every user the filter matches (each audited); dryRun only counts.',
+    authScopes: { scope: 'admin:users:write' },
+    errors: payload('BulkUpdateUsers', 'result'),
+    args: { input: t.arg({ type: BulkUpdateUsersInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const extra = BULK_SCOPE[input.action];
+      if (extra && !ctx.viewer?.scopes.has(extra)) throw forbidden(`${input.action} needs ${extra}`);
+      return bulkUpdateUsers(actionContext(ctx), { ...input, dryRun: input.dryRun ?? false });
+    },
+  }),
+}));

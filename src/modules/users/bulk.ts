@@ -1,0 +1,76 @@
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../db/client.js';
+import { Params } from '../../db/prepared.js';
+import { BadInputError } from '../../graphql/errors.js';
+import type { ActionContext } from '../context.js';
+import { assignRoleTx, revokeRoleTx } from '../roles/actions.js';
+import { findStanding } from '../roles/queries.js';
+import { lifecycleTx } from './lifecycle.js';
+import { retagUsers } from './profile.js';
+import { userFilterSql, type UserFilter } from './queries.js';
+import { users } from './table.js';
+
+export const BULK_ACTIONS = ['TAG', 'UNTAG', 'SUSPEND', 'UNSUSPEND', 'ASSIGN_ROLE', 'REVOKE_ROLE'] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+
+/** More matches than this need a narrower filter: one transaction should not hold that many rows. */
+export const MAX_BULK = 10_000;
+
+export interface BulkArgs {
+  filter: UserFilter;
+  action: BulkAction;
+  tags?: string[] | null;
+  role?: string | null;
+  until?: Date | null;
+  expiresAt?: Date | null;
+  reason?: string | null;
+  dryRun: boolean;
+}
+
+/**
+ * Applies one action to every user the filter matches, all or nothing, each user with its own
+ * audit row and under the same rules as the single mutations. With dryRun it only counts.
+ */
+export async function bulkUpdateUsers(ctx: ActionContext, args: BulkArgs): Promise<{ matchedCount: number; changedCount: number; dryRun: boolean }> {
+  const need = (field: 'tags' | 'role') => {
+    if (!args[field] || (Array.isArray(args[field]) && !args[field].length)) throw new BadInputError(`${args.action} needs ${field}`, [{ path: ['input', field], message: `required for ${args.action}` }]);
+  };
+  if (args.action === 'TAG' || args.action === 'UNTAG') need('tags');
+  if (args.action === 'ASSIGN_ROLE' || args.action === 'REVOKE_ROLE') need('role');
+  const where = userFilterSql(args.filter, new Params(true)) ?? sql`true`;
+  const result = await ctx.db.transaction(async (tx) => {
+    const matched = await queryRows<{ id: string }>(tx, sql`select ${users.id}::text as id from ${users} where ${where} order by ${users.id} limit ${MAX_BULK + 1}`);
+    if (args.dryRun) {
+      const [{ n }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${users} where ${where}`);
+      return { matchedCount: Number(n), changedCount: 0 };
+    }
+    if (matched.length > MAX_BULK) throw new BadInputError(`The filter matches more than ${MAX_BULK} users; narrow it`, [{ path: ['input', 'filter'], message: `matches more than ${MAX_BULK} users` }]);
+    const ids = matched.map((r) => BigInt(r.id));
+    let changed = 0;
+    switch (args.action) {
+      case 'TAG':
+      case 'UNTAG':
+        changed = await retagUsers(ctx, tx, ids, args.tags!, args.action === 'TAG' ? 'add' : 'remove');
+        break;
+      case 'SUSPEND':
+      case 'UNSUSPEND':
+        for (const id of ids) {
+          const change = args.action === 'SUSPEND' ? { kind: 'suspend' as const, until: args.until } : { kind: 'unsuspend' as const };
+          if (await lifecycleTx(tx, ctx, id, change, args.reason ?? null)) changed += 1;
+        }
+        break;
+      case 'ASSIGN_ROLE':
+      case 'REVOKE_ROLE': {
+        const actor = await findStanding(tx, ctx.actor.actorId);
+        for (const id of ids) {
+          const done = args.action === 'ASSIGN_ROLE' ? await assignRoleTx(tx, ctx, actor, id, args.role!, { expiresAt: args.expiresAt }) : await revokeRoleTx(tx, ctx, actor, id, args.role!, args.reason ?? null);
+          if (done.changed) changed += 1;
+        }
+        break;
+      }
+    }
+    return { matchedCount: ids.length, changedCount: changed };
+  });
+  if (!args.dryRun && args.action !== 'TAG' && args.action !== 'UNTAG') ctx.forgetAuth?.('all');
+  return { ...result, dryRun: args.dryRun };
+}
