@@ -160,12 +160,12 @@ export interface GrantWindow {
 }
 
 /** A window must end in the future and after it starts. */
-export function checkWindow(window: GrantWindow, path: string[] = ['input']): { startsAt: Date; expiresAt: Date | null } {
+export function checkWindow(window: GrantWindow, path: string[] = ['input']): { startsAt: Date | null; expiresAt: Date | null } {
   const now = new Date();
-  const startsAt = window.startsAt ?? now;
+  const startsAt = window.startsAt ?? null;
   const expiresAt = window.expiresAt ?? null;
   if (expiresAt && expiresAt <= now) throw new BadInputError('expiresAt must be in the future', [{ path: [...path, 'expiresAt'], message: 'must be in the future' }]);
-  if (expiresAt && expiresAt <= startsAt) throw new BadInputError('expiresAt must be after startsAt', [{ path: [...path, 'expiresAt'], message: 'must be after startsAt' }]);
+  if (expiresAt && expiresAt <= (startsAt ?? now)) throw new BadInputError('expiresAt must be after startsAt', [{ path: [...path, 'expiresAt'], message: 'must be after startsAt' }]);
   return { startsAt, expiresAt };
 }
 
@@ -189,12 +189,15 @@ export async function assignRoleTx(tx: Tx, ctx: ActionContext, actor: Standing, 
   assertHoldsScopes(actor, role.scopes);
   await assertOutranks(tx, actor, userId);
   const [before] = await tx.select().from(userRoles).where(and(eq(userRoles.userId, userId), eq(userRoles.roleId, role.id)));
-  await tx
+  // Without a start, the grant opens at the transaction's now(), so it already counts inside it.
+  const opens = startsAt ?? sql`now()`;
+  const [grant] = await tx
     .insert(userRoles)
-    .values({ userId, roleId: role.id, startsAt, expiresAt, grantedBy: ctx.actor.actorId })
-    .onConflictDoUpdate({ target: [userRoles.userId, userRoles.roleId], set: { startsAt, expiresAt, grantedBy: ctx.actor.actorId } });
+    .values({ userId, roleId: role.id, startsAt: opens, expiresAt, grantedBy: ctx.actor.actorId })
+    .onConflictDoUpdate({ target: [userRoles.userId, userRoles.roleId], set: { startsAt: opens, expiresAt, grantedBy: ctx.actor.actorId } })
+    .returning({ startsAt: userRoles.startsAt });
   const from = before ? { role: role.name, startsAt: iso(before.startsAt), expiresAt: iso(before.expiresAt) } : null;
-  await writeAudit(tx, ctx.actor, [{ action: 'role.assign', targetType: 'User', targetId: userId.toString(), diff: { role: { from: from?.role ?? null, to: role.name }, window: { from, to: { startsAt: iso(startsAt), expiresAt: iso(expiresAt) } } } }]);
+  await writeAudit(tx, ctx.actor, [{ action: 'role.assign', targetType: 'User', targetId: userId.toString(), diff: { role: { from: from?.role ?? null, to: role.name }, window: { from, to: { startsAt: iso(grant.startsAt), expiresAt: iso(expiresAt) } } } }]);
   return { changed: true };
 }
 

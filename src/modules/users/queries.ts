@@ -85,6 +85,8 @@ export interface UserFilter {
   createdAt?: DateRange | null;
   role?: string | null;
   tags?: { any?: string[] | null; all?: string[] | null } | null;
+  /** Internal keys (already decoded from global IDs). */
+  id?: { in?: bigint[] | null; gt?: bigint | null } | null;
   customData?: CustomDataFilter | null;
 }
 
@@ -101,7 +103,7 @@ function nestAt(path: string[], value: unknown): unknown {
   return path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
 }
 
-export const USER_ORDERS = ['CREATED_AT_ASC', 'CREATED_AT_DESC', 'USERNAME_ASC', 'USERNAME_DESC'] as const;
+export const USER_ORDERS = ['CREATED_AT_ASC', 'CREATED_AT_DESC', 'USERNAME_ASC', 'USERNAME_DESC', 'ID_ASC', 'ID_DESC'] as const;
 export type UserOrder = (typeof USER_ORDERS)[number];
 
 export const MAX_PAGE_SIZE = 100;
@@ -152,6 +154,8 @@ export function userFilterSql(filter: UserFilter | null | undefined, p: Params =
     parts.push(sql`exists (select 1 from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
       where ${userRoles.userId} = ${users.id} and lower(${roles.name}) = lower(${p.add(filter.role)}) and ${grantIsActive})`);
   }
+  if (filter.id?.in) parts.push(sql`${users.id} = any(array(select jsonb_array_elements_text(${p.add(JSON.stringify(filter.id.in.map(String)))}::jsonb))::bigint[])`);
+  if (filter.id?.gt != null) parts.push(sql`${users.id} > ${p.add(filter.id.gt.toString())}::bigint`);
   if (filter.tags?.any?.length) parts.push(sql`${users.tags} && array(select jsonb_array_elements_text(${p.add(JSON.stringify(filter.tags.any))}::jsonb))`);
   if (filter.tags?.all?.length) parts.push(sql`${users.tags} @> array(select jsonb_array_elements_text(${p.add(JSON.stringify(filter.tags.all))}::jsonb))`);
   if (filter.customData) {
@@ -350,7 +354,7 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
   if (args.offset && (args.last != null || args.before != null)) throw new BadInputError('offset pages forwards only', [{ path: ['offset'], message: 'use offset with first' }]);
 
   const order = args.orderBy ?? 'CREATED_AT_ASC';
-  const [field, direction] = order.startsWith('CREATED_AT') ? (['CREATED_AT', order.slice(11)] as const) : (['USERNAME', order.slice(9)] as const);
+  const [field, direction] = order.startsWith('CREATED_AT') ? (['CREATED_AT', order.slice(11)] as const) : order.startsWith('ID') ? (['ID', order.slice(3)] as const) : (['USERNAME', order.slice(9)] as const);
   const backward = args.last != null || (args.before != null && args.first == null);
   const size = backward ? (args.last ?? DEFAULT_PAGE_SIZE) : (args.first ?? DEFAULT_PAGE_SIZE);
   const ascending = (direction === 'ASC') !== backward;
@@ -364,8 +368,8 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
   const p = new Params();
   const filter = userFilterSql(args.filter, p);
   const cursors: SQL[] = [];
-  const orderKey = field === 'CREATED_AT' ? sql`${users.createdAt}` : sql`lower(${users.username})`;
-  const keyParam = (k: string) => (field === 'CREATED_AT' ? sql`${p.add(k)}::timestamptz` : sql`${p.add(k)}::text`);
+  const orderKey = field === 'CREATED_AT' ? sql`${users.createdAt}` : field === 'ID' ? sql`${users.id}` : sql`lower(${users.username})`;
+  const keyParam = (k: string) => sql`${p.add(k)}::${sql.raw(field === 'CREATED_AT' ? 'timestamptz' : field === 'ID' ? 'bigint' : 'text')}`;
   const forwardOp = direction === 'ASC' ? sql.raw('>') : sql.raw('<');
   const backwardOp = direction === 'ASC' ? sql.raw('<') : sql.raw('>');
   if (after) cursors.push(sql`(${orderKey}, ${users.id}) ${forwardOp} (${keyParam(after.key)}, ${p.add(after.id)}::bigint)`);
@@ -379,7 +383,7 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
 
   const [result] = await runPrepared(db, key, p, () => {
     const dir = sql.raw(ascending ? 'asc' : 'desc');
-    const keyText = field === 'CREATED_AT' ? sql`${users.createdAt}::text` : sql`lower(${users.username})`;
+    const keyText = field === 'USERNAME' ? sql`lower(${users.username})` : sql`${orderKey}::text`;
     const page = db
       .select({ obj: sql`${userJsonSql({ fields: shape.fields }, wants.cursors ? [['_k', keyText]] : [], typename)}`.as('obj'), k1: sql`${orderKey}`.as('k1'), k2: sql`${users.id}`.as('k2') })
       .from(users)

@@ -3,7 +3,7 @@ import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import type { Scope } from '../../auth/scopes.js';
 import { payload } from '../../graphql/error-types.js';
-import { forbidden } from '../../graphql/errors.js';
+import { BadInputError, forbidden } from '../../graphql/errors.js';
 import { decodeId } from '../../graphql/ids.js';
 import { childFields, selectedAt, type SelectionMap } from '../../graphql/selection.js';
 import { RoleRef } from '../roles/ref.js';
@@ -131,6 +131,27 @@ const CustomDataFilter = builder.inputRef<import('./queries.js').CustomDataFilte
   }),
 });
 
+type FilterInput = import('./queries.js').UserFilter & { id?: { in?: (string | bigint)[] | null; gt?: string | bigint | null } | null };
+
+/** The filter with its user IDs decoded from global IDs to keys (BAD_INPUT for a foreign ID). */
+export function decodeFilter(filter: FilterInput | null | undefined, path: string[] = ['filter']): import('./queries.js').UserFilter | null | undefined {
+  if (!filter) return filter;
+  const key = (id: string | bigint, at: string[]) => (typeof id === 'bigint' ? id : decodeId(String(id), 'User', at));
+  const out: import('./queries.js').UserFilter = { ...filter, id: undefined };
+  if (filter.id) {
+    if ((filter.id.in?.length ?? 0) > 1000) throw new BadInputError('id.in takes at most 1,000 IDs', [{ path: [...path, 'id', 'in'], message: 'at most 1,000' }]);
+    out.id = { in: filter.id.in?.map((id, i) => key(id, [...path, 'id', 'in', String(i)])), gt: filter.id.gt == null ? null : key(filter.id.gt, [...path, 'id', 'gt']) };
+  }
+  if (filter.and) out.and = filter.and.map((f, i) => decodeFilter(f, [...path, 'and', String(i)])!);
+  if (filter.or) out.or = filter.or.map((f, i) => decodeFilter(f, [...path, 'or', String(i)])!);
+  if (filter.not) out.not = decodeFilter(filter.not, [...path, 'not']);
+  return out;
+}
+
+const IdFilter = builder.inputType('UserIdFilter', {
+  fields: (t) => ({ in: t.idList({ description: 'One of these users (at most 1,000)' }), gt: t.id({ description: 'Created after this user (IDs grow with time)' }) }),
+});
+
 export const UserFilter = builder.inputRef<import('./queries.js').UserFilter>('UserFilter').implement({
   description: 'A filter tree: every given condition must hold; and/or/not combine sub-filters.',
   fields: (t) => ({
@@ -148,6 +169,7 @@ export const UserFilter = builder.inputRef<import('./queries.js').UserFilter>('U
     role: t.string({ description: 'Holds this role (by name) now' }),
     tags: t.field({ type: TagFilter }),
     customData: t.field({ type: CustomDataFilter }),
+    id: t.field({ type: IdFilter }) as never,
   }),
 });
 
@@ -191,7 +213,7 @@ builder.queryFields((t) => ({
       resolve: (_root, args, ctx, info) => {
         const top = selectedAt(info);
         const cursors = childFields(top.get('edges'), info).has('cursor') || ['startCursor', 'endCursor'].some((f) => childFields(top.get('pageInfo'), info).has(f));
-        return findUserPage(ctx.database.db, args, shapeOf(selectedAt(info, ['edges', 'node']), info), { totalCount: top.has('totalCount'), cursors });
+        return findUserPage(ctx.database.db, { ...args, filter: decodeFilter(args.filter) }, shapeOf(selectedAt(info, ['edges', 'node']), info), { totalCount: top.has('totalCount'), cursors });
       },
     },
     {
@@ -482,7 +504,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) => {
       const extra = BULK_SCOPE[input.action];
       if (extra && !ctx.viewer?.scopes.has(extra)) throw forbidden(`${input.action} needs ${extra}`);
-      return bulkUpdateUsers(actionContext(ctx), { ...input, dryRun: input.dryRun ?? false });
+      return bulkUpdateUsers(actionContext(ctx), { ...input, filter: decodeFilter(input.filter, ['input', 'filter'])!, dryRun: input.dryRun ?? false });
     },
   }),
 }));
