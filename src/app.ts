@@ -14,6 +14,7 @@ import { AppError } from './graphql/errors.js';
 import { createGraphQLHandler } from './graphql/yoga.js';
 import { createLogger } from './log.js';
 import { litecordRoutes } from './rest/litecord/routes.js';
+import { pleromaRoutes } from './rest/pleroma/routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const TOO_LARGE = { errors: [{ message: 'Request body is larger than 1 MB', extensions: { code: 'BAD_INPUT' } }] };
@@ -95,7 +96,9 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) => yoga.fetch(c.req.raw, { buildContext: contextFor(c as never) }));
 
   app.use('/api/*', limit);
-  app.route('/api/v6/admin', litecordRoutes({ contextFor: (c) => contextFor(c as never)(c.req.raw) }));
+  const shimDeps = { contextFor: (c: { req: { raw: Request } }) => contextFor(c as never)(c.req.raw) };
+  app.route('/api/v6/admin', litecordRoutes(shimDeps));
+  app.route('/api/pleroma/admin', pleromaRoutes(shimDeps));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((error, c) => {

@@ -1,0 +1,159 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { ERROR_FIELDS, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { pleromaError } from './errors.js';
+import { groupsOf, nicknameOf, PLEROMA_USER_FIELDS, presentUser, type PleromaUserSource } from './present.js';
+
+const USER = `fragment PleromaUser on User { ${PLEROMA_USER_FIELDS} }`;
+const payload = (name: string, select = 'user { ...PleromaUser }') => `${name}(input: $input) { __typename ... on ${name.charAt(0).toUpperCase()}${name.slice(1)}Success { ${select} } ${ERROR_FIELDS} }`;
+
+const LIST = `query PleromaUsers($first: Int!, $offset: Int!, $filter: UserFilter) {
+  users(first: $first, offset: $offset, filter: $filter, orderBy: USERNAME_ASC) { totalCount edges { node { ...PleromaUser } } }
+} ${USER}`;
+const BY_NAME = `query PleromaUser($username: String!, $domain: String) { userByUsername(username: $username, domain: $domain) { ...PleromaUser } } ${USER}`;
+const mutation = (op: string, inputType: string, select?: string) => `mutation Pleroma_${op}($input: ${inputType}!) { ${payload(op, select)} } ${select ? '' : USER}`;
+const CREATE = mutation('createUser', 'CreateUserInput');
+const DELETE = mutation('deleteUser', 'DeleteUserInput');
+const ACTIVATE = mutation('activateUser', 'ActivateUserInput');
+const DEACTIVATE = mutation('deactivateUser', 'DeactivateUserInput');
+const TAG = mutation('tagUsers', 'TagUsersInput', 'result { changedCount }');
+const UNTAG = mutation('untagUsers', 'UntagUsersInput', 'result { changedCount }');
+const ASSIGN = mutation('assignRole', 'AssignRoleInput');
+const REVOKE = mutation('revokeRole', 'RevokeRoleInput');
+
+const FILTERS = ['local', 'external', 'active', 'deactivated', 'is_admin', 'is_moderator'] as const;
+
+const listQuery = z.object({
+  query: z.string().max(256).optional(),
+  filters: z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(',').filter(Boolean) : []))
+    .pipe(z.array(z.enum(FILTERS, { message: `filters are ${FILTERS.join(', ')}` }))),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  page_size: z.coerce.number().int().min(1).max(100, 'at most 100').default(50),
+  name: z.string().max(256).optional(),
+  email: z.string().max(256).optional(),
+});
+
+const nickname = z.string().min(1).max(320);
+const createBody = z.strictObject({ nickname, email: z.string(), password: z.string() });
+const tagBody = z.strictObject({ nicknames: z.array(nickname).min(1).max(1000), tags: z.array(z.string()).min(1).max(100) });
+const activationBody = z.strictObject({ status: z.boolean() });
+const GROUPS = { admin: 'admin', moderator: 'moderator' } as const;
+
+/** `name@domain` names a remote account; a bare name a local one. */
+function splitNickname(value: string): { username: string; domain: string | null } {
+  const at = value.indexOf('@');
+  return at > 0 ? { username: value.slice(0, at), domain: value.slice(at + 1) } : { username: value, domain: null };
+}
+
+/** Pleroma's /api/pleroma/admin users, tags, activation and permission groups. */
+export function pleromaRoutes(deps: ShimDeps) {
+  const app = new Hono();
+
+  async function userNamed(c: Context, name: string): Promise<PleromaUserSource> {
+    const data = await run<{ userByUsername: PleromaUserSource | null }>(await deps.contextFor(c), BY_NAME, splitNickname(name));
+    if (!data.userByUsername) throw new ShimError('NOT_FOUND', 'Not found');
+    return data.userByUsername;
+  }
+
+  app.get('/users', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const q = readQuery(c, listQuery);
+    const tags = c.req.queries('tags[]') ?? c.req.queries('tags') ?? [];
+    const and: Record<string, unknown>[] = [];
+    if (q.query) {
+      const { username, domain } = splitNickname(q.query);
+      and.push(domain !== null ? { username: { contains: username }, domain: { contains: domain } } : { or: [{ username: { contains: q.query } }, { domain: { contains: q.query } }] });
+    }
+    const f = new Set(q.filters);
+    if (f.has('local') && !f.has('external')) and.push({ local: true });
+    if (f.has('external') && !f.has('local')) and.push({ local: false });
+    const statuses = [...(f.has('active') ? ['ACTIVE'] : []), ...(f.has('deactivated') ? ['DEACTIVATED', 'SUSPENDED'] : [])];
+    if (statuses.length) and.push({ status: { in: statuses } });
+    if (f.has('is_admin')) and.push({ or: [{ role: 'admin' }, { role: 'superadmin' }] });
+    if (f.has('is_moderator')) and.push({ role: 'moderator' });
+    if (tags.length) and.push({ tags: { any: tags } });
+    if (q.name) and.push({ displayName: { contains: q.name } });
+    if (q.email) and.push({ email: { contains: q.email } });
+    // Deleted accounts are gone as far as Pleroma's admins are concerned.
+    and.push({ not: { status: { in: ['DELETED'] } } });
+    const data = await run<{ users: { totalCount: number; edges: { node: PleromaUserSource }[] } }>(ctx, LIST, {
+      first: q.page_size,
+      offset: (q.page - 1) * q.page_size,
+      filter: { and },
+    });
+    return c.json({ page_size: q.page_size, count: data.users.totalCount, users: data.users.edges.map((e) => presentUser(e.node)) });
+  });
+
+  app.post('/users', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const body = await readJson(c, createBody);
+    if (body.nickname.includes('@')) throw new ShimError('BAD_INPUT', 'Only local accounts can be created');
+    const data = await run<{ createUser: { user: PleromaUserSource } }>(ctx, CREATE, { input: { username: body.nickname, email: body.email, password: body.password } });
+    return c.json(nicknameOf(data.createUser.user));
+  });
+
+  app.delete('/users', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const name = c.req.query('nickname') ?? (await readJson(c, z.strictObject({ nickname }))).nickname;
+    const user = await userNamed(c, name);
+    await run(ctx, DELETE, { input: { id: user.id, reason: 'Pleroma admin API' } });
+    return c.json(nicknameOf(user));
+  });
+
+  app.on(['PUT', 'DELETE'], '/users/tag', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const body = await readJson(c, tagBody);
+    await run(ctx, c.req.method === 'PUT' ? TAG : UNTAG, { input: { usernames: body.nicknames, tags: body.tags } });
+    return c.body(null, 204);
+  });
+
+  app.get('/users/:nickname', async (c) => c.json(presentUser(await userNamed(c, c.req.param('nickname')))));
+
+  app.patch('/users/:nickname/toggle_activation', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const user = await userNamed(c, c.req.param('nickname'));
+    const op = user.status === 'ACTIVE' ? DEACTIVATE : ACTIVATE;
+    const data = await run<Record<string, { user: PleromaUserSource }>>(ctx, op, { input: { id: user.id, reason: 'Pleroma toggle_activation' } });
+    const after = Object.values(data)[0].user;
+    const shown = presentUser(after);
+    return c.json({ deactivated: shown.deactivated, id: shown.id, nickname: shown.nickname });
+  });
+
+  app.put('/users/:nickname/activation_status', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const body = await readJson(c, activationBody);
+    const user = await userNamed(c, c.req.param('nickname'));
+    const data = await run<Record<string, { user: PleromaUserSource }>>(ctx, body.status ? ACTIVATE : DEACTIVATE, { input: { id: user.id, reason: 'Pleroma activation_status' } });
+    return c.json(presentUser(Object.values(data)[0].user));
+  });
+
+  app.get('/users/:nickname/permission_group', async (c) => c.json(groupsOf(await userNamed(c, c.req.param('nickname')))));
+
+  const group = (c: Context) => {
+    const name = c.req.param('group') as keyof typeof GROUPS;
+    if (!Object.hasOwn(GROUPS, name)) throw new ShimError('NOT_FOUND', 'Not found');
+    return name;
+  };
+
+  app.get('/users/:nickname/permission_group/:group', async (c) => {
+    group(c);
+    return c.json(groupsOf(await userNamed(c, c.req.param('nickname'))));
+  });
+
+  app.on(['POST', 'DELETE'], '/users/:nickname/permission_group/:group', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const name = group(c);
+    const user = await userNamed(c, c.req.param('nickname'));
+    const adding = c.req.method === 'POST';
+    const data = await run<Record<string, { user: PleromaUserSource }>>(ctx, adding ? ASSIGN : REVOKE, { input: { userId: user.id, role: GROUPS[name] } });
+    // Pleroma answers only the changed flag.
+    return c.json({ [`is_${name}`]: groupsOf(Object.values(data)[0].user)[`is_${name}`] });
+  });
+
+  app.onError((error, c) => pleromaError(c, error));
+  app.notFound((c) => c.json({ error: 'Not found' }, 404));
+  return app;
+}

@@ -1,0 +1,96 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { useGateway } from '../helpers/app.js';
+
+const gw = useGateway();
+const BASE = '/api/pleroma/admin';
+
+/** Pleroma clients send `Authorization: Bearer <token>`. */
+async function call(method: string, path: string, token: string | null, json?: unknown) {
+  const res = await gw.request(`${BASE}${path}`, { method, token, ...(json === undefined ? {} : { json }) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+const count = async (q: string) => Number((await gw.database.rows<{ n: number }>(sql.raw(q)))[0].n);
+
+describe('Pleroma /api/pleroma/admin', () => {
+  it('lists users with query, filters, tags, name, email and numbered pages in Pleroma shape', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const prefix = `pl${Date.now().toString(36)}`;
+    const a = await gw.user({ username: `${prefix}_anna`, roles: ['moderator'] });
+    const b = await gw.user({ username: `${prefix}_bert` });
+    await gw.request('/graphql', { method: 'POST', token: admin.token, json: { query: `mutation($i: TagUsersInput!) { tagUsers(input: $i) { __typename } }`, variables: { i: { ids: [b.gid], tags: ['force_nsfw'] } } } });
+    const all = await call('GET', `/users?query=${prefix}&page=1&page_size=1`, admin.token);
+    expect(all.status).toBe(200);
+    expect(all.body).toEqual({ page_size: 1, count: 2, users: [{ deactivated: false, id: a.id.toString(), nickname: a.username, roles: { admin: false, moderator: true }, local: true, tags: [] }] });
+    const page2 = await call('GET', `/users?query=${prefix}&page=2&page_size=1`, admin.token);
+    expect(page2.body.users.map((u: any) => u.nickname)).toEqual([b.username]);
+    expect((await call('GET', `/users?query=${prefix}&filters=is_moderator`, admin.token)).body.users.map((u: any) => u.nickname)).toEqual([a.username]);
+    expect((await call('GET', `/users?query=${prefix}&tags[]=force_nsfw`, admin.token)).body.users.map((u: any) => u.nickname)).toEqual([b.username]);
+    expect((await call('GET', `/users?query=${prefix}&email=${prefix}_anna@`, admin.token)).body.count).toBe(1);
+    expect((await call('GET', `/users?query=${prefix}&filters=external`, admin.token)).body.count).toBe(0);
+    const bad = await call('GET', '/users?filters=bogus', admin.token);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain('filters');
+  });
+
+  it('refuses callers who are not admins with 403 {"error"} and writes nothing', async () => {
+    const plain = await gw.user();
+    const before = await count('select count(*)::int as n from users');
+    for (const [method, path, json] of [
+      ['GET', '/users', undefined],
+      ['POST', '/users', { nickname: 'pl_nope', email: 'pl_nope@example.org', password: 'pl-password-1' }],
+      ['PATCH', `/users/${plain.username}/toggle_activation`, undefined],
+      ['POST', `/users/${plain.username}/permission_group/admin`, undefined],
+    ] as const) {
+      for (const token of [plain.token, null]) {
+        const res = await call(method, path, token, json);
+        expect(res.status, `${method} ${path}`).toBe(403);
+        expect(typeof res.body.error).toBe('string');
+      }
+    }
+    expect(await count('select count(*)::int as n from users')).toBe(before);
+    expect(await count('select count(*)::int as n from user_roles where user_id = ' + plain.id)).toBe(0);
+  });
+
+  it('creates, shows and deletes by nickname; bad input is 400 and unknown users 404', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const created = await call('POST', '/users', admin.token, { nickname: 'pl_new', email: 'pl_new@example.org', password: 'pl-password-1' });
+    expect(created).toEqual({ status: 200, body: 'pl_new' });
+    expect((await call('GET', '/users/PL_NEW', admin.token)).body).toMatchObject({ nickname: 'pl_new', deactivated: false, local: true });
+    expect((await call('POST', '/users', admin.token, { nickname: 'pl_new', email: 'x@example.org', password: 'pl-password-1' })).status).toBe(400);
+    expect((await call('POST', '/users', admin.token, { nickname: 'pl_2', email: 'bad', password: 'pl-password-1', extra: 1 })).status).toBe(400);
+    expect(await call('GET', '/users/nobody_at_all', admin.token)).toEqual({ status: 404, body: { error: 'Not found' } });
+    expect(await call('DELETE', '/users?nickname=pl_new', admin.token)).toEqual({ status: 200, body: 'pl_new' });
+    expect((await call('GET', '/users?query=pl_new', admin.token)).body.count).toBe(0);
+  });
+
+  it('toggles activation, sets activation_status, tags and untags by nicknames', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const target = await gw.user();
+    const off = await call('PATCH', `/users/${target.username}/toggle_activation`, admin.token);
+    expect(off.body).toEqual({ deactivated: true, id: target.id.toString(), nickname: target.username });
+    expect((await gw.gql('{ viewer { id } }', {}, target.token)).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await call('PATCH', `/users/${target.username}/toggle_activation`, admin.token)).body.deactivated).toBe(false);
+    expect((await call('PUT', `/users/${target.username}/activation_status`, admin.token, { status: false })).body.deactivated).toBe(true);
+    expect((await call('PUT', `/users/${target.username}/activation_status`, admin.token, { status: 'no' })).status).toBe(400);
+    expect((await call('PUT', '/users/tag', admin.token, { nicknames: [target.username], tags: ['mrf_tag:media-strip'] })).status).toBe(204);
+    expect((await call('GET', `/users/${target.username}`, admin.token)).body.tags).toEqual(['mrf_tag:media-strip']);
+    expect((await call('DELETE', '/users/tag', admin.token, { nicknames: [target.username], tags: ['mrf_tag:media-strip'] })).status).toBe(204);
+    expect((await call('PUT', '/users/tag', admin.token, { nicknames: ['ghost_user'], tags: ['x'] })).status).toBe(404);
+  });
+
+  it('permission groups: get, add, remove; an admin cannot revoke its own admin status', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const target = await gw.user();
+    expect((await call('GET', `/users/${target.username}/permission_group`, admin.token)).body).toEqual({ is_admin: false, is_moderator: false });
+    expect(await call('POST', `/users/${target.username}/permission_group/moderator`, admin.token)).toEqual({ status: 200, body: { is_moderator: true } });
+    expect((await call('GET', `/users/${target.username}/permission_group/moderator`, admin.token)).body).toEqual({ is_admin: false, is_moderator: true });
+    expect(await call('DELETE', `/users/${target.username}/permission_group/moderator`, admin.token)).toEqual({ status: 200, body: { is_moderator: false } });
+    // An admin gives only groups ranked below its own.
+    expect((await call('POST', `/users/${target.username}/permission_group/admin`, admin.token)).status).toBe(403);
+    expect(await call('DELETE', `/users/${admin.username}/permission_group/admin`, admin.token)).toEqual({ status: 403, body: { error: "You can't revoke your own admin status." } });
+    expect((await call('POST', `/users/${target.username}/permission_group/owner`, admin.token)).status).toBe(404);
+  });
+});
