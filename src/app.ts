@@ -14,6 +14,7 @@ import { AppError } from './graphql/errors.js';
 import { createGraphQLHandler } from './graphql/yoga.js';
 import { createLogger } from './log.js';
 import { litecordRoutes } from './rest/litecord/routes.js';
+import { liquidRoutes } from './rest/liquid/routes.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -99,6 +100,8 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
   const shimDeps = { contextFor: (c: { req: { raw: Request } }) => contextFor(c as never)(c.req.raw) };
   app.route('/api/v6/admin', litecordRoutes(shimDeps));
   app.route('/api/pleroma/admin', pleromaRoutes(shimDeps));
+  app.use('/user/admin-api/*', limit);
+  app.route('/user/admin-api', liquidRoutes(shimDeps));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((error, c) => {

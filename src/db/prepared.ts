@@ -60,5 +60,5 @@ export function runPrepared<T>(db: Tx, key: string, params: Params, build: () =>
 
 /** The shape of a filter-like value: its structure with every leaf value blanked (names of keys stay). */
 export function shapeKey(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? 0 : v));
+  return JSON.stringify(value, (_k, v) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? 0 : v));
 }

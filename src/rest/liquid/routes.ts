@@ -1,0 +1,168 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { encodeId } from '../../graphql/ids.js';
+import { ERROR_FIELDS, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { liquidError } from './errors.js';
+import { LIQUID_SCOPES, LIQUID_USER_FIELDS, presentUser, toRoleName, type LiquidUserSource } from './present.js';
+
+const USER = `fragment LiquidUser on User { ${LIQUID_USER_FIELDS} }`;
+const op = (name: string, select = '__typename') =>
+  `mutation Liquid_${name}($input: ${name.charAt(0).toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { __typename ... on ${name.charAt(0).toUpperCase()}${name.slice(1)}Success { ${select} } ${ERROR_FIELDS} } }`;
+
+const LIST = `query LiquidUsers($first: Int!, $filter: UserFilter) { users(first: $first, filter: $filter, orderBy: ID_ASC) { edges { node { ...LiquidUser } } } } ${USER}`;
+const ROLES = `query LiquidRoles($id: ID!) { user(id: $id) { roles { name } } }`;
+
+const target = z.string().regex(/^\d{1,19}$/, 'must be a user id');
+const targets = z.union([target, z.array(target).length(1)]).transform((t) => (Array.isArray(t) ? t[0] : t));
+const username = z.string().regex(/^[A-Za-z0-9_]{8,64}$/, 'letters, digits and _, at least 8');
+const phone = z.string().max(32);
+
+const accessBody = z.strictObject({
+  targets: z.array(target).min(1).max(1000),
+  targetType: z.enum(['user', 'client']),
+  scope: z.array(z.string()).min(1).max(50),
+  operation: z.enum(['set', 'add', 'del']),
+});
+
+const createItem = z.strictObject({
+  username,
+  firstName: z.string().min(1).max(100),
+  lastName: z.string().min(1).max(100),
+  email: z.string(),
+  password: z.string(),
+  role: z.string().max(64).optional(),
+  phoneCountryCode: z.string().regex(/^\+\d{1,4}$/, 'like +49').optional(),
+  phone: phone.optional(),
+});
+
+const updateBody = z.strictObject({
+  target,
+  username: username.optional(),
+  firstName: z.string().max(100).optional(),
+  lastName: z.string().max(100).optional(),
+  email: z.string().optional(),
+  password: z.string().optional(),
+  role: z.string().max(64).optional(),
+  phoneCountryCode: z.string().regex(/^\+\d{1,4}$/, 'like +49').optional(),
+  phone: phone.optional(),
+});
+
+const stateBody = z.strictObject({ target: targets, state: z.boolean() });
+const customDataBody = z.strictObject({ target, customData: z.record(z.string(), z.unknown()) });
+// The documentation names the operation `operation`, the implementation reads `type`: accept both.
+const creditsBody = z
+  .strictObject({ target: targets, operation: z.enum(['increment', 'decrement', 'set']).optional(), type: z.enum(['increment', 'decrement', 'set']).optional(), value: z.number().int().min(0) })
+  .refine((b) => (b.operation ?? b.type) !== undefined, { message: 'operation (or type) is required', path: ['operation'] });
+
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), offset: target.optional() });
+const infoQuery = z.object({ targets: z.string().transform((s) => s.split(',').filter(Boolean)).pipe(z.array(target).min(1).max(100)) });
+
+/** Liquid's phone number arrives as a dialing code plus number; the gateway keeps one phone field. */
+const phoneOf = (b: { phoneCountryCode?: string; phone?: string }) => (b.phone === undefined ? undefined : b.phoneCountryCode ? `${b.phoneCountryCode} ${b.phone}` : b.phone);
+const gid = (id: string) => encodeId('User', id);
+const ok = (c: Context, data?: unknown, status: 200 | 201 = 200) => c.json(data === undefined ? { ok: 1 } : { ok: 1, data }, status);
+
+/** Liquid's /user/admin-api: access provisioning, bulk create, list, info, update, custom data, ban, restrict, verify, credits. */
+export function liquidRoutes(deps: ShimDeps) {
+  const app = new Hono();
+
+  app.post('/access', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const body = await readJson(c, accessBody);
+    const unknown = body.scope.filter((s) => !LIQUID_SCOPES[s]);
+    if (unknown.length) throw new ShimError('BAD_INPUT', `Unknown scope: ${unknown.join(', ')}`);
+    const scopes = [...new Set(body.scope.map((s) => LIQUID_SCOPES[s]))];
+    await run(ctx, op('setScopes', 'result { changedCount }'), {
+      input: {
+        targets: body.targetType === 'user' ? body.targets.map(gid) : body.targets.map((t) => encodeId('Application', t)),
+        targetType: body.targetType === 'user' ? 'USER' : 'APPLICATION',
+        scopes,
+        operation: { set: 'SET', add: 'ADD', del: 'REMOVE' }[body.operation],
+      },
+    });
+    return ok(c);
+  });
+
+  app.post('/create', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const body = await readJson(c, z.array(createItem).min(1).max(1000));
+    const users = body.map((u) => ({
+      username: u.username,
+      firstName: u.firstName,
+      lastName: u.lastName,
+      email: u.email,
+      password: u.password,
+      phone: phoneOf(u),
+      role: u.role && u.role !== 'user' ? toRoleName(u.role) : undefined,
+    }));
+    const data = await run<{ createUsers: { result: { insertedCount: number } } }>(ctx, op('createUsers', 'result { insertedCount }'), { input: { users } });
+    return ok(c, { insertedCount: data.createUsers.result.insertedCount }, 201);
+  });
+
+  app.get('/list', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const q = readQuery(c, listQuery);
+    // `offset` is the _id of the last record of the previous page: ID order makes that a keyset.
+    const filter = { and: [{ not: { status: { in: ['DELETED'] } } }, ...(q.offset ? [{ id: { gt: gid(q.offset) } }] : [])] };
+    const data = await run<{ users: { edges: { node: LiquidUserSource }[] } }>(ctx, LIST, { first: q.limit, filter });
+    return ok(c, { users: data.users.edges.map((e) => presentUser(e.node)) });
+  });
+
+  app.get('/user-info', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const q = readQuery(c, infoQuery);
+    const data = await run<{ users: { edges: { node: LiquidUserSource }[] } }>(ctx, LIST, { first: 100, filter: { id: { in: q.targets.map(gid) } } });
+    return ok(c, { users: data.users.edges.map((e) => presentUser(e.node)) });
+  });
+
+  app.patch('/update', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const { target: id, role, phoneCountryCode: _cc, ...fields } = await readJson(c, updateBody);
+    const changes = Object.fromEntries(Object.entries({ ...fields, phone: phoneOf({ phone: fields.phone, phoneCountryCode: _cc }) }).filter(([, v]) => v !== undefined));
+    if (Object.keys(changes).length) await run(ctx, op('updateUser', 'user { id }'), { input: { id: gid(id), ...changes } });
+    if (role !== undefined) {
+      // A Liquid account has one role: give the new one, then take away the others.
+      const wanted = toRoleName(role);
+      const current = await run<{ user: { roles: { name: string }[] } | null }>(ctx, ROLES, { id: gid(id) });
+      if (!current.user) throw new ShimError('NOT_FOUND', 'No such user');
+      if (role !== 'user' && !current.user.roles.some((r) => r.name === wanted)) await run(ctx, op('assignRole', 'user { id }'), { input: { userId: gid(id), role: wanted } });
+      for (const r of current.user.roles) if (r.name !== wanted) await run(ctx, op('revokeRole', 'user { id }'), { input: { userId: gid(id), role: r.name } });
+    }
+    return ok(c);
+  });
+
+  app.put('/custom-data', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const body = await readJson(c, customDataBody);
+    await run(ctx, op('updateCustomData', 'user { id }'), { input: { id: gid(body.target), data: body.customData, mode: 'REPLACE' } });
+    return ok(c);
+  });
+
+  // Liquid's own ban skipped the rank check; here every state change goes through the gateway's rules.
+  const toggles: Record<string, (on: boolean) => [string, Record<string, boolean>]> = {
+    ban: (on) => (on ? ['suspendUser', {}] : ['unsuspendUser', {}]),
+    restrict: (on) => ['restrictUser', { restricted: on }],
+    verify: (on) => ['verifyUser', { verified: on }],
+  };
+  for (const [path, choose] of Object.entries(toggles)) {
+    app.post(`/${path}`, async (c) => {
+      const ctx = await deps.contextFor(c);
+      const body = await readJson(c, stateBody);
+      const [name, extra] = choose(body.state);
+      await run(ctx, op(name, 'user { id }'), { input: { id: gid(body.target), reason: `Liquid ${path}`, ...extra } });
+      return ok(c);
+    });
+  }
+
+  app.post('/credits', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const body = await readJson(c, creditsBody);
+    const operation = (body.operation ?? body.type)!.toUpperCase();
+    await run(ctx, op('adjustCredits', 'user { id }'), { input: { userId: gid(body.target), operation, value: body.value } });
+    return ok(c);
+  });
+
+  app.onError((error, c) => liquidError(c, error));
+  app.notFound((c) => c.json({ ok: 0, error: 'not_found', message: 'No such route' }, 404));
+  return app;
+}
