@@ -14,6 +14,7 @@ import { AppError } from './graphql/errors.js';
 import { createGraphQLHandler } from './graphql/yoga.js';
 import { createLogger } from './log.js';
 import { litecordRoutes } from './rest/litecord/routes.js';
+import { cookieRoutes } from './rest/cookiecms/routes.js';
 import { liquidRoutes } from './rest/liquid/routes.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
 
@@ -102,6 +103,7 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
   app.route('/api/pleroma/admin', pleromaRoutes(shimDeps));
   app.use('/user/admin-api/*', limit);
   app.route('/user/admin-api', liquidRoutes(shimDeps));
+  app.route('/api/admin', cookieRoutes(shimDeps));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((error, c) => {

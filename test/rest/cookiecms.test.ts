@@ -1,0 +1,74 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { useGateway } from '../helpers/app.js';
+
+const gw = useGateway();
+const BASE = '/api/admin';
+
+async function call(method: string, path: string, token: string | null, json?: unknown) {
+  const res = await gw.request(`${BASE}${path}`, { method, token, ...(json === undefined ? {} : { json }) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+const roles = async (token: string) => (await gw.gql('{ viewer { roles { name } } }', {}, token)).body.data.viewer.roles.map((r: any) => r.name);
+
+describe('CookieCMS /api/admin', () => {
+  it('lists users in the envelope, never with password hashes; 401/403 without rights', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const plain = await gw.user();
+    const res = await call('GET', '/users?limit=100', admin.token);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ error: false, msg: 'Users fetched successfully', url: null });
+    const me = res.body.data.find((u: any) => u.id === Number(admin.id));
+    expect(me).toEqual({ id: Number(admin.id), username: admin.username, dsid: null, mail: `${admin.username}@example.org`, mail_verify: 0, uuid: null, perms: 3, accessToken: null, serverID: null, hwidId: null });
+    expect(JSON.stringify(res.body)).not.toContain('argon2');
+    expect(await call('GET', '/users', null)).toMatchObject({ status: 401, body: { error: true, url: null, data: null } });
+    expect((await call('GET', '/users', plain.token)).status).toBe(403);
+    expect((await call('GET', '/users?limit=1000', admin.token)).status).toBe(400);
+  });
+
+  it('shows and patches a user by id or username; unknown keys and users are refused', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const target = await gw.user();
+    expect((await call('GET', `/user/${target.id}`, admin.token)).body.data).toMatchObject({ Username: target.username, PermLvl: 1, Mail_verify: 0, Skins: [], Capes: [] });
+    expect((await call('GET', `/user/${target.username}`, admin.token)).body.data.Username).toBe(target.username);
+    expect(await call('GET', '/user/nobody_by_that_name', admin.token)).toMatchObject({ status: 404, body: { error: true, msg: 'User not found' } });
+    const patched = await call('PATCH', `/user/${target.id}`, admin.token, { mail: 'cookie.new@example.org', mail_verify: 1, perms: 2 });
+    expect(patched).toMatchObject({ status: 200, body: { error: false, msg: 'User updated successfully', data: { Mail: 'cookie.new@example.org', Mail_verify: 1, PermLvl: 2 } } });
+    expect((await call('PATCH', `/user/${target.id}`, admin.token, { hwid: 'x' })).status).toBe(400);
+    expect((await call('PATCH', `/user/${target.id}`, admin.token, { perms: 4 })).status).toBe(400);
+    // An admin cannot raise anyone to its own level.
+    expect((await call('PATCH', `/user/${target.id}`, admin.token, { perms: 3 })).status).toBe(403);
+  });
+
+  it('gives temporary role levels with expired_at in Unix seconds or ISO 8601; they fall back by themselves', async () => {
+    const root = await gw.user({ roles: ['superadmin'] });
+    const target = await gw.user();
+    const until = Math.floor(Date.now() / 1000) + 2;
+    const res = await call('POST', `/user/role/${target.id}`, root.token, { user: Number(target.id), role_level: 3, expired_at: until });
+    expect(res).toEqual({ status: 200, body: { error: false, msg: 'User role and expiration updated successfully', url: null, data: { id: Number(target.id), new_role_level: 3, expired_at: until } } });
+    expect(await roles(target.token)).toEqual(['admin']);
+    const iso = new Date(Date.now() + 3600_000).toISOString();
+    expect((await call('POST', `/user/role/${target.username}`, root.token, { role_level: 2, expired_at: iso })).status).toBe(200);
+    expect((await call('POST', `/user/role/${target.id}`, root.token, { role_level: 2, expired_at: 1000 })).status).toBe(400);
+    expect((await call('POST', `/user/role/${target.id}`, root.token, { role_level: 1, expired_at: until })).status).toBe(400);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await roles(target.token)).toEqual(['moderator']);
+    expect((await call('POST', `/user/role/${target.id}`, root.token, { role_level: 1 })).status).toBe(200);
+    expect(await roles(target.token)).toEqual([]);
+  });
+
+  it('answers the audit log in CookieCMS rows', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const target = await gw.user();
+    await call('PATCH', `/user/${target.id}`, admin.token, { mail_verify: true });
+    const res = await call('GET', '/audit?limit=5', admin.token);
+    expect(res.body.msg).toBe('Audit fetched successfully');
+    expect(res.body.data[0]).toMatchObject({ iss: admin.id.toString(), action: 'user.verify', for: Number(target.id) });
+    expect(res.body.data[0].time).toBeGreaterThan(Date.now() / 1000 - 60);
+    const [{ seq }] = await gw.database.rows<{ seq: string }>(sql`select max(seq)::text as seq from audit_log`);
+    expect(res.body.data[0].id).toBe(Number(seq));
+    expect((await call('GET', '/audit', target.token)).status).toBe(403);
+  });
+});
