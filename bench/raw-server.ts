@@ -9,8 +9,9 @@ import postgres from 'postgres';
 const sql = postgres(process.env.RAW_DATABASE_URL!, { max: 10, prepare: true, onnotice: () => {} });
 const gid = (id: string) => Buffer.from(`User:${id}`).toString('base64');
 
-async function usersPage(search: string | null) {
-  const where = search ? sql`where username ilike ${`%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}` : sql``;
+async function usersPage(kind: 'page' | 'search' | 'custom-data') {
+  const where =
+    kind === 'search' ? sql`where username ilike ${'%ab%'}` : kind === 'custom-data' ? sql`where custom_data @> ${sql.json({ plan: 'team' })}` : sql``;
   const [[{ count }], rows] = await Promise.all([
     sql`select count(*)::int as count from users ${where}`,
     sql`select id::text, username, email, created_at from users ${where} order by created_at, id limit 50`,
@@ -38,12 +39,33 @@ async function usersPage(search: string | null) {
   };
 }
 
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+/** explainAccess: the user's status, then every grant covering the scope (roles and direct). */
+async function explain(userId: string) {
+  const granting = ['admin', 'admin:users', 'admin:users:read'];
+  const [[user], paths] = await Promise.all([
+    sql`select status from users where id = ${userId}`,
+    sql`select 'ROLE' as kind, r.name as role, (select s from unnest(r.scopes) s where s = any(${granting}) order by length(s) limit 1) as scope,
+          ur.starts_at, ur.expires_at, (ur.starts_at <= now() and (ur.expires_at is null or ur.expires_at > now())) as active
+        from user_roles ur join roles r on r.id = ur.role_id where ur.user_id = ${userId} and r.scopes && ${granting}::text[]
+        union all
+        select 'DIRECT', null, scope, starts_at, expires_at, (starts_at <= now() and (expires_at is null or expires_at > now()))
+        from user_scopes where user_id = ${userId} and scope = any(${granting})
+        order by active desc, kind, scope`,
+  ]);
+  const via = paths.map((p) => ({ kind: p.kind, role: p.role === null ? null : { name: p.role }, grantedScope: p.scope, startsAt: iso(p.starts_at), expiresAt: iso(p.expires_at), active: p.active }));
+  return { data: { explainAccess: { held: user.status === 'ACTIVE' && via.some((p) => p.active), via } } };
+}
+
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', async () => {
     try {
-      const body = req.url === '/search' ? await usersPage('ab') : await usersPage(null);
+      const url = new URL(req.url ?? '/', 'http://raw');
+      const body =
+        url.pathname === '/explain' ? await explain(url.searchParams.get('user')!) : await usersPage(url.pathname === '/search' ? 'search' : url.pathname === '/custom-data' ? 'custom-data' : 'page');
       const json = JSON.stringify(body);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
       res.end(json);

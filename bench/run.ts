@@ -1,7 +1,8 @@
 /**
  * npm run bench [-- --quick]: seeds 100,000 users in a database of its own, starts the gateway and a
  * raw postgres.js server as child processes, and measures both with autocannon (10 connections).
- * Last line: `ratio users_page=<gateway/raw> users_search=<gateway/raw>`.
+ * Last line: `ratio users_page=<gateway/raw> users_search=<gateway/raw>`; the customData filter and
+ * explainAccess are measured the same way and reported above it.
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { Tokens } from '../src/auth/tokens.js';
 import { loadConfig } from '../src/config.js';
 import { openPostgres } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
+import { encodeId } from '../src/graphql/ids.js';
 import { openSession } from '../src/modules/sessions/actions.js';
 import { createUser, seedUsers } from '../src/modules/users/actions.js';
 
@@ -22,17 +24,21 @@ const USERS = 100_000;
 // Each side runs ROUNDS times, alternating, and the medians are compared: the machine is shared and
 // noisy, and one slow stretch should not decide a ratio.
 const ROUNDS = quick ? 2 : 3;
-const DURATION = quick ? 5 : 10;
-const WARMUP = quick ? 2 : 5;
+const DURATION = quick ? 4 : 10;
+const WARMUP = quick ? 1 : 5;
 const SECRET = 'bench-secret-bench-secret-bench-secret-000000';
 const GW_PORT = 4500;
 const RAW_PORT = 4501;
 
 const SELECTION = 'totalCount edges { node { id username email createdAt roles { name } } }';
-const OPERATIONS = {
+const EXPLAIN = 'held via { kind role { name } grantedScope startsAt expiresAt active }';
+/** The foundation's two operations (the last line's ratios), then the access-control issue's two. */
+const OPERATIONS = (moderator: string) => ({
   users_page: { query: `{ users(first: 50) { ${SELECTION} } }`, raw: '/page' },
   users_search: { query: `{ users(first: 50, filter: { username: { contains: "ab" } }) { ${SELECTION} } }`, raw: '/search' },
-} as const;
+  users_custom_data: { query: `{ users(first: 50, filter: { customData: { path: ["plan"], equals: "team" } }) { ${SELECTION} } }`, raw: '/custom-data' },
+  explain_access: { query: `{ explainAccess(userId: "${moderator}", scope: "admin:users:read") { ${EXPLAIN} } }`, raw: `/explain?user=${Buffer.from(moderator, 'base64').toString().split(':')[1]}` },
+});
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -42,7 +48,7 @@ function dbUrl(name: string): string {
   return url.toString();
 }
 
-async function prepareDatabase(): Promise<string> {
+async function prepareDatabase(): Promise<{ token: string; moderator: string }> {
   const admin = postgres(BASE, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`);
   await admin.unsafe(`create database ${DB_NAME}`);
@@ -60,7 +66,8 @@ async function prepareDatabase(): Promise<string> {
     const config = loadConfig({ JWT_SECRET: SECRET });
     const tokens = new Tokens({ ...config.jwt, secret: SECRET });
     const session = await openSession(ctx, tokens, BigInt(benchAdmin.id), { ip: null, userAgent: 'bench' }, { ttlSeconds: 3600, refreshTtlSeconds: 3600, action: 'session.login' });
-    return session.accessToken;
+    const [mod] = await database.rows<{ id: string }>(sql`select ur.user_id::text as id from user_roles ur join roles r on r.id = ur.role_id where r.name = 'moderator' order by ur.user_id limit 1`);
+    return { token: session.accessToken, moderator: encodeId('User', mod.id) };
   } finally {
     await database.close();
   }
@@ -147,7 +154,7 @@ async function post(url: string, body: string, headers: Record<string, string> =
 
 async function main() {
   log(`bench: ${USERS} users, autocannon with 10 connections, ${ROUNDS} alternating rounds of ${DURATION} s per side (medians)${quick ? ' (quick)' : ''}`);
-  const token = await prepareDatabase();
+  const { token, moderator } = await prepareDatabase();
   const url = dbUrl(DB_NAME);
   // Request logs go to a file-less sink (warn level); the bench measures the service, not its terminal.
   // The gateway runs as `npm start` runs it: the built bundle, with the start script's node flags.
@@ -159,7 +166,7 @@ async function main() {
   const auth = { authorization: `Bearer ${token}` };
   const results: Record<string, { gateway: Measure; raw: Measure; ratio: number }> = {};
   try {
-    for (const [name, op] of Object.entries(OPERATIONS)) {
+    for (const [name, op] of Object.entries(OPERATIONS(moderator))) {
       const body = JSON.stringify({ query: op.query });
       const [g, r] = [await post(`http://127.0.0.1:${GW_PORT}/graphql`, body, auth), await post(`http://127.0.0.1:${RAW_PORT}${op.raw}`, '{}')];
       if (JSON.stringify(g) !== JSON.stringify(r)) {
@@ -172,7 +179,7 @@ async function main() {
       if (gwM.errors || gwM.non2xx || rawM.errors || rawM.non2xx) throw new Error(`${name}: failed requests (gateway ${gwM.errors}/${gwM.non2xx}, raw ${rawM.errors}/${rawM.non2xx})`);
       const ratio = gwM.requestsPerSec / rawM.requestsPerSec;
       results[name] = { gateway: gwM, raw: rawM, ratio };
-      log(`${name.padEnd(13)} gateway ${String(gwM.requestsPerSec).padStart(6)} req/s p99 ${String(gwM.p99Ms).padStart(4)} ms rss ${gwM.rssMb} MB | raw ${String(rawM.requestsPerSec).padStart(6)} req/s p99 ${String(rawM.p99Ms).padStart(4)} ms rss ${rawM.rssMb} MB | ratio ${ratio.toFixed(2)}`);
+      log(`${name.padEnd(17)} gateway ${String(gwM.requestsPerSec).padStart(6)} req/s p99 ${String(gwM.p99Ms).padStart(4)} ms rss ${gwM.rssMb} MB | raw ${String(rawM.requestsPerSec).padStart(6)} req/s p99 ${String(rawM.p99Ms).padStart(4)} ms rss ${rawM.rssMb} MB | ratio ${ratio.toFixed(2)}`);
     }
   } finally {
     gateway.kill('SIGTERM');

@@ -128,7 +128,7 @@ export async function findRolePage(db: Tx, args: { first?: number | null; after?
 /** One way a user may hold a scope: a role, or a direct grant, with its window. */
 export interface AccessPath {
   kind: 'ROLE' | 'DIRECT';
-  roleId: string | null;
+  role: RoleJson | null;
   grantedScope: string;
   startsAt: string;
   expiresAt: string | null;
@@ -141,13 +141,13 @@ export async function findAccessPaths(db: Tx, userId: bigint, scope: string): Pr
   const iso = (c: unknown) => sql`to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   return queryRows<AccessPath>(
     db,
-    sql`select 'ROLE' as "kind", ${roles.id}::text as "roleId",
+    sql`select 'ROLE' as "kind", ${roleJson} as "role",
         (select s from unnest(${roles.scopes}) s where s = any(${granting}) order by length(s) limit 1) as "grantedScope",
         ${iso(userRoles.startsAt)} as "startsAt", ${iso(userRoles.expiresAt)} as "expiresAt", (${grantIsActive}) as "active"
       from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
       where ${userRoles.userId} = ${userId} and ${roles.scopes} && ${granting}
       union all
-      select 'DIRECT', null, ${userScopes.scope}, ${iso(userScopes.startsAt)}, ${iso(userScopes.expiresAt)}, (${directIsActive})
+      select 'DIRECT', null::json, ${userScopes.scope}, ${iso(userScopes.startsAt)}, ${iso(userScopes.expiresAt)}, (${directIsActive})
       from ${userScopes} where ${userScopes.userId} = ${userId} and ${userScopes.scope} = any(${granting})
       order by "active" desc, "kind", "grantedScope"`,
   );

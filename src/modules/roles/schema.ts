@@ -40,11 +40,7 @@ const AccessPathRef = builder.objectRef<AccessPath>('AccessPath').implement({
   authScopes: { scope: 'admin:roles:read' },
   fields: (t) => ({
     kind: t.expose('kind', { type: AccessPathKindEnum }),
-    role: t.field({
-      type: RoleRef,
-      nullable: true,
-      resolve: async (p, _args, ctx) => (p.roleId ? ((await findRolesByIds(ctx.database.db, [BigInt(p.roleId)])).get(p.roleId)!) : null),
-    }),
+    role: t.field({ type: RoleRef, nullable: true, description: 'The role, for kind ROLE (loaded with the path)', resolve: (p) => p.role }),
     grantedScope: t.exposeString('grantedScope', { description: 'The stored scope that covers the one asked about (itself or an ancestor)' }),
     startsAt: t.field({ type: 'DateTime', resolve: (p) => p.startsAt }),
     expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => p.expiresAt }),

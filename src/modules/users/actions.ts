@@ -87,7 +87,10 @@ export async function createUsers(ctx: ActionContext, inputs: CreateUserInput[],
     const i = seen.get(key);
     if (i !== undefined) conflicts.push({ path: [...at(i), key.startsWith('u:') ? 'username' : 'email'], message: 'already taken' });
   }
-  if (conflicts.length) throw new ConflictError(`${conflicts.length === 1 ? 'A username or email is' : `${conflicts.length} usernames or emails are`} already taken`, conflicts);
+  if (conflicts.length) {
+    const field = conflicts[0].path.at(-1);
+    throw new ConflictError(conflicts.length === 1 ? `A user with this ${field} already exists` : `${conflicts.length} usernames or emails are already taken`, conflicts);
+  }
 
   const hashes = await hashAll(valid.map((u) => u.password));
   try {
@@ -225,12 +228,13 @@ export async function seedUsers(ctx: ActionContext, count: number, password: str
         select g, (${arr(FIRST)})[1 + (g * 7919) % ${FIRST.length}::int] as first, (${arr(LAST)})[1 + (g * 104729) % ${LAST.length}::int] as last
         from generate_series(1::bigint, ${count}::bigint) g
       )
-      insert into users (username, email, password_hash, display_name, first_name, last_name, country_code, timezone, status, created_at, updated_at)
+      insert into users (username, email, password_hash, display_name, first_name, last_name, country_code, timezone, status, custom_data, created_at, updated_at)
       select lower(first) || '.' || lower(last) || '.' || (${base}::bigint + g),
              lower(first) || '.' || lower(last) || '.' || (${base}::bigint + g) || '@example.org',
              ${passwordHash}::text, first || ' ' || last, first, last,
              (${arr(COUNTRIES)})[1 + g % ${COUNTRIES.length}::int], (${arr(ZONES)})[1 + g % ${ZONES.length}::int],
              (case when g % 97 = 0 then 'DEACTIVATED' when g % 211 = 0 then 'SUSPENDED' else 'ACTIVE' end)::user_status,
+             jsonb_build_object('plan', (array['free', 'free', 'pro', 'team'])[1 + (g * 31) % 4], 'newsletter', g % 5 = 0),
              now() - make_interval(secs => (g * 7793 % 94608000)), now()
       from names
       returning id::text`,
