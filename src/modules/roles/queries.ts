@@ -4,6 +4,8 @@ import { jsonObject } from '../../db/json.js';
 import type { Page } from '../../db/page.js';
 import { ScopeSet } from '../../auth/scopes.js';
 import { BadInputError } from '../../graphql/errors.js';
+import { effectiveStatus } from '../users/status.js';
+import { users } from '../users/table.js';
 import type { RoleJson } from './ref.js';
 import { roles, userRoles, userScopes } from './table.js';
 
@@ -135,20 +137,34 @@ export interface AccessPath {
   active: boolean;
 }
 
-/** Every grant of the user that covers `scope`, open or not, so a UI can say why (or why not). */
-export async function findAccessPaths(db: Tx, userId: bigint, scope: string): Promise<AccessPath[]> {
+export interface AccessExplanation {
+  scope: string;
+  /** The grants may be used now: one is open and the account is ACTIVE. */
+  held: boolean;
+  accountStatus: string;
+  via: AccessPath[];
+}
+
+/**
+ * Every grant of the user that covers `scope`, open or not (so a UI can say why, or why not), and
+ * the account's status, in one statement. Null when there is no such user.
+ */
+export async function explainAccess(db: Tx, userId: bigint, scope: string): Promise<AccessExplanation | null> {
   const granting = textArray(scopesGranting(scope));
   const iso = (c: unknown) => sql`to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-  return queryRows<AccessPath>(
+  const [row] = await queryRows<{ status: string; via: AccessPath[] }>(
     db,
-    sql`select 'ROLE' as "kind", ${roleJson} as "role",
-        (select s from unnest(${roles.scopes}) s where s = any(${granting}) order by length(s) limit 1) as "grantedScope",
-        ${iso(userRoles.startsAt)} as "startsAt", ${iso(userRoles.expiresAt)} as "expiresAt", (${grantIsActive}) as "active"
-      from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
-      where ${userRoles.userId} = ${userId} and ${roles.scopes} && ${granting}
-      union all
-      select 'DIRECT', null::json, ${userScopes.scope}, ${iso(userScopes.startsAt)}, ${iso(userScopes.expiresAt)}, (${directIsActive})
-      from ${userScopes} where ${userScopes.userId} = ${userId} and ${userScopes.scope} = any(${granting})
-      order by "active" desc, "kind", "grantedScope"`,
+    sql`select ${effectiveStatus} as status, coalesce((select json_agg(p order by p."active" desc, p."kind", p."grantedScope") from (
+        select 'ROLE' as "kind", ${roleJson} as "role",
+          (select s from unnest(${roles.scopes}) s where s = any(${granting}) order by length(s) limit 1) as "grantedScope",
+          ${iso(userRoles.startsAt)} as "startsAt", ${iso(userRoles.expiresAt)} as "expiresAt", (${grantIsActive}) as "active"
+        from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
+        where ${userRoles.userId} = ${users.id} and ${roles.scopes} && ${granting}
+        union all
+        select 'DIRECT', null::json, ${userScopes.scope}, ${iso(userScopes.startsAt)}, ${iso(userScopes.expiresAt)}, (${directIsActive})
+        from ${userScopes} where ${userScopes.userId} = ${users.id} and ${userScopes.scope} = any(${granting})) p), '[]'::json) as via
+      from ${users} where ${users.id} = ${userId}`,
   );
+  if (!row) return null;
+  return { scope, accountStatus: row.status, held: row.status === 'ACTIVE' && row.via.some((p) => p.active), via: row.via };
 }

@@ -7,7 +7,7 @@ import { ALL_SCOPES } from '../../auth/scopes.js';
 import { findUserById } from '../users/queries.js';
 import { UserRef } from '../users/schema.js';
 import { assignRole, createRole, deleteRole, revokeRole, setScopes, updateRole } from './actions.js';
-import { findAccessPaths, findRolePage, findRolesByIds, type AccessPath } from './queries.js';
+import { explainAccess, findRolePage, findRolesByIds, type AccessExplanation, type AccessPath } from './queries.js';
 import { RoleRef, roleJsonOf, type RoleJson } from './ref.js';
 
 builder.node(RoleRef, {
@@ -48,14 +48,7 @@ const AccessPathRef = builder.objectRef<AccessPath>('AccessPath').implement({
   }),
 });
 
-interface Explanation {
-  scope: string;
-  held: boolean;
-  accountStatus: string;
-  via: AccessPath[];
-}
-
-const AccessExplanationRef = builder.objectRef<Explanation>('AccessExplanation').implement({
+const AccessExplanationRef = builder.objectRef<AccessExplanation>('AccessExplanation').implement({
   authScopes: { scope: 'admin:roles:read' },
   fields: (t) => ({
     scope: t.exposeString('scope'),
@@ -90,11 +83,9 @@ builder.queryFields((t) => ({
     args: { userId: t.arg.id({ required: true }), scope: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
       if (!ALL_SCOPES.includes(args.scope as never)) throw new BadInputError(`${args.scope} is not a scope of the catalog`, [{ path: ['scope'], message: 'not a scope of the catalog' }]);
-      const userId = decodeId(String(args.userId), 'User', ['userId']);
-      const user = await findUserById(ctx.database.db, userId, { fields: ['status'] });
-      if (!user) throw new NotFoundError('No such user');
-      const via = await findAccessPaths(ctx.database.db, userId, args.scope);
-      return { scope: args.scope, accountStatus: user.status, held: user.status === 'ACTIVE' && via.some((p) => p.active), via };
+      const explained = await explainAccess(ctx.database.db, decodeId(String(args.userId), 'User', ['userId']), args.scope);
+      if (!explained) throw new NotFoundError('No such user');
+      return explained;
     },
   }),
 }));
