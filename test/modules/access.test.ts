@@ -172,3 +172,50 @@ describe('grants', () => {
     expect(await roleNames(target.token)).toEqual(held ? ['moderator'] : []);
   });
 });
+
+describe('every new field refuses callers without its scope', () => {
+  const ID = 'VXNlcjox';
+  const ROLE = 'Um9sZTox';
+  const MUTATIONS: [string, Record<string, unknown>][] = [
+    ['createRole', { name: 'r_denied', rank: 1, scopes: [] }],
+    ['updateRole', { id: ROLE, description: 'x' }],
+    ['deleteRole', { id: ROLE }],
+    ['assignRole', { userId: ID, role: 'moderator' }],
+    ['revokeRole', { userId: ID, role: 'moderator' }],
+    ['setScopes', { targets: [ID], targetType: 'USER', scopes: ['admin:users:read'], operation: 'ADD' }],
+    ['activateUser', { id: ID }],
+    ['deactivateUser', { id: ID }],
+    ['suspendUser', { id: ID }],
+    ['unsuspendUser', { id: ID }],
+    ['restrictUser', { id: ID }],
+    ['verifyUser', { id: ID }],
+    ['eraseUser', { id: ID }],
+    ['tagUsers', { ids: [ID], tags: ['t'] }],
+    ['untagUsers', { ids: [ID], tags: ['t'] }],
+    ['updateCustomData', { id: ID, data: {} }],
+    ['adjustCredits', { userId: ID, operation: 'SET', value: 1 }],
+    ['createUsers', { users: [{ username: 'denied_u' }] }],
+    ['bulkUpdateUsers', { filter: {}, action: 'TAG', tags: ['t'], dryRun: true }],
+  ];
+  const QUERIES = ['{ roles(first: 1) { edges { cursor } } }', `{ explainAccess(userId: "${ID}", scope: "admin") { held } }`, '{ verifyAuditChain { valid } }'];
+
+  it('mutations: UNAUTHENTICATED without a token, FORBIDDEN without the scope, nothing written', async () => {
+    const plain = await gw.user();
+    const before = await count('select count(*)::int as n from audit_log');
+    for (const [name, input] of MUTATIONS) {
+      expect(await mutate(gw, name, input, null), name).toMatchObject({ error: 'UNAUTHENTICATED' });
+      expect(await mutate(gw, name, input, plain.token), name).toMatchObject({ error: 'FORBIDDEN' });
+    }
+    expect(await count('select count(*)::int as n from audit_log')).toBe(before);
+  });
+
+  it('queries: the same; scopeCatalog needs only a sign-in', async () => {
+    const plain = await gw.user();
+    for (const query of QUERIES) {
+      expect((await gw.gql(query)).body.errors[0].extensions.code, query).toBe('UNAUTHENTICATED');
+      expect((await gw.gql(query, {}, plain.token)).body.errors[0].extensions.code, query).toBe('FORBIDDEN');
+    }
+    expect((await gw.gql('{ scopeCatalog }')).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await gw.gql('{ scopeCatalog }', {}, plain.token)).body.data.scopeCatalog).toContain('admin:roles:grant');
+  });
+});

@@ -14,6 +14,25 @@ async function call(method: string, path: string, token: string | null, json?: u
 const roles = async (token: string) => (await gw.gql('{ viewer { roles { name } } }', {}, token)).body.data.viewer.roles.map((r: any) => r.name);
 
 describe('CookieCMS /api/admin', () => {
+  it('every route: 401 without a token, 403 without the scope, nothing written', async () => {
+    const plain = await gw.user();
+    // Anyone may read their own account; the routes are tried on someone else's.
+    const other = await gw.user();
+    const [{ n: before }] = await gw.database.rows<{ n: number }>(sql`select count(*)::int as n from audit_log`);
+    for (const [method, path, json] of [
+      ['GET', '/users', undefined],
+      ['GET', `/user/${other.id}`, undefined],
+      ['PATCH', `/user/${other.id}`, { mail_verify: 1 }],
+      ['POST', `/user/role/${other.id}`, { role_level: 2 }],
+      ['GET', '/audit', undefined],
+    ] as const) {
+      expect((await call(method, path, null, json)).status, `${method} ${path}`).toBe(401);
+      expect(await call(method, path, plain.token, json), `${method} ${path}`).toMatchObject({ status: 403, body: { error: true, url: null } });
+    }
+    const [{ n: after }] = await gw.database.rows<{ n: number }>(sql`select count(*)::int as n from audit_log`);
+    expect(after).toBe(before);
+  });
+
   it('lists users in the envelope, never with password hashes; 401/403 without rights', async () => {
     const admin = await gw.user({ roles: ['admin'] });
     const plain = await gw.user();

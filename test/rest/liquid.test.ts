@@ -15,6 +15,29 @@ const count = async (q: string) => Number((await gw.database.rows<{ n: number }>
 const person = (n: string) => ({ username: `liquid_${n}`, firstName: 'Liq', lastName: n, email: `liquid_${n}@example.org`, password: 'liquid-pass-1' });
 
 describe('Liquid /user/admin-api', () => {
+  it('every route: 401 without a token, 403 without the scope, nothing written', async () => {
+    const plain = await gw.user();
+    const t = plain.id.toString();
+    const before = await count('select count(*)::int as n from audit_log');
+    for (const [method, path, json] of [
+      ['POST', '/access', { targets: [t], targetType: 'user', scope: ['admin:profile:read'], operation: 'add' }],
+      ['POST', '/create', [person('denied01')]],
+      ['GET', '/list', undefined],
+      ['GET', `/user-info?targets=${t}`, undefined],
+      ['PATCH', '/update', { target: t, firstName: 'x' }],
+      ['PUT', '/custom-data', { target: t, customData: {} }],
+      ['POST', '/ban', { target: t, state: true }],
+      ['POST', '/restrict', { target: t, state: true }],
+      ['POST', '/verify', { target: t, state: true }],
+      ['POST', '/credits', { target: t, type: 'set', value: 5 }],
+    ] as const) {
+      expect((await call(method, path, null, json)).status, `${method} ${path}`).toBe(401);
+      const denied = await call(method, path, plain.token, json);
+      expect(denied, `${method} ${path}`).toMatchObject({ status: 403, body: { ok: 0, error: 'forbidden' } });
+    }
+    expect(await count('select count(*)::int as n from audit_log')).toBe(before);
+  });
+
   it('create answers 201 with insertedCount, all or nothing; errors are {ok:0,error,message}', async () => {
     const admin = await gw.user({ roles: ['admin'] });
     const plain = await gw.user();

@@ -37,12 +37,22 @@ describe('Pleroma /api/pleroma/admin', () => {
 
   it('refuses callers who are not admins with 403 {"error"} and writes nothing', async () => {
     const plain = await gw.user();
+    // Anyone may read their own account; the routes are tried on someone else's.
+    const other = await gw.user();
     const before = await count('select count(*)::int as n from users');
     for (const [method, path, json] of [
       ['GET', '/users', undefined],
       ['POST', '/users', { nickname: 'pl_nope', email: 'pl_nope@example.org', password: 'pl-password-1' }],
-      ['PATCH', `/users/${plain.username}/toggle_activation`, undefined],
-      ['POST', `/users/${plain.username}/permission_group/admin`, undefined],
+      ['DELETE', `/users?nickname=${other.username}`, undefined],
+      ['GET', `/users/${other.username}`, undefined],
+      ['PATCH', `/users/${other.username}/toggle_activation`, undefined],
+      ['PUT', `/users/${other.username}/activation_status`, { status: false }],
+      ['PUT', '/users/tag', { nicknames: [plain.username], tags: ['x'] }],
+      ['DELETE', '/users/tag', { nicknames: [plain.username], tags: ['x'] }],
+      ['GET', `/users/${other.username}/permission_group`, undefined],
+      ['GET', `/users/${other.username}/permission_group/admin`, undefined],
+      ['POST', `/users/${other.username}/permission_group/admin`, undefined],
+      ['DELETE', `/users/${other.username}/permission_group/moderator`, undefined],
     ] as const) {
       for (const token of [plain.token, null]) {
         const res = await call(method, path, token, json);
@@ -51,7 +61,7 @@ describe('Pleroma /api/pleroma/admin', () => {
       }
     }
     expect(await count('select count(*)::int as n from users')).toBe(before);
-    expect(await count('select count(*)::int as n from user_roles where user_id = ' + plain.id)).toBe(0);
+    expect(await count('select count(*)::int as n from user_roles where user_id = ' + other.id)).toBe(0);
   });
 
   it('creates, shows and deletes by nickname; bad input is 400 and unknown users 404', async () => {
