@@ -1,15 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { useGateway } from '../helpers/app.js';
+import { restClient } from '../helpers/clients.js';
 
 const gw = useGateway();
 const BASE = '/api/admin';
 
-async function call(method: string, path: string, token: string | null, json?: unknown) {
-  const res = await gw.request(`${BASE}${path}`, { method, token, ...(json === undefined ? {} : { json }) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = restClient(gw, BASE);
 
 const roles = async (token: string) => (await gw.gql('{ viewer { roles { name } } }', {}, token)).body.data.viewer.roles.map((r: any) => r.name);
 

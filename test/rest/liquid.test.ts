@@ -1,15 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { useGateway } from '../helpers/app.js';
+import { restClient } from '../helpers/clients.js';
 
 const gw = useGateway();
 const BASE = '/user/admin-api';
 
-async function call(method: string, path: string, token: string | null, json?: unknown) {
-  const res = await gw.request(`${BASE}${path}`, { method, token, ...(json === undefined ? {} : { json }) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = restClient(gw, BASE);
 
 const count = async (q: string) => Number((await gw.database.rows<{ n: number }>(sql.raw(q)))[0].n);
 const person = (n: string) => ({ username: `liquid_${n}`, firstName: 'Liq', lastName: n, email: `liquid_${n}@example.org`, password: 'liquid-pass-1' });

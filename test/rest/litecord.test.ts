@@ -1,17 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { useGateway } from '../helpers/app.js';
+import { restClient } from '../helpers/clients.js';
 
 const gw = useGateway();
 const BASE = '/api/v6/admin/users';
 
 /** Litecord sends the token without a scheme. */
-async function call(method: string, path: string, token: string | null, json?: unknown) {
-  const headers: Record<string, string> = token ? { authorization: token } : {};
-  const res = await gw.request(path, { method, headers, ...(json === undefined ? {} : { json }) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = restClient(gw, '', 'bare');
 
 const count = async () => Number((await gw.database.rows<{ n: number }>(sql`select count(*)::int as n from users`))[0].n);
 

@@ -13,3 +13,13 @@ export async function mutate(gw: TestGateway, name: string, input: unknown, toke
   if (res.body.errors) return { error: res.body.errors[0].extensions?.code, message: res.body.errors[0].message };
   return res.body.data[name];
 }
+
+/** A legacy REST client for a shim mounted at `base`: answers status and parsed JSON body. */
+export function restClient(gw: TestGateway, base: string, scheme: 'Bearer' | 'bare' = 'Bearer') {
+  return async (method: string, path: string, token: string | null, json?: unknown) => {
+    const headers: Record<string, string> = token ? { authorization: scheme === 'bare' ? token : `Bearer ${token}` } : {};
+    const res = await gw.request(`${base}${path}`, { method, headers, ...(json === undefined ? {} : { json }) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+}
