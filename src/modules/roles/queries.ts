@@ -1,5 +1,6 @@
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Tx } from '../../db/client.js';
+import { Params, runPrepared } from '../../db/prepared.js';
 import { jsonObject } from '../../db/json.js';
 import type { Page } from '../../db/page.js';
 import { ScopeSet } from '../../auth/scopes.js';
@@ -150,20 +151,30 @@ export interface AccessExplanation {
  * the account's status, in one statement. Null when there is no such user.
  */
 export async function explainAccess(db: Tx, userId: bigint, scope: string): Promise<AccessExplanation | null> {
-  const granting = textArray(scopesGranting(scope));
+  // Values travel as parameters, so the statement is prepared once and reused for every scope and user.
+  const p = new Params();
+  const granting = sql`array(select jsonb_array_elements_text(${p.add(JSON.stringify(scopesGranting(scope)))}::jsonb))`;
+  const id = p.add(userId.toString());
   const iso = (c: unknown) => sql`to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-  const [row] = await queryRows<{ status: string; via: AccessPath[] }>(
-    db,
-    sql`select ${effectiveStatus} as status, coalesce((select json_agg(p order by p."active" desc, p."kind", p."grantedScope") from (
-        select 'ROLE' as "kind", ${roleJson} as "role",
-          (select s from unnest(${roles.scopes}) s where s = any(${granting}) order by length(s) limit 1) as "grantedScope",
-          ${iso(userRoles.startsAt)} as "startsAt", ${iso(userRoles.expiresAt)} as "expiresAt", (${grantIsActive}) as "active"
-        from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
-        where ${userRoles.userId} = ${users.id} and ${roles.scopes} && ${granting}
-        union all
-        select 'DIRECT', null::json, ${userScopes.scope}, ${iso(userScopes.startsAt)}, ${iso(userScopes.expiresAt)}, (${directIsActive})
-        from ${userScopes} where ${userScopes.userId} = ${users.id} and ${userScopes.scope} = any(${granting})) p), '[]'::json) as via
-      from ${users} where ${users.id} = ${userId}`,
+  const via = sql`coalesce((select json_agg(p order by p."active" desc, p."kind", p."grantedScope") from (
+      select 'ROLE' as "kind", ${roleJson} as "role",
+        (select s from unnest(${roles.scopes}) s where s = any(${granting}) order by length(s) limit 1) as "grantedScope",
+        ${iso(userRoles.startsAt)} as "startsAt", ${iso(userRoles.expiresAt)} as "expiresAt", (${grantIsActive}) as "active"
+      from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
+      where ${userRoles.userId} = ${users.id} and ${roles.scopes} && ${granting}
+      union all
+      select 'DIRECT', null::json, ${userScopes.scope}, ${iso(userScopes.startsAt)}, ${iso(userScopes.expiresAt)}, (${directIsActive})
+      from ${userScopes} where ${userScopes.userId} = ${users.id} and ${userScopes.scope} = any(${granting})) p), '[]'::json)`;
+  const [row] = await runPrepared(db, 'explain_access', p, () =>
+    db
+      .select({
+        status: effectiveStatus,
+        // Nested, so Drizzle keeps the table names a single-table select would drop.
+        via: sql<AccessPath[]>`${via}`,
+      })
+      .from(users)
+      .where(sql`${users.id} = ${id}::bigint`),
+    { name: 'explain_access', plan: 'reuse' },
   );
   if (!row) return null;
   return { scope, accountStatus: row.status, held: row.status === 'ACTIVE' && row.via.some((p) => p.active), via: row.via };
