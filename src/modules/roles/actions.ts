@@ -181,7 +181,7 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
  * Gives a role for a window (or changes the window of a grant the user already has). The target row
  * is locked, so grants and revocations of one user apply one after the other.
  */
-export async function assignRoleTx(tx: Tx, ctx: ActionContext, actor: Standing, userId: bigint, name: string, window: GrantWindow): Promise<{ changed: boolean }> {
+export async function assignRoleTx(tx: Tx, ctx: ActionContext, actor: Standing, userId: bigint, name: string, window: GrantWindow): Promise<void> {
   const { startsAt, expiresAt } = checkWindow(window);
   await lockUser(tx, userId);
   const role = await roleByName(tx, name, ['input', 'role']);
@@ -198,7 +198,6 @@ export async function assignRoleTx(tx: Tx, ctx: ActionContext, actor: Standing, 
     .returning({ startsAt: userRoles.startsAt });
   const from = before ? { role: role.name, startsAt: iso(before.startsAt), expiresAt: iso(before.expiresAt) } : null;
   await writeAudit(tx, ctx.actor, [{ action: 'role.assign', targetType: 'User', targetId: userId.toString(), diff: { role: { from: from?.role ?? null, to: role.name }, window: { from, to: { startsAt: iso(grant.startsAt), expiresAt: iso(expiresAt) } } } }]);
-  return { changed: true };
 }
 
 export async function revokeRoleTx(tx: Tx, ctx: ActionContext, actor: Standing, userId: bigint, name: string, reason: string | null = null): Promise<{ changed: boolean }> {

@@ -63,8 +63,13 @@ export async function bulkUpdateUsers(ctx: ActionContext, args: BulkArgs): Promi
       case 'REVOKE_ROLE': {
         const actor = await findStanding(tx, ctx.actor.actorId);
         for (const id of ids) {
-          const done = args.action === 'ASSIGN_ROLE' ? await assignRoleTx(tx, ctx, actor, id, args.role!, { expiresAt: args.expiresAt }) : await revokeRoleTx(tx, ctx, actor, id, args.role!, args.reason ?? null);
-          if (done.changed) changed += 1;
+          // Giving a role always (re)writes its grant; taking it away changes only those who held it.
+          if (args.action === 'ASSIGN_ROLE') {
+            await assignRoleTx(tx, ctx, actor, id, args.role!, { expiresAt: args.expiresAt });
+            changed += 1;
+          } else if ((await revokeRoleTx(tx, ctx, actor, id, args.role!, args.reason ?? null)).changed) {
+            changed += 1;
+          }
         }
         break;
       }
