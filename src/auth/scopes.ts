@@ -14,6 +14,9 @@ export const SCOPE_CATALOG = {
   'admin:roles:read': 'Read roles and explain who holds what',
   'admin:roles:write': 'Create, change and delete roles',
   'admin:roles:grant': 'Give and take away roles and direct scopes',
+  'admin:invites': 'Manage registration invites',
+  'admin:invites:read': 'Read invites',
+  'admin:invites:write': 'Create and revoke invites',
   'admin:audit': 'Audit log',
   'admin:audit:read': 'Read and verify the audit log',
 } as const;

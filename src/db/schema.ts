@@ -3,3 +3,4 @@ export * from '../modules/roles/table.js';
 export * from '../modules/sessions/table.js';
 export * from '../modules/audit/table.js';
 export * from './settings.js';
+export * from '../modules/invites/table.js';

@@ -6,6 +6,7 @@ import '../modules/users/schema.js';
 import '../modules/roles/schema.js';
 import '../modules/sessions/schema.js';
 import '../modules/audit/schema.js';
+import '../modules/invites/schema.js';
 
 builder.queryType({});
 builder.mutationType({});

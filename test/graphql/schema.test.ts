@@ -5,7 +5,7 @@ import { printedSchema } from '../../src/graphql/print.js';
 import { schema } from '../../src/graphql/schema.js';
 
 /** Root fields anyone may call without a token. */
-const PUBLIC_ROOT_FIELDS = new Set(['Mutation.login', 'Mutation.refreshToken', 'Mutation.logout']);
+const PUBLIC_ROOT_FIELDS = new Set(['Mutation.login', 'Mutation.refreshToken', 'Mutation.logout', 'Mutation.registerWithInvite']);
 
 const rule = (thing: { extensions?: { pothosOptions?: { authScopes?: unknown } } | null }) =>
   (thing.extensions as { pothosOptions?: { authScopes?: unknown } } | undefined)?.pothosOptions?.authScopes;

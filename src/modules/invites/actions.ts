@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { uniqueViolation } from '../../db/errors.js';
+import { AppError, BadInputError, ConflictError, fromZodIssues, NotFoundError } from '../../graphql/errors.js';
+import { writeAudit } from '../audit/actions.js';
+import type { ActionContext } from '../context.js';
+import { loginFailures } from '../sessions/table.js';
+import { createUser } from '../users/actions.js';
+import type { UserJson } from '../users/queries.js';
+import { emailSchema, passwordSchema, usernameSchema } from '../users/validation.js';
+import { findInviteByCode, inviteIsValid, type InviteView } from './queries.js';
+import { invites, inviteUses } from './table.js';
+
+const codeSchema = z.string().min(4, 'at least 4 characters').max(64, 'at most 64 characters').regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only');
+
+export const createInviteSchema = z.object({
+  code: codeSchema.nullish(),
+  /** Null or omitted with unlimited: no limit. */
+  maxUses: z.number().int().min(1, 'at least 1').max(1_000_000).nullish(),
+  unlimited: z.boolean().nullish(),
+  expiresAt: z.date().nullish(),
+  ownerId: z.bigint().nullish(),
+});
+
+const view = (i: InviteView | typeof invites.$inferSelect) => ({ code: i.code, maxUses: i.maxUses, expiresAt: i.expiresAt?.toISOString() ?? null, ownerId: i.ownerId?.toString() ?? null });
+
+/** A new invite: a random code unless one is given; one use unless a limit or `unlimited` is given. */
+export async function createInvite(ctx: ActionContext, input: z.input<typeof createInviteSchema>): Promise<InviteView> {
+  const parsed = createInviteSchema.safeParse(input);
+  if (!parsed.success) throw fromZodIssues(parsed.error.issues, ['input']);
+  const data = parsed.data;
+  if (data.expiresAt && data.expiresAt <= new Date()) throw new BadInputError('expiresAt must be in the future', [{ path: ['input', 'expiresAt'], message: 'must be in the future' }]);
+  if (data.unlimited && data.maxUses != null) throw new BadInputError('give maxUses or unlimited, not both', [{ path: ['input', 'maxUses'], message: 'not with unlimited' }]);
+  const code = data.code ?? randomBytes(12).toString('base64url');
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(invites)
+        .values({ code, maxUses: data.unlimited ? null : (data.maxUses ?? 1), expiresAt: data.expiresAt ?? null, ownerId: data.ownerId ?? null, createdBy: ctx.actor.actorId })
+        .returning();
+      await writeAudit(tx, ctx.actor, [{ action: 'invite.create', targetType: 'Invite', targetId: row.id.toString(), diff: { to: view(row) } }]);
+      return (await findInviteByCode(tx, code))!;
+    });
+  } catch (error) {
+    if (uniqueViolation(error)) throw new ConflictError('An invite with this code exists', [{ path: ['input', 'code'], message: 'already taken' }]);
+    if ((error as { cause?: { code?: string } }).cause?.code === '23503') throw new NotFoundError('No such owner');
+    throw error;
+  }
+}
+
+export async function revokeInvite(ctx: ActionContext, code: string, reason: string | null = null): Promise<InviteView> {
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx.update(invites).set({ revokedAt: new Date(), updatedAt: new Date() }).where(and(eq(invites.code, code), isNull(invites.revokedAt))).returning();
+    if (!row) {
+      const existing = await findInviteByCode(tx, code);
+      if (!existing) throw new NotFoundError('No such invite');
+      throw new ConflictError('The invite is already revoked');
+    }
+    await writeAudit(tx, ctx.actor, [{ action: 'invite.revoke', targetType: 'Invite', targetId: row.id.toString(), diff: { from: view(row), reason } }]);
+    return (await findInviteByCode(tx, code))!;
+  });
+}
+
+/** Failed registrations allowed per address per window (unknown, used-up, expired or revoked codes). */
+export const REGISTER_LIMIT = { perAddress: 10, windowSeconds: 15 * 60 };
+const INVALID = 'This invite code is not valid';
+
+async function assertRegistrationAllowed(db: Db, ip: string | null): Promise<void> {
+  if (!ip) return;
+  const [row] = await db
+    .select({ count: loginFailures.count })
+    .from(loginFailures)
+    .where(and(eq(loginFailures.key, `invite:${ip}`), sql`${loginFailures.windowStart} > now() - make_interval(secs => ${REGISTER_LIMIT.windowSeconds})`));
+  if (row && row.count >= REGISTER_LIMIT.perAddress) throw new AppError('RATE_LIMITED', 'Too many attempts; try again later');
+}
+
+async function recordRegistrationFailure(db: Db, ip: string | null): Promise<void> {
+  if (!ip) return;
+  const fresh = sql`${loginFailures.windowStart} > now() - make_interval(secs => ${REGISTER_LIMIT.windowSeconds})`;
+  await db
+    .insert(loginFailures)
+    .values({ key: `invite:${ip}`, count: 1 })
+    .onConflictDoUpdate({ target: loginFailures.key, set: { count: sql`case when ${fresh} then ${loginFailures.count} + 1 else 1 end`, windowStart: sql`case when ${fresh} then ${loginFailures.windowStart} else now() end` } });
+}
+
+export const registerSchema = z.object({ code: z.string().max(64), username: usernameSchema, email: emailSchema, password: passwordSchema });
+
+/**
+ * Public registration with an invite. The use is counted by one UPDATE on the invite row (which
+ * locks it), in the transaction that creates the account: 20 parallel registrations on a 5-use
+ * invite create exactly 5 accounts, and a failed registration counts no use. An unknown code and a
+ * used-up, expired or revoked one answer the same.
+ */
+export async function registerWithInvite(ctx: ActionContext, input: z.input<typeof registerSchema>, ip: string | null): Promise<UserJson> {
+  const parsed = registerSchema.safeParse(input);
+  if (!parsed.success) throw fromZodIssues(parsed.error.issues, ['input']);
+  const { code, ...account } = parsed.data;
+  await assertRegistrationAllowed(ctx.db, ip);
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const [invite] = await tx
+        .update(invites)
+        .set({ uses: sql`${invites.uses} + 1`, updatedAt: new Date() })
+        .where(and(eq(invites.code, code), inviteIsValid))
+        .returning({ id: invites.id });
+      if (!invite) throw new BadInputError(INVALID, [{ path: ['input', 'code'], message: 'not valid' }]);
+      const user = await createUser({ ...ctx, db: tx as unknown as Db }, account);
+      await tx.insert(inviteUses).values({ inviteId: invite.id, userId: BigInt(user.id) });
+      await writeAudit(tx, ctx.actor, [{ action: 'invite.use', targetType: 'Invite', targetId: invite.id.toString(), diff: { userId: user.id } }]);
+      return user;
+    });
+  } catch (error) {
+    if (error instanceof BadInputError && error.message === INVALID) await recordRegistrationFailure(ctx.db, ip);
+    throw error;
+  }
+}

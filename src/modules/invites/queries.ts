@@ -1,0 +1,93 @@
+import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
+import type { Page } from '../../db/page.js';
+import { BadInputError } from '../../graphql/errors.js';
+import { invites, inviteUses } from './table.js';
+
+export const INVITE_TYPES = ['ONE_TIME', 'REUSABLE', 'DATE_LIMITED', 'REUSABLE_DATE_LIMITED'] as const;
+export type InviteType = (typeof INVITE_TYPES)[number];
+
+export interface InviteView {
+  id: bigint;
+  code: string;
+  maxUses: number | null;
+  uses: number;
+  expiresAt: Date | null;
+  createdBy: bigint | null;
+  ownerId: bigint | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+  usedBy: string[];
+}
+
+/** Pleroma's rule: the type follows from a use limit above one and an expiry date. */
+export function inviteType(invite: Pick<InviteView, 'maxUses' | 'expiresAt'>): InviteType {
+  const reusable = invite.maxUses !== 1;
+  if (invite.expiresAt) return reusable ? 'REUSABLE_DATE_LIMITED' : 'DATE_LIMITED';
+  return reusable ? 'REUSABLE' : 'ONE_TIME';
+}
+
+/** Usable now: not revoked, not expired, uses left. */
+export const inviteIsValid = sql`(${invites.revokedAt} is null and (${invites.expiresAt} is null or ${invites.expiresAt} > now()) and (${invites.maxUses} is null or ${invites.uses} < ${invites.maxUses}))`;
+
+export function isValid(invite: InviteView): boolean {
+  return !invite.revokedAt && (!invite.expiresAt || invite.expiresAt > new Date()) && (invite.maxUses === null || invite.uses < invite.maxUses);
+}
+
+export interface InviteFilter {
+  valid?: boolean | null;
+  used?: boolean | null;
+  expired?: boolean | null;
+  revoked?: boolean | null;
+  ownerId?: bigint | null;
+}
+
+const columns = {
+  id: invites.id,
+  code: invites.code,
+  maxUses: invites.maxUses,
+  uses: invites.uses,
+  expiresAt: invites.expiresAt,
+  createdBy: invites.createdBy,
+  ownerId: invites.ownerId,
+  revokedAt: invites.revokedAt,
+  createdAt: invites.createdAt,
+  // The users who registered with it, in one aggregate (one statement per page).
+  usedBy: sql<string[]>`(select coalesce(array_agg(${inviteUses.userId}::text order by ${inviteUses.usedAt}), '{}') from ${inviteUses} where ${inviteUses.inviteId} = ${invites.id})`,
+};
+
+export async function findInviteByCode(db: Tx, code: string): Promise<InviteView | null> {
+  const [row] = await db.select(columns).from(invites).where(eq(invites.code, code));
+  return row ?? null;
+}
+
+/** Newest first, keyset on id. */
+export async function findInvitePage(db: Tx, args: { first?: number | null; after?: string | null; filter?: InviteFilter | null }): Promise<Page<InviteView>> {
+  const first = args.first ?? 50;
+  if (!Number.isInteger(first) || first < 0 || first > 100) throw new BadInputError('first must be between 0 and 100', [{ path: ['first'], message: 'must be between 0 and 100' }]);
+  const f = args.filter ?? {};
+  let after: SQL | undefined;
+  if (args.after) {
+    const m = /^invite:(\d{1,19})$/.exec(Buffer.from(args.after, 'base64url').toString('utf8'));
+    if (!m) throw new BadInputError('after: not a valid cursor', [{ path: ['after'], message: 'not a valid cursor' }]);
+    after = lt(invites.id, BigInt(m[1]));
+  }
+  const flag = (value: boolean | null | undefined, condition: SQL) => (value == null ? undefined : value ? condition : sql`not ${condition}`);
+  const rows = await db
+    .select(columns)
+    .from(invites)
+    .where(
+      and(
+        after,
+        flag(f.valid, inviteIsValid),
+        flag(f.used, sql`(${invites.maxUses} is not null and ${invites.uses} >= ${invites.maxUses})`),
+        flag(f.expired, sql`(${invites.expiresAt} is not null and ${invites.expiresAt} <= now())`),
+        flag(f.revoked, sql`(${invites.revokedAt} is not null)`),
+        f.ownerId != null ? eq(invites.ownerId, f.ownerId) : undefined,
+      ),
+    )
+    .orderBy(desc(invites.id))
+    .limit(first + 1);
+  const edges = rows.slice(0, first).map((node) => ({ cursor: Buffer.from(`invite:${node.id}`).toString('base64url'), node }));
+  return { edges, pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: !!args.after, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } };
+}

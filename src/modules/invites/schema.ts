@@ -1,0 +1,103 @@
+import { builder } from '../../graphql/builder.js';
+import { actionContext } from '../../graphql/context.js';
+import { payload } from '../../graphql/error-types.js';
+import { decodeId, encodeId } from '../../graphql/ids.js';
+import { createInvite, registerWithInvite, revokeInvite } from './actions.js';
+import { findInviteByCode, findInvitePage, INVITE_TYPES, inviteType, isValid, type InviteView } from './queries.js';
+
+const InviteTypeEnum = builder.enumType('InviteType', { values: INVITE_TYPES, description: "Pleroma's invite types, following from maxUses and expiresAt" });
+
+const InviteRef = builder.objectRef<InviteView>('Invite').implement({
+  description: 'A registration invite (Litecord instance invite, Pleroma token, Liquid invite code).',
+  authScopes: { scope: 'admin:invites:read' },
+  fields: (t) => ({
+    id: t.id({ resolve: (i) => encodeId('Invite', i.id) }),
+    code: t.exposeString('code'),
+    type: t.field({ type: InviteTypeEnum, resolve: (i) => inviteType(i) }),
+    maxUses: t.exposeInt('maxUses', { nullable: true, description: 'Null: unlimited' }),
+    uses: t.exposeInt('uses'),
+    expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (i) => i.expiresAt }),
+    valid: t.boolean({ description: 'Not revoked, not expired, uses left', resolve: (i) => isValid(i) }),
+    revoked: t.boolean({ resolve: (i) => i.revokedAt !== null }),
+    createdBy: t.id({ nullable: true, description: 'User ID of the creator', resolve: (i) => (i.createdBy === null ? null : encodeId('User', i.createdBy)) }),
+    owner: t.id({ nullable: true, description: 'User ID the code belongs to (Liquid)', resolve: (i) => (i.ownerId === null ? null : encodeId('User', i.ownerId)) }),
+    usedBy: t.idList({ description: 'User IDs of those who registered with it', resolve: (i) => i.usedBy.map((id) => encodeId('User', id)) }),
+    createdAt: t.field({ type: 'DateTime', resolve: (i) => i.createdAt }),
+  }),
+});
+
+const InviteFilter = builder.inputType('InviteFilter', {
+  fields: (t) => ({ valid: t.boolean(), used: t.boolean({ description: 'Every use taken' }), expired: t.boolean(), revoked: t.boolean(), owner: t.id() }),
+});
+
+builder.queryFields((t) => ({
+  invites: t.connection(
+    {
+      type: InviteRef,
+      description: 'Newest first.',
+      authScopes: { scope: 'admin:invites:read' },
+      args: { filter: t.arg({ type: InviteFilter }) },
+      resolve: (_root, args, ctx) =>
+        findInvitePage(ctx.database.db, {
+          first: args.first,
+          after: args.after,
+          filter: args.filter && { ...args.filter, ownerId: args.filter.owner ? decodeId(String(args.filter.owner), 'User', ['filter', 'owner']) : null },
+        }),
+    },
+    { name: 'InviteConnection' },
+    { name: 'InviteEdge' },
+  ),
+  invite: t.field({
+    type: InviteRef,
+    nullable: true,
+    authScopes: { scope: 'admin:invites:read' },
+    args: { code: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => findInviteByCode(ctx.database.db, args.code),
+  }),
+}));
+
+const CreateInviteInput = builder.inputType('CreateInviteInput', {
+  fields: (t) => ({
+    code: t.string({ description: 'Default: a random code' }),
+    maxUses: t.int({ description: 'Default 1 (one-time)' }),
+    unlimited: t.boolean({ description: 'No use limit' }),
+    expiresAt: t.field({ type: 'DateTime' }),
+    owner: t.id({ description: 'The user the code belongs to (Liquid)' }),
+  }),
+});
+const RevokeInviteInput = builder.inputType('RevokeInviteInput', { fields: (t) => ({ code: t.string({ required: true }), reason: t.string() }) });
+const RegisterWithInviteInput = builder.inputType('RegisterWithInviteInput', {
+  fields: (t) => ({ code: t.string({ required: true }), username: t.string({ required: true }), email: t.string({ required: true }), password: t.string({ required: true }) }),
+});
+
+/** What a new account learns about itself: enough to sign in. */
+const RegisteredAccount = builder.objectRef<{ id: string; username: string }>('RegisteredAccount').implement({
+  authScopes: { public: true },
+  fields: (t) => ({ id: t.id({ resolve: (u) => encodeId('User', u.id) }), username: t.exposeString('username') }),
+});
+
+builder.mutationFields((t) => ({
+  createInvite: t.field({
+    type: InviteRef,
+    authScopes: { scope: 'admin:invites:write' },
+    errors: payload('CreateInvite', 'invite'),
+    args: { input: t.arg({ type: CreateInviteInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      createInvite(actionContext(ctx), { ...input, ownerId: input.owner ? decodeId(String(input.owner), 'User', ['input', 'owner']) : null }),
+  }),
+  revokeInvite: t.field({
+    type: InviteRef,
+    authScopes: { scope: 'admin:invites:write' },
+    errors: payload('RevokeInvite', 'invite'),
+    args: { input: t.arg({ type: RevokeInviteInput, required: true }) },
+    resolve: (_root, { input }, ctx) => revokeInvite(actionContext(ctx), input.code, input.reason ?? null),
+  }),
+  registerWithInvite: t.field({
+    type: RegisteredAccount,
+    description: 'Public: creates an account with an invite code (rate-limited per address).',
+    authScopes: { public: true },
+    errors: payload('RegisterWithInvite', 'account'),
+    args: { input: t.arg({ type: RegisterWithInviteInput, required: true }) },
+    resolve: (_root, { input }, ctx) => registerWithInvite(actionContext(ctx), input, ctx.ip),
+  }),
+}));
