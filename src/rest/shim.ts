@@ -82,4 +82,21 @@ export async function run<T>(ctx: GraphQLContext, source: string, variables: Rec
   return result.data as T;
 }
 
+/**
+ * Every node of a connection `field` (for legacy routes that answer whole lists), page by page
+ * through `$after`; at most `max` nodes. The operation must select `edges { node }` and
+ * `pageInfo { hasNextPage endCursor }`.
+ */
+export async function allNodes<N>(ctx: GraphQLContext, source: string, field: string, max = 10_000): Promise<N[]> {
+  const nodes: N[] = [];
+  type Connection = { edges: { node: N }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  let after: string | null = null;
+  do {
+    const page: Connection = (await run<Record<string, Connection>>(ctx, source, { after }))[field];
+    nodes.push(...page.edges.map((e) => e.node));
+    after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+  } while (after && nodes.length < max);
+  return nodes;
+}
+
 export const ERROR_FIELDS = '... on Error { __typename message code } ... on BadInputError { fields { path message } } ... on ConflictError { fields { path message } }';

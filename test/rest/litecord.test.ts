@@ -103,3 +103,26 @@ describe('Litecord /api/v6/admin/users', () => {
     expect((await call('DELETE', `${BASE}/abc`, staff.token)).status).toBe(404);
   });
 });
+
+describe('Litecord /api/v6/admin/instance/invites', () => {
+  const INV = '/api/v6/admin/instance/invites';
+  it('lists, creates (max_uses, -1 unlimited) and deletes with 204 and 404; staff only', async () => {
+    const staff = await gw.user({ roles: ['admin'] });
+    const plain = await gw.user();
+    expect((await call('PUT', INV, plain.token, { max_uses: 3 })).status).toBe(401);
+    expect((await call('GET', INV, null)).status).toBe(401);
+    const made = await call('PUT', INV, staff.token, { max_uses: 3 });
+    expect(made.status).toBe(200);
+    expect(made.body).toMatchObject({ max_uses: 3, uses: 0 });
+    expect(Date.parse(made.body.created_at)).toBeGreaterThan(Date.now() - 60_000);
+    expect((await call('PUT', INV, staff.token, { max_uses: -1 })).body.max_uses).toBe(-1);
+    expect((await call('PUT', INV, staff.token, { max_uses: 0 })).status).toBe(400);
+    expect((await call('PUT', INV, staff.token, { max_uses: 2, code: 'x' })).status).toBe(400);
+    const list = await call('GET', INV, staff.token);
+    expect(list.body.map((i: any) => i.code)).toContain(made.body.code);
+    expect(await call('DELETE', `${INV}/${made.body.code}`, staff.token)).toEqual({ status: 204, body: null });
+    expect((await call('GET', INV, staff.token)).body.map((i: any) => i.code)).not.toContain(made.body.code);
+    expect(await call('DELETE', `${INV}/${made.body.code}`, staff.token)).toMatchObject({ status: 404, body: { error: true, message: 'Unknown invite', code: 10006 } });
+    expect((await call('DELETE', `${INV}/never-was`, staff.token)).status).toBe(404);
+  });
+});

@@ -100,3 +100,25 @@ describe('Pleroma /api/pleroma/admin', () => {
     expect((await call('POST', `/users/${target.username}/permission_group/owner`, admin.token)).status).toBe(404);
   });
 });
+
+describe('Pleroma invites', () => {
+  it('invite_token, invites and revoke_invite in Pleroma shapes', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const plain = await gw.user();
+    expect((await call('GET', '/users/invite_token', plain.token)).status).toBe(403);
+    const oneTime = await call('GET', '/users/invite_token', admin.token);
+    expect(oneTime.status).toBe(200);
+    expect(typeof oneTime.body).toBe('string');
+    const reusable = (await call('GET', '/users/invite_token?invite[max_use]=5&invite[expires_at]=2099-04-07', admin.token)).body;
+    expect((await call('GET', '/users/invite_token?invite[max_use]=0', admin.token)).status).toBe(400);
+    expect((await call('GET', '/users/invite_token?invite[expires_at]=soon', admin.token)).status).toBe(400);
+    const list = (await call('GET', '/users/invites', admin.token)).body.invites;
+    expect(list.find((i: any) => i.token === oneTime.body)).toMatchObject({ used: false, expires_at: null, uses: 0, max_use: null, invite_type: 'one_time' });
+    expect(list.find((i: any) => i.token === reusable)).toMatchObject({ used: false, expires_at: '2099-04-07', max_use: 5, invite_type: 'reusable_date_limited' });
+    expect(typeof list[0].id).toBe('number');
+    const revoked = await call('POST', '/users/revoke_invite', admin.token, { token: oneTime.body });
+    expect(revoked).toMatchObject({ status: 200, body: { token: oneTime.body, used: true, invite_type: 'one_time' } });
+    expect((await call('POST', '/users/revoke_invite', admin.token, { token: 'missing-token' })).status).toBe(404);
+    expect((await call('GET', '/users/invites', plain.token)).status).toBe(403);
+  });
+});

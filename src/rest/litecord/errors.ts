@@ -14,7 +14,8 @@ export function litecordError(c: Context, error: unknown) {
       // Litecord answers a caller without the staff flag with 401, not 403.
       return body(401, 'you are not staff');
     case 'NOT_FOUND':
-      return body(404, 'Unknown user', { code: 10013 });
+      // Discord's codes: 10006 unknown invite, 10013 unknown user.
+      return /invite/i.test(error.message) ? body(404, 'Unknown invite', { code: 10006 }) : body(404, 'Unknown user', { code: 10013 });
     case 'BAD_INPUT':
     case 'CONFLICT':
       return body(400, error.message, {

@@ -35,3 +35,17 @@ export function presentUser(user: LitecordUserSource) {
     premium: false,
   };
 }
+
+export const LITECORD_INVITE_FIELDS = 'code createdAt maxUses uses';
+
+export interface LitecordInviteSource {
+  code: string;
+  createdAt: string;
+  maxUses: number | null;
+  uses: number;
+}
+
+/** An instance invite object; `max_uses` -1 means unlimited. */
+export function presentInvite(invite: LitecordInviteSource) {
+  return { code: invite.code, created_at: invite.createdAt, max_uses: invite.maxUses ?? -1, uses: invite.uses };
+}

@@ -1,9 +1,9 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { encodeId } from '../../graphql/ids.js';
-import { ERROR_FIELDS, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { allNodes, ERROR_FIELDS, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { litecordError } from './errors.js';
-import { LITECORD_USER_FIELDS, presentUser, STAFF_FLAG, type LitecordUserSource } from './present.js';
+import { LITECORD_INVITE_FIELDS, LITECORD_USER_FIELDS, presentInvite, presentUser, STAFF_FLAG, type LitecordInviteSource, type LitecordUserSource } from './present.js';
 
 const USER = `fragment LitecordUser on User { ${LITECORD_USER_FIELDS} }`;
 
@@ -44,6 +44,17 @@ const patchBody = z.strictObject({
 });
 
 const snowflake = z.string().regex(/^\d{1,19}$/);
+
+const INVITES = `query LitecordInvites($after: String) {
+  invites(first: 100, after: $after, filter: { revoked: false }) { edges { node { ${LITECORD_INVITE_FIELDS} } } pageInfo { hasNextPage endCursor } }
+}`;
+const CREATE_INVITE = `mutation LitecordCreateInvite($input: CreateInviteInput!) {
+  createInvite(input: $input) { __typename ... on CreateInviteSuccess { invite { ${LITECORD_INVITE_FIELDS} } } ${ERROR_FIELDS} }
+}`;
+const REVOKE_INVITE = `mutation LitecordRevokeInvite($input: RevokeInviteInput!) {
+  revokeInvite(input: $input) { __typename ${ERROR_FIELDS} }
+}`;
+const inviteBody = z.strictObject({ max_uses: z.number().int().min(-1).max(1_000_000).refine((n) => n !== 0, 'must be -1 (unlimited) or at least 1') });
 
 /** Litecord's /api/v6/admin/users: create, search, soft delete, flags. */
 export function litecordRoutes(deps: ShimDeps) {
@@ -104,6 +115,33 @@ export function litecordRoutes(deps: ShimDeps) {
       input: { id: encodeId('User', id), flags: body.flags & ~STAFF_FLAG },
     });
     return c.json(presentUser(data.updateUser.user));
+  });
+
+  // Instance invites: a DELETE revokes (the invite and its uses stay in the record and the audit log).
+  app.get('/instance/invites', async (c) => {
+    const all = await allNodes<LitecordInviteSource>(await deps.contextFor(c), INVITES, 'invites');
+    return c.json(all.map(presentInvite));
+  });
+
+  app.put('/instance/invites', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const body = await readJson(c, inviteBody);
+    const input = body.max_uses === -1 ? { unlimited: true } : { maxUses: body.max_uses };
+    const data = await run<{ createInvite: { invite: LitecordInviteSource } }>(ctx, CREATE_INVITE, { input });
+    return c.json(presentInvite(data.createInvite.invite));
+  });
+
+  app.delete('/instance/invites/:code', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const code = c.req.param('code');
+    try {
+      await run(ctx, REVOKE_INVITE, { input: { code, reason: 'Litecord instance invite deleted' } });
+    } catch (error) {
+      // Deleting an invite that is already gone is, to Litecord, an unknown invite.
+      if (error instanceof ShimError && error.code === 'CONFLICT') throw new ShimError('NOT_FOUND', 'No such invite');
+      throw error;
+    }
+    return c.body(null, 204);
   });
 
   app.onError((error, c) => litecordError(c, error));

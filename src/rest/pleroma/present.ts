@@ -1,3 +1,4 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { decodeId } from '../../graphql/ids.js';
 
 /** The User fields Pleroma presents; keep in step with `presentUser`. */
@@ -31,5 +32,37 @@ export function presentUser(user: PleromaUserSource) {
     roles: { admin: groups.is_admin, moderator: groups.is_moderator },
     local: user.domain === null,
     tags: user.tags,
+  };
+}
+
+export const PLEROMA_INVITE_FIELDS = 'id code type maxUses uses expiresAt valid';
+
+export interface PleromaInviteSource {
+  id: string;
+  code: string;
+  type: 'ONE_TIME' | 'REUSABLE' | 'DATE_LIMITED' | 'REUSABLE_DATE_LIMITED';
+  maxUses: number | null;
+  uses: number;
+  expiresAt: string | null;
+  valid: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Pleroma's `expires_at` is a date the invite is valid through; the gateway keeps the moment after it. */
+export const expiryOfDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS);
+const dateOfExpiry = (expiresAt: string) => new Date(Date.parse(expiresAt) - DAY_MS).toISOString().slice(0, 10);
+
+/** An invite as Pleroma lists it: `used` once it can no longer register anyone (used up, expired or revoked). */
+export function presentInvite(invite: PleromaInviteSource) {
+  const limited = invite.type === 'REUSABLE' || invite.type === 'REUSABLE_DATE_LIMITED';
+  return {
+    id: Number(decodeGlobalID(invite.id).id),
+    token: invite.code,
+    used: !invite.valid,
+    expires_at: invite.expiresAt ? dateOfExpiry(invite.expiresAt) : null,
+    uses: invite.uses,
+    max_use: limited ? invite.maxUses : null,
+    invite_type: invite.type.toLowerCase(),
   };
 }

@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { ERROR_FIELDS, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { allNodes, ERROR_FIELDS, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { pleromaError } from './errors.js';
-import { groupsOf, nicknameOf, PLEROMA_USER_FIELDS, presentUser, type PleromaUserSource } from './present.js';
+import { expiryOfDate, groupsOf, nicknameOf, PLEROMA_INVITE_FIELDS, PLEROMA_USER_FIELDS, presentInvite, presentUser, type PleromaInviteSource, type PleromaUserSource } from './present.js';
 
 const USER = `fragment PleromaUser on User { ${PLEROMA_USER_FIELDS} }`;
 const payload = (name: string, select = 'user { ...PleromaUser }') => `${name}(input: $input) { __typename ... on ${name.charAt(0).toUpperCase()}${name.slice(1)}Success { ${select} } ${ERROR_FIELDS} }`;
@@ -20,6 +20,16 @@ const TAG = mutation('tagUsers', 'TagUsersInput', 'result { changedCount }');
 const UNTAG = mutation('untagUsers', 'UntagUsersInput', 'result { changedCount }');
 const ASSIGN = mutation('assignRole', 'AssignRoleInput');
 const REVOKE = mutation('revokeRole', 'RevokeRoleInput');
+
+const INVITE = `fragment PleromaInvite on Invite { ${PLEROMA_INVITE_FIELDS} }`;
+const CREATE_INVITE = `mutation PleromaCreateInvite($input: CreateInviteInput!) { ${payload('createInvite', 'invite { ...PleromaInvite }')} } ${INVITE}`;
+const REVOKE_INVITE = `mutation PleromaRevokeInvite($input: RevokeInviteInput!) { ${payload('revokeInvite', 'invite { ...PleromaInvite }')} } ${INVITE}`;
+const LIST_INVITES = `query PleromaInvites($after: String) { invites(first: 100, after: $after) { edges { node { ...PleromaInvite } } pageInfo { hasNextPage endCursor } } } ${INVITE}`;
+
+const inviteTokenQuery = z.object({
+  'invite[max_use]': z.coerce.number().int().min(1).max(1_000_000).optional(),
+  'invite[expires_at]': z.iso.date('a date like 2019-04-07').optional(),
+});
 
 const FILTERS = ['local', 'external', 'active', 'deactivated', 'is_admin', 'is_moderator'] as const;
 
@@ -108,6 +118,26 @@ export function pleromaRoutes(deps: ShimDeps) {
     const body = await readJson(c, tagBody);
     await run(ctx, c.req.method === 'PUT' ? TAG : UNTAG, { input: { usernames: body.nicknames, tags: body.tags } });
     return c.body(null, 204);
+  });
+
+  app.get('/users/invite_token', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const q = readQuery(c, inviteTokenQuery);
+    const input = { maxUses: q['invite[max_use]'] ?? 1, expiresAt: q['invite[expires_at]'] ? expiryOfDate(q['invite[expires_at]']).toISOString() : undefined };
+    const data = await run<{ createInvite: { invite: PleromaInviteSource } }>(ctx, CREATE_INVITE, { input });
+    return c.json(data.createInvite.invite.code);
+  });
+
+  app.get('/users/invites', async (c) => {
+    const all = await allNodes<PleromaInviteSource>(await deps.contextFor(c), LIST_INVITES, 'invites');
+    return c.json({ invites: all.map(presentInvite) });
+  });
+
+  app.post('/users/revoke_invite', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const body = await readJson(c, z.strictObject({ token: z.string().min(1).max(64) }));
+    const data = await run<{ revokeInvite: { invite: PleromaInviteSource } }>(ctx, REVOKE_INVITE, { input: { code: body.token, reason: 'Pleroma revoke_invite' } });
+    return c.json(presentInvite(data.revokeInvite.invite));
   });
 
   app.get('/users/:nickname', async (c) => c.json(presentUser(await userNamed(c, c.req.param('nickname')))));
