@@ -129,3 +129,42 @@ async function waitFor(check: () => Promise<boolean>, ms = 3000): Promise<void> 
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe('listing and ending sessions', () => {
+  const LIST = `query($u: ID!, $active: Boolean) { sessions(userId: $u, first: 10, active: $active) { edges { node { id active userAgent ip createdAt lastSeenAt } } } }`;
+  const REVOKE = `mutation($input: RevokeSessionInput!) { revokeSession(input: $input) { __typename ... on RevokeSessionSuccess { result { revokedCount } } ... on Error { code } } }`;
+  const REVOKE_ALL = `mutation($input: RevokeAllSessionsInput!) { revokeAllSessions(input: $input) { __typename ... on RevokeAllSessionsSuccess { result { revokedCount } } ... on Error { code } } }`;
+
+  it('a user lists its own sessions; others need admin:sessions:read', async () => {
+    const me = await gw.user();
+    const other = await gw.user();
+    const admin = await gw.user({ roles: ['admin'] });
+    const mine = await gw.gql(LIST, { u: me.gid }, me.token);
+    expect(mine.body.data.sessions.edges).toHaveLength(1);
+    expect(mine.body.data.sessions.edges[0].node).toMatchObject({ id: me.sessionId, active: true, userAgent: 'vitest', ip: '127.0.0.1' });
+    expect((await gw.gql(LIST, { u: other.gid }, me.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await gw.gql(LIST, { u: me.gid })).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await gw.gql(LIST, { u: me.gid }, admin.token)).body.data.sessions.edges).toHaveLength(1);
+    expect((await gw.gql(LIST, { u: 'bad' }, admin.token)).body.errors[0].extensions.code).toBe('BAD_INPUT');
+  });
+
+  it('revokeSession and revokeAllSessions end sessions at once; others only with admin:sessions:write and rank', async () => {
+    const target = await gw.user({ roles: ['moderator'] });
+    const second = await gw.user({ username: `${target.username}_x` });
+    const admin = await gw.user({ roles: ['admin'] });
+    const mod = await gw.user({ roles: ['moderator'] });
+    expect((await gw.gql(REVOKE, { input: { id: target.sessionId } }, mod.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await gw.gql(REVOKE, { input: { id: admin.sessionId } }, target.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await gw.gql(REVOKE, { input: { id: 'not-a-uuid' } }, admin.token)).body.data.revokeSession.code).toBe('BAD_INPUT');
+    expect((await gw.gql(REVOKE, { input: { id: '00000000-0000-0000-0000-000000000000' } }, admin.token)).body.data.revokeSession.code).toBe('NOT_FOUND');
+    const one = await gw.gql(REVOKE, { input: { id: target.sessionId, reason: 'lost phone' } }, admin.token);
+    expect(one.body.data.revokeSession.result.revokedCount).toBe(1);
+    expect((await gw.gql('{ viewer { id } }', {}, target.token)).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await gw.gql(REVOKE_ALL, { input: { userId: admin.gid } }, mod.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const all = await gw.gql(REVOKE_ALL, { input: { userId: second.gid } }, admin.token);
+    expect(all.body.data.revokeAllSessions.result.revokedCount).toBe(1);
+    expect((await gw.gql('{ viewer { id } }', {}, second.token)).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const self = await gw.gql(REVOKE_ALL, { input: { userId: mod.gid } }, mod.token);
+    expect(self.body.data.revokeAllSessions.result.revokedCount).toBe(1);
+  });
+});

@@ -152,3 +152,20 @@ export async function revokeSession(ctx: ActionContext, sessionId: string, reaso
   ctx.forgetAuth?.(`session:${sessionId}`);
   return revoked;
 }
+
+/** Ends every live session of a user; their access tokens stop on the next request, on every instance. */
+export async function revokeAllSessions(ctx: ActionContext, userId: bigint, reason: string): Promise<number> {
+  const count = await ctx.db.transaction(async (tx) => {
+    const rows = await tx
+      .update(sessions)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+      .returning({ id: sessions.id });
+    if (rows.length) {
+      await writeAudit(tx, ctx.actor, rows.map((r) => ({ action: 'session.revoke', targetType: 'Session', targetId: r.id, diff: { reason, userId: userId.toString() } })));
+    }
+    return rows.length;
+  });
+  ctx.forgetAuth?.('all');
+  return count;
+}

@@ -1,4 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Page } from '../../db/page.js';
+import { BadInputError } from '../../graphql/errors.js';
 import { queryRows, type Tx } from '../../db/client.js';
 import { effectiveScopesSql, nextGrantEdgeSql } from '../roles/queries.js';
 import { effectiveStatus } from '../users/status.js';
@@ -45,5 +47,44 @@ export async function findLinkedUser(db: Tx, issuer: string, subject: string): P
     .select({ userId: externalIdentities.userId })
     .from(externalIdentities)
     .where(sql`${externalIdentities.issuer} = ${issuer} and ${externalIdentities.subject} = ${subject}`);
+  return row?.userId ?? null;
+}
+
+export type SessionRow = Omit<typeof sessions.$inferSelect, 'refreshTokenHash'>;
+
+const sessionColumns = {
+  id: sessions.id,
+  userId: sessions.userId,
+  userAgent: sessions.userAgent,
+  ip: sessions.ip,
+  createdAt: sessions.createdAt,
+  lastSeenAt: sessions.lastSeenAt,
+  expiresAt: sessions.expiresAt,
+  revokedAt: sessions.revokedAt,
+};
+
+/** A user's sessions, newest first, keyset on (created_at, id); the refresh token hash never leaves. */
+export async function findSessionPage(db: Tx, userId: bigint, args: { first?: number | null; after?: string | null; active?: boolean | null }): Promise<Page<SessionRow>> {
+  const first = args.first ?? 20;
+  if (!Number.isInteger(first) || first < 0 || first > 100) throw new BadInputError('first must be between 0 and 100', [{ path: ['first'], message: 'must be between 0 and 100' }]);
+  let after: SQL | undefined;
+  if (args.after) {
+    const m = /^session:([^|]+)\|([0-9a-f-]{36})$/.exec(Buffer.from(args.after, 'base64url').toString('utf8'));
+    if (!m || Number.isNaN(Date.parse(m[1]))) throw new BadInputError('after: not a valid cursor', [{ path: ['after'], message: 'not a valid cursor' }]);
+    after = sql`(${sessions.createdAt}, ${sessions.id}) < (${m[1]}::timestamptz, ${m[2]}::uuid)`;
+  }
+  const live = sql`(${sessions.revokedAt} is null and ${sessions.expiresAt} > now())`;
+  const rows = await db
+    .select({ ...sessionColumns, key: sql<string>`${sessions.createdAt}::text` })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), after, args.active == null ? undefined : args.active ? live : sql`not ${live}`))
+    .orderBy(desc(sessions.createdAt), desc(sessions.id))
+    .limit(first + 1);
+  const edges = rows.slice(0, first).map(({ key, ...node }) => ({ cursor: Buffer.from(`session:${key}|${node.id}`).toString('base64url'), node }));
+  return { edges, pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: !!args.after, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } };
+}
+
+export async function findSessionOwner(db: Tx, sessionId: string): Promise<bigint | null> {
+  const [row] = await db.select({ userId: sessions.userId }).from(sessions).where(eq(sessions.id, sessionId));
   return row?.userId ?? null;
 }

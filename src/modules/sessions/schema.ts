@@ -1,10 +1,16 @@
 import { RequestCache } from '@pothos/plugin-scope-auth';
 import { builder } from '../../graphql/builder.js';
 import { actionContext, type GraphQLContext } from '../../graphql/context.js';
-import { unauthenticated } from '../../graphql/errors.js';
+import { isUuid } from '../../auth/context.js';
+import { payload } from '../../graphql/error-types.js';
+import { BadInputError, forbidden, NotFoundError, unauthenticated } from '../../graphql/errors.js';
+import { decodeId, encodeId } from '../../graphql/ids.js';
+import { assertOutranks } from '../roles/actions.js';
+import { findStanding } from '../roles/queries.js';
+import { findSessionOwner, findSessionPage, type SessionRow } from './queries.js';
 import { findUserById } from '../users/queries.js';
 import { UserRef } from '../users/schema.js';
-import { login, refreshSession, revokeSession, type SessionTokens } from './actions.js';
+import { login, refreshSession, revokeAllSessions, revokeSession, type SessionTokens } from './actions.js';
 
 const tokenFields = (name: string) =>
   builder.objectRef<SessionTokens>(name).implement({
@@ -79,6 +85,84 @@ builder.mutationFields((t) => ({
         });
       }
       return { loggedOut: await revokeSession(actionContext(ctx), sessionId, 'logout') };
+    },
+  }),
+}));
+
+// ---- listing and ending sessions ----
+
+const SessionRef = builder.objectRef<SessionRow>('Session').implement({
+  description: 'One sign-in: every login and refresh belongs to a session.',
+  // Readable by whoever could list it: the owner, or a holder of admin:sessions:read.
+  authScopes: (session, ctx) => (ctx.viewer?.userId === session.userId ? true : { scope: 'admin:sessions:read' }),
+  fields: (t) => ({
+    id: t.exposeString('id'),
+    user: t.id({ resolve: (s) => encodeId('User', s.userId) }),
+    createdAt: t.field({ type: 'DateTime', resolve: (s) => s.createdAt }),
+    lastSeenAt: t.field({ type: 'DateTime', description: 'Last login or refresh', resolve: (s) => s.lastSeenAt }),
+    expiresAt: t.field({ type: 'DateTime', resolve: (s) => s.expiresAt }),
+    revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (s) => s.revokedAt }),
+    active: t.boolean({ resolve: (s) => s.revokedAt === null && s.expiresAt > new Date() }),
+    userAgent: t.exposeString('userAgent', { nullable: true }),
+    ip: t.exposeString('ip', { nullable: true }),
+  }),
+});
+
+const self = (ctx: GraphQLContext, userId: bigint) => ctx.viewer?.userId === userId;
+
+builder.queryField('sessions', (t) =>
+  t.connection(
+    {
+      type: SessionRef,
+      description: "A user's sessions, newest first. Your own, or anyone's with admin:sessions:read.",
+      authScopes: (_root, args, ctx) => (ctx.viewer && self(ctx, decodeId(String(args.userId), 'User', ['userId'])) ? true : { scope: 'admin:sessions:read' }),
+      args: { userId: t.arg.id({ required: true }), active: t.arg.boolean({ description: 'true: live ones only; false: ended ones only' }) },
+      resolve: (_root, args, ctx) => findSessionPage(ctx.database.db, decodeId(String(args.userId), 'User', ['userId']), args),
+    },
+    { name: 'SessionConnection' },
+    { name: 'SessionEdge' },
+  ),
+);
+
+const RevokeSessionInput = builder.inputType('RevokeSessionInput', { fields: (t) => ({ id: t.string({ required: true }), reason: t.string() }) });
+const RevokeAllSessionsInput = builder.inputType('RevokeAllSessionsInput', { fields: (t) => ({ userId: t.id({ required: true }), reason: t.string() }) });
+const RevokedSessions = builder.objectRef<{ revokedCount: number }>('RevokedSessions').implement({
+  authScopes: { public: true },
+  fields: (t) => ({ revokedCount: t.exposeInt('revokedCount', { description: 'Sessions that were live and are now ended' }) }),
+});
+
+/** Ending someone else's sessions needs admin:sessions:write and a rank above theirs. */
+async function mayEndSessionsOf(ctx: GraphQLContext, userId: bigint): Promise<void> {
+  if (self(ctx, userId)) return;
+  if (!ctx.viewer?.scopes.has('admin:sessions:write')) throw forbidden('Ending the sessions of others needs admin:sessions:write');
+  await assertOutranks(ctx.database.db, await findStanding(ctx.database.db, ctx.viewer.userId), userId);
+}
+
+builder.mutationFields((t) => ({
+  revokeSession: t.field({
+    type: RevokedSessions,
+    description: 'Ends one session; its access token is refused on the very next request, on every instance.',
+    authScopes: { authenticated: true },
+    errors: payload('RevokeSession', 'result'),
+    args: { input: t.arg({ type: RevokeSessionInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      if (!isUuid(input.id)) throw new BadInputError('input.id: not a session id', [{ path: ['input', 'id'], message: 'not a session id' }]);
+      const owner = await findSessionOwner(ctx.database.db, input.id);
+      if (owner === null) throw new NotFoundError('No such session');
+      await mayEndSessionsOf(ctx, owner);
+      return { revokedCount: (await revokeSession(actionContext(ctx), input.id, input.reason ?? 'revoked')) ? 1 : 0 };
+    },
+  }),
+  revokeAllSessions: t.field({
+    type: RevokedSessions,
+    description: 'Ends every session of a user (yours, or anyone ranked below you with admin:sessions:write).',
+    authScopes: { authenticated: true },
+    errors: payload('RevokeAllSessions', 'result'),
+    args: { input: t.arg({ type: RevokeAllSessionsInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const userId = decodeId(String(input.userId), 'User', ['input', 'userId']);
+      await mayEndSessionsOf(ctx, userId);
+      return { revokedCount: await revokeAllSessions(actionContext(ctx), userId, input.reason ?? 'revoked') };
     },
   }),
 }));
