@@ -4,3 +4,4 @@ export * from '../modules/sessions/table.js';
 export * from '../modules/audit/table.js';
 export * from './settings.js';
 export * from '../modules/invites/table.js';
+export * from '../modules/password-resets/table.js';

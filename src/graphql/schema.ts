@@ -7,6 +7,7 @@ import '../modules/roles/schema.js';
 import '../modules/sessions/schema.js';
 import '../modules/audit/schema.js';
 import '../modules/invites/schema.js';
+import '../modules/password-resets/schema.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -75,7 +75,7 @@ describe('invites', () => {
   });
 
   it('limits failed registrations per address', async () => {
-    for (let i = 0; i < REGISTER_LIMIT.perAddress; i++) await register('guessing', `guess${i}`, '203.0.113.50');
+    for (let i = 0; i < REGISTER_LIMIT.max; i++) await register('guessing', `guess${i}`, '203.0.113.50');
     const limited = await register('guessing', 'guess-last', '203.0.113.50');
     expect(limited.body.errors[0].extensions.code).toBe('RATE_LIMITED');
     expect((await register('guessing', 'other', '203.0.113.51')).body.data.registerWithInvite.code).toBe('BAD_INPUT');

@@ -122,3 +122,16 @@ describe('Pleroma invites', () => {
     expect((await call('GET', '/users/invites', plain.token)).status).toBe(403);
   });
 });
+
+describe('Pleroma password reset', () => {
+  it('GET /users/:nickname/password_reset answers a token that resets the password', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const target = await gw.user();
+    expect((await call('GET', `/users/${target.username}/password_reset`, target.token)).status).toBe(403);
+    const res = await call('GET', `/users/${target.username}/password_reset`, admin.token);
+    expect(res.status).toBe(200);
+    const done = await gw.gql(`mutation($i: ResetPasswordInput!) { resetPassword(input: $i) { __typename } }`, { i: { token: res.body, newPassword: 'pleroma-reset-1' } });
+    expect(done.body.data.resetPassword.__typename).toBe('ResetPasswordSuccess');
+    expect((await call('GET', '/users/nobody_here_x/password_reset', admin.token)).status).toBe(404);
+  });
+});

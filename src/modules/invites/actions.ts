@@ -3,10 +3,10 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
-import { AppError, BadInputError, ConflictError, fromZodIssues, NotFoundError } from '../../graphql/errors.js';
+import { BadInputError, ConflictError, fromZodIssues, NotFoundError } from '../../graphql/errors.js';
 import { writeAudit } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
-import { loginFailures } from '../sessions/table.js';
+import { assertUnderLimit, recordFailedAttempt, type Limit } from '../sessions/limits.js';
 import { createUser } from '../users/actions.js';
 import type { UserJson } from '../users/queries.js';
 import { emailSchema, passwordSchema, usernameSchema } from '../users/validation.js';
@@ -64,26 +64,8 @@ export async function revokeInvite(ctx: ActionContext, code: string, reason: str
 }
 
 /** Failed registrations allowed per address per window (unknown, used-up, expired or revoked codes). */
-export const REGISTER_LIMIT = { perAddress: 10, windowSeconds: 15 * 60 };
+export const REGISTER_LIMIT: Limit = { max: 10, windowSeconds: 15 * 60 };
 const INVALID = 'This invite code is not valid';
-
-async function assertRegistrationAllowed(db: Db, ip: string | null): Promise<void> {
-  if (!ip) return;
-  const [row] = await db
-    .select({ count: loginFailures.count })
-    .from(loginFailures)
-    .where(and(eq(loginFailures.key, `invite:${ip}`), sql`${loginFailures.windowStart} > now() - make_interval(secs => ${REGISTER_LIMIT.windowSeconds})`));
-  if (row && row.count >= REGISTER_LIMIT.perAddress) throw new AppError('RATE_LIMITED', 'Too many attempts; try again later');
-}
-
-async function recordRegistrationFailure(db: Db, ip: string | null): Promise<void> {
-  if (!ip) return;
-  const fresh = sql`${loginFailures.windowStart} > now() - make_interval(secs => ${REGISTER_LIMIT.windowSeconds})`;
-  await db
-    .insert(loginFailures)
-    .values({ key: `invite:${ip}`, count: 1 })
-    .onConflictDoUpdate({ target: loginFailures.key, set: { count: sql`case when ${fresh} then ${loginFailures.count} + 1 else 1 end`, windowStart: sql`case when ${fresh} then ${loginFailures.windowStart} else now() end` } });
-}
 
 export const registerSchema = z.object({ code: z.string().max(64), username: usernameSchema, email: emailSchema, password: passwordSchema });
 
@@ -97,7 +79,8 @@ export async function registerWithInvite(ctx: ActionContext, input: z.input<type
   const parsed = registerSchema.safeParse(input);
   if (!parsed.success) throw fromZodIssues(parsed.error.issues, ['input']);
   const { code, ...account } = parsed.data;
-  await assertRegistrationAllowed(ctx.db, ip);
+  const key = ip ? `invite:${ip}` : null;
+  if (key) await assertUnderLimit(ctx.db, key, REGISTER_LIMIT);
   try {
     return await ctx.db.transaction(async (tx) => {
       const [invite] = await tx
@@ -112,7 +95,7 @@ export async function registerWithInvite(ctx: ActionContext, input: z.input<type
       return user;
     });
   } catch (error) {
-    if (error instanceof BadInputError && error.message === INVALID) await recordRegistrationFailure(ctx.db, ip);
+    if (key && error instanceof BadInputError && error.message === INVALID) await recordFailedAttempt(ctx.db, key, REGISTER_LIMIT);
     throw error;
   }
 }

@@ -31,6 +31,8 @@ const inviteTokenQuery = z.object({
   'invite[expires_at]': z.iso.date('a date like 2019-04-07').optional(),
 });
 
+const RESET_TOKEN = `mutation PleromaPasswordReset($input: CreatePasswordResetTokenInput!) { ${payload('createPasswordResetToken', 'result { token }')} }`;
+
 const FILTERS = ['local', 'external', 'active', 'deactivated', 'is_admin', 'is_moderator'] as const;
 
 const listQuery = z.object({
@@ -158,6 +160,13 @@ export function pleromaRoutes(deps: ShimDeps) {
     const user = await userNamed(c, c.req.param('nickname'));
     const data = await run<Record<string, { user: PleromaUserSource }>>(ctx, body.status ? ACTIVATE : DEACTIVATE, { input: { id: user.id, reason: 'Pleroma activation_status' } });
     return c.json(presentUser(Object.values(data)[0].user));
+  });
+
+  app.get('/users/:nickname/password_reset', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const user = await userNamed(c, c.req.param('nickname'));
+    const data = await run<{ createPasswordResetToken: { result: { token: string } } }>(ctx, RESET_TOKEN, { input: { userId: user.id } });
+    return c.json(data.createPasswordResetToken.result.token);
   });
 
   app.get('/users/:nickname/permission_group', async (c) => c.json(groupsOf(await userNamed(c, c.req.param('nickname')))));

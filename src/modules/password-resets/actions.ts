@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import { hashPassword } from '../../auth/passwords.js';
+import { sha256 } from '../../auth/tokens.js';
+import { BadInputError, fromZodIssues } from '../../graphql/errors.js';
+import { writeAudit } from '../audit/actions.js';
+import type { ActionContext } from '../context.js';
+import { assertUnderLimit, recordFailedAttempt, type Limit } from '../sessions/limits.js';
+import { endSessions, lockTarget } from '../users/lifecycle.js';
+import { users } from '../users/table.js';
+import { passwordSchema } from '../users/validation.js';
+import { passwordResetTokens } from './table.js';
+
+export const RESET_TOKEN_TTL_SECONDS = 24 * 60 * 60;
+export const RESET_LIMIT: Limit = { max: 10, windowSeconds: 15 * 60 };
+const INVALID = 'This reset token is not valid';
+
+/**
+ * A one-time reset token for a user, shown once: only its hash is stored, it expires after a day,
+ * and it replaces any earlier unused token of the user.
+ */
+export async function createPasswordResetToken(ctx: ActionContext, userId: bigint): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + RESET_TOKEN_TTL_SECONDS * 1000);
+  await ctx.db.transaction(async (tx) => {
+    await lockTarget(tx, ctx, userId, 'reset the password of');
+    const superseded = await tx
+      .update(passwordResetTokens)
+      .set({ usedAt: new Date() })
+      .where(and(eq(passwordResetTokens.userId, userId), isNull(passwordResetTokens.usedAt)))
+      .returning({ id: passwordResetTokens.id });
+    await tx.insert(passwordResetTokens).values({ userId, tokenHash: sha256(token), expiresAt, createdBy: ctx.actor.actorId });
+    await writeAudit(tx, ctx.actor, [{ action: 'user.password-reset-token', targetType: 'User', targetId: userId.toString(), diff: { expiresAt: expiresAt.toISOString(), superseded: superseded.length } }]);
+  });
+  return { token, expiresAt };
+}
+
+/**
+ * Public: sets a new password with a reset token and ends every session of the user. An unknown,
+ * used, superseded or expired token answers the same; failures are limited per address.
+ */
+export async function resetPassword(ctx: ActionContext, token: string, newPassword: string, ip: string | null): Promise<void> {
+  const parsed = passwordSchema.safeParse(newPassword);
+  if (!parsed.success) throw fromZodIssues(parsed.error.issues, ['input', 'newPassword']);
+  const key = ip ? `reset:${ip}` : null;
+  if (key) await assertUnderLimit(ctx.db, key, RESET_LIMIT);
+  const passwordHash = await hashPassword(parsed.data);
+  const userId = await ctx.db.transaction(async (tx) => {
+    const [used] = await tx
+      .update(passwordResetTokens)
+      .set({ usedAt: new Date() })
+      .where(and(eq(passwordResetTokens.tokenHash, sha256(token)), isNull(passwordResetTokens.usedAt), gt(passwordResetTokens.expiresAt, new Date())))
+      .returning({ userId: passwordResetTokens.userId });
+    if (!used) return null;
+    await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, used.userId));
+    const revoked = await endSessions(tx, [used.userId]);
+    await writeAudit(tx, { ...ctx.actor, actorId: ctx.actor.actorId ?? used.userId }, [
+      { action: 'user.password-reset', targetType: 'User', targetId: used.userId.toString(), diff: { passwordHash: { changed: true }, sessionsRevoked: revoked } },
+    ]);
+    return used.userId;
+  });
+  if (userId === null) {
+    if (key) await recordFailedAttempt(ctx.db, key, RESET_LIMIT);
+    throw new BadInputError(INVALID, [{ path: ['input', 'token'], message: 'not valid' }]);
+  }
+  ctx.forgetAuth?.('all');
+}

@@ -1,0 +1,41 @@
+import { builder } from '../../graphql/builder.js';
+import { actionContext } from '../../graphql/context.js';
+import { payload } from '../../graphql/error-types.js';
+import { decodeId } from '../../graphql/ids.js';
+import { createPasswordResetToken, resetPassword } from './actions.js';
+
+const ResetToken = builder.objectRef<{ token: string; expiresAt: Date }>('PasswordResetToken').implement({
+  description: 'Shown once: only its hash is kept.',
+  authScopes: { public: true },
+  fields: (t) => ({ token: t.exposeString('token'), expiresAt: t.field({ type: 'DateTime', resolve: (r) => r.expiresAt }) }),
+});
+
+const ResetDone = builder.objectRef<{ reset: boolean }>('PasswordReset').implement({
+  authScopes: { public: true },
+  fields: (t) => ({ reset: t.exposeBoolean('reset') }),
+});
+
+const CreatePasswordResetTokenInput = builder.inputType('CreatePasswordResetTokenInput', { fields: (t) => ({ userId: t.id({ required: true }) }) });
+const ResetPasswordInput = builder.inputType('ResetPasswordInput', { fields: (t) => ({ token: t.string({ required: true }), newPassword: t.string({ required: true }) }) });
+
+builder.mutationFields((t) => ({
+  createPasswordResetToken: t.field({
+    type: ResetToken,
+    description: 'A one-time token (valid a day) that lets the user choose a new password; replaces any earlier one.',
+    authScopes: { scope: 'admin:users:write' },
+    errors: payload('CreatePasswordResetToken', 'result'),
+    args: { input: t.arg({ type: CreatePasswordResetTokenInput, required: true }) },
+    resolve: (_root, { input }, ctx) => createPasswordResetToken(actionContext(ctx), decodeId(String(input.userId), 'User', ['input', 'userId'])),
+  }),
+  resetPassword: t.field({
+    type: ResetDone,
+    description: 'Public: sets a new password with a reset token and ends every session of the user (rate-limited per address).',
+    authScopes: { public: true },
+    errors: payload('ResetPassword', 'result'),
+    args: { input: t.arg({ type: ResetPasswordInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      await resetPassword(actionContext(ctx), input.token, input.newPassword, ctx.ip);
+      return { reset: true };
+    },
+  }),
+}));

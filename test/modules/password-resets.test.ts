@@ -1,0 +1,48 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { RESET_LIMIT } from '../../src/modules/password-resets/actions.js';
+import { useGateway } from '../helpers/app.js';
+import { mutate } from '../helpers/clients.js';
+
+const gw = useGateway();
+
+const RESET = `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { __typename ... on ResetPasswordSuccess { result { reset } } ... on Error { message code } } }`;
+
+/** A public call from a client address. */
+async function reset(token: string, newPassword: string, ip = '198.51.100.7') {
+  const body = JSON.stringify({ query: RESET, variables: { input: { token, newPassword } } });
+  const req = new Request('http://gateway.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return (await (await gw.app.fetch(req, { incoming: { socket: { remoteAddress: ip } } })).json()) as any;
+}
+const login = async (u: string, p: string) => (await gw.gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }`, { u, p })).body;
+
+describe('password reset', () => {
+  it('an admin makes a one-time token; the reset sets the password and ends every session', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const plain = await gw.user();
+    const target = await gw.user({ password: 'old-password-1' });
+    expect(await mutate(gw, 'createPasswordResetToken', { userId: target.gid }, plain.token)).toMatchObject({ error: 'FORBIDDEN' });
+    const made = await mutate(gw, 'createPasswordResetToken', { userId: target.gid }, admin.token, 'result { token expiresAt }');
+    expect(made.result.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const [{ n }] = await gw.database.rows<{ n: number }>(sql`select count(*)::int as n from password_reset_tokens where token_hash = ${made.result.token}`);
+    expect(n).toBe(0);
+    expect((await reset(made.result.token, 'short')).data.resetPassword.code).toBe('BAD_INPUT');
+    expect((await reset(made.result.token, 'new-password-1')).data.resetPassword.result.reset).toBe(true);
+    expect((await gw.gql('{ viewer { id } }', {}, target.token)).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await login(target.username, 'old-password-1')).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await login(target.username, 'new-password-1')).data.login.accessToken).toBeTruthy();
+    // Used, unknown and superseded tokens answer alike.
+    const used = (await reset(made.result.token, 'another-pass-1')).data.resetPassword;
+    const unknown = (await reset('no-such-token', 'another-pass-1')).data.resetPassword;
+    expect(used).toEqual(unknown);
+    const first = await mutate(gw, 'createPasswordResetToken', { userId: target.gid }, admin.token, 'result { token }');
+    await mutate(gw, 'createPasswordResetToken', { userId: target.gid }, admin.token, 'result { token }');
+    expect((await reset(first.result.token, 'another-pass-1')).data.resetPassword).toEqual(unknown);
+  });
+
+  it('limits failed resets per address', async () => {
+    for (let i = 0; i < RESET_LIMIT.max; i++) await reset(`guess-${i}`, 'whatever-pass-1', '203.0.113.77');
+    expect((await reset('guess-last', 'whatever-pass-1', '203.0.113.77')).errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect((await reset('guess-last', 'whatever-pass-1', '203.0.113.78')).data.resetPassword.code).toBe('BAD_INPUT');
+  });
+});
