@@ -5,3 +5,4 @@ export * from '../modules/audit/table.js';
 export * from './settings.js';
 export * from '../modules/invites/table.js';
 export * from '../modules/password-resets/table.js';
+export * from '../modules/applications/table.js';

@@ -8,6 +8,7 @@ import '../modules/sessions/schema.js';
 import '../modules/audit/schema.js';
 import '../modules/invites/schema.js';
 import '../modules/password-resets/schema.js';
+import '../modules/applications/schema.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -134,7 +134,7 @@ describe('grants', () => {
     expect(missing.code).toBe('NOT_FOUND');
     expect((await mutate(gw, 'setScopes', { targets: [a.gid], targetType: 'USER', scopes: ['admin:users:read'], operation: 'ADD', expiresAt: '2001-01-01T00:00:00Z' }, admin.token)).code).toBe('BAD_INPUT');
     expect((await mutate(gw, 'setScopes', { targets: [a.gid], targetType: 'USER', scopes: ['not:a:scope'], operation: 'ADD' }, admin.token)).code).toBe('BAD_INPUT');
-    expect((await mutate(gw, 'setScopes', { targets: ['QXBwbGljYXRpb246MQ'], targetType: 'APPLICATION', scopes: ['admin:users:read'], operation: 'ADD' }, admin.token)).code).toBe('NOT_FOUND');
+    expect((await mutate(gw, 'setScopes', { targets: [Buffer.from('Application:999999').toString('base64')], targetType: 'APPLICATION', scopes: ['admin:users:read'], operation: 'ADD' }, admin.token)).code).toBe('NOT_FOUND');
     expect(await count('select count(*)::int as n from user_scopes')).toBe(before);
   });
 

@@ -6,6 +6,7 @@ import { decodeId } from '../../graphql/ids.js';
 import { ALL_SCOPES } from '../../auth/scopes.js';
 import { findUserById } from '../users/queries.js';
 import { UserRef } from '../users/schema.js';
+import { setApplicationScopes } from '../applications/actions.js';
 import { assignRole, createRole, deleteRole, revokeRole, setScopes, updateRole } from './actions.js';
 import { explainAccess, findRolePage, findRolesByIds, type AccessExplanation, type AccessPath } from './queries.js';
 import { RoleRef, roleJsonOf, type RoleJson } from './ref.js';
@@ -192,8 +193,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: SetScopesInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       if (input.targetType === 'APPLICATION') {
-        // Applications (OAuth clients) do not exist yet, so no application ID can name one.
-        throw new NotFoundError(`No such application: ${input.targets.join(', ')}`);
+        const targets = input.targets.map((id, i) => decodeId(String(id), 'Application', ['input', 'targets', String(i)]));
+        return setApplicationScopes(actionContext(ctx), { targets, scopes: input.scopes, operation: input.operation, expiresAt: input.expiresAt });
       }
       const targets = input.targets.map((id, i) => userId(id, ['input', 'targets', String(i)]));
       return setScopes(actionContext(ctx), { targets, scopes: input.scopes, operation: input.operation, expiresAt: input.expiresAt });

@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { isScope } from '../../auth/scopes.js';
+import { sha256 } from '../../auth/tokens.js';
+import type { Tx } from '../../db/client.js';
+import { uniqueViolation } from '../../db/errors.js';
+import { BadInputError, ConflictError, fromZodIssues, NotFoundError } from '../../graphql/errors.js';
+import { diffOf, writeAudit, type AuditEntry } from '../audit/actions.js';
+import type { ActionContext } from '../context.js';
+import { assertHoldsScopes } from '../roles/actions.js';
+import { findStanding, type Standing } from '../roles/queries.js';
+import { findApplication, type ApplicationRow } from './queries.js';
+import { applications } from './table.js';
+
+export const GRANTS = ['client_credentials', 'authorization_code', 'refresh_token', 'password'] as const;
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Absolute https URLs; plain http only for the local machine (development). */
+const redirectUri = z.string().max(2048).refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
+  } catch {
+    return false;
+  }
+}, 'must be an absolute https URL (http only for localhost)');
+
+const scopeList = z
+  .array(z.string())
+  .max(50)
+  .superRefine((list, ctx) => list.forEach((s, i) => isScope(s) || ctx.addIssue({ code: 'custom', path: [i], message: `${s} is not a scope of the catalog` })))
+  .transform((list) => [...new Set(list)]);
+
+const fields = {
+  clientId: z.string().min(2).max(100).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+  displayName: z.string().min(1).max(200),
+  grants: z.array(z.enum(GRANTS)).min(1).max(4).transform((g) => [...new Set(g)]),
+  redirectUris: z.array(redirectUri).max(20),
+  role: z.enum(['INTERNAL', 'EXTERNAL']),
+  scopes: scopeList,
+};
+export const createApplicationSchema = z.object(fields);
+export const updateApplicationSchema = z.object(fields).partial();
+
+/**
+ * What a role lets an application hold: an internal client (the platform's own services) any scope
+ * of the catalog, an external one only reading scopes.
+ */
+function assertRoleAllows(role: 'INTERNAL' | 'EXTERNAL', scopes: readonly string[]): void {
+  const beyond = role === 'EXTERNAL' ? scopes.filter((s) => !s.endsWith(':read')) : [];
+  if (beyond.length) throw new BadInputError(`An external application may hold only reading scopes: ${beyond.join(', ')}`, [{ path: ['input', 'scopes'], message: 'external applications hold only :read scopes' }]);
+}
+
+function checkScopes(actor: Standing, role: 'INTERNAL' | 'EXTERNAL', scopes: readonly string[]): void {
+  assertRoleAllows(role, scopes);
+  assertHoldsScopes(actor, scopes);
+}
+
+const newSecret = () => randomBytes(32).toString('base64url');
+const view = (a: Partial<ApplicationRow>) => ({ clientId: a.clientId, displayName: a.displayName, grants: a.grants, redirectUris: a.redirectUris, role: a.role, scopes: a.scopes });
+
+export interface WithSecret {
+  application: ApplicationRow;
+  clientSecret: string;
+}
+
+const taken = () => new ConflictError('An application with this client id exists', [{ path: ['input', 'clientId'], message: 'already taken' }]);
+
+export async function createApplication(ctx: ActionContext, input: z.input<typeof createApplicationSchema>): Promise<WithSecret> {
+  const parsed = createApplicationSchema.safeParse(input);
+  if (!parsed.success) throw fromZodIssues(parsed.error.issues, ['input']);
+  const data = parsed.data;
+  const clientSecret = newSecret();
+  try {
+    const application = await ctx.db.transaction(async (tx) => {
+      checkScopes(await findStanding(tx, ctx.actor.actorId), data.role, data.scopes);
+      const [row] = await tx.insert(applications).values({ ...data, secretHash: sha256(clientSecret), createdBy: ctx.actor.actorId }).returning({ id: applications.id });
+      await writeAudit(tx, ctx.actor, [{ action: 'application.create', targetType: 'Application', targetId: row.id.toString(), diff: diffOf(null, view(data)) }]);
+      return (await findApplication(tx, row.id))!;
+    });
+    return { application, clientSecret };
+  } catch (error) {
+    throw uniqueViolation(error) ? taken() : error;
+  }
+}
+
+async function lockApplication(tx: Tx, id: bigint): Promise<ApplicationRow> {
+  const [row] = await tx.select().from(applications).where(eq(applications.id, id)).for('update');
+  if (!row) throw new NotFoundError('No such application');
+  const { secretHash: _s, ...rest } = row;
+  return rest;
+}
+
+export async function updateApplication(ctx: ActionContext, id: bigint, input: z.input<typeof updateApplicationSchema>): Promise<ApplicationRow> {
+  const parsed = updateApplicationSchema.safeParse(input);
+  if (!parsed.success) throw fromZodIssues(parsed.error.issues, ['input']);
+  const changes = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as Partial<ApplicationRow>;
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const before = await lockApplication(tx, id);
+      const after = { ...before, ...changes };
+      const actor = await findStanding(tx, ctx.actor.actorId);
+      assertRoleAllows(after.role, after.scopes);
+      assertHoldsScopes(actor, [...after.scopes.filter((s) => !before.scopes.includes(s)), ...before.scopes.filter((s) => !after.scopes.includes(s))]);
+      const diff = diffOf(view(before), view(after));
+      if (Object.keys(diff).length) {
+        await tx.update(applications).set({ ...changes, updatedAt: new Date() }).where(eq(applications.id, id));
+        await writeAudit(tx, ctx.actor, [{ action: 'application.update', targetType: 'Application', targetId: id.toString(), diff }]);
+      }
+      return (await findApplication(tx, id))!;
+    });
+  } catch (error) {
+    throw uniqueViolation(error) ? taken() : error;
+  }
+}
+
+/** A new secret, shown once; the old one stops working at once. */
+export async function rotateApplicationSecret(ctx: ActionContext, id: bigint): Promise<WithSecret> {
+  const clientSecret = newSecret();
+  const application = await ctx.db.transaction(async (tx) => {
+    const app = await lockApplication(tx, id);
+    // Whoever may not grant the application's scopes may not take over its credentials either.
+    assertHoldsScopes(await findStanding(tx, ctx.actor.actorId), app.scopes);
+    await tx.update(applications).set({ secretHash: sha256(clientSecret), secretRotatedAt: new Date(), updatedAt: new Date() }).where(eq(applications.id, id));
+    await writeAudit(tx, ctx.actor, [{ action: 'application.rotate-secret', targetType: 'Application', targetId: id.toString(), diff: { secret: { changed: true } } }]);
+    return (await findApplication(tx, id))!;
+  });
+  return { application, clientSecret };
+}
+
+export async function deleteApplication(ctx: ActionContext, id: bigint, reason: string | null): Promise<ApplicationRow> {
+  return ctx.db.transaction(async (tx) => {
+    const app = await lockApplication(tx, id);
+    assertHoldsScopes(await findStanding(tx, ctx.actor.actorId), app.scopes);
+    await tx.delete(applications).where(eq(applications.id, id));
+    await writeAudit(tx, ctx.actor, [{ action: 'application.delete', targetType: 'Application', targetId: id.toString(), diff: { from: view(app), reason } }]);
+    return app;
+  });
+}
+
+/** setScopes for APPLICATION targets: the applications' scope sets, all or nothing, under the same rules. */
+export async function setApplicationScopes(ctx: ActionContext, input: { targets: bigint[]; scopes: string[]; operation: 'SET' | 'ADD' | 'REMOVE'; expiresAt?: Date | null }): Promise<{ changedCount: number }> {
+  if (input.expiresAt) throw new BadInputError('Application scopes do not expire; omit expiresAt', [{ path: ['input', 'expiresAt'], message: 'not for applications' }]);
+  const parsed = scopeList.safeParse(input.scopes);
+  if (!parsed.success) throw fromZodIssues(parsed.error.issues, ['input', 'scopes']);
+  const scopes = parsed.data;
+  const targets = [...new Set(input.targets)];
+  if (targets.length === 0 || targets.length > 1000) throw new BadInputError('targets must hold 1 to 1,000 applications', [{ path: ['input', 'targets'], message: 'between 1 and 1,000' }]);
+  return ctx.db.transaction(async (tx) => {
+    const actor = await findStanding(tx, ctx.actor.actorId);
+    const rows = await tx.select().from(applications).where(inArray(applications.id, targets)).orderBy(applications.id).for('update');
+    const missing = targets.filter((t) => !rows.some((r) => r.id === t));
+    if (missing.length) throw new NotFoundError(`No such application: ${missing.join(', ')}`);
+    const audit: AuditEntry[] = [];
+    for (const app of rows) {
+      const next = input.operation === 'SET' ? scopes : input.operation === 'ADD' ? [...new Set([...app.scopes, ...scopes])] : app.scopes.filter((s) => !scopes.includes(s));
+      const changed = [...next.filter((s) => !app.scopes.includes(s)), ...app.scopes.filter((s) => !next.includes(s))];
+      if (!changed.length) continue;
+      assertRoleAllows(app.role, next);
+      assertHoldsScopes(actor, changed);
+      await tx.update(applications).set({ scopes: next, updatedAt: new Date() }).where(eq(applications.id, app.id));
+      audit.push({ action: 'scopes.set', targetType: 'Application', targetId: app.id.toString(), diff: { scopes: { from: app.scopes, to: next }, operation: input.operation } });
+    }
+    await writeAudit(tx, ctx.actor, audit);
+    return { changedCount: audit.length };
+  });
+}

@@ -1,0 +1,98 @@
+import { builder } from '../../graphql/builder.js';
+import { actionContext } from '../../graphql/context.js';
+import { payload } from '../../graphql/error-types.js';
+import { decodeId, encodeId } from '../../graphql/ids.js';
+import { createApplication, deleteApplication, GRANTS, rotateApplicationSecret, updateApplication, type WithSecret } from './actions.js';
+import { findApplicationPage, type ApplicationRow } from './queries.js';
+
+const GrantEnum = builder.enumType('ApplicationGrant', { values: GRANTS });
+const RoleEnum = builder.enumType('ApplicationRole', { values: ['INTERNAL', 'EXTERNAL'] as const, description: 'INTERNAL may hold any scope; EXTERNAL only :read scopes' });
+
+export const ApplicationRef = builder.objectRef<ApplicationRow>('Application').implement({
+  description: 'An OAuth client. Its secret is never readable: it is shown once, at creation or rotation.',
+  authScopes: { scope: 'admin:applications:read' },
+  fields: (t) => ({
+    id: t.id({ resolve: (a) => encodeId('Application', a.id) }),
+    clientId: t.exposeString('clientId'),
+    displayName: t.exposeString('displayName'),
+    grants: t.field({ type: [GrantEnum], resolve: (a) => a.grants as (typeof GRANTS)[number][] }),
+    redirectUris: t.exposeStringList('redirectUris'),
+    role: t.field({ type: RoleEnum, resolve: (a) => a.role }),
+    scopes: t.exposeStringList('scopes'),
+    rotatedAt: t.field({ type: 'DateTime', description: 'When the current secret was made', resolve: (a) => a.secretRotatedAt }),
+    createdAt: t.field({ type: 'DateTime', resolve: (a) => a.createdAt }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (a) => a.updatedAt }),
+  }),
+});
+
+const WithSecretRef = builder.objectRef<WithSecret>('ApplicationWithSecret').implement({
+  description: 'The application and its new secret: store the secret now, it is never shown again.',
+  authScopes: { public: true },
+  fields: (t) => ({
+    application: t.field({ type: ApplicationRef, resolve: (r) => r.application }),
+    clientSecret: t.exposeString('clientSecret'),
+  }),
+});
+
+builder.queryField('applications', (t) =>
+  t.connection(
+    {
+      type: ApplicationRef,
+      description: 'Oldest first.',
+      authScopes: { scope: 'admin:applications:read' },
+      resolve: (_root, args, ctx) => findApplicationPage(ctx.database.db, args),
+    },
+    { name: 'ApplicationConnection' },
+    { name: 'ApplicationEdge' },
+  ),
+);
+
+const appFields = <T extends { string: Function; stringList: Function; field: Function }>(t: T, required: boolean) => ({
+  clientId: t.string({ required, description: 'The client id applications present (unique)' }),
+  displayName: t.string({ required }),
+  grants: t.field({ type: [GrantEnum], required }),
+  redirectUris: t.stringList({ required, description: 'Absolute https URLs (http only for localhost)' }),
+  role: t.field({ type: RoleEnum, required }),
+  scopes: t.stringList({ required, description: 'Within what the role allows and you hold' }),
+});
+
+const CreateApplicationInput = builder.inputType('CreateApplicationInput', { fields: (t) => appFields(t, true) });
+const UpdateApplicationInput = builder.inputType('UpdateApplicationInput', { fields: (t) => ({ id: t.id({ required: true }), ...appFields(t, false) }) });
+const ApplicationIdInput = (name: string) => builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }), reason: t.string() }) });
+
+const appId = (id: string | number) => decodeId(String(id), 'Application', ['input', 'id']);
+
+builder.mutationFields((t) => ({
+  createApplication: t.field({
+    type: WithSecretRef,
+    authScopes: { scope: 'admin:applications:write' },
+    errors: payload('CreateApplication', 'result'),
+    args: { input: t.arg({ type: CreateApplicationInput, required: true }) },
+    resolve: (_root, { input }, ctx) => createApplication(actionContext(ctx), input as never),
+  }),
+  updateApplication: t.field({
+    type: ApplicationRef,
+    authScopes: { scope: 'admin:applications:write' },
+    errors: payload('UpdateApplication', 'application'),
+    args: { input: t.arg({ type: UpdateApplicationInput, required: true }) },
+    resolve: (_root, { input: { id, ...changes } }, ctx) => updateApplication(actionContext(ctx), appId(id), Object.fromEntries(Object.entries(changes).filter(([, v]) => v != null)) as never),
+  }),
+  rotateApplicationSecret: t.field({
+    type: WithSecretRef,
+    description: 'A new secret, shown once; the old one stops working at once.',
+    authScopes: { scope: 'admin:applications:write' },
+    errors: payload('RotateApplicationSecret', 'result'),
+    args: { input: t.arg({ type: ApplicationIdInput('RotateApplicationSecretInput'), required: true }) },
+    resolve: (_root, { input }, ctx) => rotateApplicationSecret(actionContext(ctx), appId((input as { id: string }).id)),
+  }),
+  deleteApplication: t.field({
+    type: ApplicationRef,
+    authScopes: { scope: 'admin:applications:write' },
+    errors: payload('DeleteApplication', 'application'),
+    args: { input: t.arg({ type: ApplicationIdInput('DeleteApplicationInput'), required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const i = input as { id: string; reason?: string | null };
+      return deleteApplication(actionContext(ctx), appId(i.id), i.reason ?? null);
+    },
+  }),
+}));
