@@ -15,6 +15,7 @@ import { createGraphQLHandler } from './graphql/yoga.js';
 import { createLogger } from './log.js';
 import { litecordRoutes } from './rest/litecord/routes.js';
 import { cookieRoutes } from './rest/cookiecms/routes.js';
+import { liquidClientRoutes } from './rest/liquid/clients.js';
 import { liquidRoutes } from './rest/liquid/routes.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
 
@@ -103,6 +104,8 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
   app.route('/api/pleroma/admin', pleromaRoutes(shimDeps));
   app.use('/user/admin-api/*', limit);
   app.route('/user/admin-api', liquidRoutes(shimDeps));
+  app.use('/client/admin-api/*', limit);
+  app.route('/client/admin-api', liquidClientRoutes(shimDeps));
   app.route('/api/admin', cookieRoutes(shimDeps));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));

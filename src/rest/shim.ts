@@ -87,12 +87,12 @@ export async function run<T>(ctx: GraphQLContext, source: string, variables: Rec
  * through `$after`; at most `max` nodes. The operation must select `edges { node }` and
  * `pageInfo { hasNextPage endCursor }`.
  */
-export async function allNodes<N>(ctx: GraphQLContext, source: string, field: string, max = 10_000): Promise<N[]> {
+export async function allNodes<N>(ctx: GraphQLContext, source: string, field: string, variables: Record<string, unknown> = {}, max = 10_000): Promise<N[]> {
   const nodes: N[] = [];
   type Connection = { edges: { node: N }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
   let after: string | null = null;
   do {
-    const page: Connection = (await run<Record<string, Connection>>(ctx, source, { after }))[field];
+    const page: Connection = (await run<Record<string, Connection>>(ctx, source, { ...variables, after }))[field];
     nodes.push(...page.edges.map((e) => e.node));
     after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
   } while (after && nodes.length < max);

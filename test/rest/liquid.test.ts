@@ -109,3 +109,46 @@ describe('Liquid /user/admin-api', () => {
     expect((await call('POST', '/access', admin.token, { targets: [target.id.toString()], targetType: 'user', scope: ['admin:all'], operation: 'set' })).status).toBe(403);
   });
 });
+
+describe('Liquid /client/admin-api and invite codes', () => {
+  const client = (id: string, extra: Record<string, unknown> = {}) => ({ id, grants: ['client_credentials'], redirectUris: ['https://redirect.uri'], role: 'external_client', scope: ['admin:profile:read'], displayName: 'My External Client', ...extra });
+  const callClient = restClient(gw, '/client/admin-api');
+
+  it('create answers the generated secrets once; list never shows them; update and delete by DBID', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const plain = await gw.user();
+    expect((await callClient('POST', '/create', plain.token, [client('nope_client')])).status).toBe(403);
+    expect((await callClient('POST', '/create', admin.token, [client('with_secret', { secret: 'super-secure-client-secret' })])).status).toBe(400);
+    expect((await callClient('POST', '/create', admin.token, [client('bad_uri', { redirectUris: ['http://evil.example'] })])).status).toBe(400);
+    const made = await callClient('POST', '/create', admin.token, [client('external_client')]);
+    expect(made.status).toBe(200);
+    expect(made.body.data[0]).toMatchObject({ id: 'external_client', role: 'external_client', scope: ['admin:profile:read'], grants: ['client_credentials'] });
+    const secret = made.body.data[0].secret;
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const list = await callClient('GET', '/list?limit=10', admin.token);
+    expect(list.body.data.map((a: any) => a.id)).toEqual(['external_client']);
+    expect(JSON.stringify(list.body)).not.toContain(secret);
+    const dbid = made.body.data[0]._id;
+    expect(await callClient('PATCH', '/update', admin.token, { target: dbid, displayName: 'Renamed' })).toEqual({ status: 200, body: { ok: 1 } });
+    expect((await callClient('PATCH', '/update', admin.token, { target: dbid, secret: 'mine' })).status).toBe(400);
+    expect((await callClient('GET', `/list?offset=${dbid}`, admin.token)).body.data).toEqual([]);
+    expect(await callClient('DELETE', '/delete', admin.token, { target: dbid })).toEqual({ status: 200, body: { ok: 1 } });
+    expect((await callClient('DELETE', '/delete', admin.token, { target: dbid })).status).toBe(404);
+  });
+
+  it('invite-codes lists a user\'s codes with the id of whoever used them', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const owner = await gw.user();
+    const q = `mutation($input: CreateInviteInput!) { createInvite(input: $input) { __typename } }`;
+    await gw.gql(q, { input: { code: 'GU-2526-1687389089010', owner: owner.gid } }, admin.token);
+    await gw.gql(q, { input: { code: 'IE-2949-1687895089010', owner: owner.gid } }, admin.token);
+    const reg = await gw.gql(`mutation($input: RegisterWithInviteInput!) { registerWithInvite(input: $input) { ... on RegisterWithInviteSuccess { account { id } } } }`, { input: { code: 'GU-2526-1687389089010', username: 'liquid_invitee', email: 'liquid_invitee@example.org', password: 'liquid-pass-1' } });
+    const used = Buffer.from(reg.body.data.registerWithInvite.account.id, 'base64').toString().split(':')[1];
+    const res = await call('GET', `/invite-codes?target=${owner.id}`, admin.token);
+    expect(res.status).toBe(200);
+    const codes = res.body.data.inviteCodes;
+    expect(codes.find((c: any) => c.code === 'GU-2526-1687389089010').targetId).toBe(used);
+    expect(codes.find((c: any) => c.code === 'IE-2949-1687895089010').targetId).toBeUndefined();
+    expect((await call('GET', `/invite-codes?target=${owner.id}`, owner.token)).status).toBe(403);
+  });
+});

@@ -1,3 +1,4 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { decodeId } from '../../graphql/ids.js';
 
 /**
@@ -69,4 +70,44 @@ export function presentUser(user: LiquidUserSource) {
     customData: user.customData,
     createdAt: user.createdAt,
   };
+}
+
+export const LIQUID_APP_FIELDS = 'id clientId displayName grants redirectUris role scopes';
+
+export interface LiquidAppSource {
+  id: string;
+  clientId: string;
+  displayName: string;
+  grants: string[];
+  redirectUris: string[];
+  role: 'INTERNAL' | 'EXTERNAL';
+  scopes: string[];
+}
+
+/** Catalog scope back to Liquid's name (the first entry of the table that maps onto it). */
+const liquidName = (scope: string) => Object.entries(LIQUID_SCOPES).find(([, s]) => s === scope)?.[0] ?? scope;
+
+/** A Liquid client. Unlike Liquid, never with its secret. */
+export function presentApp(app: LiquidAppSource) {
+  return {
+    _id: Number(decodeGlobalID(app.id).id).toString(),
+    id: app.clientId,
+    grants: app.grants,
+    redirectUris: app.redirectUris,
+    role: app.role === 'INTERNAL' ? 'internal_client' : 'external_client',
+    scope: app.scopes.map(liquidName),
+    displayName: app.displayName,
+  };
+}
+
+export interface LiquidInviteSource {
+  code: string;
+  createdAt: string;
+  usedBy: string[];
+}
+
+/** A Liquid invite code; `targetId` is the user who used it, absent while unused. */
+export function presentInviteCode(invite: LiquidInviteSource & { updatedAt?: string }) {
+  const used = invite.usedBy[0];
+  return { code: invite.code, createdAt: invite.createdAt, ...(used ? { targetId: decodeGlobalID(used).id } : {}) };
 }

@@ -1,14 +1,17 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { encodeId } from '../../graphql/ids.js';
-import { ERROR_FIELDS, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { allNodes, ERROR_FIELDS, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { liquidError } from './errors.js';
-import { LIQUID_SCOPES, LIQUID_USER_FIELDS, presentUser, toRoleName, type LiquidUserSource } from './present.js';
+import { LIQUID_SCOPES, LIQUID_USER_FIELDS, presentInviteCode, presentUser, toRoleName, type LiquidInviteSource, type LiquidUserSource } from './present.js';
 
 const USER = `fragment LiquidUser on User { ${LIQUID_USER_FIELDS} }`;
 const op = (name: string, select = '__typename') =>
   `mutation Liquid_${name}($input: ${name.charAt(0).toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { __typename ... on ${name.charAt(0).toUpperCase()}${name.slice(1)}Success { ${select} } ${ERROR_FIELDS} } }`;
 
+const INVITE_CODES = `query LiquidInviteCodes($after: String, $owner: ID!) {
+  invites(first: 100, after: $after, filter: { owner: $owner }) { edges { node { code createdAt usedBy } } pageInfo { hasNextPage endCursor } }
+}`;
 const LIST = `query LiquidUsers($first: Int!, $filter: UserFilter) { users(first: $first, filter: $filter, orderBy: ID_ASC) { edges { node { ...LiquidUser } } } } ${USER}`;
 const ROLES = `query LiquidRoles($id: ID!) { user(id: $id) { roles { name } } }`;
 
@@ -160,6 +163,13 @@ export function liquidRoutes(deps: ShimDeps) {
     const operation = (body.operation ?? body.type)!.toUpperCase();
     await run(ctx, op('adjustCredits', 'user { id }'), { input: { userId: gid(body.target), operation, value: body.value } });
     return ok(c);
+  });
+
+  app.get('/invite-codes', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const q = readQuery(c, z.object({ target }));
+    const codes = await allNodes<LiquidInviteSource>(ctx, INVITE_CODES, 'invites', { owner: gid(q.target) });
+    return ok(c, { inviteCodes: codes.map(presentInviteCode) });
   });
 
   app.onError((error, c) => liquidError(c, error));

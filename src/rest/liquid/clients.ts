@@ -1,0 +1,96 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { encodeId } from '../../graphql/ids.js';
+import { ERROR_FIELDS, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { liquidError } from './errors.js';
+import { LIQUID_APP_FIELDS, LIQUID_SCOPES, presentApp, type LiquidAppSource } from './present.js';
+
+const APP = `fragment LiquidApp on Application { ${LIQUID_APP_FIELDS} }`;
+const op = (name: string, select: string) => {
+  const type = `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+  return `mutation Liquid_${name}($input: ${type}Input!) { ${name}(input: $input) { __typename ... on ${type}Success { ${select} } ${ERROR_FIELDS} } } ${select.includes('...LiquidApp') ? APP : ''}`;
+};
+const CREATE = op('createApplication', 'result { clientSecret application { ...LiquidApp } }');
+const UPDATE = op('updateApplication', 'application { id }');
+const DELETE = op('deleteApplication', 'application { id }');
+const LIST = `query LiquidApps($first: Int!, $after: String) { applications(first: $first, after: $after) { edges { node { ...LiquidApp } } } } ${APP}`;
+
+const target = z.string().regex(/^\d{1,19}$/, 'must be a client DBID');
+// The gateway generates every client secret and shows it once; it never takes one from the caller.
+const noSecret = z.undefined({ message: 'The gateway generates client secrets: omit secret (create answers it once; rotate with rotateApplicationSecret)' });
+const client = {
+  id: z.string(),
+  grants: z.array(z.string()),
+  redirectUris: z.array(z.string()),
+  secret: noSecret.optional(),
+  role: z.enum(['internal_client', 'external_client']),
+  scope: z.array(z.string()),
+  displayName: z.string(),
+};
+const createBody = z.array(z.strictObject(client)).min(1).max(100);
+const updateBody = z.strictObject({ target, ...Object.fromEntries(Object.entries(client).map(([k, v]) => [k, v.optional()])) } as { target: typeof target } & { [K in keyof typeof client]: z.ZodOptional<(typeof client)[K]> });
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), offset: target.optional() });
+
+function scopesOf(names: string[]): string[] {
+  const unknown = names.filter((s) => !LIQUID_SCOPES[s]);
+  if (unknown.length) throw new ShimError('BAD_INPUT', `Unknown scope: ${unknown.join(', ')}`);
+  return [...new Set(names.map((s) => LIQUID_SCOPES[s]))];
+}
+
+const toInput = (b: Partial<z.output<z.ZodObject<typeof client>>>) =>
+  Object.fromEntries(
+    Object.entries({
+      clientId: b.id,
+      displayName: b.displayName,
+      grants: b.grants,
+      redirectUris: b.redirectUris,
+      role: b.role && (b.role === 'internal_client' ? 'INTERNAL' : 'EXTERNAL'),
+      scopes: b.scope && scopesOf(b.scope),
+    }).filter(([, v]) => v !== undefined),
+  );
+
+const ok = (c: Context, data?: unknown, status: 200 | 201 = 200) => c.json(data === undefined ? { ok: 1 } : { ok: 1, data }, status);
+
+/** Liquid's /client/admin-api: applications (OAuth clients). */
+export function liquidClientRoutes(deps: ShimDeps) {
+  const app = new Hono();
+
+  app.post('/create', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const body = await readJson(c, createBody);
+    const inputs = body.map(toInput);
+    const created = [];
+    for (const input of inputs) {
+      const data = await run<{ createApplication: { result: { clientSecret: string; application: LiquidAppSource } } }>(ctx, CREATE, { input });
+      created.push({ ...presentApp(data.createApplication.result.application), secret: data.createApplication.result.clientSecret });
+    }
+    // The generated secrets are answered here, once.
+    return ok(c, created);
+  });
+
+  app.patch('/update', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const { target: id, ...rest } = await readJson(c, updateBody);
+    await run(ctx, UPDATE, { input: { id: encodeId('Application', id), ...toInput(rest) } });
+    return ok(c);
+  });
+
+  app.delete('/delete', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const body = await readJson(c, z.strictObject({ target }));
+    await run(ctx, DELETE, { input: { id: encodeId('Application', body.target), reason: 'Liquid client delete' } });
+    return ok(c);
+  });
+
+  app.get('/list', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const q = readQuery(c, listQuery);
+    const after = q.offset ? Buffer.from(`application:${q.offset}`).toString('base64url') : null;
+    const data = await run<{ applications: { edges: { node: LiquidAppSource }[] } }>(ctx, LIST, { first: q.limit, after });
+    return ok(c, data.applications.edges.map((e) => presentApp(e.node)));
+  });
+
+  app.onError((error, c) => liquidError(c, error));
+  app.notFound((c) => c.json({ ok: 0, error: 'not_found', message: 'No such route' }, 404));
+  return app;
+}
