@@ -13,6 +13,7 @@ import type { GraphQLContext } from './graphql/context.js';
 import { AppError } from './graphql/errors.js';
 import { createGraphQLHandler } from './graphql/yoga.js';
 import { createLogger } from './log.js';
+import { registerPageRoutes } from './rest/litecord/register-page.js';
 import { litecordRoutes } from './rest/litecord/routes.js';
 import { cookieRoutes } from './rest/cookiecms/routes.js';
 import { liquidClientRoutes } from './rest/liquid/clients.js';
@@ -101,6 +102,7 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
   app.use('/api/*', limit);
   const shimDeps = { contextFor: (c: { req: { raw: Request } }) => contextFor(c as never)(c.req.raw) };
   app.route('/api/v6/admin', litecordRoutes(shimDeps));
+  registerPageRoutes(app);
   app.route('/api/pleroma/admin', pleromaRoutes(shimDeps));
   app.use('/user/admin-api/*', limit);
   app.route('/user/admin-api', liquidRoutes(shimDeps));
