@@ -13,6 +13,7 @@ import type { GraphQLContext } from './graphql/context.js';
 import { AppError } from './graphql/errors.js';
 import { createGraphQLHandler } from './graphql/yoga.js';
 import { createLogger } from './log.js';
+import { MailWorker } from './modules/mail/worker.js';
 import { registerPageRoutes } from './rest/litecord/register-page.js';
 import { litecordRoutes } from './rest/litecord/routes.js';
 import { cookieRoutes } from './rest/cookiecms/routes.js';
@@ -31,7 +32,9 @@ export interface App {
   auth: AuthService;
   tokens: Tokens;
   log: Logger;
-  /** Stops listening for auth notifications (the caller closes the database). */
+  /** Delivers the mail outbox (started with the app). */
+  mail: MailWorker;
+  /** Stops the mail worker and the auth notifications (the caller closes the database). */
   close(): Promise<void>;
 }
 
@@ -43,6 +46,8 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
   const tokens = new Tokens(config.jwt);
   const auth = new AuthService(database, tokens);
   await auth.start();
+  const mail = new MailWorker(database, config.mail, log);
+  await mail.start();
 
   /** Builds a request's GraphQL context; a bad token leaves the viewer empty and says why on protected fields. */
   async function buildContext(request: Request, requestId: string, requestLog: Logger, ip: string | null): Promise<GraphQLContext> {
@@ -147,6 +152,10 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
     auth,
     tokens,
     log,
-    close: () => auth.stop(),
+    mail,
+    close: async () => {
+      await mail.stop();
+      await auth.stop();
+    },
   };
 }

@@ -37,6 +37,12 @@ const EnvSchema = z.object({
   ADMIN_USERNAME: z.string().min(1).optional(),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, message: 'must be smtp:// or smtps://' }).optional(),
+  MAIL_FROM: z.string().min(3).default('Admin gateway <noreply@localhost>'),
+  /** Base of the exponential backoff between delivery attempts. */
+  MAIL_RETRY_SECONDS: z.coerce.number().min(0.01).max(86_400).default(30),
+  /** Where people open links from mail (invites, password resets). */
+  PUBLIC_URL: z.url().optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -66,6 +72,13 @@ export interface Config {
   introspection: boolean;
   logLevel: string;
   initialAdmin?: { username?: string; email?: string; password?: string };
+  mail: {
+    /** Absent: mail is written to the log instead of sent. */
+    smtpUrl?: string;
+    from: string;
+    retrySeconds: number;
+    publicUrl: string;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -112,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphiql: e.GRAPHIQL ?? !production,
     introspection: e.INTROSPECTION ?? !production,
     logLevel: e.LOG_LEVEL,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, retrySeconds: e.MAIL_RETRY_SECONDS, publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '') },
     initialAdmin:
       e.ADMIN_USERNAME || e.ADMIN_EMAIL || e.ADMIN_PASSWORD
         ? { username: e.ADMIN_USERNAME, email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }

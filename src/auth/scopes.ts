@@ -20,6 +20,8 @@ export const SCOPE_CATALOG = {
   'admin:applications': 'Manage OAuth applications',
   'admin:applications:read': 'Read applications (never their secrets)',
   'admin:applications:write': 'Create, change, rotate and delete applications',
+  'admin:mail': 'Mail',
+  'admin:mail:send': 'Mail every user and follow the job',
   'admin:invites': 'Manage registration invites',
   'admin:invites:read': 'Read invites',
   'admin:invites:write': 'Create and revoke invites',

@@ -6,3 +6,4 @@ export * from './settings.js';
 export * from '../modules/invites/table.js';
 export * from '../modules/password-resets/table.js';
 export * from '../modules/applications/table.js';
+export * from '../modules/mail/table.js';

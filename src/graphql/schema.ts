@@ -9,6 +9,7 @@ import '../modules/audit/schema.js';
 import '../modules/invites/schema.js';
 import '../modules/password-resets/schema.js';
 import '../modules/applications/schema.js';
+import '../modules/mail/schema.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
 import { BadInputError, ConflictError, fromZodIssues, NotFoundError } from '../../graphql/errors.js';
 import { writeAudit } from '../audit/actions.js';
+import { enqueueMail } from '../mail/actions.js';
 import type { ActionContext } from '../context.js';
 import { assertUnderLimit, recordFailedAttempt, type Limit } from '../sessions/limits.js';
 import { createUser } from '../users/actions.js';
@@ -22,12 +23,15 @@ export const createInviteSchema = z.object({
   unlimited: z.boolean().nullish(),
   expiresAt: z.date().nullish(),
   ownerId: z.bigint().nullish(),
+  /** Mail the invite to this address (Pleroma's email_invite), in the same transaction. */
+  email: z.email().nullish(),
+  name: z.string().max(100).nullish(),
 });
 
 const view = (i: InviteView | typeof invites.$inferSelect) => ({ code: i.code, maxUses: i.maxUses, expiresAt: i.expiresAt?.toISOString() ?? null, ownerId: i.ownerId?.toString() ?? null });
 
 /** A new invite: a random code unless one is given; one use unless a limit or `unlimited` is given. */
-export async function createInvite(ctx: ActionContext, input: z.input<typeof createInviteSchema>): Promise<InviteView> {
+export async function createInvite(ctx: ActionContext, input: z.input<typeof createInviteSchema>, links?: { publicUrl: string }): Promise<InviteView> {
   const parsed = createInviteSchema.safeParse(input);
   if (!parsed.success) throw fromZodIssues(parsed.error.issues, ['input']);
   const data = parsed.data;
@@ -40,7 +44,11 @@ export async function createInvite(ctx: ActionContext, input: z.input<typeof cre
         .insert(invites)
         .values({ code, maxUses: data.unlimited ? null : (data.maxUses ?? 1), expiresAt: data.expiresAt ?? null, ownerId: data.ownerId ?? null, createdBy: ctx.actor.actorId })
         .returning();
-      await writeAudit(tx, ctx.actor, [{ action: 'invite.create', targetType: 'Invite', targetId: row.id.toString(), diff: { to: view(row) } }]);
+      await writeAudit(tx, ctx.actor, [{ action: 'invite.create', targetType: 'Invite', targetId: row.id.toString(), diff: { to: view(row), ...(data.email ? { mailedTo: data.email } : {}) } }]);
+      if (data.email) {
+        const link = `${links?.publicUrl ?? ''}/invite_register.html?code=${encodeURIComponent(code)}`;
+        await enqueueMail(tx, [{ kind: 'invite', to: data.email, subject: 'You are invited', body: `Hello${data.name ? ` ${data.name}` : ''},\n\nyou are invited to register: ${link}\n\nYour invite code: ${code}\n` }]);
+      }
       return (await findInviteByCode(tx, code))!;
     });
   } catch (error) {

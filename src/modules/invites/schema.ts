@@ -63,6 +63,8 @@ const CreateInviteInput = builder.inputType('CreateInviteInput', {
     unlimited: t.boolean({ description: 'No use limit' }),
     expiresAt: t.field({ type: 'DateTime' }),
     owner: t.id({ description: 'The user the code belongs to (Liquid)' }),
+    email: t.string({ description: 'Mail the invite link to this address (queued with the invite)' }),
+    name: t.string({ description: 'Whom to greet in that mail' }),
   }),
 });
 const RevokeInviteInput = builder.inputType('RevokeInviteInput', { fields: (t) => ({ code: t.string({ required: true }), reason: t.string() }) });
@@ -83,7 +85,7 @@ builder.mutationFields((t) => ({
     errors: payload('CreateInvite', 'invite'),
     args: { input: t.arg({ type: CreateInviteInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      createInvite(actionContext(ctx), { ...input, ownerId: input.owner ? decodeId(String(input.owner), 'User', ['input', 'owner']) : null }),
+      createInvite(actionContext(ctx), { ...input, ownerId: input.owner ? decodeId(String(input.owner), 'User', ['input', 'owner']) : null }, { publicUrl: ctx.config.mail.publicUrl }),
   }),
   revokeInvite: t.field({
     type: InviteRef,

@@ -4,6 +4,7 @@ import { hashPassword } from '../../auth/passwords.js';
 import { sha256 } from '../../auth/tokens.js';
 import { BadInputError, fromZodIssues } from '../../graphql/errors.js';
 import { writeAudit } from '../audit/actions.js';
+import { enqueueMail } from '../mail/actions.js';
 import type { ActionContext } from '../context.js';
 import { assertUnderLimit, recordFailedAttempt, type Limit } from '../sessions/limits.js';
 import { endSessions, lockTarget } from '../users/lifecycle.js';
@@ -19,20 +20,26 @@ const INVALID = 'This reset token is not valid';
  * A one-time reset token for a user, shown once: only its hash is stored, it expires after a day,
  * and it replaces any earlier unused token of the user.
  */
-export async function createPasswordResetToken(ctx: ActionContext, userId: bigint): Promise<{ token: string; expiresAt: Date }> {
+export async function createPasswordResetToken(ctx: ActionContext, userId: bigint, opts: { sendEmail?: boolean } = {}): Promise<{ token: string; expiresAt: Date; mailedTo: string | null }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + RESET_TOKEN_TTL_SECONDS * 1000);
-  await ctx.db.transaction(async (tx) => {
-    await lockTarget(tx, ctx, userId, 'reset the password of');
+  const mailedTo = await ctx.db.transaction(async (tx) => {
+    const user = await lockTarget(tx, ctx, userId, 'reset the password of');
     const superseded = await tx
       .update(passwordResetTokens)
       .set({ usedAt: new Date() })
       .where(and(eq(passwordResetTokens.userId, userId), isNull(passwordResetTokens.usedAt)))
       .returning({ id: passwordResetTokens.id });
     await tx.insert(passwordResetTokens).values({ userId, tokenHash: sha256(token), expiresAt, createdBy: ctx.actor.actorId });
-    await writeAudit(tx, ctx.actor, [{ action: 'user.password-reset-token', targetType: 'User', targetId: userId.toString(), diff: { expiresAt: expiresAt.toISOString(), superseded: superseded.length } }]);
+    const to = opts.sendEmail ? user.email : null;
+    if (opts.sendEmail && !to) throw new BadInputError('The user has no email address', [{ path: ['input', 'sendEmail'], message: 'the user has no email' }]);
+    await writeAudit(tx, ctx.actor, [{ action: 'user.password-reset-token', targetType: 'User', targetId: userId.toString(), diff: { expiresAt: expiresAt.toISOString(), superseded: superseded.length, mailed: !!to } }]);
+    if (to) {
+      await enqueueMail(tx, [{ kind: 'password-reset', to, subject: 'Reset your password', body: `Hello ${user.username},\n\nan administrator started a password reset for your account. Your one-time reset token, valid for 24 hours:\n\n${token}\n\nIf you did not ask for this, tell your administrator.\n` }]);
+    }
+    return to;
   });
-  return { token, expiresAt };
+  return { token, expiresAt, mailedTo };
 }
 
 /**

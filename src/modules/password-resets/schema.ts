@@ -4,10 +4,14 @@ import { payload } from '../../graphql/error-types.js';
 import { decodeId } from '../../graphql/ids.js';
 import { createPasswordResetToken, resetPassword } from './actions.js';
 
-const ResetToken = builder.objectRef<{ token: string; expiresAt: Date }>('PasswordResetToken').implement({
+const ResetToken = builder.objectRef<{ token: string; expiresAt: Date; mailedTo: string | null }>('PasswordResetToken').implement({
   description: 'Shown once: only its hash is kept.',
   authScopes: { public: true },
-  fields: (t) => ({ token: t.exposeString('token'), expiresAt: t.field({ type: 'DateTime', resolve: (r) => r.expiresAt }) }),
+  fields: (t) => ({
+    token: t.exposeString('token'),
+    expiresAt: t.field({ type: 'DateTime', resolve: (r) => r.expiresAt }),
+    mailedTo: t.exposeString('mailedTo', { nullable: true, description: 'The address the reset mail was queued for (sendEmail)' }),
+  }),
 });
 
 const ResetDone = builder.objectRef<{ reset: boolean }>('PasswordReset').implement({
@@ -15,7 +19,9 @@ const ResetDone = builder.objectRef<{ reset: boolean }>('PasswordReset').impleme
   fields: (t) => ({ reset: t.exposeBoolean('reset') }),
 });
 
-const CreatePasswordResetTokenInput = builder.inputType('CreatePasswordResetTokenInput', { fields: (t) => ({ userId: t.id({ required: true }) }) });
+const CreatePasswordResetTokenInput = builder.inputType('CreatePasswordResetTokenInput', {
+  fields: (t) => ({ userId: t.id({ required: true }), sendEmail: t.boolean({ description: "Also mail the token to the user's address (through the outbox)" }) }),
+});
 const ResetPasswordInput = builder.inputType('ResetPasswordInput', { fields: (t) => ({ token: t.string({ required: true }), newPassword: t.string({ required: true }) }) });
 
 builder.mutationFields((t) => ({
@@ -25,7 +31,7 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:users:write' },
     errors: payload('CreatePasswordResetToken', 'result'),
     args: { input: t.arg({ type: CreatePasswordResetTokenInput, required: true }) },
-    resolve: (_root, { input }, ctx) => createPasswordResetToken(actionContext(ctx), decodeId(String(input.userId), 'User', ['input', 'userId'])),
+    resolve: (_root, { input }, ctx) => createPasswordResetToken(actionContext(ctx), decodeId(String(input.userId), 'User', ['input', 'userId']), { sendEmail: input.sendEmail ?? false }),
   }),
   resetPassword: t.field({
     type: ResetDone,

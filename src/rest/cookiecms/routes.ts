@@ -17,6 +17,8 @@ const op = (name: string) => {
   return `mutation Cookie_${name}($input: ${type}Input!) { ${name}(input: $input) { __typename ... on ${type}Success { user { id } } ${ERROR_FIELDS} } }`;
 };
 
+const MAIL_ALL = `mutation CookieMailAll($input: MailAllUsersInput!) { mailAllUsers(input: $input) { __typename ... on MailAllUsersSuccess { job { id total } } ${ERROR_FIELDS} } }`;
+
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1), limit: z.coerce.number().int().min(1).max(100).default(100) });
 const level = z.number().int().min(1).max(3);
 const patchBody = z.strictObject({
@@ -95,6 +97,14 @@ export function cookieRoutes(deps: ShimDeps) {
         expired_at: body.expired_at ? Math.floor(body.expired_at.getTime() / 1000) : null,
       }),
     );
+  });
+
+  app.post('/mail', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const body = await readJson(c, z.strictObject({ subject: z.string(), message: z.string() }));
+    const data = await run<{ mailAllUsers: { job: { id: string; total: number } } }>(ctx, MAIL_ALL, { input: body });
+    // The mail goes out through the outbox; the job id lets an admin UI follow it (mailJob).
+    return c.json(envelope('Email sent successfully to all users', { job: data.mailAllUsers.job.id, recipients: data.mailAllUsers.job.total }));
   });
 
   app.get('/audit', async (c) => {

@@ -31,6 +31,7 @@ const inviteTokenQuery = z.object({
   'invite[expires_at]': z.iso.date('a date like 2019-04-07').optional(),
 });
 
+const EMAIL_INVITE = `mutation PleromaEmailInvite($input: CreateInviteInput!) { ${payload('createInvite', 'invite { code }')} }`;
 const RESET_TOKEN = `mutation PleromaPasswordReset($input: CreatePasswordResetTokenInput!) { ${payload('createPasswordResetToken', 'result { token }')} }`;
 
 const FILTERS = ['local', 'external', 'active', 'deactivated', 'is_admin', 'is_moderator'] as const;
@@ -133,6 +134,13 @@ export function pleromaRoutes(deps: ShimDeps) {
   app.get('/users/invites', async (c) => {
     const all = await allNodes<PleromaInviteSource>(await deps.contextFor(c), LIST_INVITES, 'invites');
     return c.json({ invites: all.map(presentInvite) });
+  });
+
+  app.post('/users/email_invite', async (c) => {
+    const ctx = await deps.contextFor(c);
+    const body = await readJson(c, z.strictObject({ email: z.string().max(254), name: z.string().max(100).optional() }));
+    await run(ctx, EMAIL_INVITE, { input: { email: body.email, name: body.name } });
+    return c.body(null, 204);
   });
 
   app.post('/users/revoke_invite', async (c) => {

@@ -1,0 +1,62 @@
+import { eq, sql } from 'drizzle-orm';
+import { queryRows } from '../../db/client.js';
+import { builder } from '../../graphql/builder.js';
+import { actionContext } from '../../graphql/context.js';
+import { payload } from '../../graphql/error-types.js';
+import { decodeId, encodeId } from '../../graphql/ids.js';
+import { mailAllUsers, type MailJobRow } from './actions.js';
+import { mailJobs, outbox } from './table.js';
+
+const MailJobStatus = builder.enumType('MailJobStatus', { values: ['RUNNING', 'DONE'] as const, description: 'RUNNING while recipients are still being queued' });
+
+const MailJobRef = builder.objectRef<MailJobRow>('MailJob').implement({
+  description: 'A mail to all users, and how far it got.',
+  authScopes: { scope: 'admin:mail:send' },
+  fields: (t) => ({
+    id: t.id({ resolve: (j) => encodeId('MailJob', j.id) }),
+    subject: t.exposeString('subject'),
+    status: t.field({ type: MailJobStatus, resolve: (j) => j.status }),
+    total: t.exposeInt('total', { description: 'Recipients when the job started' }),
+    queued: t.exposeInt('queued'),
+    sent: t.int({ resolve: async (j, _a, ctx) => (await counts(ctx.database.db, j.id)).sent }),
+    failed: t.int({ description: 'Given up after every retry', resolve: async (j, _a, ctx) => (await counts(ctx.database.db, j.id)).failed }),
+    createdAt: t.field({ type: 'DateTime', resolve: (j) => j.createdAt }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, description: 'When every recipient was queued', resolve: (j) => j.finishedAt }),
+  }),
+});
+
+async function counts(db: Parameters<typeof queryRows>[0], jobId: bigint) {
+  const [row] = await queryRows<{ sent: number; failed: number }>(
+    db,
+    sql`select count(*) filter (where ${outbox.status} = 'SENT')::int as sent, count(*) filter (where ${outbox.status} = 'FAILED')::int as failed from ${outbox} where ${outbox.jobId} = ${jobId}`,
+  );
+  return row;
+}
+
+const MailAllUsersInput = builder.inputType('MailAllUsersInput', {
+  fields: (t) => ({ subject: t.string({ required: true }), message: t.string({ required: true, description: 'Plain text' }) }),
+});
+
+builder.queryField('mailJob', (t) =>
+  t.field({
+    type: MailJobRef,
+    nullable: true,
+    authScopes: { scope: 'admin:mail:send' },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const [job] = await ctx.database.db.select().from(mailJobs).where(eq(mailJobs.id, decodeId(String(args.id), 'MailJob')));
+      return job ?? null;
+    },
+  }),
+);
+
+builder.mutationField('mailAllUsers', (t) =>
+  t.field({
+    type: MailJobRef,
+    description: 'Mails every active user with an address, as a job that survives restarts; follow it with mailJob(id).',
+    authScopes: { scope: 'admin:mail:send' },
+    errors: payload('MailAllUsers', 'job'),
+    args: { input: t.arg({ type: MailAllUsersInput, required: true }) },
+    resolve: (_root, { input }, ctx) => mailAllUsers(actionContext(ctx), input),
+  }),
+);

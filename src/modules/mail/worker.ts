@@ -1,0 +1,132 @@
+import { and, eq, sql } from 'drizzle-orm';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Logger } from 'pino';
+import { queryRows, type Database } from '../../db/client.js';
+import { users } from '../users/table.js';
+import { RECIPIENTS } from './actions.js';
+import { mailJobs, outbox } from './table.js';
+
+export const MAX_ATTEMPTS = 8;
+const BATCH = 50;
+const JOB_BATCH = 500;
+const POLL_MS = 5_000;
+
+export interface MailConfig {
+  smtpUrl?: string;
+  from: string;
+  retrySeconds: number;
+}
+
+/**
+ * Delivers the outbox. Rows are claimed with FOR UPDATE SKIP LOCKED, so several gateway instances
+ * share the work without sending a row twice at the same time; a row is marked SENT in the same
+ * transaction that claimed it once the SMTP server accepted it (a crash between the two can resend
+ * it: delivery is at least once). Failures retry with exponential backoff, then give up as FAILED.
+ * Without SMTP_URL, mail goes to the log.
+ */
+export class MailWorker {
+  private readonly transport: Transporter;
+  private timer?: NodeJS.Timeout;
+  private unlisten?: () => Promise<void>;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly database: Database,
+    private readonly config: MailConfig,
+    private readonly log: Logger,
+  ) {
+    this.transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : nodemailer.createTransport({ jsonTransport: true });
+  }
+
+  async start(): Promise<void> {
+    this.unlisten = await this.database.listen('gateway_mail', () => this.kick(), () => this.kick());
+    this.timer = setInterval(() => this.kick(), POLL_MS);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.unlisten?.();
+    await this.running;
+    this.transport.close();
+  }
+
+  /** Runs a pass now (or right after the current one). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.pass()
+      .catch((error) => this.log.error({ err: error }, 'mail worker pass failed'))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** One pass: queue a batch of every running job, then deliver what is due. Resolves when idle. */
+  async pass(): Promise<void> {
+    while (!this.stopped && ((await this.expandJobs()) || (await this.deliverBatch()) > 0));
+  }
+
+  private async expandJobs(): Promise<boolean> {
+    let progressed = false;
+    const jobs = await this.database.db.select().from(mailJobs).where(eq(mailJobs.status, 'RUNNING'));
+    for (const job of jobs) {
+      await this.database.db.transaction(async (tx) => {
+        const [locked] = await tx.select().from(mailJobs).where(and(eq(mailJobs.id, job.id), eq(mailJobs.status, 'RUNNING'))).for('update', { skipLocked: true });
+        if (!locked) return;
+        const batch = await queryRows<{ id: string; email: string }>(
+          tx,
+          sql`select ${users.id}::text as id, ${users.email} as email from ${users} where ${RECIPIENTS} and ${users.id} > ${locked.cursor} order by ${users.id} limit ${JOB_BATCH}`,
+        );
+        if (batch.length) {
+          await tx.insert(outbox).values(batch.map((u) => ({ kind: 'mail.all-users', toAddress: u.email, subject: locked.subject, body: locked.body, jobId: locked.id })));
+          await tx.update(mailJobs).set({ cursor: BigInt(batch.at(-1)!.id), queued: locked.queued + batch.length }).where(eq(mailJobs.id, locked.id));
+          progressed = true;
+        } else {
+          await tx.update(mailJobs).set({ status: 'DONE', finishedAt: new Date() }).where(eq(mailJobs.id, locked.id));
+        }
+      });
+    }
+    return progressed;
+  }
+
+  /** Delivers up to BATCH due rows; answers how many it handled. */
+  async deliverBatch(): Promise<number> {
+    return this.database.db.transaction(async (tx) => {
+      const due = await tx
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.status, 'PENDING'), sql`${outbox.nextAttemptAt} <= now()`))
+        .orderBy(outbox.id)
+        .limit(BATCH)
+        .for('update', { skipLocked: true });
+      for (const mail of due) {
+        try {
+          const info = await this.transport.sendMail({ from: this.config.from, to: mail.toAddress, subject: mail.subject, text: mail.body });
+          if (!this.config.smtpUrl) this.log.info({ mail: { id: mail.id.toString(), kind: mail.kind, to: mail.toAddress, subject: mail.subject }, message: info.message?.toString() }, 'mail (no SMTP_URL: logged, not sent)');
+          await tx.update(outbox).set({ status: 'SENT', sentAt: new Date(), attempts: mail.attempts + 1, lastError: null }).where(eq(outbox.id, mail.id));
+        } catch (error) {
+          const attempts = mail.attempts + 1;
+          const delay = this.config.retrySeconds * 2 ** (attempts - 1);
+          this.log.warn({ err: error, mail: { id: mail.id.toString(), attempts } }, 'mail delivery failed');
+          await tx
+            .update(outbox)
+            .set({ attempts, lastError: String((error as Error).message ?? error).slice(0, 1000), status: attempts >= MAX_ATTEMPTS ? 'FAILED' : 'PENDING', nextAttemptAt: new Date(Date.now() + delay * 1000) })
+            .where(eq(outbox.id, mail.id));
+        }
+      }
+      return due.length;
+    });
+  }
+}

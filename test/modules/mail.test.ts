@@ -1,0 +1,129 @@
+import { sql } from 'drizzle-orm';
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useGateway } from '../helpers/app.js';
+import { mailAllUsers } from '../../src/modules/mail/actions.js';
+import { MailWorker } from '../../src/modules/mail/worker.js';
+import { mutate, restClient } from '../helpers/clients.js';
+
+interface Received {
+  to: string[];
+  raw: string;
+}
+
+/** A real SMTP server in the test; `failNext` refuses that many deliveries first. */
+const received: Received[] = [];
+let failNext = 0;
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  onRcptTo(address, _session, callback) {
+    if (failNext > 0) {
+      failNext -= 1;
+      return callback(Object.assign(new Error('mailbox busy, try later'), { responseCode: 451 }));
+    }
+    callback();
+  },
+  onData(stream, session, callback) {
+    let raw = '';
+    stream.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+    stream.on('end', () => {
+      // Bodies arrive quoted-printable: join soft line breaks and decode =XX.
+      raw = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+      received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+      callback();
+    });
+  },
+});
+await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+const port = (smtp.server.address() as AddressInfo).port;
+afterAll(() => new Promise<void>((r) => smtp.close(() => r())));
+
+const gw = useGateway({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_RETRY_SECONDS: '0.2', PUBLIC_URL: 'https://community.example' });
+
+async function until<T>(check: () => Promise<T | undefined> | T | undefined, what: string, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    gw.app.mail.kick();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const mailTo = (address: string) => until(() => received.find((m) => m.to.includes(address)), `mail to ${address}`);
+
+describe('mail through the outbox', () => {
+  it('an email invite is queued with the invite and sent once; a refused delivery is retried with backoff', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    failNext = 1;
+    const made = await mutate(gw, 'createInvite', { email: 'friend@example.org', name: 'Friend' }, admin.token, 'invite { code }');
+    const mail = await mailTo('friend@example.org');
+    expect(mail.raw).toContain(`https://community.example/invite_register.html?code=${made.invite.code}`);
+    const [row] = await gw.database.rows<any>(sql`select status, attempts, last_error from outbox where to_address = 'friend@example.org'`);
+    expect(row).toMatchObject({ status: 'SENT', attempts: 2 });
+    await new Promise((r) => setTimeout(r, 500));
+    gw.app.mail.kick();
+    expect(received.filter((m) => m.to.includes('friend@example.org'))).toHaveLength(1);
+  });
+
+  it('a failed change queues nothing', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    await mutate(gw, 'createInvite', { code: 'dup-code', email: 'first@example.org' }, admin.token);
+    const again = await mutate(gw, 'createInvite', { code: 'dup-code', email: 'second@example.org' }, admin.token);
+    expect(again.code).toBe('CONFLICT');
+    const [{ n }] = await gw.database.rows<{ n: number }>(sql`select count(*)::int as n from outbox where to_address = 'second@example.org'`);
+    expect(n).toBe(0);
+  });
+
+  it('password-reset mail carries the token', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const target = await gw.user({ email: 'reset.me@example.org' });
+    const made = await mutate(gw, 'createPasswordResetToken', { userId: target.gid, sendEmail: true }, admin.token, 'result { token mailedTo }');
+    expect(made.result.mailedTo).toBe('reset.me@example.org');
+    expect((await mailTo('reset.me@example.org')).raw).toContain(made.result.token);
+  });
+
+  it('mail to all users is a job that reports progress (CookieCMS /api/admin/mail)', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const mod = await gw.user({ roles: ['moderator'] });
+    expect(await mutate(gw, 'mailAllUsers', { subject: 'x', message: 'y' }, mod.token)).toMatchObject({ error: 'FORBIDDEN' });
+    expect((await mutate(gw, 'mailAllUsers', { subject: ' ', message: 'y' }, admin.token)).code).toBe('BAD_INPUT');
+    const cookie = restClient(gw, '/api/admin');
+    const res = await cookie('POST', '/mail', admin.token, { subject: 'Server maintenance', message: 'Down for an hour on Sunday.' });
+    expect(res).toMatchObject({ status: 200, body: { error: false, msg: 'Email sent successfully to all users' } });
+    expect((await cookie('POST', '/mail', mod.token, { subject: 'a', message: 'b' })).status).toBe(403);
+    const [{ n: recipients }] = await gw.database.rows<{ n: number }>(sql`select count(*)::int as n from users where status = 'ACTIVE' and email is not null`);
+    const job = res.body.data.job;
+    const done = await until(async () => {
+      const r = await gw.gql(`query($id: ID!) { mailJob(id: $id) { status total queued sent failed } }`, { id: job }, admin.token);
+      const j = r.body.data.mailJob;
+      return j.status === 'DONE' && j.sent === j.total ? j : undefined;
+    }, 'the mail job');
+    expect(done).toMatchObject({ total: recipients, queued: recipients, sent: recipients, failed: 0 });
+    expect(received.filter((m) => m.raw.includes('Server maintenance')).length).toBe(recipients);
+  });
+
+  it('Pleroma email_invite queues the invite mail', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const pleroma = restClient(gw, '/api/pleroma/admin');
+    expect((await pleroma('POST', '/users/email_invite', admin.token, { email: 'pleroma.friend@example.org', name: 'Pat' })).status).toBe(204);
+    expect((await pleroma('POST', '/users/email_invite', admin.token, { email: 'not-an-email' })).status).toBe(400);
+    expect((await mailTo('pleroma.friend@example.org')).raw).toContain('Hello Pat');
+  });
+
+  // Last: it stops the app's worker.
+  it('a job left running by a stopped worker is finished by the next one', async () => {
+    await gw.app.mail.stop();
+    const job = await mailAllUsers(gw.system, { subject: 'After restart', message: 'Still delivered.' });
+    const [{ status }] = await gw.database.rows<{ status: string }>(sql`select status from mail_jobs where id = ${job.id}`);
+    expect(status).toBe('RUNNING');
+    const next = new MailWorker(gw.database, gw.config.mail, gw.app.log);
+    await next.pass();
+    await next.stop();
+    const [after] = await gw.database.rows<{ status: string; queued: number; total: number }>(sql`select status, queued, total from mail_jobs where id = ${job.id}`);
+    expect(after).toMatchObject({ status: 'DONE', queued: job.total });
+    expect(received.filter((m) => m.raw.includes('After restart')).length).toBe(job.total);
+  });
+});
