@@ -13,6 +13,7 @@ import type { GraphQLContext } from './graphql/context.js';
 import { AppError } from './graphql/errors.js';
 import { createGraphQLHandler } from './graphql/yoga.js';
 import { createLogger } from './log.js';
+import { AuditEvents } from './modules/audit/events.js';
 import { MailWorker } from './modules/mail/worker.js';
 import { registerPageRoutes } from './rest/litecord/register-page.js';
 import { litecordRoutes } from './rest/litecord/routes.js';
@@ -48,6 +49,8 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
   await auth.start();
   const mail = new MailWorker(database, config.mail, log);
   await mail.start();
+  const events = new AuditEvents(database, log);
+  await events.start();
 
   /** Builds a request's GraphQL context; a bad token leaves the viewer empty and says why on protected fields. */
   async function buildContext(request: Request, requestId: string, requestLog: Logger, ip: string | null): Promise<GraphQLContext> {
@@ -59,7 +62,7 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
       if (!(error instanceof AppError)) throw error;
       authError = error;
     }
-    return { config, database, tokens, auth, viewer, authError, requestId, ip, userAgent: request.headers.get('user-agent'), log: requestLog };
+    return { config, database, tokens, auth, viewer, authError, requestId, ip, userAgent: request.headers.get('user-agent'), log: requestLog, events };
   }
 
   /** A request's id (the caller's X-Request-Id when sane), its logger, and the line logged at its end. */
@@ -155,6 +158,7 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
     mail,
     close: async () => {
       await mail.stop();
+      await events.stop();
       await auth.stop();
     },
   };

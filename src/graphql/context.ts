@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AuditEvents } from '../modules/audit/events.js';
 import type { AuthService, Viewer } from '../auth/context.js';
 import type { Tokens } from '../auth/tokens.js';
 import type { Config } from '../config.js';
@@ -18,6 +19,8 @@ export interface GraphQLContext {
   ip: string | null;
   userAgent: string | null;
   log: Logger;
+  /** Committed audit events, for subscriptions. */
+  events: AuditEvents;
 }
 
 import type { ActionContext } from '../modules/context.js';

@@ -13,6 +13,7 @@ import '../modules/mail/schema.js';
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 /**
  * The relay plugin resolves every node's `id` asynchronously, which makes graphql-js build a

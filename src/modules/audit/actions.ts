@@ -87,10 +87,12 @@ export async function writeAudit(tx: Tx, actor: AuditActor, entries: AuditEntry[
     prevHash = hash;
     return { ...base, rowHash: hash };
   });
+  const seqs: bigint[] = [];
   for (let i = 0; i < rows.length; i += 1000) {
-    await tx.insert(auditLog).values(rows.slice(i, i + 1000));
+    seqs.push(...(await tx.insert(auditLog).values(rows.slice(i, i + 1000)).returning({ seq: auditLog.seq })).map((r) => r.seq));
   }
-  await tx.execute(sql`select pg_notify('gateway_audit', ${String(rows.length)})`);
+  // Delivered after commit, to every instance: the adminEvents subscription loads this range.
+  await tx.execute(sql`select pg_notify('gateway_audit', ${`${seqs[0]}:${seqs.at(-1)}`})`);
 }
 
 const SECRET_FIELDS = new Set(['passwordHash']);

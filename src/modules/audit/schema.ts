@@ -1,8 +1,9 @@
 import { builder } from '../../graphql/builder.js';
+import { forbidden, unauthenticated } from '../../graphql/errors.js';
 import { decodeId, encodeId } from '../../graphql/ids.js';
 import { findAuditPage, verifyAuditChain, type AuditRow, type ChainReport } from './queries.js';
 
-const AuditEventRef = builder.objectRef<AuditRow>('AuditEvent').implement({
+export const AuditEventRef = builder.objectRef<AuditRow>('AuditEvent').implement({
   description: 'One change to one entity, written in the transaction that made it; rows form a hash chain.',
   authScopes: { scope: 'admin:audit:read' },
   fields: (t) => ({
@@ -78,5 +79,31 @@ builder.queryField('verifyAuditChain', (t) =>
     description: 'Recomputes every hash of the audit chain and reports the first row that was altered or removed.',
     authScopes: { scope: 'admin:audit:read' },
     resolve: (_root, _args, ctx) => verifyAuditChain(ctx.database.db),
+  }),
+);
+
+const AdminEventFilter = builder.inputType('AdminEventFilter', {
+  fields: (t) => ({
+    actions: t.stringList({ description: 'Actions or their prefixes, e.g. ["user", "role.assign"]' }),
+    targetType: t.string(),
+    targetId: t.id({ description: 'A User ID, or the key of another target' }),
+  }),
+});
+
+builder.subscriptionField('adminEvents', (t) =>
+  t.field({
+    type: AuditEventRef,
+    description: 'Each audit event once its transaction commits, from any gateway instance (over SSE: Accept: text/event-stream).',
+    authScopes: { scope: 'admin:audit:read' },
+    args: { filter: t.arg({ type: AdminEventFilter }) },
+    subscribe: (_root, args, ctx) => {
+      // scope-auth checks each delivered event; refusing here keeps a caller without the scope from holding a stream open.
+      if (!ctx.viewer) throw ctx.authError ?? unauthenticated();
+      if (!ctx.viewer.scopes.has('admin:audit:read')) throw forbidden('adminEvents needs admin:audit:read');
+      const f = args.filter;
+      const targetId = f?.targetId ? String(f.targetId) : null;
+      return ctx.events.subscribe(f && { ...f, targetId: targetId && !/^\d+$/.test(targetId) && (f.targetType ?? 'User') === 'User' ? decodeId(targetId, 'User', ['filter', 'targetId']).toString() : targetId });
+    },
+    resolve: (row) => row,
   }),
 );
