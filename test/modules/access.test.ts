@@ -219,3 +219,42 @@ describe('every new field refuses callers without its scope', () => {
     expect((await gw.gql('{ scopeCatalog }', {}, plain.token)).body.data.scopeCatalog).toContain('admin:roles:grant');
   });
 });
+
+describe('the invite, session, application and mail fields refuse callers without their scope', () => {
+  const USER = 'VXNlcjox';
+  const APP = Buffer.from('Application:1').toString('base64');
+  const MUTATIONS: [string, Record<string, unknown>][] = [
+    ['createInvite', {}],
+    ['revokeInvite', { code: 'some-code' }],
+    ['createPasswordResetToken', { userId: USER }],
+    ['createApplication', { clientId: 'c_denied', displayName: 'x', grants: ['password'], redirectUris: [], role: 'EXTERNAL', scopes: [] }],
+    ['updateApplication', { id: APP, displayName: 'x' }],
+    ['rotateApplicationSecret', { id: APP }],
+    ['deleteApplication', { id: APP }],
+    ['mailAllUsers', { subject: 's', message: 'm' }],
+  ];
+  const QUERIES = [
+    '{ invites(first: 1) { edges { cursor } } }',
+    '{ invite(code: "x") { code } }',
+    `{ sessions(userId: "${USER}") { edges { cursor } } }`,
+    '{ applications(first: 1) { edges { cursor } } }',
+    `{ mailJob(id: "${Buffer.from('MailJob:1').toString('base64')}") { status } }`,
+  ];
+
+  it('UNAUTHENTICATED without a token, FORBIDDEN without the scope, nothing written', async () => {
+    const plain = await gw.user();
+    const before = await count('select count(*)::int as n from audit_log');
+    for (const [name, input] of MUTATIONS) {
+      expect(await mutate(gw, name, input, null), name).toMatchObject({ error: 'UNAUTHENTICATED' });
+      expect(await mutate(gw, name, input, plain.token), name).toMatchObject({ error: 'FORBIDDEN' });
+    }
+    for (const query of QUERIES) {
+      expect((await gw.gql(query)).body.errors[0].extensions.code, query).toBe('UNAUTHENTICATED');
+      expect((await gw.gql(query, {}, plain.token)).body.errors[0].extensions.code, query).toBe('FORBIDDEN');
+    }
+    // Ending sessions needs a sign-in, and for others' sessions admin:sessions:write.
+    expect(await mutate(gw, 'revokeAllSessions', { userId: USER }, null)).toMatchObject({ error: 'UNAUTHENTICATED' });
+    expect(await mutate(gw, 'revokeAllSessions', { userId: USER }, plain.token)).toMatchObject({ error: 'FORBIDDEN' });
+    expect(await count('select count(*)::int as n from audit_log')).toBe(before);
+  });
+});

@@ -117,7 +117,15 @@ describe('Liquid /client/admin-api and invite codes', () => {
   it('create answers the generated secrets once; list never shows them; update and delete by DBID', async () => {
     const admin = await gw.user({ roles: ['admin'] });
     const plain = await gw.user();
-    expect((await callClient('POST', '/create', plain.token, [client('nope_client')])).status).toBe(403);
+    for (const [method, path, json] of [
+      ['POST', '/create', [client('nope_client')]],
+      ['PATCH', '/update', { target: '1', displayName: 'x' }],
+      ['DELETE', '/delete', { target: '1' }],
+      ['GET', '/list', undefined],
+    ] as const) {
+      expect((await callClient(method, path, null, json)).status, `${method} ${path}`).toBe(401);
+      expect((await callClient(method, path, plain.token, json)).status, `${method} ${path}`).toBe(403);
+    }
     expect((await callClient('POST', '/create', admin.token, [client('with_secret', { secret: 'super-secure-client-secret' })])).status).toBe(400);
     expect((await callClient('POST', '/create', admin.token, [client('bad_uri', { redirectUris: ['http://evil.example'] })])).status).toBe(400);
     const made = await callClient('POST', '/create', admin.token, [client('external_client')]);

@@ -111,6 +111,8 @@ describe('Litecord /api/v6/admin/instance/invites', () => {
     const plain = await gw.user();
     expect((await call('PUT', INV, plain.token, { max_uses: 3 })).status).toBe(401);
     expect((await call('GET', INV, null)).status).toBe(401);
+    expect((await call('GET', INV, plain.token)).status).toBe(401);
+    expect((await call('DELETE', `${INV}/whatever`, plain.token)).status).toBe(401);
     const made = await call('PUT', INV, staff.token, { max_uses: 3 });
     expect(made.status).toBe(200);
     expect(made.body).toMatchObject({ max_uses: 3, uses: 0 });

@@ -120,6 +120,9 @@ describe('Pleroma invites', () => {
     expect(revoked).toMatchObject({ status: 200, body: { token: oneTime.body, used: true, invite_type: 'one_time' } });
     expect((await call('POST', '/users/revoke_invite', admin.token, { token: 'missing-token' })).status).toBe(404);
     expect((await call('GET', '/users/invites', plain.token)).status).toBe(403);
+    expect((await call('POST', '/users/revoke_invite', plain.token, { token: reusable })).status).toBe(403);
+    expect((await call('POST', '/users/email_invite', plain.token, { email: 'x@example.org' })).status).toBe(403);
+    expect((await call('POST', '/users/email_invite', null, { email: 'x@example.org' })).status).toBe(403);
   });
 });
 
