@@ -1,35 +1,16 @@
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useGateway } from './helpers/app.js';
-import { onPostgres } from './helpers/db.js';
+import { skipBrowser, useBrowser } from './helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const gw = useGateway();
 
 // A real browser, from Debian's package (CI installs it); the page must work with no network.
-describe.skipIf(onPostgres || !existsSync(CHROMIUM))('GraphiQL in a browser', () => {
-  let server: Server;
-  let browser: Browser;
-  let base = '';
-  beforeAll(async () => {
-    server = createServer((req, res) => gw.app.listener(req, res));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((r) => server.close(() => r()));
-  });
+describe.skipIf(skipBrowser)('GraphiQL in a browser', () => {
+  const { base: baseUrl, browser: theBrowser } = useBrowser(gw);
 
   it('renders from the gateway alone and runs a query', async () => {
-    const page = await browser.newPage();
+    const page = await theBrowser().newPage();
+    const base = baseUrl();
     const foreign: string[] = [];
     page.on('request', (r) => {
       const url = r.url();

@@ -1,34 +1,18 @@
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createInvite } from '../src/modules/invites/actions.js';
 import { useGateway } from './helpers/app.js';
-import { onPostgres } from './helpers/db.js';
+import { skipBrowser, useBrowser } from './helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const gw = useGateway();
 
 // Litecord's /invite_register.html in a real browser (Debian's Chromium), with no network beyond the gateway.
-describe.skipIf(onPostgres || !existsSync(CHROMIUM))('the invite registration page', () => {
-  let server: Server;
-  let browser: Browser;
-  let base = '';
-  beforeAll(async () => {
-    server = createServer((req, res) => gw.app.listener(req, res));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((r) => server.close(() => r()));
-  });
+describe.skipIf(skipBrowser)('the invite registration page', () => {
+  const { base: baseUrl, browser: theBrowser } = useBrowser(gw);
 
   it('registers with a code from the link, then shows the error for the used-up code', async () => {
     await createInvite(gw.system, { code: 'browser-one', maxUses: 1 });
-    const page = await browser.newPage();
+    const page = await theBrowser().newPage();
+    const base = baseUrl();
     const foreign: string[] = [];
     page.on('request', (r) => (r.url().startsWith(base) ? undefined : foreign.push(r.url())));
     await page.goto(`${base}/invite_register.html?code=browser-one`);
