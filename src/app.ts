@@ -35,6 +35,8 @@ export interface App {
   log: Logger;
   /** Delivers the mail outbox (started with the app). */
   mail: MailWorker;
+  /** Committed audit events for subscriptions; `stop()` ends open streams (before draining). */
+  events: AuditEvents;
   /** Stops the mail worker and the auth notifications (the caller closes the database). */
   close(): Promise<void>;
 }
@@ -156,6 +158,7 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
     tokens,
     log,
     mail,
+    events,
     close: async () => {
       await mail.stop();
       await events.stop();

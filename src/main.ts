@@ -33,6 +33,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'draining requests');
+    // Subscription streams never end by themselves: complete them so their connections close.
+    void app.events.stop();
     // close() stops accepting and waits for requests in flight; then the pool closes.
     server.close(async () => {
       await app.close();

@@ -66,4 +66,14 @@ describe('adminEvents subscription', () => {
     const anon = await subscribe(gw.app.fetch, null, null, 1);
     expect((await anon.done)[0].errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
+
+  it('ends open streams when the instance shuts down, so SIGTERM can drain', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const other = await createApp(gw.config, gw.database);
+    const sub = await subscribe(other.fetch, admin.token, null, 5);
+    await new Promise((r) => setTimeout(r, 100));
+    await other.close();
+    const events = await Promise.race([sub.done, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('stream still open')), 5_000))]);
+    expect(events).toEqual([]);
+  });
 });

@@ -20,6 +20,9 @@ export interface AdminEventFilter {
 export class AuditEvents {
   private readonly pubsub = createPubSub<{ audit: [AuditRow] }>();
   private unlisten?: () => Promise<void>;
+  private endStreams!: () => void;
+  /** Resolves when the instance shuts down: every open subscription then completes. */
+  private readonly closed = new Promise<IteratorReturnResult<undefined>>((resolve) => (this.endStreams = () => resolve({ done: true, value: undefined })));
 
   constructor(
     private readonly database: Database,
@@ -32,8 +35,12 @@ export class AuditEvents {
     });
   }
 
+  /** Ends every open subscription (so SSE connections can close on SIGTERM) and stops listening. */
   async stop(): Promise<void> {
-    await this.unlisten?.();
+    this.endStreams();
+    const unlisten = this.unlisten;
+    this.unlisten = undefined;
+    await unlisten?.();
   }
 
   private async publish(payload: string): Promise<void> {
@@ -47,10 +54,19 @@ export class AuditEvents {
     for (const row of rows) this.pubsub.publish('audit', row);
   }
 
-  subscribe(f: AdminEventFilter | null | undefined): AsyncIterable<AuditRow> {
-    return pipe(
+  async *subscribe(f: AdminEventFilter | null | undefined): AsyncGenerator<AuditRow> {
+    const events = pipe(
       this.pubsub.subscribe('audit'),
       filter((row: AuditRow) => (!f?.actions?.length || f.actions.some((a) => row.action === a || row.action.startsWith(`${a}.`))) && (!f?.targetType || row.targetType === f.targetType) && (!f?.targetId || row.targetId === f.targetId)),
-    );
+    )[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const next = await Promise.race([events.next(), this.closed]);
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      await events.return?.();
+    }
   }
 }
