@@ -3,7 +3,7 @@ import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useGateway } from '../helpers/app.js';
-import { mailAllUsers } from '../../src/modules/mail/actions.js';
+import { enqueueMail, mailAllUsers } from '../../src/modules/mail/actions.js';
 import { MailWorker } from '../../src/modules/mail/worker.js';
 import { mutate, restClient } from '../helpers/clients.js';
 
@@ -125,5 +125,19 @@ describe('mail through the outbox', () => {
     const [after] = await gw.database.rows<{ status: string; queued: number; total: number }>(sql`select status, queued, total from mail_jobs where id = ${job.id}`);
     expect(after).toMatchObject({ status: 'DONE', queued: job.total });
     expect(received.filter((m) => m.raw.includes('After restart')).length).toBe(job.total);
+  });
+
+  it('two workers (two instances) deliver each queued mail exactly once', async () => {
+    await gw.app.mail.stop();
+    await gw.database.db.transaction((tx) =>
+      enqueueMail(tx, Array.from({ length: 30 }, (_, i) => ({ kind: 'test', to: `twice.${i}@example.org`, subject: 'Once only', body: `mail ${i}` }))),
+    );
+    const a = new MailWorker(gw.database, gw.config.mail, gw.app.log);
+    const b = new MailWorker(gw.database, gw.config.mail, gw.app.log);
+    await Promise.all([a.pass(), b.pass()]);
+    await Promise.all([a.stop(), b.stop()]);
+    const got = received.filter((m) => m.raw.includes('Once only'));
+    expect(got).toHaveLength(30);
+    expect(new Set(got.map((m) => m.to[0])).size).toBe(30);
   });
 });
