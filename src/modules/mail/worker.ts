@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import { queryRows, type Database } from '../../db/client.js';
 import { users } from '../users/table.js';
@@ -25,7 +25,7 @@ export interface MailConfig {
  * Without SMTP_URL, mail goes to the log.
  */
 export class MailWorker {
-  private readonly transport: Transporter;
+  private transport?: Transporter;
   private timer?: NodeJS.Timeout;
   private unlisten?: () => Promise<void>;
   private running: Promise<void> | null = null;
@@ -36,8 +36,15 @@ export class MailWorker {
     private readonly database: Database,
     private readonly config: MailConfig,
     private readonly log: Logger,
-  ) {
-    this.transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : nodemailer.createTransport({ jsonTransport: true });
+  ) {}
+
+  /** nodemailer loads on the first mail: an instance that sends none does not carry it in memory. */
+  private async getTransport(): Promise<Transporter> {
+    if (!this.transport) {
+      const nodemailer = (await import('nodemailer')).default;
+      this.transport = this.config.smtpUrl ? nodemailer.createTransport(this.config.smtpUrl) : nodemailer.createTransport({ jsonTransport: true });
+    }
+    return this.transport;
   }
 
   async start(): Promise<void> {
@@ -54,7 +61,7 @@ export class MailWorker {
     this.unlisten = undefined;
     await unlisten?.();
     await this.running;
-    this.transport.close();
+    this.transport?.close();
   }
 
   /** Runs a pass now (or right after the current one). */
@@ -113,9 +120,10 @@ export class MailWorker {
         .orderBy(outbox.id)
         .limit(BATCH)
         .for('update', { skipLocked: true });
+      const transport = due.length ? await this.getTransport() : undefined;
       for (const mail of due) {
         try {
-          const info = await this.transport.sendMail({ from: this.config.from, to: mail.toAddress, subject: mail.subject, text: mail.body });
+          const info = await transport!.sendMail({ from: this.config.from, to: mail.toAddress, subject: mail.subject, text: mail.body });
           if (!this.config.smtpUrl) this.log.info({ mail: { id: mail.id.toString(), kind: mail.kind, to: mail.toAddress, subject: mail.subject }, message: info.message?.toString() }, 'mail (no SMTP_URL: logged, not sent)');
           await tx.update(outbox).set({ status: 'SENT', sentAt: new Date(), attempts: mail.attempts + 1, lastError: null }).where(eq(outbox.id, mail.id));
         } catch (error) {
