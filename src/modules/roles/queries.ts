@@ -1,4 +1,5 @@
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { textArray } from '../../db/arrays.js';
 import { queryRows, type Tx } from '../../db/client.js';
 import { Params, runPrepared } from '../../db/prepared.js';
 import { jsonObject } from '../../db/json.js';
@@ -20,7 +21,6 @@ export function scopesGranting(scope: string): string[] {
   return parts.map((_, i) => parts.slice(0, i + 1).join(':'));
 }
 
-const textArray = (values: string[]) => sql`array[${sql.join(values.map((s) => sql`${s}`), sql`, `)}]::text[]`;
 
 /** SQL: does the user (by id expression) hold `scope` now, through an active role or a direct grant? */
 export function userHoldsScope(userId: SQL, scope: string): SQL {

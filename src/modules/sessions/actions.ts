@@ -2,12 +2,13 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { verifyPassword } from '../../auth/passwords.js';
 import { newRefreshToken, sha256, type Tokens } from '../../auth/tokens.js';
-import { AppError, unauthenticated } from '../../graphql/errors.js';
+import { unauthenticated } from '../../graphql/errors.js';
 import { writeAudit } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
 import { effectiveStatus } from '../users/status.js';
 import { users } from '../users/table.js';
-import { loginFailures, sessions } from './table.js';
+import { assertUnderLimit, clearAttempts, recordFailedAttempt, type Limit } from './limits.js';
+import { sessions } from './table.js';
 
 /** Failed logins allowed per window before RATE_LIMITED: per username, and per client address. */
 export const LOGIN_LIMITS = { perUser: 5, perAddress: 20, windowSeconds: 15 * 60 };
@@ -26,35 +27,10 @@ export interface ClientInfo {
 
 const INVALID_LOGIN = 'Invalid username or password';
 
-function failureKeys(username: string, ip: string | null): string[] {
-  return [`user:${username.toLowerCase()}`, ...(ip ? [`ip:${ip}`] : [])];
-}
-
-async function assertNotRateLimited(ctx: ActionContext, username: string, ip: string | null): Promise<void> {
-  const keys = failureKeys(username, ip);
-  const rows = await ctx.db
-    .select({ key: loginFailures.key, count: loginFailures.count })
-    .from(loginFailures)
-    .where(and(sql`${loginFailures.key} in ${keys}`, sql`${loginFailures.windowStart} > now() - make_interval(secs => ${LOGIN_LIMITS.windowSeconds})`));
-  for (const row of rows) {
-    const limit = row.key.startsWith('user:') ? LOGIN_LIMITS.perUser : LOGIN_LIMITS.perAddress;
-    if (row.count >= limit) throw new AppError('RATE_LIMITED', 'Too many failed logins; try again later');
-  }
-}
-
-async function recordFailure(ctx: ActionContext, username: string, ip: string | null): Promise<void> {
-  for (const key of failureKeys(username, ip)) {
-    await ctx.db
-      .insert(loginFailures)
-      .values({ key, count: 1 })
-      .onConflictDoUpdate({
-        target: loginFailures.key,
-        set: {
-          count: sql`case when ${loginFailures.windowStart} > now() - make_interval(secs => ${LOGIN_LIMITS.windowSeconds}) then ${loginFailures.count} + 1 else 1 end`,
-          windowStart: sql`case when ${loginFailures.windowStart} > now() - make_interval(secs => ${LOGIN_LIMITS.windowSeconds}) then ${loginFailures.windowStart} else now() end`,
-        },
-      });
-  }
+/** The limits a login counts against: its username, and the client's address when known. */
+function loginLimits(username: string, ip: string | null): [string, Limit][] {
+  const window = LOGIN_LIMITS.windowSeconds;
+  return [[`user:${username.toLowerCase()}`, { max: LOGIN_LIMITS.perUser, windowSeconds: window }], ...(ip ? [[`ip:${ip}`, { max: LOGIN_LIMITS.perAddress, windowSeconds: window }] as [string, Limit]] : [])];
 }
 
 /** Opens a session for a user and signs its first tokens. */
@@ -84,17 +60,18 @@ export async function openSession(ctx: ActionContext, tokens: Tokens, userId: bi
  * sign in all answer the same UNAUTHENTICATED; failures count towards RATE_LIMITED per name and address.
  */
 export async function login(ctx: ActionContext, tokens: Tokens, username: string, password: string, client: ClientInfo, refreshTtlSeconds: number): Promise<SessionTokens> {
-  await assertNotRateLimited(ctx, username, client.ip);
+  const limits = loginLimits(username, client.ip);
+  for (const [key, limit] of limits) await assertUnderLimit(ctx.db, key, limit);
   const [user] = await ctx.db
     .select({ id: users.id, passwordHash: users.passwordHash, status: effectiveStatus })
     .from(users)
     .where(and(sql`lower(${users.username}) = lower(${username})`, isNull(users.domain)));
   const ok = await verifyPassword(user?.passwordHash, password);
   if (!user || !ok || user.status !== 'ACTIVE') {
-    await recordFailure(ctx, username, client.ip);
+    for (const [key, limit] of limits) await recordFailedAttempt(ctx.db, key, limit);
     throw unauthenticated(INVALID_LOGIN);
   }
-  await ctx.db.delete(loginFailures).where(eq(loginFailures.key, `user:${username.toLowerCase()}`));
+  await clearAttempts(ctx.db, limits[0][0]);
   return openSession({ ...ctx, actor: { ...ctx.actor, actorId: user.id } }, tokens, user.id, client, { refreshTtlSeconds, action: 'session.login' });
 }
 

@@ -30,3 +30,8 @@ export async function recordFailedAttempt(db: Db, key: string, limit: Limit): Pr
       set: { count: sql`case when ${fresh} then ${loginFailures.count} + 1 else 1 end`, windowStart: sql`case when ${fresh} then ${loginFailures.windowStart} else now() end` },
     });
 }
+
+/** A success forgets the key's failures (a user who finally signs in starts afresh). */
+export async function clearAttempts(db: Db, key: string): Promise<void> {
+  await db.delete(loginFailures).where(eq(loginFailures.key, key));
+}

@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { bigintArray, textArray } from '../../db/arrays.js';
 import { queryRows, type Tx } from '../../db/client.js';
 import { BadInputError, NotFoundError } from '../../graphql/errors.js';
 import { writeAudit } from '../audit/actions.js';
@@ -8,8 +9,6 @@ import { findUserById, type UserJson } from './queries.js';
 import { users } from './table.js';
 import { profileFields } from './validation.js';
 
-const textArray = (values: readonly string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
-const idArray = (ids: readonly bigint[]) => sql`array[${sql.join(ids.map((v) => sql`${v.toString()}`), sql`, `)}]::bigint[]`;
 
 /**
  * Users named by ID or by username (`name` local, `name@domain` remote); all must exist.
@@ -18,7 +17,7 @@ const idArray = (ids: readonly bigint[]) => sql`array[${sql.join(ids.map((v) => 
 export async function resolveUsers(db: Tx, ids: readonly bigint[], usernames: readonly string[]): Promise<bigint[]> {
   const found = new Set<bigint>();
   if (ids.length) {
-    const rows = await db.select({ id: users.id }).from(users).where(sql`${users.id} = any(${idArray(ids)})`);
+    const rows = await db.select({ id: users.id }).from(users).where(sql`${users.id} = any(${bigintArray(ids)})`);
     rows.forEach((r) => found.add(r.id));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length) throw new NotFoundError(`No such user: ${missing.join(', ')}`);
@@ -53,7 +52,7 @@ export async function retagUsers(ctx: ActionContext, tx: Tx, ids: readonly bigin
     tx,
     sql`update ${users} u set tags = ${op === 'add' ? sql`(select array_agg(distinct x order by x) from unnest(old.tags || ${t}) x)` : sql`array(select x from unnest(old.tags) x where x <> all(${t}))`},
         updated_at = now()
-      from (select id, tags from ${users} where id = any(${idArray(ids)}) and status <> 'DELETED' order by id for update) old
+      from (select id, tags from ${users} where id = any(${bigintArray(ids)}) and status <> 'DELETED' order by id for update) old
       where u.id = old.id and ${op === 'add' ? sql`not (old.tags @> ${t})` : sql`old.tags && ${t}`}
       returning u.id::text as id, old.tags as before, u.tags as after`,
   );

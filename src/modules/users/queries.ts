@@ -1,4 +1,5 @@
 import { and, eq, not, or, sql, type SQL } from 'drizzle-orm';
+import { bigintArray } from '../../db/arrays.js';
 import { Params, runPrepared, shapeKey } from '../../db/prepared.js';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Tx } from '../../db/client.js';
@@ -291,7 +292,7 @@ export async function findUsersByIds(db: Tx, ids: readonly bigint[], shape: User
   const rows = await db
     .select({ id: sql<string>`${users.id}::text`, user: sql<UserJson>`${userJsonSql(shape)}` })
     .from(users)
-    .where(sql`${users.id} = any(array[${sql.join(ids.map((id) => sql`${id.toString()}`), sql`, `)}]::bigint[])`);
+    .where(sql`${users.id} = any(${bigintArray(ids)})`);
   const byId = new Map(rows.map((r) => [r.id, r.user]));
   return ids.flatMap((id) => byId.get(id.toString()) ?? []);
 }
