@@ -36,6 +36,9 @@ describe('roles', () => {
     const changed = await mutate(gw, 'updateRole', { id: made.role.id, rank: 7, scopes: ['admin:users:read', 'admin:audit:read'] }, root.token, 'role { rank scopes }');
     expect(changed.role).toEqual({ rank: 7, scopes: ['admin:users:read', 'admin:audit:read'] });
     const list = await gw.gql('{ roles(first: 10) { edges { node { name rank } } } }', {}, root.token);
+    const firstTwo = (await gw.gql('{ roles(first: 2) { pageInfo { endCursor } } }', {}, root.token)).body.data.roles.pageInfo.endCursor;
+    const rest = await gw.gql('query($a: String) { roles(first: 1, after: $a) { edges { node { name } } } }', { a: firstTwo }, root.token);
+    expect(rest.body.data.roles.edges.map((e: any) => e.node.name)).toEqual(['moderator']);
     expect(list.body.data.roles.edges.map((e: any) => e.node.name).slice(0, 3)).toEqual(['superadmin', 'admin', 'moderator']);
     expect((await gw.gql('{ roles(first: 1) { edges { node { name } } } }', {}, mod.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect((await mutate(gw, 'deleteRole', { id: made.role.id }, root.token, 'role { name }')).role.name).toBe('helpers');

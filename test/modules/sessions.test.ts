@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { LOGIN_LIMITS } from '../../src/modules/sessions/actions.js';
+import { LOGIN_LIMITS, openSession } from '../../src/modules/sessions/actions.js';
 import { useGateway } from '../helpers/app.js';
 
 const gw = useGateway();
@@ -146,6 +146,19 @@ describe('listing and ending sessions', () => {
     expect((await gw.gql(LIST, { u: me.gid })).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect((await gw.gql(LIST, { u: me.gid }, admin.token)).body.data.sessions.edges).toHaveLength(1);
     expect((await gw.gql(LIST, { u: 'bad' }, admin.token)).body.errors[0].extensions.code).toBe('BAD_INPUT');
+  });
+
+  it('pages through sessions with their cursors, newest first', async () => {
+    const me = await gw.user();
+    for (let i = 0; i < 2; i++) await openSession(gw.system, gw.app.tokens, me.id, { ip: '127.0.0.2', userAgent: `extra ${i}` }, { refreshTtlSeconds: 3600, action: 'session.login' });
+    const q = `query($u: ID!, $after: String) { sessions(userId: $u, first: 2, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id userAgent } } } }`;
+    const p1 = (await gw.gql(q, { u: me.gid }, me.token)).body.data.sessions;
+    expect(p1.edges.map((e: any) => e.node.userAgent)).toEqual(['extra 1', 'extra 0']);
+    expect(p1.pageInfo.hasNextPage).toBe(true);
+    const p2 = (await gw.gql(q, { u: me.gid, after: p1.pageInfo.endCursor }, me.token)).body.data.sessions;
+    expect(p2.edges.map((e: any) => e.node.id)).toEqual([me.sessionId]);
+    expect(p2.pageInfo.hasNextPage).toBe(false);
+    expect((await gw.gql(q, { u: me.gid, after: 'bm9wZQ' }, me.token)).body.errors[0].extensions.code).toBe('BAD_INPUT');
   });
 
   it('revokeSession and revokeAllSessions end sessions at once; others only with admin:sessions:write and rank', async () => {

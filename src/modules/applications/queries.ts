@@ -1,7 +1,6 @@
-import { asc, eq, gt, type SQL } from 'drizzle-orm';
+import { asc, eq, gt } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import type { Page } from '../../db/page.js';
-import { BadInputError } from '../../graphql/errors.js';
+import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from '../../db/page.js';
 import { applications } from './table.js';
 
 export type ApplicationRow = Omit<typeof applications.$inferSelect, 'secretHash'>;
@@ -27,16 +26,9 @@ export async function findApplication(db: Tx, id: bigint): Promise<ApplicationRo
 }
 
 /** Oldest first, keyset on id (Liquid pages by the last id it saw). */
-export async function findApplicationPage(db: Tx, args: { first?: number | null; after?: string | null; afterId?: bigint | null }): Promise<Page<ApplicationRow>> {
-  const first = args.first ?? 50;
-  if (!Number.isInteger(first) || first < 0 || first > 100) throw new BadInputError('first must be between 0 and 100', [{ path: ['first'], message: 'must be between 0 and 100' }]);
-  let after: SQL | undefined = args.afterId != null ? gt(applications.id, args.afterId) : undefined;
-  if (args.after) {
-    const m = /^application:(\d{1,19})$/.exec(Buffer.from(args.after, 'base64url').toString('utf8'));
-    if (!m) throw new BadInputError('after: not a valid cursor', [{ path: ['after'], message: 'not a valid cursor' }]);
-    after = gt(applications.id, BigInt(m[1]));
-  }
+export async function findApplicationPage(db: Tx, args: { first?: number | null; after?: string | null }): Promise<Page<ApplicationRow>> {
+  const first = pageSize(args.first, 50);
+  const after = args.after ? gt(applications.id, BigInt(decodeCursor('application', args.after, /^(\d{1,19})$/)[0])) : undefined;
   const rows = await db.select(columns).from(applications).where(after).orderBy(asc(applications.id)).limit(first + 1);
-  const edges = rows.slice(0, first).map((node) => ({ cursor: Buffer.from(`application:${node.id}`).toString('base64url'), node }));
-  return { edges, pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: !!after, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } };
+  return toPage(rows, first, args.after, (node) => encodeCursor('application', node.id), (node) => node);
 }

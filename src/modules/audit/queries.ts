@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import type { Page } from '../../db/page.js';
-import { BadInputError } from '../../graphql/errors.js';
+import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from '../../db/page.js';
 import { GENESIS_HASH, payloadHash, rowHash } from './actions.js';
 import { auditLog } from './table.js';
 
@@ -18,21 +17,12 @@ export interface AuditFilter {
 
 export type AuditPage = Page<AuditRow>;
 
-const cursorOf = (seq: bigint) => Buffer.from(`audit:${seq}`).toString('base64url');
-
-function seqOf(cursor: string): bigint {
-  const match = /^audit:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new BadInputError('after: not a valid cursor', [{ path: ['after'], message: 'not a valid cursor' }]);
-  return BigInt(match[1]);
-}
-
 /** Newest first, keyset on the sequence. */
 export async function findAuditPage(db: Tx, args: { first?: number | null; after?: string | null; filter?: AuditFilter | null }): Promise<AuditPage> {
-  const first = args.first ?? 20;
-  if (!Number.isInteger(first) || first < 0 || first > 100) throw new BadInputError('first must be between 0 and 100', [{ path: ['first'], message: 'must be between 0 and 100' }]);
+  const first = pageSize(args.first, 20);
   const f = args.filter ?? {};
   const conditions: (SQL | undefined)[] = [
-    args.after ? lt(auditLog.seq, seqOf(args.after)) : undefined,
+    args.after ? lt(auditLog.seq, BigInt(decodeCursor('audit', args.after, /^(\d{1,19})$/)[0])) : undefined,
     f.actorId != null ? eq(auditLog.actorId, f.actorId) : undefined,
     f.targetType ? eq(auditLog.targetType, f.targetType) : undefined,
     f.targetId ? eq(auditLog.targetId, f.targetId) : undefined,
@@ -41,13 +31,7 @@ export async function findAuditPage(db: Tx, args: { first?: number | null; after
     f.to ? lt(auditLog.at, f.to) : undefined,
   ];
   const rows = await db.select().from(auditLog).where(and(...conditions)).orderBy(desc(auditLog.seq)).limit(first + 1);
-  const more = rows.length > first;
-  const page = rows.slice(0, first);
-  const edges = page.map((node) => ({ cursor: cursorOf(node.seq), node }));
-  return {
-    edges,
-    pageInfo: { hasNextPage: more, hasPreviousPage: !!args.after, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
-  };
+  return toPage(rows, first, args.after, (row) => encodeCursor('audit', row.seq), (row) => row);
 }
 
 export interface ChainReport {

@@ -1,7 +1,6 @@
 import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import type { Page } from '../../db/page.js';
-import { BadInputError } from '../../graphql/errors.js';
+import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from '../../db/page.js';
 import { invites, inviteUses } from './table.js';
 
 export const INVITE_TYPES = ['ONE_TIME', 'REUSABLE', 'DATE_LIMITED', 'REUSABLE_DATE_LIMITED'] as const;
@@ -63,15 +62,10 @@ export async function findInviteByCode(db: Tx, code: string): Promise<InviteView
 
 /** Newest first, keyset on id. */
 export async function findInvitePage(db: Tx, args: { first?: number | null; after?: string | null; filter?: InviteFilter | null }): Promise<Page<InviteView>> {
-  const first = args.first ?? 50;
-  if (!Number.isInteger(first) || first < 0 || first > 100) throw new BadInputError('first must be between 0 and 100', [{ path: ['first'], message: 'must be between 0 and 100' }]);
+  const first = pageSize(args.first, 50);
   const f = args.filter ?? {};
   let after: SQL | undefined;
-  if (args.after) {
-    const m = /^invite:(\d{1,19})$/.exec(Buffer.from(args.after, 'base64url').toString('utf8'));
-    if (!m) throw new BadInputError('after: not a valid cursor', [{ path: ['after'], message: 'not a valid cursor' }]);
-    after = lt(invites.id, BigInt(m[1]));
-  }
+  if (args.after) after = lt(invites.id, BigInt(decodeCursor('invite', args.after, /^(\d{1,19})$/)[0]));
   const flag = (value: boolean | null | undefined, condition: SQL) => (value == null ? undefined : value ? condition : sql`not ${condition}`);
   const rows = await db
     .select(columns)
@@ -88,6 +82,5 @@ export async function findInvitePage(db: Tx, args: { first?: number | null; afte
     )
     .orderBy(desc(invites.id))
     .limit(first + 1);
-  const edges = rows.slice(0, first).map((node) => ({ cursor: Buffer.from(`invite:${node.id}`).toString('base64url'), node }));
-  return { edges, pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: !!args.after, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } };
+  return toPage(rows, first, args.after, (node) => encodeCursor('invite', node.id), (node) => node);
 }

@@ -3,9 +3,8 @@ import { textArray } from '../../db/arrays.js';
 import { queryRows, type Tx } from '../../db/client.js';
 import { Params, runPrepared } from '../../db/prepared.js';
 import { jsonObject } from '../../db/json.js';
-import type { Page } from '../../db/page.js';
+import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from '../../db/page.js';
 import { ScopeSet } from '../../auth/scopes.js';
-import { BadInputError } from '../../graphql/errors.js';
 import { effectiveStatus } from '../users/status.js';
 import { users } from '../users/table.js';
 import type { RoleJson } from './ref.js';
@@ -107,13 +106,11 @@ export async function findRoleByName(db: Tx, name: string): Promise<RoleRow | nu
 
 /** Roles, highest rank first, keyset on (rank, id). A small table: one statement per page. */
 export async function findRolePage(db: Tx, args: { first?: number | null; after?: string | null }): Promise<Page<RoleJson>> {
-  const first = args.first ?? 50;
-  if (!Number.isInteger(first) || first < 0 || first > 100) throw new BadInputError('first must be between 0 and 100', [{ path: ['first'], message: 'must be between 0 and 100' }]);
+  const first = pageSize(args.first, 50);
   let after: SQL | undefined;
   if (args.after) {
-    const m = /^role:(\d{1,4}):(\d{1,19})$/.exec(Buffer.from(args.after, 'base64url').toString('utf8'));
-    if (!m) throw new BadInputError('after: not a valid cursor', [{ path: ['after'], message: 'not a valid cursor' }]);
-    after = or(sql`${roles.rank} < ${Number(m[1])}`, and(eq(roles.rank, Number(m[1])), sql`${roles.id} > ${BigInt(m[2])}`));
+    const [rank, id] = decodeCursor('role', args.after, /^(\d{1,4})\|(\d{1,19})$/);
+    after = or(sql`${roles.rank} < ${Number(rank)}`, and(eq(roles.rank, Number(rank)), sql`${roles.id} > ${BigInt(id)}`));
   }
   const rows = await db
     .select({ rank: roles.rank, id: roles.id, role: roleJson })
@@ -121,11 +118,7 @@ export async function findRolePage(db: Tx, args: { first?: number | null; after?
     .where(after)
     .orderBy(sql`${roles.rank} desc`, roles.id)
     .limit(first + 1);
-  const edges = rows.slice(0, first).map((r) => ({ cursor: Buffer.from(`role:${r.rank}:${r.id}`).toString('base64url'), node: r.role }));
-  return {
-    edges,
-    pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: !!args.after, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
-  };
+  return toPage(rows, first, args.after, (r) => encodeCursor('role', r.rank, r.id), (r) => r.role);
 }
 
 /** One way a user may hold a scope: a role, or a direct grant, with its window. */

@@ -1,6 +1,5 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
-import type { Page } from '../../db/page.js';
-import { BadInputError } from '../../graphql/errors.js';
+import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from '../../db/page.js';
 import { queryRows, type Tx } from '../../db/client.js';
 import { effectiveScopesSql, nextGrantEdgeSql } from '../roles/queries.js';
 import { effectiveStatus } from '../users/status.js';
@@ -65,13 +64,11 @@ const sessionColumns = {
 
 /** A user's sessions, newest first, keyset on (created_at, id); the refresh token hash never leaves. */
 export async function findSessionPage(db: Tx, userId: bigint, args: { first?: number | null; after?: string | null; active?: boolean | null }): Promise<Page<SessionRow>> {
-  const first = args.first ?? 20;
-  if (!Number.isInteger(first) || first < 0 || first > 100) throw new BadInputError('first must be between 0 and 100', [{ path: ['first'], message: 'must be between 0 and 100' }]);
+  const first = pageSize(args.first, 20);
   let after: SQL | undefined;
   if (args.after) {
-    const m = /^session:([^|]+)\|([0-9a-f-]{36})$/.exec(Buffer.from(args.after, 'base64url').toString('utf8'));
-    if (!m || Number.isNaN(Date.parse(m[1]))) throw new BadInputError('after: not a valid cursor', [{ path: ['after'], message: 'not a valid cursor' }]);
-    after = sql`(${sessions.createdAt}, ${sessions.id}) < (${m[1]}::timestamptz, ${m[2]}::uuid)`;
+    const [at, id] = decodeCursor('session', args.after, /^(\d{4}-\d\d-\d\d [\d:.]+[+-][\d:]+)\|([0-9a-f-]{36})$/);
+    after = sql`(${sessions.createdAt}, ${sessions.id}) < (${at}::timestamptz, ${id}::uuid)`;
   }
   const live = sql`(${sessions.revokedAt} is null and ${sessions.expiresAt} > now())`;
   const rows = await db
@@ -80,8 +77,7 @@ export async function findSessionPage(db: Tx, userId: bigint, args: { first?: nu
     .where(and(eq(sessions.userId, userId), after, args.active == null ? undefined : args.active ? live : sql`not ${live}`))
     .orderBy(desc(sessions.createdAt), desc(sessions.id))
     .limit(first + 1);
-  const edges = rows.slice(0, first).map(({ key, ...node }) => ({ cursor: Buffer.from(`session:${key}|${node.id}`).toString('base64url'), node }));
-  return { edges, pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: !!args.after, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } };
+  return toPage(rows, first, args.after, (row) => encodeCursor('session', row.key, row.id), ({ key: _key, ...node }) => node);
 }
 
 export async function findSessionOwner(db: Tx, sessionId: string): Promise<bigint | null> {

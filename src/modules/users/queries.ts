@@ -3,7 +3,7 @@ import { bigintArray } from '../../db/arrays.js';
 import { Params, runPrepared, shapeKey } from '../../db/prepared.js';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Tx } from '../../db/client.js';
-import type { Page } from '../../db/page.js';
+import { checkCount, MAX_PAGE_SIZE, type Page } from '../../db/page.js';
 import { jsonObject } from '../../db/json.js';
 import { BadInputError } from '../../graphql/errors.js';
 import { grantIsActive, roleFieldSql, userHoldsScope } from '../roles/queries.js';
@@ -107,7 +107,7 @@ function nestAt(path: string[], value: unknown): unknown {
 export const USER_ORDERS = ['CREATED_AT_ASC', 'CREATED_AT_DESC', 'USERNAME_ASC', 'USERNAME_DESC', 'ID_ASC', 'ID_DESC'] as const;
 export type UserOrder = (typeof USER_ORDERS)[number];
 
-export const MAX_PAGE_SIZE = 100;
+export { MAX_PAGE_SIZE };
 export const DEFAULT_PAGE_SIZE = 20;
 /** Numbered pages exist for legacy shims only; capping the offset caps the rows skipped. */
 export const MAX_OFFSET = 10_000;
@@ -328,13 +328,6 @@ function decodeCursor(cursor: string, order: UserOrder, arg: string): { key: str
     if (error instanceof BadInputError) throw error;
   }
   throw new BadInputError(`${arg}: not a valid cursor`, [{ path: [arg], message: 'not a valid cursor' }]);
-}
-
-function checkCount(value: number | null | undefined, arg: string, max: number): void {
-  if (value == null) return;
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new BadInputError(`${arg} must be between 0 and ${max}`, [{ path: [arg], message: `must be between 0 and ${max}` }]);
-  }
 }
 
 /** What of a connection beyond its nodes the request selected. */

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
+import { encodeCursor } from '../../db/page.js';
 import { encodeId } from '../../graphql/ids.js';
 import { ERROR_FIELDS, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { liquidError } from './errors.js';
@@ -85,7 +86,8 @@ export function liquidClientRoutes(deps: ShimDeps) {
   app.get('/list', async (c) => {
     const ctx = await deps.contextFor(c);
     const q = readQuery(c, listQuery);
-    const after = q.offset ? Buffer.from(`application:${q.offset}`).toString('base64url') : null;
+    // Liquid pages by the last id it saw: that is the applications connection's keyset cursor.
+    const after = q.offset ? encodeCursor('application', q.offset) : null;
     const data = await run<{ applications: { edges: { node: LiquidAppSource }[] } }>(ctx, LIST, { first: q.limit, after });
     return ok(c, data.applications.edges.map((e) => presentApp(e.node)));
   });
