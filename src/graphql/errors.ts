@@ -1,3 +1,4 @@
+import type { output, ZodType } from 'zod';
 /** The closed set of error codes (DESIGN.md rule 4). */
 export type ErrorCode = 'BAD_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'INTERNAL';
 
@@ -39,6 +40,13 @@ export class ConflictError extends AppError {
 
 export const unauthenticated = (message = 'Authentication required') => new AppError('UNAUTHENTICATED', message);
 export const forbidden = (message = 'Not allowed') => new AppError('FORBIDDEN', message);
+
+/** Validates an input with a zod schema; every issue becomes a field problem under `prefix` (BAD_INPUT). */
+export function parseInput<S extends ZodType>(schema: S, input: unknown, prefix: string[] = ['input']): output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw fromZodIssues(result.error.issues, prefix);
+  return result.data;
+}
 
 /** Maps zod issues to field problems under a path prefix. */
 export function fromZodIssues(issues: { path: PropertyKey[]; message: string }[], prefix: string[] = []): BadInputError {

@@ -5,7 +5,7 @@ import { isScope } from '../../auth/scopes.js';
 import { sha256 } from '../../auth/tokens.js';
 import type { Tx } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
-import { BadInputError, ConflictError, fromZodIssues, NotFoundError } from '../../graphql/errors.js';
+import { BadInputError, ConflictError, NotFoundError, parseInput } from '../../graphql/errors.js';
 import { diffOf, writeAudit, type AuditEntry } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
 import { assertHoldsScopes } from '../roles/actions.js';
@@ -69,9 +69,7 @@ export interface WithSecret {
 const taken = () => new ConflictError('An application with this client id exists', [{ path: ['input', 'clientId'], message: 'already taken' }]);
 
 export async function createApplication(ctx: ActionContext, input: z.input<typeof createApplicationSchema>): Promise<WithSecret> {
-  const parsed = createApplicationSchema.safeParse(input);
-  if (!parsed.success) throw fromZodIssues(parsed.error.issues, ['input']);
-  const data = parsed.data;
+  const data = parseInput(createApplicationSchema, input);
   const clientSecret = newSecret();
   try {
     const application = await ctx.db.transaction(async (tx) => {
@@ -94,9 +92,7 @@ async function lockApplication(tx: Tx, id: bigint): Promise<ApplicationRow> {
 }
 
 export async function updateApplication(ctx: ActionContext, id: bigint, input: z.input<typeof updateApplicationSchema>): Promise<ApplicationRow> {
-  const parsed = updateApplicationSchema.safeParse(input);
-  if (!parsed.success) throw fromZodIssues(parsed.error.issues, ['input']);
-  const changes = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as Partial<ApplicationRow>;
+  const changes = Object.fromEntries(Object.entries(parseInput(updateApplicationSchema, input)).filter(([, v]) => v !== undefined)) as Partial<ApplicationRow>;
   try {
     return await ctx.db.transaction(async (tx) => {
       const before = await lockApplication(tx, id);
@@ -143,9 +139,7 @@ export async function deleteApplication(ctx: ActionContext, id: bigint, reason: 
 /** setScopes for APPLICATION targets: the applications' scope sets, all or nothing, under the same rules. */
 export async function setApplicationScopes(ctx: ActionContext, input: { targets: bigint[]; scopes: string[]; operation: 'SET' | 'ADD' | 'REMOVE'; expiresAt?: Date | null }): Promise<{ changedCount: number }> {
   if (input.expiresAt) throw new BadInputError('Application scopes do not expire; omit expiresAt', [{ path: ['input', 'expiresAt'], message: 'not for applications' }]);
-  const parsed = scopeList.safeParse(input.scopes);
-  if (!parsed.success) throw fromZodIssues(parsed.error.issues, ['input', 'scopes']);
-  const scopes = parsed.data;
+  const scopes = parseInput(scopeList, input.scopes, ['input', 'scopes']);
   const targets = [...new Set(input.targets)];
   if (targets.length === 0 || targets.length > 1000) throw new BadInputError('targets must hold 1 to 1,000 applications', [{ path: ['input', 'targets'], message: 'between 1 and 1,000' }]);
   return ctx.db.transaction(async (tx) => {

@@ -3,7 +3,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
-import { BadInputError, ConflictError, fromZodIssues, NotFoundError } from '../../graphql/errors.js';
+import { BadInputError, ConflictError, NotFoundError, parseInput } from '../../graphql/errors.js';
 import { writeAudit } from '../audit/actions.js';
 import { enqueueMail } from '../mail/actions.js';
 import type { ActionContext } from '../context.js';
@@ -32,9 +32,7 @@ const view = (i: InviteView | typeof invites.$inferSelect) => ({ code: i.code, m
 
 /** A new invite: a random code unless one is given; one use unless a limit or `unlimited` is given. */
 export async function createInvite(ctx: ActionContext, input: z.input<typeof createInviteSchema>, links?: { publicUrl: string }): Promise<InviteView> {
-  const parsed = createInviteSchema.safeParse(input);
-  if (!parsed.success) throw fromZodIssues(parsed.error.issues, ['input']);
-  const data = parsed.data;
+  const data = parseInput(createInviteSchema, input);
   if (data.expiresAt && data.expiresAt <= new Date()) throw new BadInputError('expiresAt must be in the future', [{ path: ['input', 'expiresAt'], message: 'must be in the future' }]);
   if (data.unlimited && data.maxUses != null) throw new BadInputError('give maxUses or unlimited, not both', [{ path: ['input', 'maxUses'], message: 'not with unlimited' }]);
   const code = data.code ?? randomBytes(12).toString('base64url');
@@ -84,9 +82,7 @@ export const registerSchema = z.object({ code: z.string().max(64), username: use
  * used-up, expired or revoked one answer the same.
  */
 export async function registerWithInvite(ctx: ActionContext, input: z.input<typeof registerSchema>, ip: string | null): Promise<UserJson> {
-  const parsed = registerSchema.safeParse(input);
-  if (!parsed.success) throw fromZodIssues(parsed.error.issues, ['input']);
-  const { code, ...account } = parsed.data;
+  const { code, ...account } = parseInput(registerSchema, input);
   const key = ip ? `invite:${ip}` : null;
   if (key) await assertUnderLimit(ctx.db, key, REGISTER_LIMIT);
   try {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, type Tx } from '../../db/client.js';
-import { fromZodIssues } from '../../graphql/errors.js';
+import { parseInput } from '../../graphql/errors.js';
 import { writeAudit } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
 import { users } from '../users/table.js';
@@ -30,11 +30,10 @@ export type MailJobRow = typeof mailJobs.$inferSelect;
 
 /** Starts a mail-to-all-users job; the worker queues its recipients in batches and reports progress. */
 export async function mailAllUsers(ctx: ActionContext, input: z.input<typeof mailAllSchema>): Promise<MailJobRow> {
-  const parsed = mailAllSchema.safeParse(input);
-  if (!parsed.success) throw fromZodIssues(parsed.error.issues, ['input']);
+  const data = parseInput(mailAllSchema, input);
   return ctx.db.transaction(async (tx) => {
     const [{ n }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${users} where ${RECIPIENTS}`);
-    const [job] = await tx.insert(mailJobs).values({ subject: parsed.data.subject, body: parsed.data.message, total: Number(n), createdBy: ctx.actor.actorId }).returning();
+    const [job] = await tx.insert(mailJobs).values({ subject: data.subject, body: data.message, total: Number(n), createdBy: ctx.actor.actorId }).returning();
     await writeAudit(tx, ctx.actor, [{ action: 'mail.all-users', targetType: 'MailJob', targetId: job.id.toString(), diff: { subject: job.subject, total: job.total } }]);
     await tx.execute(sql`select pg_notify('gateway_mail', 'job')`);
     return job;

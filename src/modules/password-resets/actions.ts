@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { hashPassword } from '../../auth/passwords.js';
 import { sha256 } from '../../auth/tokens.js';
-import { BadInputError, fromZodIssues } from '../../graphql/errors.js';
+import { BadInputError, parseInput } from '../../graphql/errors.js';
 import { writeAudit } from '../audit/actions.js';
 import { enqueueMail } from '../mail/actions.js';
 import type { ActionContext } from '../context.js';
@@ -47,11 +47,10 @@ export async function createPasswordResetToken(ctx: ActionContext, userId: bigin
  * used, superseded or expired token answers the same; failures are limited per address.
  */
 export async function resetPassword(ctx: ActionContext, token: string, newPassword: string, ip: string | null): Promise<void> {
-  const parsed = passwordSchema.safeParse(newPassword);
-  if (!parsed.success) throw fromZodIssues(parsed.error.issues, ['input', 'newPassword']);
+  const password = parseInput(passwordSchema, newPassword, ['input', 'newPassword']);
   const key = ip ? `reset:${ip}` : null;
   if (key) await assertUnderLimit(ctx.db, key, RESET_LIMIT);
-  const passwordHash = await hashPassword(parsed.data);
+  const passwordHash = await hashPassword(password);
   const userId = await ctx.db.transaction(async (tx) => {
     const [used] = await tx
       .update(passwordResetTokens)

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isScope, scopeCovers } from '../../auth/scopes.js';
 import { queryRows, type Tx } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
-import { BadInputError, ConflictError, forbidden, fromZodIssues, NotFoundError } from '../../graphql/errors.js';
+import { BadInputError, ConflictError, forbidden, NotFoundError, parseInput } from '../../graphql/errors.js';
 import { writeAudit, type AuditEntry } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
 import { users } from '../users/table.js';
@@ -79,17 +79,12 @@ const rank = z.number().int().min(1, 'at least 1').max(superadminRank - 1, `belo
 export const createRoleSchema = z.object({ name: roleName, rank, description: z.string().max(1000).nullish(), scopes: scopeList });
 export const updateRoleSchema = z.object({ name: roleName.optional(), rank: rank.optional(), description: z.string().max(1000).nullish(), scopes: scopeList.optional() });
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (!result.success) throw fromZodIssues(result.error.issues, ['input']);
-  return result.data;
-}
 
 const nameTaken = () => new ConflictError('A role with this name already exists', [{ path: ['input', 'name'], message: 'already taken' }]);
 const roleView = (r: RoleRow) => ({ name: r.name, rank: r.rank, description: r.description, scopes: r.scopes });
 
 export async function createRole(ctx: ActionContext, input: z.input<typeof createRoleSchema>): Promise<RoleRow> {
-  const data = parse(createRoleSchema, input);
+  const data = parseInput(createRoleSchema, input);
   try {
     return await ctx.db.transaction(async (tx) => {
       const actor = await findStanding(tx, ctx.actor.actorId);
@@ -111,7 +106,7 @@ async function loadRole(tx: Tx, id: bigint): Promise<RoleRow> {
 }
 
 export async function updateRole(ctx: ActionContext, id: bigint, input: z.input<typeof updateRoleSchema>): Promise<RoleRow> {
-  const data = parse(updateRoleSchema, input);
+  const data = parseInput(updateRoleSchema, input);
   try {
     return await ctx.db.transaction(async (tx) => {
       const actor = await findStanding(tx, ctx.actor.actorId);
@@ -233,7 +228,7 @@ export async function setScopes(
   ctx: ActionContext,
   input: { targets: bigint[]; scopes: string[]; operation: ScopeOperation; expiresAt?: Date | null },
 ): Promise<{ changedCount: number }> {
-  const scopes = parse(scopeList, input.scopes);
+  const scopes = parseInput(scopeList, input.scopes, ['input', 'scopes']);
   if (input.targets.length === 0 || input.targets.length > 1000) throw new BadInputError('targets must hold 1 to 1,000 users', [{ path: ['input', 'targets'], message: 'between 1 and 1,000' }]);
   const { expiresAt } = checkWindow({ expiresAt: input.expiresAt });
   const targets = [...new Set(input.targets)];

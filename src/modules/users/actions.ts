@@ -4,7 +4,7 @@ import { textArray } from '../../db/arrays.js';
 import { hashPassword } from '../../auth/passwords.js';
 import { queryRows } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
-import { BadInputError, ConflictError, fromZodIssues, type FieldProblem } from '../../graphql/errors.js';
+import { BadInputError, ConflictError, fromZodIssues, parseInput, type FieldProblem } from '../../graphql/errors.js';
 import { assignRoleTx } from '../roles/actions.js';
 import { findStanding } from '../roles/queries.js';
 import { diffOf, writeAudit } from '../audit/actions.js';
@@ -30,11 +30,6 @@ function conflictFor(error: unknown, prefix = 'input'): ConflictError | null {
   return new ConflictError('A user with these values already exists');
 }
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (!result.success) throw fromZodIssues(result.error.issues, ['input']);
-  return result.data;
-}
 
 
 export const MAX_BATCH = 1000;
@@ -120,7 +115,7 @@ export async function createUser(ctx: ActionContext, input: CreateUserInput, opt
 }
 
 export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUserInput): Promise<UserJson> {
-  const data = parse(updateUserSchema, input);
+  const data = parseInput(updateUserSchema, input);
   const passwordHash = data.password ? await hashPassword(data.password) : undefined;
   try {
     return await ctx.db.transaction(async (tx) => {
