@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { isScope } from '../../auth/scopes.js';
 import { sha256 } from '../../auth/tokens.js';
 import type { Tx } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
 import { BadInputError, ConflictError, NotFoundError, parseInput } from '../../graphql/errors.js';
 import { diffOf, writeAudit, type AuditEntry } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
-import { assertHoldsScopes } from '../roles/actions.js';
+import { assertHoldsScopes, scopeList } from '../roles/actions.js';
 import { findStanding, type Standing } from '../roles/queries.js';
 import { findApplication, type ApplicationRow } from './queries.js';
 import { applications } from './table.js';
@@ -26,12 +25,6 @@ const redirectUri = z.string().max(2048).refine((value) => {
     return false;
   }
 }, 'must be an absolute https URL (http only for localhost)');
-
-const scopeList = z
-  .array(z.string())
-  .max(50)
-  .superRefine((list, ctx) => list.forEach((s, i) => isScope(s) || ctx.addIssue({ code: 'custom', path: [i], message: `${s} is not a scope of the catalog` })))
-  .transform((list) => [...new Set(list)]);
 
 const fields = {
   clientId: z.string().min(2).max(100).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),

@@ -67,7 +67,8 @@ async function assertKeepsAdminRole(tx: Tx, actor: Standing, userId: bigint, rem
 
 // ---- roles ----
 
-const scopeList = z
+/** Scopes of the catalog (at most 50), without repeats: what roles and applications may carry. */
+export const scopeList = z
   .array(z.string())
   .max(50)
   .superRefine((list, ctx) => list.forEach((s, i) => isScope(s) || ctx.addIssue({ code: 'custom', path: [i], message: `${s} is not a scope of the catalog` })))
