@@ -9,7 +9,7 @@ import { UserRef } from '../users/schema.js';
 import { setApplicationScopes } from '../applications/actions.js';
 import { assignRole, createRole, deleteRole, revokeRole, setScopes, updateRole } from './actions.js';
 import { explainAccess, findRolePage, findRolesByIds, type AccessExplanation, type AccessPath } from './queries.js';
-import { RoleRef, roleJsonOf, type RoleJson } from './ref.js';
+import { RoleRef, roleJsonOf } from './ref.js';
 
 builder.node(RoleRef, {
   description: 'A named bundle of scopes with a rank; built-in: superadmin, admin, moderator.',
@@ -29,8 +29,6 @@ builder.node(RoleRef, {
     builtIn: t.exposeBoolean('builtIn'),
   }),
 });
-
-const withTypename = (role: RoleJson) => ({ ...role, __typename: 'Role' }) as RoleJson;
 
 const ScopeOperationEnum = builder.enumType('ScopeOperation', { values: ['SET', 'ADD', 'REMOVE'] as const });
 const GrantTargetTypeEnum = builder.enumType('GrantTargetType', { values: ['USER', 'APPLICATION'] as const });
@@ -65,9 +63,7 @@ builder.queryFields((t) => ({
       type: RoleRef,
       description: 'Every role, highest rank first.',
       authScopes: { scope: 'admin:roles:read' },
-      resolve: async (_root, args, ctx) => {
-        return findRolePage(ctx.database.db, args);
-      },
+      resolve: (_root, args, ctx) => findRolePage(ctx.database.db, args),
     },
     { name: 'RoleConnection' },
     { name: 'RoleEdge' },
@@ -145,14 +141,14 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:roles:write' },
     errors: payload('CreateRole', 'role'),
     args: { input: t.arg({ type: CreateRoleInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => withTypename(roleJsonOf(await createRole(actionContext(ctx), input as never))),
+    resolve: async (_root, { input }, ctx) => roleJsonOf(await createRole(actionContext(ctx), input as never)),
   }),
   updateRole: t.field({
     type: RoleRef,
     authScopes: { scope: 'admin:roles:write' },
     errors: payload('UpdateRole', 'role'),
     args: { input: t.arg({ type: UpdateRoleInput, required: true }) },
-    resolve: async (_root, { input: { id, ...changes } }, ctx) => withTypename(roleJsonOf(await updateRole(actionContext(ctx), roleId(id), changes as never))),
+    resolve: async (_root, { input: { id, ...changes } }, ctx) => roleJsonOf(await updateRole(actionContext(ctx), roleId(id), changes as never)),
   }),
   deleteRole: t.field({
     type: RoleRef,
@@ -160,7 +156,7 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:roles:write' },
     errors: payload('DeleteRole', 'role'),
     args: { input: t.arg({ type: DeleteRoleInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => withTypename(roleJsonOf(await deleteRole(actionContext(ctx), roleId(input.id), input.reason ?? null))),
+    resolve: async (_root, { input }, ctx) => roleJsonOf(await deleteRole(actionContext(ctx), roleId(input.id), input.reason ?? null)),
   }),
   assignRole: t.field({
     type: UserRef,
