@@ -99,4 +99,13 @@ export async function allNodes<N>(ctx: GraphQLContext, source: string, field: st
   return nodes;
 }
 
-export const ERROR_FIELDS = '... on Error { __typename message code } ... on BadInputError { fields { path message } } ... on ConflictError { fields { path message } }';
+/**
+ * The document of mutation `name` (one `input`, DESIGN.md rule 8): `select` on its success and the
+ * typed errors on failure, followed by any fragment definitions the selection spreads.
+ */
+export function mutationDocument(name: string, select: string, fragments = ''): string {
+  const type = `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+  return `mutation ${type}($input: ${type}Input!) { ${name}(input: $input) { __typename ... on ${type}Success { ${select} } ${ERROR_FIELDS} } } ${fragments}`;
+}
+
+const ERROR_FIELDS = '... on Error { __typename message code } ... on BadInputError { fields { path message } } ... on ConflictError { fields { path message } }';

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { encodeId } from '../../graphql/ids.js';
-import { ERROR_FIELDS, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { cookieError, envelope } from './errors.js';
 import { COOKIE_USER_FIELDS, LEVEL_ROLES, levelOf, presentAudit, presentListUser, presentUser, type CookieAuditSource, type CookieUserSource } from './present.js';
 
@@ -12,12 +12,9 @@ const LIST = `query CookieUsers($first: Int!, $offset: Int!) {
 const BY_ID = `query CookieUserById($id: ID!) { user(id: $id) { ...CookieUser } } ${USER}`;
 const BY_NAME = `query CookieUserByName($name: String!) { userByUsername(username: $name) { ...CookieUser } } ${USER}`;
 const AUDIT = `query CookieAudit($first: Int!) { auditLog(first: $first) { edges { node { seq at actorId action targetId } } } }`;
-const op = (name: string) => {
-  const type = `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
-  return `mutation Cookie_${name}($input: ${type}Input!) { ${name}(input: $input) { __typename ... on ${type}Success { user { id } } ${ERROR_FIELDS} } }`;
-};
+const op = (name: string) => mutationDocument(name, 'user { id }');
 
-const MAIL_ALL = `mutation CookieMailAll($input: MailAllUsersInput!) { mailAllUsers(input: $input) { __typename ... on MailAllUsersSuccess { job { id total } } ${ERROR_FIELDS} } }`;
+const MAIL_ALL = mutationDocument('mailAllUsers', 'job { id total }');
 
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1), limit: z.coerce.number().int().min(1).max(100).default(100) });
 const level = z.number().int().min(1).max(3);

@@ -2,18 +2,14 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { encodeCursor } from '../../db/page.js';
 import { encodeId } from '../../graphql/ids.js';
-import { ERROR_FIELDS, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { liquidError } from './errors.js';
 import { LIQUID_APP_FIELDS, LIQUID_SCOPES, presentApp, type LiquidAppSource } from './present.js';
 
 const APP = `fragment LiquidApp on Application { ${LIQUID_APP_FIELDS} }`;
-const op = (name: string, select: string) => {
-  const type = `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
-  return `mutation Liquid_${name}($input: ${type}Input!) { ${name}(input: $input) { __typename ... on ${type}Success { ${select} } ${ERROR_FIELDS} } } ${select.includes('...LiquidApp') ? APP : ''}`;
-};
-const CREATE = op('createApplication', 'result { clientSecret application { ...LiquidApp } }');
-const UPDATE = op('updateApplication', 'application { id }');
-const DELETE = op('deleteApplication', 'application { id }');
+const CREATE = mutationDocument('createApplication', 'result { clientSecret application { ...LiquidApp } }', APP);
+const UPDATE = mutationDocument('updateApplication', 'application { id }');
+const DELETE = mutationDocument('deleteApplication', 'application { id }');
 const LIST = `query LiquidApps($first: Int!, $after: String) { applications(first: $first, after: $after) { edges { node { ...LiquidApp } } } } ${APP}`;
 
 const target = z.string().regex(/^\d{1,19}$/, 'must be a client DBID');

@@ -1,13 +1,11 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { encodeId } from '../../graphql/ids.js';
-import { allNodes, ERROR_FIELDS, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { allNodes, mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { liquidError } from './errors.js';
 import { LIQUID_SCOPES, LIQUID_USER_FIELDS, presentInviteCode, presentUser, toRoleName, type LiquidInviteSource, type LiquidUserSource } from './present.js';
 
 const USER = `fragment LiquidUser on User { ${LIQUID_USER_FIELDS} }`;
-const op = (name: string, select = '__typename') =>
-  `mutation Liquid_${name}($input: ${name.charAt(0).toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { __typename ... on ${name.charAt(0).toUpperCase()}${name.slice(1)}Success { ${select} } ${ERROR_FIELDS} } }`;
 
 const INVITE_CODES = `query LiquidInviteCodes($after: String, $owner: ID!) {
   invites(first: 100, after: $after, filter: { owner: $owner }) { edges { node { code createdAt usedBy } } pageInfo { hasNextPage endCursor } }
@@ -75,7 +73,7 @@ export function liquidRoutes(deps: ShimDeps) {
     const unknown = body.scope.filter((s) => !LIQUID_SCOPES[s]);
     if (unknown.length) throw new ShimError('BAD_INPUT', `Unknown scope: ${unknown.join(', ')}`);
     const scopes = [...new Set(body.scope.map((s) => LIQUID_SCOPES[s]))];
-    await run(ctx, op('setScopes', 'result { changedCount }'), {
+    await run(ctx, mutationDocument('setScopes', 'result { changedCount }'), {
       input: {
         targets: body.targetType === 'user' ? body.targets.map(gid) : body.targets.map((t) => encodeId('Application', t)),
         targetType: body.targetType === 'user' ? 'USER' : 'APPLICATION',
@@ -98,7 +96,7 @@ export function liquidRoutes(deps: ShimDeps) {
       phone: phoneOf(u),
       role: u.role && u.role !== 'user' ? toRoleName(u.role) : undefined,
     }));
-    const data = await run<{ createUsers: { result: { insertedCount: number } } }>(ctx, op('createUsers', 'result { insertedCount }'), { input: { users } });
+    const data = await run<{ createUsers: { result: { insertedCount: number } } }>(ctx, mutationDocument('createUsers', 'result { insertedCount }'), { input: { users } });
     return ok(c, { insertedCount: data.createUsers.result.insertedCount }, 201);
   });
 
@@ -122,14 +120,14 @@ export function liquidRoutes(deps: ShimDeps) {
     const ctx = await deps.contextFor(c);
     const { target: id, role, phoneCountryCode: _cc, ...fields } = await readJson(c, updateBody);
     const changes = Object.fromEntries(Object.entries({ ...fields, phone: phoneOf({ phone: fields.phone, phoneCountryCode: _cc }) }).filter(([, v]) => v !== undefined));
-    if (Object.keys(changes).length) await run(ctx, op('updateUser', 'user { id }'), { input: { id: gid(id), ...changes } });
+    if (Object.keys(changes).length) await run(ctx, mutationDocument('updateUser', 'user { id }'), { input: { id: gid(id), ...changes } });
     if (role !== undefined) {
       // A Liquid account has one role: give the new one, then take away the others.
       const wanted = toRoleName(role);
       const current = await run<{ user: { roles: { name: string }[] } | null }>(ctx, ROLES, { id: gid(id) });
       if (!current.user) throw new ShimError('NOT_FOUND', 'No such user');
-      if (role !== 'user' && !current.user.roles.some((r) => r.name === wanted)) await run(ctx, op('assignRole', 'user { id }'), { input: { userId: gid(id), role: wanted } });
-      for (const r of current.user.roles) if (r.name !== wanted) await run(ctx, op('revokeRole', 'user { id }'), { input: { userId: gid(id), role: r.name } });
+      if (role !== 'user' && !current.user.roles.some((r) => r.name === wanted)) await run(ctx, mutationDocument('assignRole', 'user { id }'), { input: { userId: gid(id), role: wanted } });
+      for (const r of current.user.roles) if (r.name !== wanted) await run(ctx, mutationDocument('revokeRole', 'user { id }'), { input: { userId: gid(id), role: r.name } });
     }
     return ok(c);
   });
@@ -137,7 +135,7 @@ export function liquidRoutes(deps: ShimDeps) {
   app.put('/custom-data', async (c) => {
     const ctx = await deps.contextFor(c);
     const body = await readJson(c, customDataBody);
-    await run(ctx, op('updateCustomData', 'user { id }'), { input: { id: gid(body.target), data: body.customData, mode: 'REPLACE' } });
+    await run(ctx, mutationDocument('updateCustomData', 'user { id }'), { input: { id: gid(body.target), data: body.customData, mode: 'REPLACE' } });
     return ok(c);
   });
 
@@ -152,7 +150,7 @@ export function liquidRoutes(deps: ShimDeps) {
       const ctx = await deps.contextFor(c);
       const body = await readJson(c, stateBody);
       const [name, extra] = choose(body.state);
-      await run(ctx, op(name, 'user { id }'), { input: { id: gid(body.target), reason: `Liquid ${path}`, ...extra } });
+      await run(ctx, mutationDocument(name, 'user { id }'), { input: { id: gid(body.target), reason: `Liquid ${path}`, ...extra } });
       return ok(c);
     });
   }
@@ -161,7 +159,7 @@ export function liquidRoutes(deps: ShimDeps) {
     const ctx = await deps.contextFor(c);
     const body = await readJson(c, creditsBody);
     const operation = (body.operation ?? body.type)!.toUpperCase();
-    await run(ctx, op('adjustCredits', 'user { id }'), { input: { userId: gid(body.target), operation, value: body.value } });
+    await run(ctx, mutationDocument('adjustCredits', 'user { id }'), { input: { userId: gid(body.target), operation, value: body.value } });
     return ok(c);
   });
 

@@ -1,15 +1,13 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { encodeId } from '../../graphql/ids.js';
-import { allNodes, ERROR_FIELDS, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { allNodes, mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { litecordError } from './errors.js';
 import { LITECORD_INVITE_FIELDS, LITECORD_USER_FIELDS, presentInvite, presentUser, STAFF_FLAG, type LitecordInviteSource, type LitecordUserSource } from './present.js';
 
 const USER = `fragment LitecordUser on User { ${LITECORD_USER_FIELDS} }`;
 
-const CREATE = `mutation LitecordCreateUser($input: CreateUserInput!) {
-  createUser(input: $input) { __typename ... on CreateUserSuccess { user { ...LitecordUser } } ${ERROR_FIELDS} }
-} ${USER}`;
+const CREATE = mutationDocument('createUser', 'user { ...LitecordUser }', USER);
 
 // Litecord pages by number; the GraphQL layer serves that with its capped `offset`.
 const SEARCH = `query LitecordSearchUsers($first: Int!, $offset: Int!, $filter: UserFilter) {
@@ -18,13 +16,8 @@ const SEARCH = `query LitecordSearchUsers($first: Int!, $offset: Int!, $filter: 
 
 const GET = `query LitecordUser($id: ID!) { user(id: $id) { ...LitecordUser } } ${USER}`;
 
-const DELETE = `mutation LitecordDeleteUser($input: DeleteUserInput!) {
-  deleteUser(input: $input) { __typename ... on DeleteUserSuccess { user { ...LitecordUser } } ${ERROR_FIELDS} }
-} ${USER}`;
-
-const UPDATE = `mutation LitecordUpdateUser($input: UpdateUserInput!) {
-  updateUser(input: $input) { __typename ... on UpdateUserSuccess { user { ...LitecordUser } } ${ERROR_FIELDS} }
-} ${USER}`;
+const DELETE = mutationDocument('deleteUser', 'user { ...LitecordUser }', USER);
+const UPDATE = mutationDocument('updateUser', 'user { ...LitecordUser }', USER);
 
 const createBody = z.strictObject({
   username: z.string(),
@@ -48,12 +41,8 @@ const snowflake = z.string().regex(/^\d{1,19}$/);
 const INVITES = `query LitecordInvites($after: String) {
   invites(first: 100, after: $after, filter: { revoked: false }) { edges { node { ${LITECORD_INVITE_FIELDS} } } pageInfo { hasNextPage endCursor } }
 }`;
-const CREATE_INVITE = `mutation LitecordCreateInvite($input: CreateInviteInput!) {
-  createInvite(input: $input) { __typename ... on CreateInviteSuccess { invite { ${LITECORD_INVITE_FIELDS} } } ${ERROR_FIELDS} }
-}`;
-const REVOKE_INVITE = `mutation LitecordRevokeInvite($input: RevokeInviteInput!) {
-  revokeInvite(input: $input) { __typename ${ERROR_FIELDS} }
-}`;
+const CREATE_INVITE = mutationDocument('createInvite', `invite { ${LITECORD_INVITE_FIELDS} }`);
+const REVOKE_INVITE = mutationDocument('revokeInvite', '__typename');
 const inviteBody = z.strictObject({ max_uses: z.number().int().min(-1).max(1_000_000).refine((n) => n !== 0, 'must be -1 (unlimited) or at least 1') });
 
 /** Litecord's /api/v6/admin/users: create, search, soft delete, flags. */

@@ -1,29 +1,28 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { allNodes, ERROR_FIELDS, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { allNodes, mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { pleromaError } from './errors.js';
 import { expiryOfDate, groupsOf, nicknameOf, PLEROMA_INVITE_FIELDS, PLEROMA_USER_FIELDS, presentInvite, presentUser, type PleromaInviteSource, type PleromaUserSource } from './present.js';
 
 const USER = `fragment PleromaUser on User { ${PLEROMA_USER_FIELDS} }`;
-const payload = (name: string, select = 'user { ...PleromaUser }') => `${name}(input: $input) { __typename ... on ${name.charAt(0).toUpperCase()}${name.slice(1)}Success { ${select} } ${ERROR_FIELDS} }`;
 
 const LIST = `query PleromaUsers($first: Int!, $offset: Int!, $filter: UserFilter) {
   users(first: $first, offset: $offset, filter: $filter, orderBy: USERNAME_ASC) { totalCount edges { node { ...PleromaUser } } }
 } ${USER}`;
 const BY_NAME = `query PleromaUser($username: String!, $domain: String) { userByUsername(username: $username, domain: $domain) { ...PleromaUser } } ${USER}`;
-const mutation = (op: string, inputType: string, select?: string) => `mutation Pleroma_${op}($input: ${inputType}!) { ${payload(op, select)} } ${select ? '' : USER}`;
-const CREATE = mutation('createUser', 'CreateUserInput');
-const DELETE = mutation('deleteUser', 'DeleteUserInput');
-const ACTIVATE = mutation('activateUser', 'ActivateUserInput');
-const DEACTIVATE = mutation('deactivateUser', 'DeactivateUserInput');
-const TAG = mutation('tagUsers', 'TagUsersInput', 'result { changedCount }');
-const UNTAG = mutation('untagUsers', 'UntagUsersInput', 'result { changedCount }');
-const ASSIGN = mutation('assignRole', 'AssignRoleInput');
-const REVOKE = mutation('revokeRole', 'RevokeRoleInput');
+const withUser = (name: string) => mutationDocument(name, 'user { ...PleromaUser }', USER);
+const CREATE = withUser('createUser');
+const DELETE = withUser('deleteUser');
+const ACTIVATE = withUser('activateUser');
+const DEACTIVATE = withUser('deactivateUser');
+const TAG = mutationDocument('tagUsers', 'result { changedCount }');
+const UNTAG = mutationDocument('untagUsers', 'result { changedCount }');
+const ASSIGN = withUser('assignRole');
+const REVOKE = withUser('revokeRole');
 
 const INVITE = `fragment PleromaInvite on Invite { ${PLEROMA_INVITE_FIELDS} }`;
-const CREATE_INVITE = `mutation PleromaCreateInvite($input: CreateInviteInput!) { ${payload('createInvite', 'invite { ...PleromaInvite }')} } ${INVITE}`;
-const REVOKE_INVITE = `mutation PleromaRevokeInvite($input: RevokeInviteInput!) { ${payload('revokeInvite', 'invite { ...PleromaInvite }')} } ${INVITE}`;
+const CREATE_INVITE = mutationDocument('createInvite', 'invite { ...PleromaInvite }', INVITE);
+const REVOKE_INVITE = mutationDocument('revokeInvite', 'invite { ...PleromaInvite }', INVITE);
 const LIST_INVITES = `query PleromaInvites($after: String) { invites(first: 100, after: $after) { edges { node { ...PleromaInvite } } pageInfo { hasNextPage endCursor } } } ${INVITE}`;
 
 const inviteTokenQuery = z.object({
@@ -31,8 +30,8 @@ const inviteTokenQuery = z.object({
   'invite[expires_at]': z.iso.date('a date like 2019-04-07').optional(),
 });
 
-const EMAIL_INVITE = `mutation PleromaEmailInvite($input: CreateInviteInput!) { ${payload('createInvite', 'invite { code }')} }`;
-const RESET_TOKEN = `mutation PleromaPasswordReset($input: CreatePasswordResetTokenInput!) { ${payload('createPasswordResetToken', 'result { token }')} }`;
+const EMAIL_INVITE = mutationDocument('createInvite', 'invite { code }');
+const RESET_TOKEN = mutationDocument('createPasswordResetToken', 'result { token }');
 
 const FILTERS = ['local', 'external', 'active', 'deactivated', 'is_admin', 'is_moderator'] as const;
 
