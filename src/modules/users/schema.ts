@@ -273,9 +273,10 @@ const UpdateUserInput = builder.inputType('UpdateUserInput', {
   }),
 });
 
-const UserIdInput = (name: string) =>
+/** `{ id, reason }` (plus any extra fields): the input of every mutation that acts on one account with a reason. */
+const UserIdInput = (name: string, extra?: (t: any) => Record<string, unknown>) =>
   builder.inputType(name, {
-    fields: (t) => ({ id: t.id({ required: true }), reason: t.string({ description: 'Kept in the audit log' }) }),
+    fields: (t) => ({ id: t.id({ required: true }), reason: t.string({ description: 'Kept in the audit log' }), ...(extra?.(t) ?? {}) }) as never,
   });
 const DeleteUserInput = UserIdInput('DeleteUserInput');
 const RestoreUserInput = UserIdInput('RestoreUserInput');
@@ -320,16 +321,11 @@ builder.mutationFields((t) => ({
 
 // ---- lifecycle ----
 
-const reasonField = <T extends { string: Function }>(t: T) => t.string({ description: 'Why; kept in the audit log' });
-
-const LifecycleInput = (name: string, extra?: (t: any) => Record<string, unknown>) =>
-  builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }), reason: reasonField(t), ...(extra?.(t) ?? {}) }) as never });
-
 const lifecycleMutation = (
   name: string,
   description: string,
   scope: 'admin:users:ban' | 'admin:users:write',
-  input: ReturnType<typeof LifecycleInput>,
+  input: ReturnType<typeof UserIdInput>,
   change: (input: Record<string, any>) => Lifecycle,
 ) =>
   builder.mutationField(name, (t) =>
@@ -346,28 +342,28 @@ const lifecycleMutation = (
     }),
   );
 
-lifecycleMutation('activateUser', 'Lets a deactivated account sign in again.', 'admin:users:ban', LifecycleInput('ActivateUserInput'), () => ({ kind: 'activate' }));
-lifecycleMutation('deactivateUser', 'Stops an account from signing in and ends its sessions (Pleroma deactivation).', 'admin:users:ban', LifecycleInput('DeactivateUserInput'), () => ({ kind: 'deactivate' }));
+lifecycleMutation('activateUser', 'Lets a deactivated account sign in again.', 'admin:users:ban', UserIdInput('ActivateUserInput'), () => ({ kind: 'activate' }));
+lifecycleMutation('deactivateUser', 'Stops an account from signing in and ends its sessions (Pleroma deactivation).', 'admin:users:ban', UserIdInput('DeactivateUserInput'), () => ({ kind: 'deactivate' }));
 lifecycleMutation(
   'suspendUser',
   'Bans an account, optionally until a time (the ban lapses by itself then); sign-in refused and every session ended at once.',
   'admin:users:ban',
-  LifecycleInput('SuspendUserInput', (t) => ({ until: t.field({ type: 'DateTime', description: 'When the ban ends; omit for an open-ended ban' }) })),
+  UserIdInput('SuspendUserInput', (t) => ({ until: t.field({ type: 'DateTime', description: 'When the ban ends; omit for an open-ended ban' }) })),
   (i) => ({ kind: 'suspend', until: i.until ?? null }),
 );
-lifecycleMutation('unsuspendUser', 'Lifts a ban.', 'admin:users:ban', LifecycleInput('UnsuspendUserInput'), () => ({ kind: 'unsuspend' }));
+lifecycleMutation('unsuspendUser', 'Lifts a ban.', 'admin:users:ban', UserIdInput('UnsuspendUserInput'), () => ({ kind: 'unsuspend' }));
 lifecycleMutation(
   'restrictUser',
   'Marks an account as restricted (or lifts the mark with restricted: false).',
   'admin:users:write',
-  LifecycleInput('RestrictUserInput', (t) => ({ restricted: t.boolean({ defaultValue: true }) })),
+  UserIdInput('RestrictUserInput', (t) => ({ restricted: t.boolean({ defaultValue: true }) })),
   (i) => ({ kind: 'restrict', on: i.restricted !== false }),
 );
 lifecycleMutation(
   'verifyUser',
   'Marks an account as verified, setting verifiedAt (or clears it with verified: false).',
   'admin:users:write',
-  LifecycleInput('VerifyUserInput', (t) => ({ verified: t.boolean({ defaultValue: true }) })),
+  UserIdInput('VerifyUserInput', (t) => ({ verified: t.boolean({ defaultValue: true }) })),
   (i) => ({ kind: 'verify', on: i.verified !== false }),
 );
 
@@ -377,7 +373,7 @@ builder.mutationField('eraseUser', (t) =>
     description: 'Removes personal data for good (no restore); audit rows keep an anonymous reference and the chain stays valid.',
     authScopes: { scope: 'admin:users:erase' },
     errors: userPayload('EraseUser'),
-    args: { input: t.arg({ type: LifecycleInput('EraseUserInput'), required: true }) },
+    args: { input: t.arg({ type: UserIdInput('EraseUserInput'), required: true }) },
     resolve: (_root, { input }, ctx) => {
       const args = input as unknown as { id: string; reason?: string | null };
       return eraseUser(actionContext(ctx), decodeId(String(args.id), 'User', ['input', 'id']), args.reason ?? null);
