@@ -1,5 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
 import { verifyPassword } from '../../auth/passwords.js';
 import { newRefreshToken, sha256, type Tokens } from '../../auth/tokens.js';
 import { unauthenticated } from '../../graphql/errors.js';
@@ -131,17 +132,25 @@ export async function revokeSession(ctx: ActionContext, sessionId: string, reaso
 }
 
 /** Ends every live session of a user; their access tokens stop on the next request, on every instance. */
+/**
+ * Revokes every live session of the users inside the caller's transaction and answers their ids;
+ * the access tokens stop on the next request, on every instance (the session trigger notifies).
+ */
+export async function endSessions(tx: Tx, userIds: bigint[]): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  const rows = await tx
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(inArray(sessions.userId, userIds), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return rows.map((r) => r.id);
+}
+
 export async function revokeAllSessions(ctx: ActionContext, userId: bigint, reason: string): Promise<number> {
   const count = await ctx.db.transaction(async (tx) => {
-    const rows = await tx
-      .update(sessions)
-      .set({ revokedAt: new Date() })
-      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
-      .returning({ id: sessions.id });
-    if (rows.length) {
-      await writeAudit(tx, ctx.actor, rows.map((r) => ({ action: 'session.revoke', targetType: 'Session', targetId: r.id, diff: { reason, userId: userId.toString() } })));
-    }
-    return rows.length;
+    const ids = await endSessions(tx, [userId]);
+    await writeAudit(tx, ctx.actor, ids.map((id) => ({ action: 'session.revoke', targetType: 'Session', targetId: id, diff: { reason, userId: userId.toString() } })));
+    return ids.length;
   });
   ctx.forgetAuth?.('all');
   return count;

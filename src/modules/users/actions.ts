@@ -9,7 +9,8 @@ import { assignRoleTx } from '../roles/actions.js';
 import { findStanding } from '../roles/queries.js';
 import { diffOf, writeAudit } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
-import { endSessions, lockTarget } from './lifecycle.js';
+import { endSessions } from '../sessions/actions.js';
+import { lockTarget } from './lifecycle.js';
 import { findUserById, findUsersByIds, type UserJson } from './queries.js';
 import { externalIdentities, users, userTombstones } from './table.js';
 import { createUserSchema, updateUserSchema, type CreateUserInput, type UpdateUserInput } from './validation.js';
@@ -167,7 +168,7 @@ export async function deleteUser(ctx: ActionContext, id: bigint, reason: string 
       updatedAt: new Date(),
     };
     await tx.update(users).set(scrubbed).where(eq(users.id, id));
-    const revoked = await endSessions(tx, [id]);
+    const revoked = (await endSessions(tx, [id])).length;
     await writeAudit(tx, ctx.actor, [
       { action: 'user.delete', targetType: 'User', targetId: id.toString(), diff: { ...diffOf(auditView(row), auditView({ ...row, ...scrubbed })), sessionsRevoked: revoked, reason } },
     ]);

@@ -46,6 +46,8 @@ export async function bulkUpdateUsers(ctx: ActionContext, args: BulkArgs): Promi
     }
     if (matched.length > MAX_BULK) throw new BadInputError(`The filter matches more than ${MAX_BULK} users; narrow it`, [{ path: ['input', 'filter'], message: `matches more than ${MAX_BULK} users` }]);
     const ids = matched.map((r) => BigInt(r.id));
+    // Where the actor stands is read once for the whole action, not once per user.
+    const actor = await findStanding(tx, ctx.actor.actorId);
     let changed = 0;
     switch (args.action) {
       case 'TAG':
@@ -56,12 +58,11 @@ export async function bulkUpdateUsers(ctx: ActionContext, args: BulkArgs): Promi
       case 'UNSUSPEND':
         for (const id of ids) {
           const change = args.action === 'SUSPEND' ? { kind: 'suspend' as const, until: args.until } : { kind: 'unsuspend' as const };
-          if (await lifecycleTx(tx, ctx, id, change, args.reason ?? null)) changed += 1;
+          if (await lifecycleTx(tx, ctx, id, change, args.reason ?? null, actor)) changed += 1;
         }
         break;
       case 'ASSIGN_ROLE':
       case 'REVOKE_ROLE': {
-        const actor = await findStanding(tx, ctx.actor.actorId);
         for (const id of ids) {
           // Giving a role always (re)writes its grant; taking it away changes only those who held it.
           if (args.action === 'ASSIGN_ROLE') {

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { BadInputError, ConflictError, forbidden, NotFoundError } from '../../graphql/errors.js';
 import { auditLog } from '../audit/table.js';
 import { diffOf, writeAudit } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
 import { assertOutranks } from '../roles/actions.js';
-import { findStanding } from '../roles/queries.js';
+import { findStanding, type Standing } from '../roles/queries.js';
 import { userRoles, userScopes } from '../roles/table.js';
+import { endSessions } from '../sessions/actions.js';
 import { sessions } from '../sessions/table.js';
 import { findUserById, type UserJson } from './queries.js';
 import { externalIdentities, users, userTombstones } from './table.js';
@@ -55,30 +56,24 @@ const VIEW_KEYS = ['status', 'bannedAt', 'bannedUntil', 'restrictedAt', 'verifie
 const view = (row: Partial<UserRow>) => Object.fromEntries(VIEW_KEYS.map((k) => [k, row[k] ?? null]));
 
 /** Locks the user and checks that the actor may act on it; a deleted account only comes back by restore. */
-export async function lockTarget(tx: Tx, ctx: ActionContext, id: bigint, what: string, opts: { notSelf?: boolean; allowDeleted?: boolean } = {}): Promise<UserRow> {
+export async function lockTarget(tx: Tx, ctx: ActionContext, id: bigint, what: string, opts: { notSelf?: boolean; allowDeleted?: boolean; actor?: Standing } = {}): Promise<UserRow> {
   const [row] = await tx.select().from(users).where(eq(users.id, id)).for('update');
   if (!row) throw new NotFoundError('No such user');
   if (opts.notSelf && ctx.actor.actorId === id) throw forbidden(`You cannot ${what} your own account`);
-  await assertOutranks(tx, await findStanding(tx, ctx.actor.actorId), id);
+  await assertOutranks(tx, opts.actor ?? (await findStanding(tx, ctx.actor.actorId)), id);
   if (!opts.allowDeleted && row.status === 'DELETED') throw new ConflictError('The user is deleted; restore it first');
   return row;
 }
 
-/** Revokes every live session of the users; their access tokens stop on the next request. */
-export async function endSessions(tx: Tx, ids: bigint[]): Promise<number> {
-  if (ids.length === 0) return 0;
-  const revoked = await tx.update(sessions).set({ revokedAt: new Date() }).where(and(inArray(sessions.userId, ids), isNull(sessions.revokedAt))).returning({ id: sessions.id });
-  return revoked.length;
-}
 
 /** Applies one lifecycle change inside a transaction; a change to what is already so writes nothing. */
-export async function lifecycleTx(tx: Tx, ctx: ActionContext, id: bigint, change: Lifecycle, reason: string | null): Promise<boolean> {
-  const row = await lockTarget(tx, ctx, id, change.kind, { notSelf: ENDS_SESSIONS.has(change.kind) });
+export async function lifecycleTx(tx: Tx, ctx: ActionContext, id: bigint, change: Lifecycle, reason: string | null, actor?: Standing): Promise<boolean> {
+  const row = await lockTarget(tx, ctx, id, change.kind, { notSelf: ENDS_SESSIONS.has(change.kind), actor });
   const next = nextFields(row, change);
   const diff = diffOf(view(row), view({ ...row, ...next }));
   if (Object.keys(diff).length === 0) return false;
   await tx.update(users).set({ ...next, updatedAt: new Date() }).where(eq(users.id, id));
-  const revoked = ENDS_SESSIONS.has(change.kind) ? await endSessions(tx, [id]) : 0;
+  const revoked = ENDS_SESSIONS.has(change.kind) ? (await endSessions(tx, [id])).length : 0;
   const undo = 'on' in change && !change.on ? '.undo' : '';
   await writeAudit(tx, ctx.actor, [{ action: `user.${change.kind}${undo}`, targetType: 'User', targetId: id.toString(), diff: { ...diff, ...(revoked ? { sessionsRevoked: revoked } : {}), reason } }]);
   return true;
