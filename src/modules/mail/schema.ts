@@ -18,19 +18,26 @@ const MailJobRef = builder.objectRef<MailJobRow>('MailJob').implement({
     status: t.field({ type: MailJobStatus, resolve: (j) => j.status }),
     total: t.exposeInt('total', { description: 'Recipients when the job started' }),
     queued: t.exposeInt('queued'),
-    sent: t.int({ resolve: async (j, _a, ctx) => (await counts(ctx.database.db, j.id)).sent }),
-    failed: t.int({ description: 'Given up after every retry', resolve: async (j, _a, ctx) => (await counts(ctx.database.db, j.id)).failed }),
+    sent: t.int({ resolve: async (j, _a, ctx) => (await counts(ctx.database.db, j)).sent }),
+    failed: t.int({ description: 'Given up after every retry', resolve: async (j, _a, ctx) => (await counts(ctx.database.db, j)).failed }),
     createdAt: t.field({ type: 'DateTime', resolve: (j) => j.createdAt }),
     finishedAt: t.field({ type: 'DateTime', nullable: true, description: 'When every recipient was queued', resolve: (j) => j.finishedAt }),
   }),
 });
 
-async function counts(db: Parameters<typeof queryRows>[0], jobId: bigint) {
-  const [row] = await queryRows<{ sent: number; failed: number }>(
-    db,
-    sql`select count(*) filter (where ${outbox.status} = 'SENT')::int as sent, count(*) filter (where ${outbox.status} = 'FAILED')::int as failed from ${outbox} where ${outbox.jobId} = ${jobId}`,
-  );
-  return row;
+/** Sent and failed counts of a job, one statement per job object however many of them are selected. */
+const countsByJob = new WeakMap<MailJobRow, Promise<{ sent: number; failed: number }>>();
+
+function counts(db: Parameters<typeof queryRows>[0], job: MailJobRow) {
+  let found = countsByJob.get(job);
+  if (!found) {
+    found = queryRows<{ sent: number; failed: number }>(
+      db,
+      sql`select count(*) filter (where ${outbox.status} = 'SENT')::int as sent, count(*) filter (where ${outbox.status} = 'FAILED')::int as failed from ${outbox} where ${outbox.jobId} = ${job.id}`,
+    ).then(([row]) => row);
+    countsByJob.set(job, found);
+  }
+  return found;
 }
 
 const MailAllUsersInput = builder.inputType('MailAllUsersInput', {
