@@ -11,12 +11,8 @@ const REGISTER = `mutation($input: RegisterWithInviteInput!) { registerWithInvit
   __typename ... on RegisterWithInviteSuccess { account { id username } } ... on Error { message code } ... on BadInputError { fields { path message } } } }`;
 
 /** A public registration from a client address (the socket's, as the Node server passes it). */
-async function register(code: string, n: string, ip = '198.51.100.1') {
-  const body = JSON.stringify({ query: REGISTER, variables: { input: { code, username: `inv_${n}`, email: `inv_${n}@example.org`, password: 'invite-pass-1' } } });
-  const req = new Request('http://gateway.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  const res = await gw.app.fetch(req, { incoming: { socket: { remoteAddress: ip } } });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const register = (code: string, n: string, ip = '198.51.100.1') =>
+  gw.gqlFrom(ip, REGISTER, { input: { code, username: `inv_${n}`, email: `inv_${n}@example.org`, password: 'invite-pass-1' } });
 
 describe('invites', () => {
   it('createInvite/revokeInvite/invites need the invite scopes; types follow Pleroma', async () => {

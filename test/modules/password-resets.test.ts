@@ -9,11 +9,7 @@ const gw = useGateway();
 const RESET = `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { __typename ... on ResetPasswordSuccess { result { reset } } ... on Error { message code } } }`;
 
 /** A public call from a client address. */
-async function reset(token: string, newPassword: string, ip = '198.51.100.7') {
-  const body = JSON.stringify({ query: RESET, variables: { input: { token, newPassword } } });
-  const req = new Request('http://gateway.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  return (await (await gw.app.fetch(req, { incoming: { socket: { remoteAddress: ip } } })).json()) as any;
-}
+const reset = async (token: string, newPassword: string, ip = '198.51.100.7') => (await gw.gqlFrom(ip, RESET, { input: { token, newPassword } })).body;
 const login = async (u: string, p: string) => (await gw.gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }`, { u, p })).body;
 
 describe('password reset', () => {

@@ -47,11 +47,7 @@ describe('login', () => {
   });
 
   it('rate-limits failed logins per address', async () => {
-    const fromAddress = (u: string) => {
-      const body = JSON.stringify({ query: LOGIN, variables: { u, p: 'wrong' } });
-      const req = new Request('http://gateway.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      return Promise.resolve(gw.app.fetch(req, { incoming: { socket: { remoteAddress: '203.0.113.9' } } })).then((r) => r.json() as Promise<any>);
-    };
+    const fromAddress = async (u: string) => (await gw.gqlFrom('203.0.113.9', LOGIN, { u, p: 'wrong' })).body;
     for (let i = 0; i < LOGIN_LIMITS.perAddress; i++) await fromAddress(`spray-${i}`);
     expect((await fromAddress('spray-last')).errors[0].extensions.code).toBe('RATE_LIMITED');
     // Another address is unaffected.
