@@ -1,10 +1,10 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import { encodeCursor } from '../../db/page.js';
 import { encodeId } from '../../graphql/ids.js';
-import { mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { mutationDocument, readJson, readQuery, run, type ShimDeps } from '../shim.js';
 import { liquidError } from './errors.js';
-import { LIQUID_APP_FIELDS, LIQUID_SCOPES, presentApp, type LiquidAppSource } from './present.js';
+import { LIQUID_APP_FIELDS, ok, presentApp, scopesOf, type LiquidAppSource } from './present.js';
 
 const APP = `fragment LiquidApp on Application { ${LIQUID_APP_FIELDS} }`;
 const CREATE = mutationDocument('createApplication', 'result { clientSecret application { ...LiquidApp } }', APP);
@@ -28,12 +28,6 @@ const createBody = z.array(z.strictObject(client)).min(1).max(100);
 const updateBody = z.strictObject({ target, ...Object.fromEntries(Object.entries(client).map(([k, v]) => [k, v.optional()])) } as { target: typeof target } & { [K in keyof typeof client]: z.ZodOptional<(typeof client)[K]> });
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), offset: target.optional() });
 
-function scopesOf(names: string[]): string[] {
-  const unknown = names.filter((s) => !LIQUID_SCOPES[s]);
-  if (unknown.length) throw new ShimError('BAD_INPUT', `Unknown scope: ${unknown.join(', ')}`);
-  return [...new Set(names.map((s) => LIQUID_SCOPES[s]))];
-}
-
 const toInput = (b: Partial<z.output<z.ZodObject<typeof client>>>) =>
   Object.fromEntries(
     Object.entries({
@@ -45,8 +39,6 @@ const toInput = (b: Partial<z.output<z.ZodObject<typeof client>>>) =>
       scopes: b.scope && scopesOf(b.scope),
     }).filter(([, v]) => v !== undefined),
   );
-
-const ok = (c: Context, data?: unknown, status: 200 | 201 = 200) => c.json(data === undefined ? { ok: 1 } : { ok: 1, data }, status);
 
 /** Liquid's /client/admin-api: applications (OAuth clients). */
 export function liquidClientRoutes(deps: ShimDeps) {

@@ -1,5 +1,7 @@
+import type { Context } from 'hono';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { decodeId } from '../../graphql/ids.js';
+import { ShimError } from '../shim.js';
 
 /**
  * Liquid's scope names, mapped onto the gateway's catalog: the one table that says what each of
@@ -21,6 +23,16 @@ export const LIQUID_SCOPES: Record<string, string> = {
   'admin:profile:ban:write': 'admin:users:ban',
   'admin:profile:access:write': 'admin:roles:grant',
 };
+
+/** Catalog scopes for Liquid scope names; a name not in the table is BAD_INPUT, never guessed. */
+export function scopesOf(names: string[]): string[] {
+  const unknown = names.filter((s) => !LIQUID_SCOPES[s]);
+  if (unknown.length) throw new ShimError('BAD_INPUT', `Unknown scope: ${unknown.join(', ')}`);
+  return [...new Set(names.map((s) => LIQUID_SCOPES[s]))];
+}
+
+/** Liquid's success body: `{"ok": 1}`, with `data` when there is some. */
+export const ok = (c: Context, data?: unknown, status: 200 | 201 = 200) => c.json(data === undefined ? { ok: 1 } : { ok: 1, data }, status);
 
 /** Liquid calls the top role `super_admin`; plain accounts have the role `user`. */
 export const toRoleName = (liquid: string) => (liquid === 'super_admin' ? 'superadmin' : liquid);

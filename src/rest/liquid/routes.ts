@@ -1,9 +1,9 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import { encodeId } from '../../graphql/ids.js';
 import { allNodes, mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { liquidError } from './errors.js';
-import { LIQUID_SCOPES, LIQUID_USER_FIELDS, presentInviteCode, presentUser, toRoleName, type LiquidInviteSource, type LiquidUserSource } from './present.js';
+import { LIQUID_USER_FIELDS, ok, presentInviteCode, presentUser, scopesOf, toRoleName, type LiquidInviteSource, type LiquidUserSource } from './present.js';
 
 const USER = `fragment LiquidUser on User { ${LIQUID_USER_FIELDS} }`;
 
@@ -61,7 +61,6 @@ const infoQuery = z.object({ targets: z.string().transform((s) => s.split(',').f
 /** Liquid's phone number arrives as a dialing code plus number; the gateway keeps one phone field. */
 const phoneOf = (b: { phoneCountryCode?: string; phone?: string }) => (b.phone === undefined ? undefined : b.phoneCountryCode ? `${b.phoneCountryCode} ${b.phone}` : b.phone);
 const gid = (id: string) => encodeId('User', id);
-const ok = (c: Context, data?: unknown, status: 200 | 201 = 200) => c.json(data === undefined ? { ok: 1 } : { ok: 1, data }, status);
 
 /** Liquid's /user/admin-api: access provisioning, bulk create, list, info, update, custom data, ban, restrict, verify, credits. */
 export function liquidRoutes(deps: ShimDeps) {
@@ -70,9 +69,7 @@ export function liquidRoutes(deps: ShimDeps) {
   app.post('/access', async (c) => {
     const ctx = await deps.contextFor(c);
     const body = await readJson(c, accessBody);
-    const unknown = body.scope.filter((s) => !LIQUID_SCOPES[s]);
-    if (unknown.length) throw new ShimError('BAD_INPUT', `Unknown scope: ${unknown.join(', ')}`);
-    const scopes = [...new Set(body.scope.map((s) => LIQUID_SCOPES[s]))];
+    const scopes = scopesOf(body.scope);
     await run(ctx, mutationDocument('setScopes', 'result { changedCount }'), {
       input: {
         targets: body.targetType === 'user' ? body.targets.map(gid) : body.targets.map((t) => encodeId('Application', t)),
