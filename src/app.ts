@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -10,7 +9,7 @@ import { Tokens } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import type { GraphQLContext } from './graphql/context.js';
-import { AppError } from './graphql/errors.js';
+import { AppError, fromDbError } from './graphql/errors.js';
 import { createGraphQLHandler } from './graphql/yoga.js';
 import { createLogger } from './log.js';
 import { AuditEvents } from './modules/audit/events.js';
@@ -23,6 +22,7 @@ import { liquidRoutes } from './rest/liquid/routes.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+const READY_TIMEOUT_MS = 1000;
 const TOO_LARGE = { errors: [{ message: 'Request body is larger than 1 MB', extensions: { code: 'BAD_INPUT' } }] };
 const LENGTH_REQUIRED = { errors: [{ message: 'POST bodies need a Content-Length', extensions: { code: 'BAD_INPUT' } }] };
 
@@ -48,7 +48,6 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
   const log = opts.log ?? createLogger(config.logLevel);
   const tokens = new Tokens(config.jwt);
   const auth = new AuthService(database, tokens);
-  await auth.start();
   const mail = new MailWorker(database, config.mail, log);
   await mail.start();
   const events = new AuditEvents(database, log);
@@ -61,8 +60,11 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
     try {
       viewer = await auth.fromHeader(request.headers.get('authorization'));
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      authError = error;
+      const known = error instanceof AppError ? error : fromDbError(error);
+      if (!known) throw error;
+      // A database that cannot be reached fails the whole request (503), before any field runs.
+      if (known.code === 'UNAVAILABLE') throw known;
+      authError = known;
     }
     return { config, database, tokens, auth, viewer, authError, requestId, ip, userAgent: request.headers.get('user-agent'), log: requestLog, events };
   }
@@ -91,14 +93,11 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
   const limit = bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: (c) => c.json(TOO_LARGE, 413) });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Ready means the database answers on the reserved pool within a second.
   app.get('/readyz', async (c) => {
-    try {
-      await database.rows(sql`select 1`);
-      return c.json({ status: 'ready' });
-    } catch (error) {
-      c.get('log').warn({ err: error }, 'database not ready');
-      return c.json({ status: 'unavailable' }, 503);
-    }
+    if (await database.ping(READY_TIMEOUT_MS)) return c.json({ status: 'ready' });
+    c.get('log').warn('database not ready');
+    return c.json({ status: 'unavailable' }, 503);
   });
 
   const contextFor = (c: { req: { raw: Request }; env: Env['Bindings'] | undefined; get: (k: 'requestId' | 'log') => never }) => {
@@ -162,7 +161,6 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
     close: async () => {
       await mail.stop();
       await events.stop();
-      await auth.stop();
     },
   };
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Config } from './config.js';
-import { openPglite, openPostgres, type Database } from './db/client.js';
+import { openPglite, openPostgres, type Database, type PostgresOptions } from './db/client.js';
 import { lockDataDir } from './db/lock.js';
 import { migrate } from './db/migrate.js';
 import { gatewaySettings } from './db/settings.js';
@@ -18,7 +18,7 @@ export type ReadyConfig = Config & { jwt: Config['jwt'] & { secret: string } };
  */
 export async function openDatabase(config: Config, holder: string): Promise<Database> {
   if (config.databaseUrl) {
-    const database = openPostgres({ url: config.databaseUrl, poolMax: config.dbPoolMax, statementTimeoutSeconds: config.statementTimeoutSeconds });
+    const database = openPostgres(postgresOptions(config, config.databaseUrl));
     await migrate(database);
     return database;
   }
@@ -33,6 +33,18 @@ export async function openDatabase(config: Config, holder: string): Promise<Data
     release();
     throw error;
   }
+}
+
+/** The pool as configured: its size and reserved share, and the timeouts. */
+export function postgresOptions(config: Config, url: string): PostgresOptions {
+  return {
+    url,
+    poolMax: config.dbPoolMax,
+    poolReserved: config.dbPoolReserved,
+    statementTimeoutSeconds: config.statementTimeoutSeconds,
+    readTimeoutSeconds: config.readStatementTimeoutSeconds,
+    connectTimeoutSeconds: config.connectTimeoutSeconds,
+  };
 }
 
 /**

@@ -25,6 +25,10 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   DB_STATEMENT_TIMEOUT: duration.default(30),
+  DB_READ_STATEMENT_TIMEOUT: duration.default(10),
+  DB_POOL_RESERVED: z.coerce.number().int().min(0).max(100).default(2),
+  DB_CONNECT_TIMEOUT: duration.default(2),
+  SHUTDOWN_WRITE_TIMEOUT: duration.default(20),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_JWKS_URL: z.url().optional(),
   JWT_ISSUER: z.string().min(1).optional(),
@@ -55,7 +59,16 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   dbPoolMax: number;
+  /** Connections of the pool kept for sign-in, the caller's own state and health. */
+  dbPoolReserved: number;
+  /** Statement timeout inside write transactions. */
   statementTimeoutSeconds: number;
+  /** Statement timeout of every other statement (admin reads). */
+  readStatementTimeoutSeconds: number;
+  /** A connection attempt, or a wait for a pooled connection, fails after this. */
+  connectTimeoutSeconds: number;
+  /** How long SIGTERM waits for write transactions already running. */
+  shutdownWriteTimeoutSeconds: number;
   jwt: {
     /** Absent until resolved at start (generated and kept in DATA_DIR or the database outside production). */
     secret?: string;
@@ -101,6 +114,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && !e.JWT_SECRET) {
     throw new ConfigError('Invalid configuration: JWT_SECRET: required when NODE_ENV=production');
   }
+  if (e.DB_POOL_RESERVED >= e.DB_POOL_MAX) {
+    throw new ConfigError(`Invalid configuration: DB_POOL_RESERVED: must be below DB_POOL_MAX (${e.DB_POOL_MAX}) (got "${e.DB_POOL_RESERVED}")`);
+  }
   if (e.JWT_JWKS_URL && !e.JWT_ISSUER) {
     throw new ConfigError('Invalid configuration: JWT_ISSUER: required with JWT_JWKS_URL');
   }
@@ -111,7 +127,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     dbPoolMax: e.DB_POOL_MAX,
+    dbPoolReserved: e.DB_POOL_RESERVED,
     statementTimeoutSeconds: e.DB_STATEMENT_TIMEOUT,
+    readStatementTimeoutSeconds: e.DB_READ_STATEMENT_TIMEOUT,
+    connectTimeoutSeconds: e.DB_CONNECT_TIMEOUT,
+    shutdownWriteTimeoutSeconds: e.SHUTDOWN_WRITE_TIMEOUT,
     jwt: {
       secret: e.JWT_SECRET,
       jwksUrl: e.JWT_JWKS_URL,

@@ -30,6 +30,5 @@ export function actionContext(ctx: GraphQLContext): ActionContext {
   return {
     db: ctx.database.db,
     actor: { actorId: ctx.viewer?.userId ?? null, requestId: ctx.requestId },
-    forgetAuth: (payload) => ctx.auth.forget(payload),
   };
 }

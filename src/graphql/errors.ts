@@ -1,6 +1,7 @@
 import type { output, ZodType } from 'zod';
-/** The closed set of error codes (DESIGN.md rule 4). */
-export type ErrorCode = 'BAD_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'INTERNAL';
+import { classifyDbError } from '../db/errors.js';
+/** The closed set of error codes (DESIGN.md rule 4). UNAVAILABLE: the database cannot be reached now (503; retry). */
+export type ErrorCode = 'BAD_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'INTERNAL';
 
 export interface FieldProblem {
   /** Path of the offending input field, e.g. ['input', 'email']. */
@@ -54,3 +55,31 @@ export function fromZodIssues(issues: { path: PropertyKey[]; message: string }[]
   const first = fields[0];
   return new BadInputError(first ? `${first.path.join('.')}: ${first.message}` : 'Invalid input', fields);
 }
+
+/**
+ * The AppError a failed statement means for the caller: the database unreachable (UNAVAILABLE) or a
+ * statement stopped by its timeout (BAD_INPUT: the request asked for too much work). Null for
+ * anything else, which stays unexpected.
+ */
+export function fromDbError(error: unknown): AppError | null {
+  switch (classifyDbError(error)) {
+    case 'unavailable':
+      return new AppError('UNAVAILABLE', 'The database is unavailable; try again shortly');
+    case 'timeout':
+      return new AppError('BAD_INPUT', 'The request took longer than the database allows and was stopped; narrow the filter or ask for fewer rows');
+    default:
+      return null;
+  }
+}
+
+/** The HTTP status an error code answers with where the transport has statuses. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};

@@ -1,5 +1,7 @@
 import { execute, parse, validate, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { GraphQLContext } from './context.js';
+import { BadInputError } from './errors.js';
+import { checkInputLimits, InputLimitError } from './input-limits.js';
 import { schema } from './schema.js';
 
 const documents = new Map<string, DocumentNode>();
@@ -20,6 +22,12 @@ export async function runOperation<T = Record<string, unknown>>(
     const errors = validate(schema, document);
     if (errors.length) throw new Error(`Invalid shim operation: ${errors[0].message}`);
     documents.set(source, document);
+  }
+  try {
+    checkInputLimits(schema, document, undefined, variables);
+  } catch (error) {
+    if (error instanceof InputLimitError) throw new BadInputError(error.message, [{ path: error.path, message: error.message }]);
+    throw error;
   }
   return (await execute({ schema, document, variableValues: variables, contextValue: ctx })) as ExecutionResult<T>;
 }

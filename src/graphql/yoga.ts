@@ -5,13 +5,14 @@ import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { randomUUID } from 'node:crypto';
-import { execute, GraphQLError } from 'graphql';
+import { execute, getOperationAST, GraphQLError, Kind } from 'graphql';
 import { useEngine } from '@envelop/core';
 import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { GraphQLContext } from './context.js';
-import { AppError } from './errors.js';
+import { AppError, fromDbError } from './errors.js';
+import { checkInputLimits, InputLimitError } from './input-limits.js';
 import { schema } from './schema.js';
 
 export const LIMITS = { depth: 10, aliases: 15, tokens: 2000, cost: 5000 };
@@ -34,6 +35,43 @@ const rejectNulBytes: Plugin = {
     if (hasNul(params.query) || hasNul(params.variables) || hasNul(params.operationName)) {
       throw createGraphQLError('Strings must not contain NUL characters', { extensions: { code: 'BAD_INPUT', http: { status: 400 } } });
     }
+  },
+};
+
+/** Filter and list caps (input-limits.ts), checked before variables are coerced: a 400 BAD_INPUT. */
+function limitInputs(args: { schema: import('graphql').GraphQLSchema; document: import('graphql').DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null }) {
+  try {
+    checkInputLimits(args.schema, args.document, args.operationName, args.variableValues);
+  } catch (error) {
+    if (!(error instanceof InputLimitError)) throw error;
+    throw createGraphQLError(error.message, { extensions: { code: 'BAD_INPUT', fields: [{ path: error.path, message: error.message }], http: { status: 400 } } });
+  }
+}
+
+const inputLimits: Plugin = {
+  onExecute: ({ args }) => limitInputs(args),
+  onSubscribe: ({ args }) => limitInputs(args),
+};
+
+/** Root fields that answer the caller about itself or sign it in: they run on the reserved pool. */
+const RESERVED_FIELDS = new Set(['viewer', 'login', 'refreshToken', 'logout', '__typename']);
+const reservedViews = new WeakMap<GraphQLContext['database'], GraphQLContext['database']>();
+
+/**
+ * Operations made only of RESERVED_FIELDS use the reserved share of the pool, so sign-in and
+ * `viewer` keep working while heavy admin reads hold every general connection.
+ */
+const reservedPool: Plugin<GraphQLContext> = {
+  onExecute({ args, extendContext }) {
+    const operation = getOperationAST(args.document, args.operationName);
+    if (!operation?.selectionSet.selections.every((s) => s.kind === Kind.FIELD && RESERVED_FIELDS.has(s.name.value))) return;
+    const database = args.contextValue.database;
+    let view = reservedViews.get(database);
+    if (!view) {
+      view = { ...database, db: database.reserved };
+      reservedViews.set(database, view);
+    }
+    extendContext({ database: view });
   },
 };
 
@@ -68,13 +106,19 @@ const requestErrorsAre4xx: Plugin = {
  * id in both the log line and the answer so an operator can find one from the other.
  */
 export function maskError(error: unknown, log: Logger): GraphQLError {
-  const original = error instanceof GraphQLError ? (error.originalError ?? null) : error;
+  const raw = error instanceof GraphQLError ? (error.originalError ?? null) : error;
+  const original = raw instanceof AppError ? raw : (fromDbError(raw) ?? raw);
   if (original instanceof AppError) {
     const gqlError = error instanceof GraphQLError ? error : undefined;
     return new GraphQLError(original.message, {
       nodes: gqlError?.nodes,
       path: gqlError?.path,
-      extensions: { code: original.code, ...(original.fields.length ? { fields: original.fields } : {}) },
+      extensions: {
+        code: original.code,
+        ...(original.fields.length ? { fields: original.fields } : {}),
+        // Yoga answers the highest status its errors carry and strips `http` from the body.
+        ...(original.code === 'UNAVAILABLE' ? { http: { status: 503 } } : {}),
+      },
     });
   }
   if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) {
@@ -118,6 +162,8 @@ export async function createGraphQLHandler(config: Config, log: Logger): Promise
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
       rejectNulBytes,
       requestErrorsAre4xx,
+      inputLimits,
+      reservedPool,
       maxTokensPlugin({ n: LIMITS.tokens, ...armor }),
       maxDepthPlugin({ n: LIMITS.depth, ignoreIntrospection: true, flattenFragments: true, ...armor }),
       maxAliasesPlugin({ n: LIMITS.aliases, allowList: [], ...armor }),

@@ -1,10 +1,8 @@
 import type { AuditActor } from './audit/actions.js';
 import type { Db } from '../db/client.js';
 
-/** What an admin action needs: the database, who acts (for audit), and a hook to drop auth caches. */
+/** What an admin action needs: the database and who acts (for audit). */
 export interface ActionContext {
   db: Db;
   actor: AuditActor;
-  /** Drops cached sessions/scopes on this instance at once (others learn through NOTIFY). */
-  forgetAuth?: (payload: string) => void;
 }

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { GraphQLContext } from '../graphql/context.js';
-import { AppError, type ErrorCode, type FieldProblem } from '../graphql/errors.js';
+import { AppError, fromDbError, type ErrorCode, type FieldProblem } from '../graphql/errors.js';
 import { runOperation } from '../graphql/run.js';
 
 /**
@@ -21,6 +21,17 @@ export class ShimError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The ShimError an error thrown inside a route means: itself, an AppError (e.g. the caller's state
+ * could not be read), or a database failure (UNAVAILABLE, a timeout). Null for anything unexpected,
+ * which the app's error handler logs and masks.
+ */
+export function asShimError(error: unknown): ShimError | null {
+  if (error instanceof ShimError) return error;
+  const known = error instanceof AppError ? error : fromDbError(error);
+  return known ? new ShimError(known.code, known.message, known.fields) : null;
 }
 
 const nul = (value: unknown): boolean =>
@@ -70,8 +81,7 @@ export async function run<T>(ctx: GraphQLContext, source: string, variables: Rec
   const error = result.errors?.[0];
   if (error) {
     const original = error.originalError;
-    if (original instanceof AppError) throw new ShimError(original.code, original.message, original.fields);
-    if (original && !(original instanceof Error && original.name === 'GraphQLError')) throw original;
+    if (original && !(original instanceof Error && original.name === 'GraphQLError')) throw asShimError(original) ?? original;
     throw new ShimError('BAD_INPUT', error.message);
   }
   for (const value of Object.values(result.data ?? {}) as (PayloadResult | null)[]) {

@@ -70,5 +70,4 @@ export async function resetPassword(ctx: ActionContext, token: string, newPasswo
     if (key) await recordFailedAttempt(ctx.db, key, RESET_LIMIT);
     throw new BadInputError(INVALID, [{ path: ['input', 'token'], message: 'not valid' }]);
   }
-  ctx.forgetAuth?.('all');
 }

@@ -210,12 +210,10 @@ export async function revokeRoleTx(tx: Tx, ctx: ActionContext, actor: Standing, 
 
 export async function assignRole(ctx: ActionContext, userId: bigint, name: string, window: GrantWindow): Promise<void> {
   await ctx.db.transaction(async (tx) => assignRoleTx(tx, ctx, await findStanding(tx, ctx.actor.actorId), userId, name, window));
-  ctx.forgetAuth?.('all');
 }
 
 export async function revokeRole(ctx: ActionContext, userId: bigint, name: string, reason: string | null = null): Promise<boolean> {
   const { changed } = await ctx.db.transaction(async (tx) => revokeRoleTx(tx, ctx, await findStanding(tx, ctx.actor.actorId), userId, name, reason));
-  ctx.forgetAuth?.('all');
   return changed;
 }
 
@@ -262,6 +260,5 @@ export async function setScopes(
     await writeAudit(tx, ctx.actor, audit);
     return audit.length;
   });
-  ctx.forgetAuth?.('all');
   return { changedCount: changed };
 }

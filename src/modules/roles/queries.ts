@@ -38,15 +38,6 @@ export function effectiveScopesSql(userId: SQL): SQL {
     select ${userScopes.scope} from ${userScopes} where ${userScopes.userId} = ${userId} and ${directIsActive}) s)`;
 }
 
-/** SQL: the next moment one of the user's grant windows opens or closes (its scopes change then). */
-export function nextGrantEdgeSql(userId: SQL): SQL {
-  return sql`(select min(edge)::text from (
-    select ${userRoles.startsAt} as edge from ${userRoles} where ${userRoles.userId} = ${userId} and ${userRoles.startsAt} > now()
-    union all select ${userRoles.expiresAt} from ${userRoles} where ${userRoles.userId} = ${userId} and ${userRoles.expiresAt} > now()
-    union all select ${userScopes.startsAt} from ${userScopes} where ${userScopes.userId} = ${userId} and ${userScopes.startsAt} > now()
-    union all select ${userScopes.expiresAt} from ${userScopes} where ${userScopes.userId} = ${userId} and ${userScopes.expiresAt} > now()) e)`;
-}
-
 /**
  * Where someone stands for the rank rules: the highest rank among active roles (0 without any),
  * whether one of them is the built-in superadmin, and the effective scopes. Read inside the

@@ -108,7 +108,6 @@ export async function refreshSession(ctx: ActionContext, tokens: Tokens, refresh
     await tx.update(sessions).set({ refreshTokenHash: sha256(next), lastSeenAt: new Date() }).where(eq(sessions.id, sessionId));
     return { userId: row.s.userId, refreshToken: next };
   });
-  if (result === 'reused') ctx.forgetAuth?.(`session:${sessionId}`);
   if (!result || result === 'reused') throw unauthenticated('Invalid refresh token');
   const access = await tokens.signAccess(result.userId, sessionId);
   return { accessToken: access.token, refreshToken: result.refreshToken, expiresAt: access.expiresAt, userId: result.userId };
@@ -127,7 +126,6 @@ export async function revokeSession(ctx: ActionContext, sessionId: string, reaso
     }
     return rows.length > 0;
   });
-  ctx.forgetAuth?.(`session:${sessionId}`);
   return revoked;
 }
 
@@ -152,6 +150,5 @@ export async function revokeAllSessions(ctx: ActionContext, userId: bigint, reas
     await writeAudit(tx, ctx.actor, ids.map((id) => ({ action: 'session.revoke', targetType: 'Session', targetId: id, diff: { reason, userId: userId.toString() } })));
     return ids.length;
   });
-  ctx.forgetAuth?.('all');
   return count;
 }

@@ -1,7 +1,8 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from '../../db/page.js';
-import { queryRows, type Tx } from '../../db/client.js';
-import { effectiveScopesSql, nextGrantEdgeSql } from '../roles/queries.js';
+import type { Tx } from '../../db/client.js';
+import { Params, runPrepared } from '../../db/prepared.js';
+import { effectiveScopesSql } from '../roles/queries.js';
 import { effectiveStatus } from '../users/status.js';
 import { externalIdentities, users } from '../users/table.js';
 import { sessions } from './table.js';
@@ -10,34 +11,35 @@ export interface CallerState {
   status: string;
   /** False when a session was asked for and it is revoked, expired or someone else's. */
   sessionLive: boolean;
-  sessionExpiresAt: string | null;
   /** Stored scopes of the roles and direct grants whose window is open now. */
   scopes: string[];
-  /** The next moment a grant window opens or closes, after which the scopes change. */
-  nextGrantEdge: string | null;
 }
 
-/** Everything a request's authorization needs of its caller, in one statement. */
+/**
+ * Everything a request's authorization needs of its caller, in one prepared statement run on every
+ * request: revocation, suspension and grant windows are read as they stand now.
+ */
 export async function findCallerState(db: Tx, userId: bigint, sessionId: string | null): Promise<CallerState | null> {
-  const sessionLive = sql`${sessions.id} = ${sessionId}::uuid and ${sessions.userId} = ${users.id} and ${sessions.revokedAt} is null and ${sessions.expiresAt} > now()`;
-  const [row] = await queryRows<{ status: string; session_live: boolean; session_expires: string | null; scopes: string[] | null; next_edge: string | null }>(
-    db,
-    sql`
-    select ${effectiveStatus} as status,
-      ${sessionId === null ? sql`true` : sql`exists (select 1 from ${sessions} where ${sessionLive})`} as session_live,
-      ${sessionId === null ? sql`null::text` : sql`(select ${sessions.expiresAt}::text from ${sessions} where ${sessionLive})`} as session_expires,
-      ${effectiveScopesSql(sql`${users.id}`)} as scopes,
-      ${nextGrantEdgeSql(sql`${users.id}`)} as next_edge
-    from ${users} where ${users.id} = ${userId}`,
+  const p = new Params();
+  const user = sql`${p.add(userId.toString())}::bigint`;
+  const session = sessionId === null ? null : sql`${p.add(sessionId)}::uuid`;
+  const [row] = await runPrepared(db, session ? 'caller:session' : 'caller:identity', p, () =>
+    db
+      .select({
+        status: sql<string>`${effectiveStatus}`,
+        sessionLive: session
+          ? // Spelled out: Drizzle drops table names from a single-table select's columns, which inside
+            // a subquery would bind to the sessions table.
+            sql<boolean>`exists (select 1 from sessions s where s.id = ${session} and s.user_id = "users"."id" and s.revoked_at is null and s.expires_at > now())`
+          : sql<boolean>`true`,
+        scopes: sql<string[] | null>`${effectiveScopesSql(sql.raw('"users"."id"'))}`,
+      })
+      .from(users)
+      .where(sql`${users.id} = ${user}`),
+    { name: session ? 'caller_state' : 'caller_state_identity', plan: 'reuse' },
   );
   if (!row) return null;
-  return {
-    status: row.status,
-    sessionLive: row.session_live,
-    sessionExpiresAt: row.session_expires,
-    scopes: row.scopes ?? [],
-    nextGrantEdge: row.next_edge,
-  };
+  return { status: row.status, sessionLive: row.sessionLive, scopes: row.scopes ?? [] };
 }
 
 /** The local user an identity provider's (issuer, subject) is linked to. */

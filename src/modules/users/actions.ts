@@ -174,7 +174,6 @@ export async function deleteUser(ctx: ActionContext, id: bigint, reason: string 
     ]);
     return { before, after: (await findUserById(tx, id))! };
   });
-  ctx.forgetAuth?.('all');
   return result;
 }
 

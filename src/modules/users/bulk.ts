@@ -77,6 +77,5 @@ export async function bulkUpdateUsers(ctx: ActionContext, args: BulkArgs): Promi
     }
     return { matchedCount: ids.length, changedCount: changed };
   });
-  if (!args.dryRun && args.action !== 'TAG' && args.action !== 'UNTAG') ctx.forgetAuth?.('all');
   return { ...result, dryRun: args.dryRun };
 }

@@ -84,7 +84,6 @@ export async function changeLifecycle(ctx: ActionContext, id: bigint, change: Li
     await lifecycleTx(tx, ctx, id, change, reason);
     return findUserById(tx, id);
   });
-  if (ENDS_SESSIONS.has(change.kind)) ctx.forgetAuth?.('all');
   return result!;
 }
 
@@ -127,6 +126,5 @@ export async function eraseUser(ctx: ActionContext, id: bigint, reason: string |
     await writeAudit(tx, ctx.actor, [{ action: 'user.erase', targetType: 'User', targetId: id.toString(), diff: { auditPayloadsBlanked: blanked.length, reason } }]);
     return findUserById(tx, id);
   });
-  ctx.forgetAuth?.('all');
   return result!;
 }

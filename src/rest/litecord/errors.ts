@@ -1,10 +1,11 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ShimError } from '../shim.js';
+import { asShimError } from '../shim.js';
 
 /** Litecord's error body: `{"error": true, "status": N, "message": "..."}`, sometimes with `code`. */
-export function litecordError(c: Context, error: unknown) {
-  if (!(error instanceof ShimError)) throw error;
+export function litecordError(c: Context, thrown: unknown) {
+  const error = asShimError(thrown);
+  if (!error) throw thrown;
   const body = (status: ContentfulStatusCode, message: string, extra: Record<string, unknown> = {}) =>
     c.json({ error: true, status, message, ...extra }, status);
   switch (error.code) {
@@ -24,6 +25,8 @@ export function litecordError(c: Context, error: unknown) {
       });
     case 'RATE_LIMITED':
       return body(429, error.message);
+    case 'UNAVAILABLE':
+      return body(503, error.message);
     default:
       return body(500, 'internal error');
   }

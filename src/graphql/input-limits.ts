@@ -1,0 +1,125 @@
+import {
+  getNamedType,
+  getNullableType,
+  getOperationAST,
+  GraphQLInputObjectType,
+  GraphQLList,
+  Kind,
+  TypeInfo,
+  typeFromAST,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type ValueNode,
+} from 'graphql';
+
+/**
+ * Caps on what one operation's inputs may ask for, counted before graphql-js coerces variables or
+ * a resolver compiles SQL (graphql-armor sees only the document, never the variables):
+ * - `terms`: sub-filters of one filter tree (the entries of its and/or lists and its nots);
+ * - `depth`: how deeply filters nest;
+ * - `list`: items of any one list;
+ * - `nesting`: any input value's depth, so nothing after this check can recurse without bound.
+ */
+export const INPUT_LIMITS = { terms: 50, depth: 8, list: 1000, nesting: 32 };
+
+/** A filter type is an input object that combines itself through and/or/not. */
+const isFilterType = (type: GraphQLInputObjectType) => {
+  const fields = type.getFields();
+  return 'and' in fields || 'or' in fields || 'not' in fields;
+};
+
+export class InputLimitError extends Error {
+  constructor(
+    readonly path: string[],
+    message: string,
+  ) {
+    super(`${path.join('.')}: ${message}`);
+  }
+}
+
+interface Tree {
+  terms: number;
+}
+
+/** Where a value came from: a literal of the document (a ValueNode), or JSON from the variables. */
+type Value = { literal: ValueNode } | { json: unknown };
+
+/** One value checked against its input type. */
+function check(at: Value, type: GraphQLInputType, path: string[], variables: Record<string, unknown>, tree: Tree | null, filterDepth: number, nesting: number): void {
+  if (nesting > INPUT_LIMITS.nesting) throw new InputLimitError(path, `nested more than ${INPUT_LIMITS.nesting} levels`);
+  if ('literal' in at && at.literal.kind === Kind.VARIABLE) {
+    check({ json: variables[at.literal.name.value] }, type, path, variables, tree, filterDepth, nesting);
+    return;
+  }
+  const nullable = getNullableType(type);
+  if (nullable instanceof GraphQLList) {
+    const items: Value[] =
+      'literal' in at
+        ? at.literal.kind === Kind.LIST
+          ? at.literal.values.map((literal) => ({ literal }))
+          : [at]
+        : Array.isArray(at.json)
+          ? at.json.map((json) => ({ json }))
+          : [at];
+    if (items.length > INPUT_LIMITS.list) throw new InputLimitError(path, `at most ${INPUT_LIMITS.list} items (got ${items.length})`);
+    items.forEach((item, i) => check(item, nullable.ofType, [...path, String(i)], variables, tree, filterDepth, nesting + 1));
+    return;
+  }
+  if (!(nullable instanceof GraphQLInputObjectType)) return;
+  const fields: [string, Value][] =
+    'literal' in at
+      ? at.literal.kind === Kind.OBJECT
+        ? at.literal.fields.map((f) => [f.name.value, { literal: f.value }])
+        : []
+      : at.json && typeof at.json === 'object' && !Array.isArray(at.json)
+        ? Object.entries(at.json).map(([k, json]) => [k, { json }])
+        : [];
+  let here = tree;
+  let depth = filterDepth;
+  if (isFilterType(nullable)) {
+    here = tree ?? { terms: 0 };
+    depth += 1;
+    if (depth > INPUT_LIMITS.depth) throw new InputLimitError(path, `filters nest at most ${INPUT_LIMITS.depth} levels deep`);
+    if (tree) {
+      tree.terms += 1;
+      if (tree.terms > INPUT_LIMITS.terms) throw new InputLimitError(path, `a filter has at most ${INPUT_LIMITS.terms} terms`);
+    }
+  } else if (tree) {
+    here = null;
+  }
+  const known = nullable.getFields();
+  for (const [name, child] of fields) {
+    const field = known[name];
+    // Unknown fields are for validation and coercion to refuse.
+    if (field) check(child, field.type, [...path, name], variables, here, isFilterType(nullable) ? depth : 0, nesting + 1);
+  }
+}
+
+/**
+ * Throws InputLimitError when the operation's arguments (inline or through variables) or any
+ * declared variable (used or not) exceed INPUT_LIMITS.
+ */
+export function checkInputLimits(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): void {
+  const values = variables ?? {};
+  const operation = getOperationAST(document, operationName);
+  for (const definition of operation?.variableDefinitions ?? []) {
+    const type = typeFromAST(schema, definition.type as never) as GraphQLInputType | undefined;
+    const name = definition.variable.name.value;
+    if (type && name in values) check({ json: values[name] }, type, [`$${name}`], values, null, 0, 0);
+  }
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Argument(node) {
+        const type = typeInfo.getInputType();
+        const field = typeInfo.getFieldDef();
+        if (type && getNamedType(type) && node.value.kind !== Kind.VARIABLE) check({ literal: node.value }, type, [field?.name ?? '?', node.name.value], values, null, 0, 0);
+        return false;
+      },
+    }),
+  );
+}
