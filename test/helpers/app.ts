@@ -63,7 +63,7 @@ export function useGateway(env: Record<string, string> | (() => Record<string, s
     gw.url = opened.url;
     gw.config = testConfig(typeof env === 'function' ? env() : env);
     gw.app = await createApp(gw.config, gw.database, { log: opts.log });
-    gw.system = { db: gw.database.db, actor: { actorId: null, requestId: 'test' }, forgetAuth: (p) => gw.app.auth.forget(p) };
+    gw.system = { db: gw.database.db, actor: { actorId: null, requestId: 'test' }, forgetAuth: (p) => gw.app.auth.forget(p), mailBox: gw.app.mailBox };
   });
   afterAll(async () => {
     await gw.app?.close();

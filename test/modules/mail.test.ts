@@ -46,7 +46,7 @@ const logged = capturedLogger();
 const gw = useGateway({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_RETRY_SECONDS: '0.2', PUBLIC_URL: 'https://community.example' }, { log: logged.log });
 
 /** Another worker over the gateway's database, as a second instance (or a restart) would run. */
-const newWorker = () => new MailWorker(gw.database, gw.config.mail, gw.app.log, gw.app.secrets);
+const newWorker = () => new MailWorker(gw.database, gw.config.mail, gw.app.log, gw.app.mailBox);
 
 /** The outbox rows to an address, every column as text (bytes decoded), to look for a secret in them. */
 async function storedText(address: string): Promise<{ status: string; text: string }[]> {
@@ -159,7 +159,7 @@ describe('mail through the outbox', () => {
   it('two workers (two instances) deliver each queued mail exactly once', async () => {
     await gw.app.mail.stop();
     await gw.database.db.transaction((tx) =>
-      enqueueMail(tx, Array.from({ length: 30 }, (_, i) => ({ kind: 'test', to: `twice.${i}@example.org`, subject: 'Once only', body: `mail ${i}` }))),
+      enqueueMail(tx, gw.system, Array.from({ length: 30 }, (_, i) => ({ kind: 'test', to: `twice.${i}@example.org`, subject: 'Once only', body: `mail ${i}` }))),
     );
     const a = newWorker();
     const b = newWorker();
