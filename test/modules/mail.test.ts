@@ -88,6 +88,7 @@ describe('mail through the outbox', () => {
     expect(mail.raw).toContain(`https://community.example/invite_register.html?code=${made.invite.code}`);
     const [row] = await gw.database.rows<any>(sql`select status, attempts, last_error from outbox where to_address = 'friend@example.org'`);
     expect(row).toMatchObject({ status: 'SENT', attempts: 2 });
+    expect((await storedText('friend@example.org'))[0].text).not.toContain(made.invite.code);
     await new Promise((r) => setTimeout(r, 500));
     gw.app.mail.kick();
     expect(received.filter((m) => m.to.includes('friend@example.org'))).toHaveLength(1);
@@ -200,5 +201,17 @@ describe('mail through the outbox', () => {
     expect(failed.text).not.toContain(token);
     expect(failed.text).toContain('mailbox busy');
     expect(logged.text()).not.toContain(token);
+  });
+
+  it('a row queued before bodies were encrypted (clear body) is still sent, then emptied', async () => {
+    await gw.app.mail.stop();
+    await gw.database.rows(sql`insert into outbox (kind, to_address, subject, body) values ('invite', 'legacy.row@example.org', 'You are invited', 'old code: legacy-code-123')`);
+    const next = newWorker();
+    await next.pass();
+    await next.stop();
+    expect(received.find((m) => m.to.includes('legacy.row@example.org'))?.raw).toContain('legacy-code-123');
+    const [sent] = await storedText('legacy.row@example.org');
+    expect(sent.status).toBe('SENT');
+    expect(sent.text).not.toContain('legacy-code-123');
   });
 });
