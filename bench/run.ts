@@ -161,7 +161,7 @@ async function main() {
   execSync('npm run -s build', { stdio: 'inherit' });
   const startScript: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start;
   const nodeArgs = startScript.split('&& node ')[1].trim().split(/\s+/);
-  const gateway = await start('gateway', nodeArgs, { DATABASE_URL: url, PORT: String(GW_PORT), HOST: '127.0.0.1', JWT_SECRET: SECRET, NODE_ENV: 'production', LOG_LEVEL: 'warn', DB_POOL_MAX: '10' }, `http://127.0.0.1:${GW_PORT}/readyz`);
+  const gateway = await start('gateway', nodeArgs, { DATABASE_URL: url, PORT: String(GW_PORT), HOST: '127.0.0.1', JWT_SECRET: SECRET, SECRETS_KEY: SECRET, NODE_ENV: 'production', LOG_LEVEL: 'warn', DB_POOL_MAX: '10' }, `http://127.0.0.1:${GW_PORT}/readyz`);
   const raw = await start('raw', ['--import', 'tsx', 'bench/raw-server.ts'], { RAW_DATABASE_URL: url, RAW_PORT: String(RAW_PORT) }, `http://127.0.0.1:${RAW_PORT}/page`);
   const auth = { authorization: `Bearer ${token}` };
   const results: Record<string, { gateway: Measure; raw: Measure; ratio: number }> = {};

@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { AuthService, type Viewer } from './auth/context.js';
+import { SecretBox } from './auth/secret-box.js';
 import { Tokens } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
@@ -35,6 +36,8 @@ export interface App {
   log: Logger;
   /** Delivers the mail outbox (started with the app). */
   mail: MailWorker;
+  /** Seals mail bodies in the outbox (from SECRETS_KEY); the worker opens them. */
+  mailBox: SecretBox;
   /** Committed audit events for subscriptions; `stop()` ends open streams (before draining). */
   events: AuditEvents;
   /** Stops the mail worker and the auth notifications (the caller closes the database). */
@@ -44,11 +47,12 @@ export interface App {
 type Env = { Variables: { requestId: string; log: Logger }; Bindings: { incoming?: { socket?: { remoteAddress?: string } } } };
 
 /** The whole HTTP surface as a fetch handler: tests call it directly, main.ts serves it. */
-export async function createApp(config: Config & { jwt: { secret: string } }, database: Database, opts: { log?: Logger } = {}): Promise<App> {
+export async function createApp(config: Config & { jwt: { secret: string }; secretsKey: string }, database: Database, opts: { log?: Logger } = {}): Promise<App> {
   const log = opts.log ?? createLogger(config.logLevel);
   const tokens = new Tokens(config.jwt);
   const auth = new AuthService(database, tokens);
-  const mail = new MailWorker(database, config.mail, log);
+  const mailBox = new SecretBox(config.secretsKey, 'outbox mail');
+  const mail = new MailWorker(database, config.mail, log, mailBox);
   await mail.start();
   const events = new AuditEvents(database, log);
   await events.start();
@@ -66,7 +70,7 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
       if (known.code === 'UNAVAILABLE') throw known;
       authError = known;
     }
-    return { config, database, tokens, auth, viewer, authError, requestId, ip, userAgent: request.headers.get('user-agent'), log: requestLog, events };
+    return { config, database, tokens, auth, mailBox, viewer, authError, requestId, ip, userAgent: request.headers.get('user-agent'), log: requestLog, events };
   }
 
   /** A request's id (the caller's X-Request-Id when sane), its logger, and the line logged at its end. */
@@ -157,6 +161,7 @@ export async function createApp(config: Config & { jwt: { secret: string } }, da
     tokens,
     log,
     mail,
+    mailBox,
     events,
     close: async () => {
       await mail.stop();

@@ -10,7 +10,8 @@ import { gatewaySettings } from './db/settings.js';
 import { createUser } from './modules/users/actions.js';
 import { hasAdministrator } from './modules/users/queries.js';
 
-export type ReadyConfig = Config & { jwt: Config['jwt'] & { secret: string } };
+/** The configuration once every secret is known (given or generated). */
+export type ReadyConfig = Config & { jwt: Config['jwt'] & { secret: string }; secretsKey: string };
 
 /**
  * Opens the configured database and applies migrations: PostgreSQL when DATABASE_URL is set,
@@ -48,25 +49,32 @@ export function postgresOptions(config: Config, url: string): PostgresOptions {
 }
 
 /**
- * The HS256 secret: JWT_SECRET when set; otherwise generated once and kept in DATA_DIR (embedded) or
- * in the database (shared by every instance on PostgreSQL). Production requires JWT_SECRET.
+ * The secrets the gateway needs, each taken from its variable when set, otherwise generated once and
+ * kept (see `keptSecret`): JWT_SECRET (the HS256 key of the gateway's own tokens) and SECRETS_KEY
+ * (encrypts queued mail). Production requires both to be set (config.ts).
  */
-export async function resolveSecret(config: Config, database: Database): Promise<ReadyConfig> {
-  if (config.jwt.secret) return config as ReadyConfig;
-  let secret: string;
+export async function resolveSecrets(config: Config, database: Database): Promise<ReadyConfig> {
+  const secret = config.jwt.secret ?? (await keptSecret(config, database, 'jwt-secret', 'jwt_secret', 48));
+  const secretsKey = config.secretsKey ?? (await keptSecret(config, database, 'secrets-key', 'secrets_key', 32));
+  return { ...config, jwt: { ...config.jwt, secret }, secretsKey };
+}
+
+/**
+ * A random secret generated on first use and kept: in DATA_DIR/<file> (mode 0600) with the embedded
+ * database, or in the gateway_settings row <key> on PostgreSQL, so every instance shares it.
+ */
+async function keptSecret(config: Config, database: Database, file: string, key: string, bytes: number): Promise<string> {
   if (database.kind === 'pglite') {
-    const file = join(resolve(config.dataDir), 'jwt-secret');
-    if (!existsSync(file)) {
+    const path = join(resolve(config.dataDir), file);
+    if (!existsSync(path)) {
       mkdirSync(resolve(config.dataDir), { recursive: true });
-      writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+      writeFileSync(path, randomBytes(bytes).toString('base64url'), { mode: 0o600 });
     }
-    secret = readFileSync(file, 'utf8').trim();
-  } else {
-    await database.db.insert(gatewaySettings).values({ key: 'jwt_secret', value: randomBytes(48).toString('base64url') }).onConflictDoNothing();
-    const [row] = await database.rows<{ value: string }>(sql`select value from gateway_settings where key = 'jwt_secret'`);
-    secret = row.value;
+    return readFileSync(path, 'utf8').trim();
   }
-  return { ...config, jwt: { ...config.jwt, secret } };
+  await database.db.insert(gatewaySettings).values({ key, value: randomBytes(bytes).toString('base64url') }).onConflictDoNothing();
+  const [row] = await database.rows<{ value: string }>(sql`select value from gateway_settings where key = ${key}`);
+  return row.value;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { openDatabase, resolveSecret } from './bootstrap.js';
+import { openDatabase, resolveSecrets } from './bootstrap.js';
 import { Tokens } from './auth/tokens.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseInUseError } from './db/lock.js';
@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<void> {
       }
       case 'token': {
         required(values, 'username');
-        const ready = await resolveSecret(config, database);
+        const ready = await resolveSecrets(config, database);
         const id = await userId(database, values.username!);
         const ttl = values.ttl ? ttlSeconds(values.ttl) : ready.jwt.accessTtlSeconds;
         const session = await openSession(cli, new Tokens(ready.jwt), id, { ip: null, userAgent: 'cli' }, { ttlSeconds: ttl, refreshTtlSeconds: ready.jwt.refreshTtlSeconds, action: 'session.cli-token' });

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /** A duration such as `15m`, `30d`, `3600s` or a bare number of seconds. */
@@ -30,6 +31,8 @@ const EnvSchema = z.object({
   DB_CONNECT_TIMEOUT: duration.default(2),
   SHUTDOWN_WRITE_TIMEOUT: duration.default(20),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Encrypts secret-bearing data at rest (queued mail); an AES-256 key is derived from it with HKDF. */
+  SECRETS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_JWKS_URL: z.url().optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
@@ -81,13 +84,20 @@ export interface Config {
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
   };
+  /**
+   * Key material for data kept encrypted at rest (queued mail). Absent until resolved at start
+   * (generated and kept in DATA_DIR or the database outside production).
+   */
+  secretsKey?: string;
   graphiql: boolean;
   introspection: boolean;
   logLevel: string;
   initialAdmin?: { username?: string; email?: string; password?: string };
   mail: {
-    /** Absent: mail is written to the log instead of sent. */
+    /** Absent: each mail is written to `fileDir` as `<outbox id>.eml` instead of sent. */
     smtpUrl?: string;
+    /** DATA_DIR/mail: where mail goes without SMTP_URL. */
+    fileDir: string;
     from: string;
     retrySeconds: number;
     publicUrl: string;
@@ -117,6 +127,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.DB_POOL_RESERVED >= e.DB_POOL_MAX) {
     throw new ConfigError(`Invalid configuration: DB_POOL_RESERVED: must be below DB_POOL_MAX (${e.DB_POOL_MAX}) (got "${e.DB_POOL_RESERVED}")`);
   }
+  if (production && !e.SECRETS_KEY) {
+    throw new ConfigError('Invalid configuration: SECRETS_KEY: required when NODE_ENV=production');
+  }
   if (e.JWT_JWKS_URL && !e.JWT_ISSUER) {
     throw new ConfigError('Invalid configuration: JWT_ISSUER: required with JWT_JWKS_URL');
   }
@@ -142,10 +155,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accessTtlSeconds: e.ACCESS_TOKEN_TTL,
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL,
     },
+    secretsKey: e.SECRETS_KEY,
     graphiql: e.GRAPHIQL ?? !production,
     introspection: e.INTROSPECTION ?? !production,
     logLevel: e.LOG_LEVEL,
-    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, retrySeconds: e.MAIL_RETRY_SECONDS, publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '') },
+    mail: { smtpUrl: e.SMTP_URL, fileDir: join(e.DATA_DIR, 'mail'), from: e.MAIL_FROM, retrySeconds: e.MAIL_RETRY_SECONDS, publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '') },
     initialAdmin:
       e.ADMIN_USERNAME || e.ADMIN_EMAIL || e.ADMIN_PASSWORD
         ? { username: e.ADMIN_USERNAME, email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }

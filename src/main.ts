@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { createApp } from './app.js';
-import { ensureAdministrator, openDatabase, resolveSecret } from './bootstrap.js';
+import { ensureAdministrator, openDatabase, resolveSecrets } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseInUseError } from './db/lock.js';
 import { createLogger } from './log.js';
@@ -9,7 +9,7 @@ async function main() {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const database = await openDatabase(config, 'gateway');
-  const ready = await resolveSecret(config, database);
+  const ready = await resolveSecrets(config, database);
   const admin = await ensureAdministrator(ready, database);
   if (admin?.password) {
     // Printed once, on the console only; it is not logged or stored anywhere else.

@@ -18,11 +18,24 @@ describe('config', () => {
     expect(c.port).toBe(8080);
   });
 
-  it('turns GraphiQL and introspection off in production unless enabled, and needs JWT_SECRET there', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('JWT_SECRET: required when NODE_ENV=production');
-    const prod = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) });
-    expect(prod).toMatchObject({ graphiql: false, introspection: false, production: true });
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32), GRAPHIQL: 'true' }).graphiql).toBe(true);
+  it('turns GraphiQL and introspection off in production unless enabled, and needs JWT_SECRET and SECRETS_KEY there', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', SECRETS_KEY: 'k'.repeat(32) })).toThrow('JWT_SECRET: required when NODE_ENV=production');
+    const prod = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32), SECRETS_KEY: 'k'.repeat(32) });
+    expect(prod).toMatchObject({ graphiql: false, introspection: false, production: true, secretsKey: 'k'.repeat(32) });
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32), SECRETS_KEY: 'k'.repeat(32), GRAPHIQL: 'true' }).graphiql).toBe(true);
+  });
+
+  it('production without SECRETS_KEY is a one-line configuration error; elsewhere the key is generated at start', () => {
+    let message = '';
+    try {
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      message = (e as Error).message;
+    }
+    expect(message).toBe('Invalid configuration: SECRETS_KEY: required when NODE_ENV=production');
+    expect(loadConfig({}).secretsKey).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: '/srv/gw' }).mail.fileDir).toBe('/srv/gw/mail');
   });
 
   it('names the variable in one line and never echoes secrets', () => {
@@ -55,5 +68,13 @@ describe('config', () => {
     })();
     expect(secret).toMatch(/^Invalid configuration: JWT_SECRET/);
     expect(secret).not.toContain('short-secret');
+    const key = (() => {
+      try {
+        loadConfig({ SECRETS_KEY: 'short-key' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(key).toMatch(/^Invalid configuration: SECRETS_KEY: must be at least 32 characters$/);
   });
 });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AuditEvents } from '../modules/audit/events.js';
 import type { AuthService, Viewer } from '../auth/context.js';
+import type { SecretBox } from '../auth/secret-box.js';
 import type { Tokens } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
@@ -12,6 +13,8 @@ export interface GraphQLContext {
   database: Database;
   tokens: Tokens;
   auth: AuthService;
+  /** Seals mail bodies queued by actions (SECRETS_KEY). */
+  mailBox: SecretBox;
   viewer: Viewer | null;
   /** Why the presented credentials were refused, if they were. */
   authError: AppError | null;
@@ -30,5 +33,6 @@ export function actionContext(ctx: GraphQLContext): ActionContext {
   return {
     db: ctx.database.db,
     actor: { actorId: ctx.viewer?.userId ?? null, requestId: ctx.requestId },
+    mailBox: ctx.mailBox,
   };
 }

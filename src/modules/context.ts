@@ -1,8 +1,13 @@
 import type { AuditActor } from './audit/actions.js';
+import type { SecretBox } from '../auth/secret-box.js';
 import type { Db } from '../db/client.js';
 
-/** What an admin action needs: the database and who acts (for audit). */
+/**
+ * What an admin action needs: the database, who acts (for audit), and the box that encrypts queued mail (actions that send mail refuse to run without it).
+ */
 export interface ActionContext {
   db: Db;
   actor: AuditActor;
+  /** Seals mail bodies in the outbox (SECRETS_KEY); the CLI, which sends no mail, has none. */
+  mailBox?: SecretBox;
 }

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import type { ReadyConfig } from '../../src/bootstrap.js';
@@ -10,9 +14,24 @@ import { encodeId } from '../../src/graphql/ids.js';
 import { openTestDatabase } from './db.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-000';
+export const TEST_SECRETS_KEY = 'test-secrets-key-that-is-long-enough-for-aes-000';
+
+/** This test file's DATA_DIR (a temporary folder, so mail files never land in ./data). */
+let dataDir: string | undefined;
+export function testDataDir(): string {
+  dataDir ??= mkdtempSync(join(tmpdir(), 'gw-test-'));
+  return dataDir;
+}
 
 export function testConfig(env: Record<string, string> = {}): ReadyConfig {
-  return loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', ...env }) as ReadyConfig;
+  return loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, SECRETS_KEY: TEST_SECRETS_KEY, LOG_LEVEL: 'silent', DATA_DIR: testDataDir(), ...env }) as ReadyConfig;
+}
+
+/** A logger whose every line (JSON) is kept in `lines`, to check what the gateway logs. */
+export function capturedLogger(level = 'info'): { log: Logger; lines: string[]; text: () => string } {
+  const lines: string[] = [];
+  const log = pino({ level }, { write: (line: string) => void lines.push(line) });
+  return { log, lines, text: () => lines.join('') };
 }
 
 export interface TestGateway {
@@ -34,7 +53,7 @@ export interface TestGateway {
 let counter = 0;
 
 /** One gateway over a fresh database for the test file; closed after it. */
-export function useGateway(env: Record<string, string> | (() => Record<string, string>) = {}): TestGateway {
+export function useGateway(env: Record<string, string> | (() => Record<string, string>) = {}, opts: { log?: Logger } = {}): TestGateway {
   const gw = {} as TestGateway;
   let drop: () => Promise<void>;
   beforeAll(async () => {
@@ -43,12 +62,14 @@ export function useGateway(env: Record<string, string> | (() => Record<string, s
     gw.database = opened.database;
     gw.url = opened.url;
     gw.config = testConfig(typeof env === 'function' ? env() : env);
-    gw.app = await createApp(gw.config, gw.database);
-    gw.system = { db: gw.database.db, actor: { actorId: null, requestId: 'test' } };
+    gw.app = await createApp(gw.config, gw.database, { log: opts.log });
+    gw.system = { db: gw.database.db, actor: { actorId: null, requestId: 'test' }, mailBox: gw.app.mailBox };
   });
   afterAll(async () => {
     await gw.app?.close();
     await drop?.();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    dataDir = undefined;
   });
   gw.request = async (path, init = {}) => {
     const headers = new Headers(init.headers);

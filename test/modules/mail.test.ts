@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useGateway } from '../helpers/app.js';
+import { capturedLogger, useGateway } from '../helpers/app.js';
 import { enqueueMail, mailAllUsers } from '../../src/modules/mail/actions.js';
-import { MailWorker } from '../../src/modules/mail/worker.js';
+import { MAX_ATTEMPTS, MailWorker } from '../../src/modules/mail/worker.js';
 import { mutate, restClient } from '../helpers/clients.js';
 
 interface Received {
@@ -12,13 +12,15 @@ interface Received {
   raw: string;
 }
 
-/** A real SMTP server in the test; `failNext` refuses that many deliveries first. */
+/** A real SMTP server in the test; `failNext` refuses that many deliveries first, `refusing` its addresses always. */
 const received: Received[] = [];
 let failNext = 0;
+const refusing = new Set<string>();
 const smtp = new SMTPServer({
   authOptional: true,
   disabledCommands: ['STARTTLS'],
   onRcptTo(address, _session, callback) {
+    if (refusing.has(address.address)) return callback(Object.assign(new Error('mailbox busy, try later'), { responseCode: 451 }));
     if (failNext > 0) {
       failNext -= 1;
       return callback(Object.assign(new Error('mailbox busy, try later'), { responseCode: 451 }));
@@ -40,7 +42,30 @@ await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
 const port = (smtp.server.address() as AddressInfo).port;
 afterAll(() => new Promise<void>((r) => smtp.close(() => r())));
 
-const gw = useGateway({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_RETRY_SECONDS: '0.2', PUBLIC_URL: 'https://community.example' });
+const logged = capturedLogger();
+const gw = useGateway({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_RETRY_SECONDS: '0.2', PUBLIC_URL: 'https://community.example' }, { log: logged.log });
+
+/** Another worker over the gateway's database, as a second instance (or a restart) would run. */
+const newWorker = () => new MailWorker(gw.database, gw.config.mail, gw.app.log, gw.app.mailBox);
+
+/** The outbox rows to an address, every column as text (bytes decoded), to look for a secret in them. */
+async function storedText(address: string): Promise<{ status: string; text: string }[]> {
+  const rows = await gw.database.rows<Record<string, unknown>>(sql`select * from outbox where to_address = ${address}`);
+  return rows.map((row) => ({
+    status: String(row.status),
+    text: Object.values(row)
+      .map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : String(v)))
+      .join('\n'),
+  }));
+}
+
+const resetMail = async (email: string) => {
+  const admin = await gw.user({ roles: ['admin'] });
+  const target = await gw.user({ email });
+  const made = await mutate(gw, 'createPasswordResetToken', { userId: target.gid, sendEmail: true }, admin.token, 'result { token mailedTo }');
+  expect(made.result.mailedTo).toBe(email);
+  return made.result.token as string;
+};
 
 async function until<T>(check: () => Promise<T | undefined> | T | undefined, what: string, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;
@@ -63,6 +88,7 @@ describe('mail through the outbox', () => {
     expect(mail.raw).toContain(`https://community.example/invite_register.html?code=${made.invite.code}`);
     const [row] = await gw.database.rows<any>(sql`select status, attempts, last_error from outbox where to_address = 'friend@example.org'`);
     expect(row).toMatchObject({ status: 'SENT', attempts: 2 });
+    expect((await storedText('friend@example.org'))[0].text).not.toContain(made.invite.code);
     await new Promise((r) => setTimeout(r, 500));
     gw.app.mail.kick();
     expect(received.filter((m) => m.to.includes('friend@example.org'))).toHaveLength(1);
@@ -77,12 +103,16 @@ describe('mail through the outbox', () => {
     expect(n).toBe(0);
   });
 
-  it('password-reset mail carries the token', async () => {
-    const admin = await gw.user({ roles: ['admin'] });
-    const target = await gw.user({ email: 'reset.me@example.org' });
-    const made = await mutate(gw, 'createPasswordResetToken', { userId: target.gid, sendEmail: true }, admin.token, 'result { token mailedTo }');
-    expect(made.result.mailedTo).toBe('reset.me@example.org');
-    expect((await mailTo('reset.me@example.org')).raw).toContain(made.result.token);
+  it('password-reset mail carries the token; once sent, neither the outbox row nor the log does', async () => {
+    const token = await resetMail('reset.me@example.org');
+    expect((await mailTo('reset.me@example.org')).raw).toContain(token);
+    const row = await until(async () => (await storedText('reset.me@example.org')).find((r) => r.status === 'SENT'), 'the row marked SENT');
+    expect(row.text).not.toContain(token);
+    const [{ body }] = await gw.database.rows<{ body: string | null }>(sql`select body from outbox where to_address = 'reset.me@example.org'`);
+    expect(body).toBeNull();
+    const log = logged.text();
+    expect(log).not.toContain(token);
+    expect(logged.lines.map((l) => JSON.parse(l)).find((l) => l.mail?.to === 'reset.me@example.org')).toMatchObject({ mail: { kind: 'password-reset' } });
   });
 
   it('mail to all users is a job that reports progress (CookieCMS /api/admin/mail)', async () => {
@@ -119,7 +149,7 @@ describe('mail through the outbox', () => {
     const job = await mailAllUsers(gw.system, { subject: 'After restart', message: 'Still delivered.' });
     const [{ status }] = await gw.database.rows<{ status: string }>(sql`select status from mail_jobs where id = ${job.id}`);
     expect(status).toBe('RUNNING');
-    const next = new MailWorker(gw.database, gw.config.mail, gw.app.log);
+    const next = newWorker();
     await next.pass();
     await next.stop();
     const [after] = await gw.database.rows<{ status: string; queued: number; total: number }>(sql`select status, queued, total from mail_jobs where id = ${job.id}`);
@@ -130,14 +160,58 @@ describe('mail through the outbox', () => {
   it('two workers (two instances) deliver each queued mail exactly once', async () => {
     await gw.app.mail.stop();
     await gw.database.db.transaction((tx) =>
-      enqueueMail(tx, Array.from({ length: 30 }, (_, i) => ({ kind: 'test', to: `twice.${i}@example.org`, subject: 'Once only', body: `mail ${i}` }))),
+      enqueueMail(tx, gw.system, Array.from({ length: 30 }, (_, i) => ({ kind: 'test', to: `twice.${i}@example.org`, subject: 'Once only', body: `mail ${i}` }))),
     );
-    const a = new MailWorker(gw.database, gw.config.mail, gw.app.log);
-    const b = new MailWorker(gw.database, gw.config.mail, gw.app.log);
+    const a = newWorker();
+    const b = newWorker();
     await Promise.all([a.pass(), b.pass()]);
     await Promise.all([a.stop(), b.stop()]);
     const got = received.filter((m) => m.raw.includes('Once only'));
     expect(got).toHaveLength(30);
     expect(new Set(got.map((m) => m.to[0])).size).toBe(30);
+  });
+
+  it('a queued reset mail is stored encrypted, and only the worker reads it back to send it', async () => {
+    await gw.app.mail.stop();
+    const token = await resetMail('sealed.reset@example.org');
+    const [pending] = await storedText('sealed.reset@example.org');
+    expect(pending.status).toBe('PENDING');
+    expect(pending.text).not.toContain(token);
+    const next = newWorker();
+    await next.pass();
+    await next.stop();
+    expect(received.find((m) => m.to.includes('sealed.reset@example.org'))?.raw).toContain(token);
+    const [sent] = await storedText('sealed.reset@example.org');
+    expect(sent.status).toBe('SENT');
+    expect(sent.text).not.toContain(token);
+    expect(logged.text()).not.toContain(token);
+  });
+
+  it('a mail that fails for good (FAILED) keeps no body either', async () => {
+    await gw.app.mail.stop();
+    // Its last attempt is due: one refusal more and it is given up.
+    const token = await resetMail('refused.reset@example.org');
+    await gw.database.rows(sql`update outbox set attempts = ${MAX_ATTEMPTS - 1} where to_address = 'refused.reset@example.org'`);
+    refusing.add('refused.reset@example.org');
+    const next = newWorker();
+    await next.pass();
+    await next.stop();
+    const [failed] = await storedText('refused.reset@example.org');
+    expect(failed.status).toBe('FAILED');
+    expect(failed.text).not.toContain(token);
+    expect(failed.text).toContain('mailbox busy');
+    expect(logged.text()).not.toContain(token);
+  });
+
+  it('a row queued before bodies were encrypted (clear body) is still sent, then emptied', async () => {
+    await gw.app.mail.stop();
+    await gw.database.rows(sql`insert into outbox (kind, to_address, subject, body) values ('invite', 'legacy.row@example.org', 'You are invited', 'old code: legacy-code-123')`);
+    const next = newWorker();
+    await next.pass();
+    await next.stop();
+    expect(received.find((m) => m.to.includes('legacy.row@example.org'))?.raw).toContain('legacy-code-123');
+    const [sent] = await storedText('legacy.row@example.org');
+    expect(sent.status).toBe('SENT');
+    expect(sent.text).not.toContain('legacy-code-123');
   });
 });

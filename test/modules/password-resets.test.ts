@@ -1,10 +1,26 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { RESET_LIMIT } from '../../src/modules/password-resets/actions.js';
-import { useGateway } from '../helpers/app.js';
+import { capturedLogger, useGateway } from '../helpers/app.js';
 import { mutate } from '../helpers/clients.js';
 
-const gw = useGateway();
+// No SMTP_URL: mail is written to DATA_DIR/mail. The log is captured to check what it says.
+const logged = capturedLogger();
+const gw = useGateway({}, { log: logged.log });
+
+/** Polls `check` (kicking the mail worker) until it answers something, for at most `ms`. */
+async function until<T>(check: () => Promise<T | undefined>, what: string, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    gw.app.mail.kick();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 const RESET = `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { __typename ... on ResetPasswordSuccess { result { reset } } ... on Error { message code } } }`;
 
@@ -40,5 +56,32 @@ describe('password reset', () => {
     for (let i = 0; i < RESET_LIMIT.max; i++) await reset(`guess-${i}`, 'whatever-pass-1', '203.0.113.77');
     expect((await reset('guess-last', 'whatever-pass-1', '203.0.113.77')).errors[0].extensions.code).toBe('RATE_LIMITED');
     expect((await reset('guess-last', 'whatever-pass-1', '203.0.113.78')).data.resetPassword.code).toBe('BAD_INPUT');
+  });
+
+  it('without SMTP_URL the reset mail is written whole to DATA_DIR/mail/<id>.eml (0600); the log names it, never the token', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const target = await gw.user({ email: 'eml.reset@example.org' });
+    const made = await mutate(gw, 'createPasswordResetToken', { userId: target.gid, sendEmail: true }, admin.token, 'result { token mailedTo }');
+    const token: string = made.result.token;
+    expect(made.result.mailedTo).toBe('eml.reset@example.org');
+    const row = await until(async () => (await gw.database.rows<{ id: string; status: string }>(sql`select id::text as id, status from outbox where to_address = 'eml.reset@example.org' and status = 'SENT'`))[0], 'the reset mail');
+    const dir = join(gw.config.dataDir, 'mail');
+    const file = join(dir, `${row.id}.eml`);
+    expect(existsSync(file)).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    // The whole message, headers and all, so a developer can follow it.
+    const eml = readFileSync(file, 'utf8').replace(/=\r?\n/g, '');
+    expect(eml).toMatch(/^To: eml\.reset@example\.org\r?$/m);
+    expect(eml).toContain('Subject: Reset your password');
+    expect(eml).toContain(token);
+    // The log says which mail went where, and never its secret.
+    const text = logged.text();
+    expect(text).not.toContain(token);
+    const line = logged.lines.map((l) => JSON.parse(l)).find((l) => l.mail?.id === row.id);
+    expect(line).toMatchObject({ mail: { id: row.id, kind: 'password-reset', to: 'eml.reset@example.org' }, file });
+    // Once written, the outbox keeps no body.
+    const [stored] = await gw.database.rows<Record<string, unknown>>(sql`select * from outbox where id = ${BigInt(row.id)}`);
+    for (const [column, value] of Object.entries(stored)) expect(String(value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value), column).not.toContain(token);
   });
 });

@@ -45,7 +45,7 @@ export async function createInvite(ctx: ActionContext, input: z.input<typeof cre
       await writeAudit(tx, ctx.actor, [{ action: 'invite.create', targetType: 'Invite', targetId: row.id.toString(), diff: { to: view(row), ...(data.email ? { mailedTo: data.email } : {}) } }]);
       if (data.email) {
         const link = `${links?.publicUrl ?? ''}/invite_register.html?code=${encodeURIComponent(code)}`;
-        await enqueueMail(tx, [{ kind: 'invite', to: data.email, subject: 'You are invited', body: `Hello${data.name ? ` ${data.name}` : ''},\n\nyou are invited to register: ${link}\n\nYour invite code: ${code}\n` }]);
+        await enqueueMail(tx, ctx, [{ kind: 'invite', to: data.email, subject: 'You are invited', body: `Hello${data.name ? ` ${data.name}` : ''},\n\nyou are invited to register: ${link}\n\nYour invite code: ${code}\n` }]);
       }
       return (await findInviteByCode(tx, code))!;
     });

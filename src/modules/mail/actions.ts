@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import type { SecretBox } from '../../auth/secret-box.js';
 import { queryRows, type Tx } from '../../db/client.js';
 import { parseInput } from '../../graphql/errors.js';
 import { writeAudit } from '../audit/actions.js';
@@ -14,12 +15,29 @@ export interface Mail {
   body: string;
 }
 
-/** Queues mail inside the caller's transaction: it is sent only if the change commits. */
-export async function enqueueMail(tx: Tx, mails: Mail[]): Promise<void> {
+/**
+ * Queues mail inside the caller's transaction: it is sent only if the change commits. Every body is
+ * stored encrypted (bodies carry reset tokens and invite codes); subjects are kept in clear and must
+ * never carry a secret.
+ */
+export async function enqueueMail(tx: Tx, ctx: Pick<ActionContext, 'mailBox'>, mails: Mail[]): Promise<void> {
   if (!mails.length) return;
-  await tx.insert(outbox).values(mails.map((m) => ({ kind: m.kind, toAddress: m.to, subject: m.subject, body: m.body })));
+  if (!ctx.mailBox) throw new Error('queueing mail needs the mail box (SECRETS_KEY) in the action context');
+  const box = ctx.mailBox;
+  await tx.insert(outbox).values(mails.map((m) => outboxRow(box, m)));
   await tx.execute(sql`select pg_notify('gateway_mail', 'outbox')`);
 }
+
+/** The outbox row of a mail: its body sealed, bound to its kind and recipient. */
+export function outboxRow(box: SecretBox, mail: Mail, jobId?: bigint): typeof outbox.$inferInsert {
+  return { kind: mail.kind, toAddress: mail.to, subject: mail.subject, bodySealed: box.seal(mail.body, sealContext(mail.kind, mail.to)), jobId };
+}
+
+/** What a sealed body is bound to: it opens only in the row (kind, recipient) it was queued for. */
+export const sealContext = (kind: string, to: string) => `outbox\0${kind}\0${to}`;
+
+/** Values that empty a row's body once it is SENT or FAILED (set in the statement that marks it). */
+export const CLEARED_BODY = { body: null, bodySealed: null } as const;
 
 /** Who "all users" are: active accounts with an email address. */
 export const RECIPIENTS = sql`${users.status} = 'ACTIVE' and ${users.email} is not null`;

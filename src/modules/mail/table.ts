@@ -1,4 +1,4 @@
-import { bigint, index, integer, pgEnum, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bytea, index, integer, pgEnum, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { users } from '../users/table.js';
 
 export const outboxStatus = pgEnum('outbox_status', ['PENDING', 'SENT', 'FAILED']);
@@ -14,8 +14,12 @@ export const outbox = pgTable(
     id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
     kind: text('kind').notNull(),
     toAddress: text('to_address').notNull(),
+    /** Never a secret: kept in clear after sending. */
     subject: text('subject').notNull(),
-    body: text('body').notNull(),
+    /** Only rows queued before bodies were encrypted have a clear body; emptied once SENT or FAILED. */
+    body: text('body'),
+    /** AES-256-GCM (version ‖ nonce ‖ tag ‖ ciphertext, see SecretBox); emptied once SENT or FAILED. */
+    bodySealed: bytea('body_sealed'),
     status: outboxStatus('status').notNull().default('PENDING'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),

@@ -1,9 +1,12 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
+import type { SecretBox } from '../../auth/secret-box.js';
 import { queryRows, type Database } from '../../db/client.js';
 import { users } from '../users/table.js';
-import { RECIPIENTS } from './actions.js';
+import { CLEARED_BODY, outboxRow, RECIPIENTS, sealContext } from './actions.js';
 import { mailJobs, outbox } from './table.js';
 
 export const MAX_ATTEMPTS = 8;
@@ -13,6 +16,8 @@ const POLL_MS = 5_000;
 
 export interface MailConfig {
   smtpUrl?: string;
+  /** Where each mail is written as `<outbox id>.eml` without SMTP_URL. */
+  fileDir: string;
   from: string;
   retrySeconds: number;
 }
@@ -36,13 +41,14 @@ export class MailWorker {
     private readonly database: Database,
     private readonly config: MailConfig,
     private readonly log: Logger,
+    private readonly box: SecretBox,
   ) {}
 
   /** nodemailer loads on the first mail: an instance that sends none does not carry it in memory. */
   private async getTransport(): Promise<Transporter> {
     if (!this.transport) {
       const nodemailer = (await import('nodemailer')).default;
-      this.transport = this.config.smtpUrl ? nodemailer.createTransport(this.config.smtpUrl) : nodemailer.createTransport({ jsonTransport: true });
+      this.transport = this.config.smtpUrl ? nodemailer.createTransport(this.config.smtpUrl) : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
     }
     return this.transport;
   }
@@ -99,7 +105,7 @@ export class MailWorker {
           sql`select ${users.id}::text as id, ${users.email} as email from ${users} where ${RECIPIENTS} and ${users.id} > ${locked.cursor} order by ${users.id} limit ${JOB_BATCH}`,
         );
         if (batch.length) {
-          await tx.insert(outbox).values(batch.map((u) => ({ kind: 'mail.all-users', toAddress: u.email, subject: locked.subject, body: locked.body, jobId: locked.id })));
+          await tx.insert(outbox).values(batch.map((u) => outboxRow(this.box, { kind: 'mail.all-users', to: u.email, subject: locked.subject, body: locked.body }, locked.id)));
           await tx.update(mailJobs).set({ cursor: BigInt(batch.at(-1)!.id), queued: locked.queued + batch.length }).where(eq(mailJobs.id, locked.id));
           progressed = true;
         } else {
@@ -122,21 +128,49 @@ export class MailWorker {
         .for('update', { skipLocked: true });
       const transport = due.length ? await this.getTransport() : undefined;
       for (const mail of due) {
+        const about = { id: mail.id.toString(), kind: mail.kind, to: mail.toAddress };
+        const attempts = mail.attempts + 1;
+        let text: string;
         try {
-          const info = await transport!.sendMail({ from: this.config.from, to: mail.toAddress, subject: mail.subject, text: mail.body });
-          if (!this.config.smtpUrl) this.log.info({ mail: { id: mail.id.toString(), kind: mail.kind, to: mail.toAddress, subject: mail.subject }, message: info.message?.toString() }, 'mail (no SMTP_URL: logged, not sent)');
-          await tx.update(outbox).set({ status: 'SENT', sentAt: new Date(), attempts: mail.attempts + 1, lastError: null }).where(eq(outbox.id, mail.id));
+          text = mail.bodySealed ? this.box.open(mail.bodySealed, sealContext(mail.kind, mail.toAddress)) : (mail.body ?? '');
+        } catch {
+          // Another SECRETS_KEY, or an altered row: no retry can read it.
+          this.log.error({ mail: about }, 'mail body cannot be decrypted (was SECRETS_KEY changed?); giving up');
+          await tx.update(outbox).set({ status: 'FAILED', attempts, lastError: 'body cannot be decrypted with this SECRETS_KEY', ...CLEARED_BODY }).where(eq(outbox.id, mail.id));
+          continue;
+        }
+        try {
+          const info = await transport!.sendMail({ from: this.config.from, to: mail.toAddress, subject: mail.subject, text });
+          if (this.config.smtpUrl) this.log.info({ mail: about }, 'mail sent');
+          else this.log.info({ mail: about, file: await this.writeFile(mail.id, info.message as Buffer) }, 'mail written to a file (no SMTP_URL)');
+          await tx.update(outbox).set({ status: 'SENT', sentAt: new Date(), attempts, lastError: null, ...CLEARED_BODY }).where(eq(outbox.id, mail.id));
         } catch (error) {
-          const attempts = mail.attempts + 1;
           const delay = this.config.retrySeconds * 2 ** (attempts - 1);
-          this.log.warn({ err: error, mail: { id: mail.id.toString(), attempts } }, 'mail delivery failed');
+          const failed = attempts >= MAX_ATTEMPTS;
+          this.log.warn({ err: error, mail: { ...about, attempts } }, failed ? 'mail delivery failed; giving up' : 'mail delivery failed');
           await tx
             .update(outbox)
-            .set({ attempts, lastError: String((error as Error).message ?? error).slice(0, 1000), status: attempts >= MAX_ATTEMPTS ? 'FAILED' : 'PENDING', nextAttemptAt: new Date(Date.now() + delay * 1000) })
+            .set({
+              attempts,
+              lastError: String((error as Error).message ?? error).slice(0, 1000),
+              status: failed ? 'FAILED' : 'PENDING',
+              nextAttemptAt: new Date(Date.now() + delay * 1000),
+              ...(failed ? CLEARED_BODY : {}),
+            })
             .where(eq(outbox.id, mail.id));
         }
       }
       return due.length;
     });
+  }
+
+  /** Writes a whole message (RFC 822) to fileDir/<id>.eml, readable by the owner only; answers the path. */
+  private async writeFile(id: bigint, message: Buffer): Promise<string> {
+    await mkdir(this.config.fileDir, { recursive: true, mode: 0o700 });
+    await chmod(this.config.fileDir, 0o700);
+    const file = join(this.config.fileDir, `${id}.eml`);
+    await writeFile(file, message, { mode: 0o600 });
+    await chmod(file, 0o600);
+    return file;
   }
 }

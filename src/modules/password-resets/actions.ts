@@ -36,7 +36,7 @@ export async function createPasswordResetToken(ctx: ActionContext, userId: bigin
     if (opts.sendEmail && !to) throw new BadInputError('The user has no email address', [{ path: ['input', 'sendEmail'], message: 'the user has no email' }]);
     await writeAudit(tx, ctx.actor, [{ action: 'user.password-reset-token', targetType: 'User', targetId: userId.toString(), diff: { expiresAt: expiresAt.toISOString(), superseded: superseded.length, mailed: !!to } }]);
     if (to) {
-      await enqueueMail(tx, [{ kind: 'password-reset', to, subject: 'Reset your password', body: `Hello ${user.username},\n\nan administrator started a password reset for your account. Your one-time reset token, valid for 24 hours:\n\n${token}\n\nIf you did not ask for this, tell your administrator.\n` }]);
+      await enqueueMail(tx, ctx, [{ kind: 'password-reset', to, subject: 'Reset your password', body: `Hello ${user.username},\n\nan administrator started a password reset for your account. Your one-time reset token, valid for 24 hours:\n\n${token}\n\nIf you did not ask for this, tell your administrator.\n` }]);
     }
     return to;
   });
