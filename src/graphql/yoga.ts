@@ -77,12 +77,14 @@ const reservedPool: Plugin<GraphQLContext> = {
 
 function asRequestError(e: Error): GraphQLError {
   const error = e instanceof GraphQLError ? e : new GraphQLError(e.message, { originalError: e });
+  // An error that already chose its status keeps it (the database being unreachable is a 503).
+  const chosen = (error.extensions.http as { status?: number } | undefined)?.status;
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     originalError: error.originalError,
-    extensions: { ...error.extensions, code: error.extensions.code ?? 'BAD_INPUT', http: { status: 400 } },
+    extensions: { ...error.extensions, code: error.extensions.code ?? 'BAD_INPUT', http: { status: chosen ?? 400 } },
   });
 }
 
