@@ -30,6 +30,7 @@ export function actionContext(ctx: GraphQLContext): ActionContext {
   return {
     db: ctx.database.db,
     actor: { actorId: ctx.viewer?.userId ?? null, requestId: ctx.requestId },
+    sessionId: ctx.viewer?.sessionId ?? null,
     forgetAuth: (payload) => ctx.auth.forget(payload),
   };
 }

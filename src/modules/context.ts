@@ -5,6 +5,8 @@ import type { Db } from '../db/client.js';
 export interface ActionContext {
   db: Db;
   actor: AuditActor;
+  /** The caller's own session when it signed in with one (a password change keeps it). */
+  sessionId?: string | null;
   /** Drops cached sessions/scopes on this instance at once (others learn through NOTIFY). */
   forgetAuth?: (payload: string) => void;
 }

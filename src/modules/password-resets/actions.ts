@@ -7,7 +7,7 @@ import { writeAudit } from '../audit/actions.js';
 import { enqueueMail } from '../mail/actions.js';
 import type { ActionContext } from '../context.js';
 import { assertUnderLimit, recordFailedAttempt, type Limit } from '../sessions/limits.js';
-import { endSessions } from '../sessions/actions.js';
+import { endSessionsOnPasswordChange } from '../sessions/actions.js';
 import { lockTarget } from '../users/lifecycle.js';
 import { users } from '../users/table.js';
 import { passwordSchema } from '../users/validation.js';
@@ -60,7 +60,7 @@ export async function resetPassword(ctx: ActionContext, token: string, newPasswo
       .returning({ userId: passwordResetTokens.userId });
     if (!used) return null;
     await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, used.userId));
-    const revoked = (await endSessions(tx, [used.userId])).length;
+    const revoked = await endSessionsOnPasswordChange(tx, ctx, used.userId, 'reset');
     await writeAudit(tx, { ...ctx.actor, actorId: ctx.actor.actorId ?? used.userId }, [
       { action: 'user.password-reset', targetType: 'User', targetId: used.userId.toString(), diff: { passwordHash: { changed: true }, sessionsRevoked: revoked } },
     ]);

@@ -1,5 +1,5 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { verifyPassword } from '../../auth/passwords.js';
 import { newRefreshToken, sha256, type Tokens } from '../../auth/tokens.js';
@@ -131,7 +131,6 @@ export async function revokeSession(ctx: ActionContext, sessionId: string, reaso
   return revoked;
 }
 
-/** Ends every live session of a user; their access tokens stop on the next request, on every instance. */
 /**
  * Revokes every live session of the users inside the caller's transaction and answers their ids;
  * the access tokens stop on the next request, on every instance (the session trigger notifies).
@@ -144,6 +143,25 @@ export async function endSessions(tx: Tx, userIds: bigint[]): Promise<string[]> 
     .where(and(inArray(sessions.userId, userIds), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
   return rows.map((r) => r.id);
+}
+
+/**
+ * THE rule for every path that changes a password (updateUser, resetPassword, any later one), run in
+ * the transaction that stores the new hash: every live session of the user ends, and with it its
+ * refresh token. A `change` made by the user itself keeps the caller's current session (the one that
+ * proved the old credentials); a `reset` ends them all, since a reset token proves only the mailbox.
+ * One audit row per ended session; answers how many ended. After the commit the caller drops the
+ * auth cache (`ctx.forgetAuth?.('all')`); other instances learn through the session trigger's NOTIFY.
+ */
+export async function endSessionsOnPasswordChange(tx: Tx, ctx: ActionContext, userId: bigint, kind: 'change' | 'reset'): Promise<number> {
+  const keep = kind === 'change' && ctx.actor.actorId === userId ? (ctx.sessionId ?? null) : null;
+  const rows = await tx
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), ...(keep ? [ne(sessions.id, keep)] : [])))
+    .returning({ id: sessions.id });
+  await writeAudit(tx, { ...ctx.actor, actorId: ctx.actor.actorId ?? userId }, rows.map((r) => ({ action: 'session.revoke', targetType: 'Session', targetId: r.id, diff: { reason: 'password changed', userId: userId.toString(), kept: keep } })));
+  return rows.length;
 }
 
 export async function revokeAllSessions(ctx: ActionContext, userId: bigint, reason: string): Promise<number> {
