@@ -1,18 +1,16 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { verifyPassword } from '../../auth/passwords.js';
 import { newRefreshToken, sha256, type Tokens } from '../../auth/tokens.js';
 import { unauthenticated } from '../../graphql/errors.js';
 import { writeAudit } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
 import { effectiveStatus } from '../users/status.js';
 import { users } from '../users/table.js';
-import { assertUnderLimit, clearAttempts, recordFailedAttempt, type Limit } from './limits.js';
+import { checkPasswordLogin } from './sign-in.js';
 import { sessions } from './table.js';
 
-/** Failed logins allowed per window before RATE_LIMITED: per username, and per client address. */
-export const LOGIN_LIMITS = { perUser: 5, perAddress: 20, windowSeconds: 15 * 60 };
+export { checkPasswordLogin, LOGIN_LIMITS } from './sign-in.js';
 
 export interface SessionTokens {
   accessToken: string;
@@ -24,14 +22,6 @@ export interface SessionTokens {
 export interface ClientInfo {
   ip: string | null;
   userAgent: string | null;
-}
-
-const INVALID_LOGIN = 'Invalid username or password';
-
-/** The limits a login counts against: its username, and the client's address when known. */
-function loginLimits(username: string, ip: string | null): [string, Limit][] {
-  const window = LOGIN_LIMITS.windowSeconds;
-  return [[`user:${username.toLowerCase()}`, { max: LOGIN_LIMITS.perUser, windowSeconds: window }], ...(ip ? [[`ip:${ip}`, { max: LOGIN_LIMITS.perAddress, windowSeconds: window }] as [string, Limit]] : [])];
 }
 
 /** Opens a session for a user and signs its first tokens. */
@@ -57,23 +47,12 @@ export async function openSession(ctx: ActionContext, tokens: Tokens, userId: bi
 }
 
 /**
- * Password login for local accounts. An unknown user, a wrong password and an account that may not
- * sign in all answer the same UNAUTHENTICATED; failures count towards RATE_LIMITED per name and address.
+ * Password login for local accounts: checkPasswordLogin (limits, then the password; one answer for
+ * unknown and wrong), then a new session.
  */
 export async function login(ctx: ActionContext, tokens: Tokens, username: string, password: string, client: ClientInfo, refreshTtlSeconds: number): Promise<SessionTokens> {
-  const limits = loginLimits(username, client.ip);
-  for (const [key, limit] of limits) await assertUnderLimit(ctx.db, key, limit);
-  const [user] = await ctx.db
-    .select({ id: users.id, passwordHash: users.passwordHash, status: effectiveStatus })
-    .from(users)
-    .where(and(sql`lower(${users.username}) = lower(${username})`, isNull(users.domain)));
-  const ok = await verifyPassword(user?.passwordHash, password);
-  if (!user || !ok || user.status !== 'ACTIVE') {
-    for (const [key, limit] of limits) await recordFailedAttempt(ctx.db, key, limit);
-    throw unauthenticated(INVALID_LOGIN);
-  }
-  await clearAttempts(ctx.db, limits[0][0]);
-  return openSession({ ...ctx, actor: { ...ctx.actor, actorId: user.id } }, tokens, user.id, client, { refreshTtlSeconds, action: 'session.login' });
+  const { userId } = await checkPasswordLogin(ctx.db, username, password, client.ip);
+  return openSession({ ...ctx, actor: { ...ctx.actor, actorId: userId } }, tokens, userId, client, { refreshTtlSeconds, action: 'session.login' });
 }
 
 function sameHash(a: string, b: string): boolean {

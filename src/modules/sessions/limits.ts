@@ -5,8 +5,10 @@ import { loginFailures } from './table.js';
 
 /**
  * Failed attempts per key in a fixed window (the login_failures table), for public mutations that
- * take a secret: invite codes, reset tokens.
+ * take a secret: invite codes, reset tokens. Password sign-in has its own, atomic, limits in sign-in.ts.
  */
+export const TOO_MANY_ATTEMPTS = 'Too many attempts; try again later';
+
 export interface Limit {
   max: number;
   windowSeconds: number;
@@ -17,7 +19,7 @@ export async function assertUnderLimit(db: Db, key: string, limit: Limit): Promi
     .select({ count: loginFailures.count })
     .from(loginFailures)
     .where(and(eq(loginFailures.key, key), sql`${loginFailures.windowStart} > now() - make_interval(secs => ${limit.windowSeconds})`));
-  if (row && row.count >= limit.max) throw new AppError('RATE_LIMITED', 'Too many attempts; try again later');
+  if (row && row.count >= limit.max) throw new AppError('RATE_LIMITED', TOO_MANY_ATTEMPTS);
 }
 
 export async function recordFailedAttempt(db: Db, key: string, limit: Limit): Promise<void> {
@@ -29,9 +31,4 @@ export async function recordFailedAttempt(db: Db, key: string, limit: Limit): Pr
       target: loginFailures.key,
       set: { count: sql`case when ${fresh} then ${loginFailures.count} + 1 else 1 end`, windowStart: sql`case when ${fresh} then ${loginFailures.windowStart} else now() end` },
     });
-}
-
-/** A success forgets the key's failures (a user who finally signs in starts afresh). */
-export async function clearAttempts(db: Db, key: string): Promise<void> {
-  await db.delete(loginFailures).where(eq(loginFailures.key, key));
 }
