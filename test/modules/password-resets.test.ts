@@ -4,7 +4,8 @@ import { RESET_LIMIT } from '../../src/modules/password-resets/actions.js';
 import { useGateway } from '../helpers/app.js';
 import { mutate } from '../helpers/clients.js';
 
-const gw = useGateway();
+// A long hashing queue, so the parallel test below meets the reset limit and not the hashing bound.
+const gw = useGateway({ LOGIN_HASH_QUEUE: '100' });
 
 const RESET = `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { __typename ... on ResetPasswordSuccess { result { reset } } ... on Error { message code } } }`;
 
@@ -40,5 +41,13 @@ describe('password reset', () => {
     for (let i = 0; i < RESET_LIMIT.max; i++) await reset(`guess-${i}`, 'whatever-pass-1', '203.0.113.77');
     expect((await reset('guess-last', 'whatever-pass-1', '203.0.113.77')).errors[0].extensions.code).toBe('RATE_LIMITED');
     expect((await reset('guess-last', 'whatever-pass-1', '203.0.113.78')).data.resetPassword.code).toBe('BAD_INPUT');
+  });
+
+  it('30 parallel wrong tokens from one address: at most the limit are tried, the rest RATE_LIMITED', async () => {
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => reset(`parallel-guess-${i}`, 'whatever-pass-1', '203.0.113.79')));
+    const tried = results.filter((r) => r.data?.resetPassword.code === 'BAD_INPUT').length;
+    const limited = results.filter((r) => r.errors?.[0].extensions.code === 'RATE_LIMITED').length;
+    expect(tried).toBeLessThanOrEqual(RESET_LIMIT.max);
+    expect(tried + limited).toBe(30);
   });
 });

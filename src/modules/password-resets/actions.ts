@@ -6,7 +6,7 @@ import { BadInputError, parseInput } from '../../graphql/errors.js';
 import { writeAudit } from '../audit/actions.js';
 import { enqueueMail } from '../mail/actions.js';
 import type { ActionContext } from '../context.js';
-import { assertUnderLimit, recordFailedAttempt, type Limit } from '../sessions/limits.js';
+import { releaseAttempt, reserveAttempt, type Limit } from '../sessions/limits.js';
 import { endSessionsOnPasswordChange } from '../sessions/actions.js';
 import { lockTarget } from '../users/lifecycle.js';
 import { users } from '../users/table.js';
@@ -50,9 +50,23 @@ export async function createPasswordResetToken(ctx: ActionContext, userId: bigin
 export async function resetPassword(ctx: ActionContext, token: string, newPassword: string, ip: string | null): Promise<void> {
   const password = parseInput(passwordSchema, newPassword, ['input', 'newPassword']);
   const key = ip ? `reset:${ip}` : null;
-  if (key) await assertUnderLimit(ctx.db, key, RESET_LIMIT);
-  const passwordHash = await hashPassword(password);
-  const userId = await ctx.db.transaction(async (tx) => {
+  // Counted before the token is looked at, given back unless it turns out not valid.
+  if (key) await reserveAttempt(ctx.db, key, RESET_LIMIT);
+  let userId: bigint | null;
+  try {
+    userId = await setPasswordWithToken(ctx, token, await hashPassword(password));
+  } catch (error) {
+    if (key) await releaseAttempt(ctx.db, key);
+    throw error;
+  }
+  if (userId === null) throw new BadInputError(INVALID, [{ path: ['input', 'token'], message: 'not valid' }]);
+  if (key) await releaseAttempt(ctx.db, key);
+  ctx.forgetAuth?.('all');
+}
+
+/** Uses the token and stores the hash in one transaction; null when the token is not valid now. */
+async function setPasswordWithToken(ctx: ActionContext, token: string, passwordHash: string): Promise<bigint | null> {
+  return ctx.db.transaction(async (tx) => {
     const [used] = await tx
       .update(passwordResetTokens)
       .set({ usedAt: new Date() })
@@ -66,9 +80,4 @@ export async function resetPassword(ctx: ActionContext, token: string, newPasswo
     ]);
     return used.userId;
   });
-  if (userId === null) {
-    if (key) await recordFailedAttempt(ctx.db, key, RESET_LIMIT);
-    throw new BadInputError(INVALID, [{ path: ['input', 'token'], message: 'not valid' }]);
-  }
-  ctx.forgetAuth?.('all');
 }

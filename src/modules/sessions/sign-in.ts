@@ -6,7 +6,7 @@ import { queryRows, type Db } from '../../db/client.js';
 import { AppError, unauthenticated } from '../../graphql/errors.js';
 import { effectiveStatus } from '../users/status.js';
 import { users } from '../users/table.js';
-import { TOO_MANY_ATTEMPTS } from './limits.js';
+import { reserveAttempt, TOO_MANY_ATTEMPTS } from './limits.js';
 
 /**
  * What password sign-in allows inside one window. Every attempt is counted before its password is
@@ -51,9 +51,9 @@ const fresh = (column: string) => sql.raw(`${column} > now() - make_interval(sec
  * add one to the address's counter (a conditional upsert that refuses beyond its limit) and to the
  * (account, address) row.
  */
-async function reserveAttempt(db: Db, account: string, address: string): Promise<void> {
+async function reserveLoginAttempt(db: Db, account: string, address: string): Promise<void> {
   const L = LOGIN_LIMITS;
-  const counted = await db.transaction(async (tx) => {
+  await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${LOGIN_LOCK_SPACE}::int, hashtext(${account}))`);
     const [state] = await queryRows<{ addresses: number; mine: number }>(
       tx,
@@ -61,26 +61,16 @@ async function reserveAttempt(db: Db, account: string, address: string): Promise
                  coalesce(max(failures) filter (where address = ${address}), 0)::int as mine
           from login_attempts where account = ${account} and ${fresh('window_start')}`,
     );
-    if (state.addresses >= L.addressesPerAccount || state.mine >= L.perAccountAndAddress) return false;
-    const byAddress = await queryRows(
-      tx,
-      sql`insert into login_failures as f (key, count) values (${`ip:${address}`}, 1)
-          on conflict (key) do update set
-            count = case when ${fresh('f.window_start')} then f.count + 1 else 1 end,
-            window_start = case when ${fresh('f.window_start')} then f.window_start else now() end
-          where not (${fresh('f.window_start')}) or f.count < ${L.perAddress}
-          returning count`,
-    );
-    if (byAddress.length === 0) return false;
+    if (state.addresses >= L.addressesPerAccount || state.mine >= L.perAccountAndAddress) throw new AppError('RATE_LIMITED', TOO_MANY_ATTEMPTS);
+    // Throws RATE_LIMITED beyond the address's limit; the transaction then counts nothing.
+    await reserveAttempt(tx, `ip:${address}`, { max: L.perAddress, windowSeconds: L.windowSeconds });
     await tx.execute(
       sql`insert into login_attempts as a (account, address, failures) values (${account}, ${address}, 1)
           on conflict (account, address) do update set
             failures = case when ${fresh('a.window_start')} then a.failures + 1 else 1 end,
             window_start = case when ${fresh('a.window_start')} then a.window_start else now() end`,
     );
-    return true;
   });
-  if (!counted) throw new AppError('RATE_LIMITED', TOO_MANY_ATTEMPTS);
 }
 
 /**
@@ -88,7 +78,7 @@ async function reserveAttempt(db: Db, account: string, address: string): Promise
  * account are forgotten; `unverified`: the password was never checked (hashing queue full, an error),
  * so this attempt does not count.
  */
-async function releaseAttempt(db: Db, account: string, address: string, outcome: 'success' | 'unverified'): Promise<void> {
+async function releaseLoginAttempt(db: Db, account: string, address: string, outcome: 'success' | 'unverified'): Promise<void> {
   const pair =
     outcome === 'success'
       ? sql`delete from login_attempts where account = ${account} and address = ${address}`
@@ -107,7 +97,7 @@ async function releaseAttempt(db: Db, account: string, address: string, outcome:
 export async function checkPasswordLogin(db: Db, username: string, password: string, ip: string | null): Promise<{ userId: bigint }> {
   const account = accountKey(username);
   const address = addressKey(ip);
-  await reserveAttempt(db, account, address);
+  await reserveLoginAttempt(db, account, address);
   let user: { id: bigint; passwordHash: string | null; status: string } | undefined;
   let ok: boolean;
   try {
@@ -117,10 +107,10 @@ export async function checkPasswordLogin(db: Db, username: string, password: str
       .where(and(sql`lower(${users.username}) = lower(${username})`, isNull(users.domain)));
     ok = await verifyPassword(user?.passwordHash, password);
   } catch (error) {
-    await releaseAttempt(db, account, address, 'unverified').catch(() => {});
+    await releaseLoginAttempt(db, account, address, 'unverified').catch(() => {});
     throw error;
   }
   if (!user || !ok || user.status !== 'ACTIVE') throw unauthenticated(INVALID_LOGIN);
-  await releaseAttempt(db, account, address, 'success');
+  await releaseLoginAttempt(db, account, address, 'success');
   return { userId: user.id };
 }
