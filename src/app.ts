@@ -6,6 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { AuthService, type Viewer } from './auth/context.js';
 import { SecretBox } from './auth/secret-box.js';
+import { configurePasswordHashing } from './auth/passwords.js';
 import { Tokens } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
@@ -49,6 +50,7 @@ type Env = { Variables: { requestId: string; log: Logger }; Bindings: { incoming
 /** The whole HTTP surface as a fetch handler: tests call it directly, main.ts serves it. */
 export async function createApp(config: Config & { jwt: { secret: string }; secretsKey: string }, database: Database, opts: { log?: Logger } = {}): Promise<App> {
   const log = opts.log ?? createLogger(config.logLevel);
+  configurePasswordHashing(config.passwordHashing);
   const tokens = new Tokens(config.jwt);
   const auth = new AuthService(database, tokens);
   const mailBox = new SecretBox(config.secretsKey, 'outbox mail');

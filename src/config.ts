@@ -50,6 +50,9 @@ const EnvSchema = z.object({
   MAIL_RETRY_SECONDS: z.coerce.number().min(0.01).max(86_400).default(30),
   /** Where people open links from mail (invites, password resets). */
   PUBLIC_URL: z.url().optional(),
+  /** argon2 hashes/verifications running at once, and how many may wait; beyond that RATE_LIMITED. */
+  LOGIN_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  LOGIN_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -102,6 +105,8 @@ export interface Config {
     retrySeconds: number;
     publicUrl: string;
   };
+  /** The bound on argon2 work in the process (see src/auth/passwords.ts). */
+  passwordHashing: { concurrency: number; queue: number };
 }
 
 export class ConfigError extends Error {}
@@ -159,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphiql: e.GRAPHIQL ?? !production,
     introspection: e.INTROSPECTION ?? !production,
     logLevel: e.LOG_LEVEL,
+    passwordHashing: { concurrency: e.LOGIN_HASH_CONCURRENCY, queue: e.LOGIN_HASH_QUEUE },
     mail: { smtpUrl: e.SMTP_URL, fileDir: join(e.DATA_DIR, 'mail'), from: e.MAIL_FROM, retrySeconds: e.MAIL_RETRY_SECONDS, publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '') },
     initialAdmin:
       e.ADMIN_USERNAME || e.ADMIN_EMAIL || e.ADMIN_PASSWORD

@@ -34,5 +34,6 @@ export function actionContext(ctx: GraphQLContext): ActionContext {
     db: ctx.database.db,
     actor: { actorId: ctx.viewer?.userId ?? null, requestId: ctx.requestId },
     mailBox: ctx.mailBox,
+    sessionId: ctx.viewer?.sessionId ?? null,
   };
 }

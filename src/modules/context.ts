@@ -10,4 +10,6 @@ export interface ActionContext {
   actor: AuditActor;
   /** Seals mail bodies in the outbox (SECRETS_KEY); the CLI, which sends no mail, has none. */
   mailBox?: SecretBox;
+  /** The caller's own session when it signed in with one (a password change keeps it). */
+  sessionId?: string | null;
 }

@@ -76,4 +76,12 @@ describe('invites', () => {
     expect(limited.body.errors[0].extensions.code).toBe('RATE_LIMITED');
     expect((await register('guessing', 'other', '203.0.113.51')).body.data.registerWithInvite.code).toBe('BAD_INPUT');
   });
+
+  it('30 parallel wrong codes from one address: at most the limit are tried, the rest RATE_LIMITED', async () => {
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => register(`wrong-code-${i}`, `par${i}`, '203.0.113.52')));
+    const tried = results.filter((r) => r.body.data?.registerWithInvite.code === 'BAD_INPUT').length;
+    const limited = results.filter((r) => r.body.errors?.[0].extensions.code === 'RATE_LIMITED').length;
+    expect(tried).toBeLessThanOrEqual(REGISTER_LIMIT.max);
+    expect(tried + limited).toBe(30);
+  });
 });

@@ -8,7 +8,8 @@ import { mutate } from '../helpers/clients.js';
 
 // No SMTP_URL: mail is written to DATA_DIR/mail. The log is captured to check what it says.
 const logged = capturedLogger();
-const gw = useGateway({}, { log: logged.log });
+// A long hashing queue, so the parallel test below meets the reset limit and not the hashing bound.
+const gw = useGateway({ LOGIN_HASH_QUEUE: '100' }, { log: logged.log });
 
 /** Polls `check` (kicking the mail worker) until it answers something, for at most `ms`. */
 async function until<T>(check: () => Promise<T | undefined>, what: string, ms = 15_000): Promise<T> {
@@ -83,5 +84,13 @@ describe('password reset', () => {
     // Once written, the outbox keeps no body.
     const [stored] = await gw.database.rows<Record<string, unknown>>(sql`select * from outbox where id = ${BigInt(row.id)}`);
     for (const [column, value] of Object.entries(stored)) expect(String(value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value), column).not.toContain(token);
+  });
+
+  it('30 parallel wrong tokens from one address: at most the limit are tried, the rest RATE_LIMITED', async () => {
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => reset(`parallel-guess-${i}`, 'whatever-pass-1', '203.0.113.79')));
+    const tried = results.filter((r) => r.data?.resetPassword.code === 'BAD_INPUT').length;
+    const limited = results.filter((r) => r.errors?.[0].extensions.code === 'RATE_LIMITED').length;
+    expect(tried).toBeLessThanOrEqual(RESET_LIMIT.max);
+    expect(tried + limited).toBe(30);
   });
 });

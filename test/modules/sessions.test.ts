@@ -38,7 +38,7 @@ describe('login', () => {
 
   it('rate-limits failed logins per username', async () => {
     await gw.user({ username: 'carol', password: 'carol-password' });
-    for (let i = 0; i < LOGIN_LIMITS.perUser; i++) {
+    for (let i = 0; i < LOGIN_LIMITS.perAccountAndAddress; i++) {
       expect((await gw.gql(LOGIN, { u: 'carol', p: `wrong-${i}` })).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     }
     // Even the right password is refused while the limit holds.

@@ -7,7 +7,7 @@ import { BadInputError, ConflictError, NotFoundError, parseInput } from '../../g
 import { writeAudit } from '../audit/actions.js';
 import { enqueueMail } from '../mail/actions.js';
 import type { ActionContext } from '../context.js';
-import { assertUnderLimit, recordFailedAttempt, type Limit } from '../sessions/limits.js';
+import { releaseAttempt, reserveAttempt, type Limit } from '../sessions/limits.js';
 import { createUser } from '../users/actions.js';
 import type { UserJson } from '../users/queries.js';
 import { emailSchema, passwordSchema, usernameSchema } from '../users/validation.js';
@@ -84,9 +84,10 @@ export const registerSchema = z.object({ code: z.string().max(64), username: use
 export async function registerWithInvite(ctx: ActionContext, input: z.input<typeof registerSchema>, ip: string | null): Promise<UserJson> {
   const { code, ...account } = parseInput(registerSchema, input);
   const key = ip ? `invite:${ip}` : null;
-  if (key) await assertUnderLimit(ctx.db, key, REGISTER_LIMIT);
+  // Counted before the code is looked at, given back unless it turns out not valid.
+  if (key) await reserveAttempt(ctx.db, key, REGISTER_LIMIT);
   try {
-    return await ctx.db.transaction(async (tx) => {
+    const user = await ctx.db.transaction(async (tx) => {
       const [invite] = await tx
         .update(invites)
         .set({ uses: sql`${invites.uses} + 1`, updatedAt: new Date() })
@@ -98,8 +99,10 @@ export async function registerWithInvite(ctx: ActionContext, input: z.input<type
       await writeAudit(tx, ctx.actor, [{ action: 'invite.use', targetType: 'Invite', targetId: invite.id.toString(), diff: { userId: user.id } }]);
       return user;
     });
+    if (key) await releaseAttempt(ctx.db, key);
+    return user;
   } catch (error) {
-    if (key && error instanceof BadInputError && error.message === INVALID) await recordFailedAttempt(ctx.db, key, REGISTER_LIMIT);
+    if (key && !(error instanceof BadInputError && error.message === INVALID)) await releaseAttempt(ctx.db, key);
     throw error;
   }
 }

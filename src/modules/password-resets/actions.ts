@@ -6,8 +6,8 @@ import { BadInputError, parseInput } from '../../graphql/errors.js';
 import { writeAudit } from '../audit/actions.js';
 import { enqueueMail } from '../mail/actions.js';
 import type { ActionContext } from '../context.js';
-import { assertUnderLimit, recordFailedAttempt, type Limit } from '../sessions/limits.js';
-import { endSessions } from '../sessions/actions.js';
+import { releaseAttempt, reserveAttempt, type Limit } from '../sessions/limits.js';
+import { endSessionsOnPasswordChange } from '../sessions/actions.js';
 import { lockTarget } from '../users/lifecycle.js';
 import { users } from '../users/table.js';
 import { passwordSchema } from '../users/validation.js';
@@ -50,9 +50,22 @@ export async function createPasswordResetToken(ctx: ActionContext, userId: bigin
 export async function resetPassword(ctx: ActionContext, token: string, newPassword: string, ip: string | null): Promise<void> {
   const password = parseInput(passwordSchema, newPassword, ['input', 'newPassword']);
   const key = ip ? `reset:${ip}` : null;
-  if (key) await assertUnderLimit(ctx.db, key, RESET_LIMIT);
-  const passwordHash = await hashPassword(password);
-  const userId = await ctx.db.transaction(async (tx) => {
+  // Counted before the token is looked at, given back unless it turns out not valid.
+  if (key) await reserveAttempt(ctx.db, key, RESET_LIMIT);
+  let userId: bigint | null;
+  try {
+    userId = await setPasswordWithToken(ctx, token, await hashPassword(password));
+  } catch (error) {
+    if (key) await releaseAttempt(ctx.db, key);
+    throw error;
+  }
+  if (userId === null) throw new BadInputError(INVALID, [{ path: ['input', 'token'], message: 'not valid' }]);
+  if (key) await releaseAttempt(ctx.db, key);
+}
+
+/** Uses the token and stores the hash in one transaction; null when the token is not valid now. */
+async function setPasswordWithToken(ctx: ActionContext, token: string, passwordHash: string): Promise<bigint | null> {
+  return ctx.db.transaction(async (tx) => {
     const [used] = await tx
       .update(passwordResetTokens)
       .set({ usedAt: new Date() })
@@ -60,14 +73,10 @@ export async function resetPassword(ctx: ActionContext, token: string, newPasswo
       .returning({ userId: passwordResetTokens.userId });
     if (!used) return null;
     await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, used.userId));
-    const revoked = (await endSessions(tx, [used.userId])).length;
+    const revoked = await endSessionsOnPasswordChange(tx, ctx, used.userId, 'reset');
     await writeAudit(tx, { ...ctx.actor, actorId: ctx.actor.actorId ?? used.userId }, [
       { action: 'user.password-reset', targetType: 'User', targetId: used.userId.toString(), diff: { passwordHash: { changed: true }, sessionsRevoked: revoked } },
     ]);
     return used.userId;
   });
-  if (userId === null) {
-    if (key) await recordFailedAttempt(ctx.db, key, RESET_LIMIT);
-    throw new BadInputError(INVALID, [{ path: ['input', 'token'], message: 'not valid' }]);
-  }
 }

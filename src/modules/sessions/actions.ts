@@ -1,18 +1,16 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { verifyPassword } from '../../auth/passwords.js';
 import { newRefreshToken, sha256, type Tokens } from '../../auth/tokens.js';
 import { unauthenticated } from '../../graphql/errors.js';
 import { writeAudit } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
 import { effectiveStatus } from '../users/status.js';
 import { users } from '../users/table.js';
-import { assertUnderLimit, clearAttempts, recordFailedAttempt, type Limit } from './limits.js';
+import { checkPasswordLogin } from './sign-in.js';
 import { sessions } from './table.js';
 
-/** Failed logins allowed per window before RATE_LIMITED: per username, and per client address. */
-export const LOGIN_LIMITS = { perUser: 5, perAddress: 20, windowSeconds: 15 * 60 };
+export { checkPasswordLogin, LOGIN_LIMITS } from './sign-in.js';
 
 export interface SessionTokens {
   accessToken: string;
@@ -24,14 +22,6 @@ export interface SessionTokens {
 export interface ClientInfo {
   ip: string | null;
   userAgent: string | null;
-}
-
-const INVALID_LOGIN = 'Invalid username or password';
-
-/** The limits a login counts against: its username, and the client's address when known. */
-function loginLimits(username: string, ip: string | null): [string, Limit][] {
-  const window = LOGIN_LIMITS.windowSeconds;
-  return [[`user:${username.toLowerCase()}`, { max: LOGIN_LIMITS.perUser, windowSeconds: window }], ...(ip ? [[`ip:${ip}`, { max: LOGIN_LIMITS.perAddress, windowSeconds: window }] as [string, Limit]] : [])];
 }
 
 /** Opens a session for a user and signs its first tokens. */
@@ -57,23 +47,12 @@ export async function openSession(ctx: ActionContext, tokens: Tokens, userId: bi
 }
 
 /**
- * Password login for local accounts. An unknown user, a wrong password and an account that may not
- * sign in all answer the same UNAUTHENTICATED; failures count towards RATE_LIMITED per name and address.
+ * Password login for local accounts: checkPasswordLogin (limits, then the password; one answer for
+ * unknown and wrong), then a new session.
  */
 export async function login(ctx: ActionContext, tokens: Tokens, username: string, password: string, client: ClientInfo, refreshTtlSeconds: number): Promise<SessionTokens> {
-  const limits = loginLimits(username, client.ip);
-  for (const [key, limit] of limits) await assertUnderLimit(ctx.db, key, limit);
-  const [user] = await ctx.db
-    .select({ id: users.id, passwordHash: users.passwordHash, status: effectiveStatus })
-    .from(users)
-    .where(and(sql`lower(${users.username}) = lower(${username})`, isNull(users.domain)));
-  const ok = await verifyPassword(user?.passwordHash, password);
-  if (!user || !ok || user.status !== 'ACTIVE') {
-    for (const [key, limit] of limits) await recordFailedAttempt(ctx.db, key, limit);
-    throw unauthenticated(INVALID_LOGIN);
-  }
-  await clearAttempts(ctx.db, limits[0][0]);
-  return openSession({ ...ctx, actor: { ...ctx.actor, actorId: user.id } }, tokens, user.id, client, { refreshTtlSeconds, action: 'session.login' });
+  const { userId } = await checkPasswordLogin(ctx.db, username, password, client.ip);
+  return openSession({ ...ctx, actor: { ...ctx.actor, actorId: userId } }, tokens, userId, client, { refreshTtlSeconds, action: 'session.login' });
 }
 
 function sameHash(a: string, b: string): boolean {
@@ -129,7 +108,6 @@ export async function revokeSession(ctx: ActionContext, sessionId: string, reaso
   return revoked;
 }
 
-/** Ends every live session of a user; their access tokens stop on the next request, on every instance. */
 /**
  * Revokes every live session of the users inside the caller's transaction and answers their ids;
  * the access tokens stop on the next request, on every instance (the session trigger notifies).
@@ -142,6 +120,25 @@ export async function endSessions(tx: Tx, userIds: bigint[]): Promise<string[]> 
     .where(and(inArray(sessions.userId, userIds), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
   return rows.map((r) => r.id);
+}
+
+/**
+ * THE rule for every path that changes a password (updateUser, resetPassword, any later one), run in
+ * the transaction that stores the new hash: every live session of the user ends, and with it its
+ * refresh token. A `change` made by the user itself keeps the caller's current session (the one that
+ * proved the old credentials); a `reset` ends them all, since a reset token proves only the mailbox.
+ * One audit row per ended session; answers how many ended. Every instance refuses the ended
+ * sessions on their next request (the caller's state is read per request).
+ */
+export async function endSessionsOnPasswordChange(tx: Tx, ctx: ActionContext, userId: bigint, kind: 'change' | 'reset'): Promise<number> {
+  const keep = kind === 'change' && ctx.actor.actorId === userId ? (ctx.sessionId ?? null) : null;
+  const rows = await tx
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), ...(keep ? [ne(sessions.id, keep)] : [])))
+    .returning({ id: sessions.id });
+  await writeAudit(tx, { ...ctx.actor, actorId: ctx.actor.actorId ?? userId }, rows.map((r) => ({ action: 'session.revoke', targetType: 'Session', targetId: r.id, diff: { reason: 'password changed', userId: userId.toString(), kept: keep } })));
+  return rows.length;
 }
 
 export async function revokeAllSessions(ctx: ActionContext, userId: bigint, reason: string): Promise<number> {

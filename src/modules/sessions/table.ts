@@ -1,4 +1,4 @@
-import { bigint, index, inet, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, inet, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../users/table.js';
 
 export const sessions = pgTable(
@@ -20,9 +20,26 @@ export const sessions = pgTable(
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
 
-/** Failed logins per key (`user:<name>` or `ip:<address>`) inside a fixed window. */
+/** Failed attempts per key (`ip:<address>` for sign-in, `reset:…`, `register:…`) inside a fixed window. */
 export const loginFailures = pgTable('login_failures', {
   key: text('key').primaryKey(),
   count: bigint('count', { mode: 'number' }).notNull(),
   windowStart: timestamp('window_start', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
+
+/**
+ * Password sign-in attempts per (account, client address) inside a fixed window: an attempt is
+ * counted before its password is verified and given back when it succeeds or is never verified.
+ * `account` is the sha256 of the lowercased name, so names typed by mistake (or passwords typed into
+ * the name field) are not stored; unknown names are counted like existing ones.
+ */
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    account: text('account').notNull(),
+    address: text('address').notNull(),
+    failures: integer('failures').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.account, t.address] })],
+);

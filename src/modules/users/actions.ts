@@ -9,7 +9,7 @@ import { assignRoleTx } from '../roles/actions.js';
 import { findStanding } from '../roles/queries.js';
 import { diffOf, writeAudit } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
-import { endSessions } from '../sessions/actions.js';
+import { endSessions, endSessionsOnPasswordChange } from '../sessions/actions.js';
 import { lockTarget } from './lifecycle.js';
 import { findUserById, findUsersByIds, type UserJson } from './queries.js';
 import { externalIdentities, users, userTombstones } from './table.js';
@@ -119,7 +119,7 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
   const data = parseInput(updateUserSchema, input);
   const passwordHash = data.password ? await hashPassword(data.password) : undefined;
   try {
-    return await ctx.db.transaction(async (tx) => {
+    const user = await ctx.db.transaction(async (tx) => {
       const before = await lockTarget(tx, ctx, id, 'update');
       const { password: _p, ...fields } = data;
       const changes: Partial<UserRow> = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
@@ -130,10 +130,12 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
       const diff = diffOf(auditView(before), auditView({ ...before, ...changes }));
       if (Object.keys(diff).length > 0) {
         await tx.update(users).set({ ...changes, updatedAt: new Date() }).where(eq(users.id, id));
-        await writeAudit(tx, ctx.actor, [{ action: 'user.update', targetType: 'User', targetId: id.toString(), diff }]);
+        const revoked = passwordHash ? await endSessionsOnPasswordChange(tx, ctx, id, 'change') : 0;
+        await writeAudit(tx, ctx.actor, [{ action: 'user.update', targetType: 'User', targetId: id.toString(), diff: passwordHash ? { ...diff, sessionsRevoked: revoked } : diff }]);
       }
       return (await findUserById(tx, id))!;
     });
+    return user;
   } catch (error) {
     throw conflictFor(error) ?? error;
   }
