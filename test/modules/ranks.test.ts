@@ -74,6 +74,19 @@ describe('ranks apply to tagging', () => {
   });
 });
 
+describe('ranks apply to direct scope grants on many users', () => {
+  it('setScopes refuses the whole batch, naming each refused target', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const plain = await gw.user();
+    const peer = await gw.user({ roles: ['admin'] });
+    const before = await auditCount();
+    const body = await raw('setScopes', { targets: [plain.gid, peer.gid], targetType: 'USER', scopes: ['admin:invites:read'], operation: 'ADD' }, admin.token);
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', fields: [{ path: ['input', 'targets', '1'], message: expect.stringContaining(peer.username) }] });
+    expect(await count(`select count(*)::int as n from user_scopes where user_id = ${plain.id}`)).toBe(0);
+    expect(await auditCount()).toBe(before);
+  });
+});
+
 describe('ranks apply to every bulk action', () => {
   it('each action, dry run or not, is refused whole when the filter matches accounts ranked at or above the actor', async () => {
     const admin = await gw.user({ roles: ['admin'] });

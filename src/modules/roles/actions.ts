@@ -6,6 +6,7 @@ import { uniqueViolation } from '../../db/errors.js';
 import { BadInputError, ConflictError, forbidden, NotFoundError, parseInput } from '../../graphql/errors.js';
 import { writeAudit, type AuditEntry } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
+import { accountName } from '../users/queries.js';
 import { users } from '../users/table.js';
 import { findStanding, grantIsActive, type RoleRow, type Standing } from './queries.js';
 import { roles, userRoles, userScopes } from './table.js';
@@ -273,14 +274,15 @@ export async function setScopes(
   const targets = [...new Set(input.targets)];
   const changed = await ctx.db.transaction(async (tx) => {
     const actor = await findStanding(tx, ctx.actor.actorId);
-    const found = await tx.select({ id: users.id }).from(users).where(inArray(users.id, targets)).orderBy(users.id).for('update');
+    const found = await tx.select({ id: users.id, name: accountName }).from(users).where(inArray(users.id, targets)).orderBy(users.id).for('update');
     if (found.length !== targets.length) {
       const missing = targets.filter((t) => !found.some((f) => f.id === t));
       throw new NotFoundError(`No such user: ${missing.join(', ')}`);
     }
+    const names = new Map(found.map((f) => [f.id, f.name]));
+    await assertOutranksAll(tx, actor, input.targets.map((id, i) => ({ id, name: names.get(id)!, path: ['input', 'targets', String(i)] })));
     const audit: AuditEntry[] = [];
     for (const userId of targets) {
-      await assertOutranks(tx, actor, userId);
       const current = (await tx.select({ scope: userScopes.scope }).from(userScopes).where(eq(userScopes.userId, userId))).map((r) => r.scope);
       const add = input.operation === 'REMOVE' ? [] : scopes;
       const remove = input.operation === 'SET' ? current.filter((s) => !scopes.includes(s)) : input.operation === 'REMOVE' ? scopes.filter((s) => current.includes(s)) : [];

@@ -6,8 +6,8 @@ import type { ActionContext } from '../context.js';
 import { findStanding } from '../roles/queries.js';
 import { assertOutranksAll, assignRoleTx, revokeRoleTx } from '../roles/actions.js';
 import { lifecycleTx } from './lifecycle.js';
-import { accountName, retagUsers } from './profile.js';
-import { userFilterSql, type UserFilter } from './queries.js';
+import { retagUsers } from './profile.js';
+import { accountName, userFilterSql, type UserFilter } from './queries.js';
 import { users } from './table.js';
 
 export const BULK_ACTIONS = ['TAG', 'UNTAG', 'SUSPEND', 'UNSUSPEND', 'ASSIGN_ROLE', 'REVOKE_ROLE'] as const;

@@ -7,13 +7,10 @@ import type { ActionContext } from '../context.js';
 import { assertOutranksAll, type BatchTarget } from '../roles/actions.js';
 import { findStanding } from '../roles/queries.js';
 import { lockTarget } from './lifecycle.js';
-import { findUserById, type UserJson } from './queries.js';
+import { accountName, findUserById, type UserJson } from './queries.js';
 import { users } from './table.js';
 import { profileFields } from './validation.js';
 
-
-/** How an account is named in messages: `name`, or `name@domain` for a remote one. */
-export const accountName = sql<string>`${users.username} || coalesce('@' || ${users.domain}, '')`;
 
 /**
  * Users named by ID or by username (`name` local, `name@domain` remote); all must exist.
@@ -47,7 +44,7 @@ export async function resolveUsers(db: Tx, ids: readonly bigint[], usernames: re
 const tagList = profileFields.tags.unwrap().unwrap();
 
 /**
- * Adds (or removes) tags on many users in one statement; each user whose tags changed gets an
+ * Adds (or removes) tags on many users in one statement (callers have checked ranks: tagUsers, bulk); each user whose tags changed gets an
  * audit row. Returns the number changed.
  */
 export async function retagUsers(ctx: ActionContext, tx: Tx, ids: readonly bigint[], tags: readonly string[], op: 'add' | 'remove'): Promise<number> {
