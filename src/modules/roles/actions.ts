@@ -48,7 +48,7 @@ export async function outrankedTargets(tx: Tx, actor: Standing, targetIds: reado
   if (actor.superadmin) return [];
   const others = [...new Set(targetIds)].filter((id) => id !== actor.userId);
   const ranks = await ranksOf(tx, others);
-  return others.flatMap((id) => (ranks.get(id)! >= actor.rank ? [{ id, rank: ranks.get(id)! }] : []));
+  return others.map((id) => ({ id, rank: ranks.get(id) ?? 0 })).filter((t) => t.rank >= actor.rank);
 }
 
 const outranksMessage = (actor: Standing) => `You may only act on accounts ranked below your own (${actor.rank})`;
@@ -280,7 +280,7 @@ export async function setScopes(
       throw new NotFoundError(`No such user: ${missing.join(', ')}`);
     }
     const names = new Map(found.map((f) => [f.id, f.name]));
-    await assertOutranksAll(tx, actor, input.targets.map((id, i) => ({ id, name: names.get(id)!, path: ['input', 'targets', String(i)] })));
+    await assertOutranksAll(tx, actor, input.targets.map((id, i) => ({ id, name: names.get(id) ?? id.toString(), path: ['input', 'targets', String(i)] })));
     const audit: AuditEntry[] = [];
     for (const userId of targets) {
       const current = (await tx.select({ scope: userScopes.scope }).from(userScopes).where(eq(userScopes.userId, userId))).map((r) => r.scope);

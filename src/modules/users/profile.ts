@@ -24,7 +24,7 @@ export async function resolveUsers(db: Tx, ids: readonly bigint[], usernames: re
     const byId = new Map(rows.map((r) => [r.id, r.name]));
     const missing = ids.filter((id) => !byId.has(id));
     if (missing.length) throw new NotFoundError(`No such user: ${missing.join(', ')}`);
-    ids.forEach((id, i) => targets.push({ id, name: byId.get(id)!, path: ['input', 'ids', String(i)] }));
+    for (const [i, id] of ids.entries()) targets.push({ id, name: byId.get(id) ?? id.toString(), path: ['input', 'ids', String(i)] });
   }
   if (usernames.length) {
     const rows = await queryRows<{ id: string; n: number; name: string }>(
@@ -36,7 +36,10 @@ export async function resolveUsers(db: Tx, ids: readonly bigint[], usernames: re
     const byPosition = new Map(rows.map((r) => [r.n - 1, r]));
     const missing = usernames.filter((_, i) => !byPosition.has(i));
     if (missing.length) throw new NotFoundError(`No such user: ${missing.join(', ')}`);
-    usernames.forEach((_, i) => targets.push({ id: BigInt(byPosition.get(i)!.id), name: byPosition.get(i)!.name, path: ['input', 'usernames', String(i)] }));
+    for (const i of usernames.keys()) {
+      const row = byPosition.get(i);
+      if (row) targets.push({ id: BigInt(row.id), name: row.name, path: ['input', 'usernames', String(i)] });
+    }
   }
   return targets;
 }
