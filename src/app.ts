@@ -3,12 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import type { Logger } from 'pino';
 import { AuthService, type Viewer } from './auth/context.js';
 import { SecretBox } from './auth/secret-box.js';
 import { configurePasswordHashing } from './auth/passwords.js';
 import { Tokens } from './auth/tokens.js';
 import type { Config } from './config.js';
+import { allowedOrigin, CORS } from './cors.js';
 import type { Database } from './db/client.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { AppError, fromDbError } from './graphql/errors.js';
@@ -95,6 +97,17 @@ export async function createApp(config: Config & { jwt: { secret: string }; secr
     c.header('x-request-id', request.requestId);
     request.done(c.res.status);
   });
+
+  // /graphql answers CORS itself (yoga, also on the Node listener's path); the rest by the same policy.
+  const restCors = cors({
+    origin: (origin) => allowedOrigin(config, origin),
+    allowMethods: CORS.restMethods,
+    allowHeaders: CORS.allowHeaders,
+    exposeHeaders: CORS.exposeHeaders,
+    maxAge: CORS.maxAgeSeconds,
+    credentials: false,
+  });
+  app.use('*', (c, next) => (c.req.path === '/graphql' ? next() : restCors(c, next)));
 
   const limit = bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: (c) => c.json(TOO_LARGE, 413) });
 

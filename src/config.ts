@@ -18,6 +18,25 @@ const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\//.test(v), 'expected a postgres:// URL');
 
+/**
+ * Browser origins allowed to call the gateway cross-origin: a comma list of absolute origins
+ * (`https://admin.example.org, http://localhost:5173`), each scheme://host[:port] with nothing after.
+ */
+const originList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(
+    z.array(
+      z.string().transform((o, ctx) => {
+        const url = URL.canParse(o) ? new URL(o) : null;
+        if (url && /^https?:$/.test(url.protocol) && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password && !o.endsWith('/')) return url.origin;
+        ctx.addIssue({ code: 'custom', message: `${o} is not an origin; expected scheme and host (and port), e.g. https://admin.example.org, separated by commas` });
+        return z.NEVER;
+      }),
+    ),
+  )
+  .transform((list) => [...new Set(list)]);
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -53,6 +72,7 @@ const EnvSchema = z.object({
   /** argon2 hashes/verifications running at once, and how many may wait; beyond that RATE_LIMITED. */
   LOGIN_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   LOGIN_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
+  CORS_ORIGINS: originList.default([]),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -94,6 +114,8 @@ export interface Config {
   secretsKey?: string;
   graphiql: boolean;
   introspection: boolean;
+  /** Origins answered with Access-Control-Allow-Origin (exactly these; none by default). */
+  corsOrigins: string[];
   logLevel: string;
   initialAdmin?: { username?: string; email?: string; password?: string };
   mail: {
@@ -163,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretsKey: e.SECRETS_KEY,
     graphiql: e.GRAPHIQL ?? !production,
     introspection: e.INTROSPECTION ?? !production,
+    corsOrigins: e.CORS_ORIGINS,
     logLevel: e.LOG_LEVEL,
     passwordHashing: { concurrency: e.LOGIN_HASH_CONCURRENCY, queue: e.LOGIN_HASH_QUEUE },
     mail: { smtpUrl: e.SMTP_URL, fileDir: join(e.DATA_DIR, 'mail'), from: e.MAIL_FROM, retrySeconds: e.MAIL_RETRY_SECONDS, publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '') },

@@ -9,6 +9,12 @@ describe('config', () => {
     expect(c.jwt).toMatchObject({ accessTtlSeconds: 900, refreshTtlSeconds: 30 * 86400 });
   });
 
+  it('CORS_ORIGINS is a comma list of absolute origins, none by default', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: ' https://Admin.Example.org , http://localhost:5173,https://admin.example.org' }).corsOrigins).toEqual(['https://admin.example.org', 'http://localhost:5173']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example:8443' }).corsOrigins).toEqual(['https://a.example:8443']);
+  });
+
   it('parses durations and flags', () => {
     const c = loadConfig({ ACCESS_TOKEN_TTL: '1h', REFRESH_TOKEN_TTL: '7d', GRAPHIQL: 'false', INTROSPECTION: 'off', PORT: '8080' });
     expect(c.jwt.accessTtlSeconds).toBe(3600);
@@ -47,6 +53,10 @@ describe('config', () => {
       [{ LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL/],
       [{ GRAPHIQL: 'maybe' }, /^Invalid configuration: GRAPHIQL/],
       [{ JWT_JWKS_URL: 'https://idp.example/jwks' }, /^Invalid configuration: JWT_ISSUER: required with JWT_JWKS_URL/],
+      [{ CORS_ORIGINS: '*' }, /^Invalid configuration: CORS_ORIGINS: \* is not an origin/],
+      [{ CORS_ORIGINS: 'https://admin.example.org,admin2.example.org' }, /^Invalid configuration: CORS_ORIGINS: admin2.example.org is not an origin/],
+      [{ CORS_ORIGINS: 'https://admin.example.org/panel' }, /^Invalid configuration: CORS_ORIGINS: .* is not an origin/],
+      [{ CORS_ORIGINS: 'null' }, /^Invalid configuration: CORS_ORIGINS/],
     ];
     for (const [env, pattern] of cases) {
       let error: unknown;

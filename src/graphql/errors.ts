@@ -40,7 +40,7 @@ export class ConflictError extends AppError {
 }
 
 export const unauthenticated = (message = 'Authentication required') => new AppError('UNAUTHENTICATED', message);
-export const forbidden = (message = 'Not allowed') => new AppError('FORBIDDEN', message);
+export const forbidden = (message = 'Not allowed', fields: FieldProblem[] = []) => new AppError('FORBIDDEN', message, fields);
 
 /** Validates an input with a zod schema; every issue becomes a field problem under `prefix` (BAD_INPUT). */
 export function parseInput<S extends ZodType>(schema: S, input: unknown, prefix: string[] = ['input']): output<S> {

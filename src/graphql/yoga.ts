@@ -1,3 +1,4 @@
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
@@ -10,6 +11,7 @@ import { useEngine } from '@envelop/core';
 import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { allowedOrigin, CORS } from '../cors.js';
 import type { GraphQLContext } from './context.js';
 import { AppError, fromDbError } from './errors.js';
 import { checkInputLimits, InputLimitError } from './input-limits.js';
@@ -137,6 +139,36 @@ export function maskError(error: unknown, log: Logger): GraphQLError {
   });
 }
 
+/**
+ * graphql-js words some errors with suggestions (`Did you mean "username"?`); with introspection off
+ * they would spell the schema out to whoever guesses. The armor plugin masks the common wording in
+ * validation; this one also catches `Did you mean the enum value "ACTIVE"?` and the errors of
+ * variable values, which graphql-js coerces at execution (input fields, enum values).
+ */
+const withoutSuggestions = (message: string) => message.replace(/\s*Did you mean [^?]*\?/g, '').trim();
+const cleaned = <E extends Error>(errors: readonly E[]): (E | GraphQLError)[] =>
+  errors.map((e) => {
+    const message = withoutSuggestions(e.message);
+    if (message === e.message || !(e instanceof GraphQLError)) return e;
+    return new GraphQLError(message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError, extensions: e.extensions });
+  });
+const hideSuggestions: Plugin = {
+  onValidate: () => ({ result, setResult }) => {
+    if (result.length) setResult(cleaned(result));
+  },
+  onExecutionResult: ({ result, setResult }) => {
+    if (result && 'errors' in result && result.errors?.length) setResult({ ...result, errors: cleaned(result.errors) });
+  },
+};
+
+/** Caches must keep answers for different origins apart once origins are configured. */
+const varyByOrigin: Plugin = {
+  onResponse: ({ response }) => {
+    const vary = response.headers.get('vary');
+    if (!vary?.toLowerCase().includes('origin')) response.headers.set('vary', vary ? `${vary}, Origin` : 'Origin');
+  },
+};
+
 let graphiqlPage: Promise<string> | undefined;
 
 export async function createGraphQLHandler(config: Config, log: Logger): Promise<YogaServerInstance<ServerContext, GraphQLContext>> {
@@ -149,6 +181,13 @@ export async function createGraphQLHandler(config: Config, log: Logger): Promise
     context: ({ request, buildContext }) => buildContext(request),
     batching: false,
     landingPage: false,
+    // yoga would reflect any Origin with credentials; answer only the configured ones (see cors.ts).
+    cors: (request) => {
+      const origin = allowedOrigin(config, request.headers.get('origin'));
+      return origin
+        ? { origin: [origin], credentials: false, methods: CORS.graphqlMethods, allowedHeaders: CORS.allowHeaders, exposedHeaders: CORS.exposeHeaders, maxAge: CORS.maxAgeSeconds }
+        : false;
+    },
     graphiql: config.graphiql ? { title: 'Admin gateway' } : false,
     renderGraphiQL: (opts) => (graphiqlPage ??= Promise.resolve(renderGraphiQL!(opts))),
     maskedErrors: { maskError: (error) => maskError(error, log) },
@@ -170,7 +209,8 @@ export async function createGraphQLHandler(config: Config, log: Logger): Promise
       maxDepthPlugin({ n: LIMITS.depth, ignoreIntrospection: true, flattenFragments: true, ...armor }),
       maxAliasesPlugin({ n: LIMITS.aliases, allowList: [], ...armor }),
       costLimitPlugin({ maxCost: LIMITS.cost, ignoreIntrospection: true, ...armor }),
-      ...(config.introspection ? [] : [useDisableIntrospection()]),
+      ...(config.introspection ? [] : [useDisableIntrospection(), blockFieldSuggestionsPlugin({ mask: '' }), hideSuggestions]),
+      ...(config.corsOrigins.length ? [varyByOrigin] : []),
     ],
   });
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { useGateway } from '../helpers/app.js';
+import { encodeId } from '../../src/graphql/ids.js';
 
 const gw = useGateway();
 
@@ -32,6 +33,35 @@ describe('users queries', () => {
     expect(denied.body.data?.user ?? null).toBeNull();
     const self = await gw.gql(`query($id: ID!) { user(id: $id) { username } }`, { id: plain.gid }, plain.token);
     expect(self.body.data.user.username).toBe(plain.username);
+  });
+
+  it('without admin:users:read, an existing account and a missing one answer alike (userByUsername, user, node)', async () => {
+    const plain = await gw.user();
+    const other = await gw.user();
+    const byName = `query($name: String!, $domain: String) { userByUsername(username: $name, domain: $domain) { id username } }`;
+    const byId = `query($id: ID!) { user(id: $id) { id username } }`;
+    const strip = (body: any) => ({ data: body.data, errors: body.errors?.map((e: any) => ({ message: e.message, code: e.extensions?.code, path: e.path })) });
+    const existing = await gw.gql(byName, { name: other.username }, plain.token);
+    const missing = await gw.gql(byName, { name: 'nobody_by_that_name' }, plain.token);
+    const remote = await gw.gql(byName, { name: other.username, domain: 'elsewhere.example' }, plain.token);
+    expect(strip(existing.body)).toEqual({ data: { userByUsername: null }, errors: [{ message: 'Not allowed', code: 'FORBIDDEN', path: ['userByUsername'] }] });
+    expect(strip(missing.body)).toEqual(strip(existing.body));
+    expect(strip(remote.body)).toEqual(strip(existing.body));
+    expect(existing.status).toBe(missing.status);
+    const missingGid = encodeId('User', 999_999_999n);
+    const otherById = await gw.gql(byId, { id: other.gid }, plain.token);
+    const missingById = await gw.gql(byId, { id: missingGid }, plain.token);
+    expect(strip(otherById.body)).toEqual({ data: { user: null }, errors: [{ message: 'Not allowed', code: 'FORBIDDEN', path: ['user'] }] });
+    expect(strip(missingById.body)).toEqual(strip(otherById.body));
+    const byNode = `query($id: ID!) { node(id: $id) { id ... on User { username } } }`;
+    const otherNode = await gw.gql(byNode, { id: other.gid }, plain.token);
+    expect(strip(otherNode.body)).toEqual({ data: { node: null }, errors: [{ message: 'Not allowed', code: 'FORBIDDEN', path: ['node'] }] });
+    expect(strip((await gw.gql(byNode, { id: missingGid }, plain.token)).body)).toEqual(strip(otherNode.body));
+    // Oneself still answers, and a reader still tells them apart.
+    expect((await gw.gql(byName, { name: plain.username }, plain.token)).body.data.userByUsername.username).toBe(plain.username);
+    const reader = await gw.user({ roles: ['moderator'] });
+    expect((await gw.gql(byName, { name: 'nobody_by_that_name' }, reader.token)).body).toEqual({ data: { userByUsername: null } });
+    expect((await gw.gql(byName, { name: other.username }, reader.token)).body.data.userByUsername.id).toBe(other.gid);
   });
 
   it('users needs admin:users:read', async () => {

@@ -60,6 +60,18 @@ describe('Pleroma /api/pleroma/admin', () => {
     expect(await count('select count(*)::int as n from user_roles where user_id = ' + other.id)).toBe(0);
   });
 
+  it('a caller without the read scope cannot tell an existing nickname from a missing one', async () => {
+    const plain = await gw.user();
+    const other = await gw.user();
+    for (const suffix of ['', '/permission_group', '/permission_group/admin', '/password_reset']) {
+      const existing = await call('GET', `/users/${other.username}${suffix}`, plain.token);
+      const missing = await call('GET', `/users/nobody_by_that_name${suffix}`, plain.token);
+      expect(existing, suffix).toEqual({ status: 403, body: { error: expect.any(String) } });
+      expect(missing, suffix).toEqual(existing);
+    }
+    expect((await call('GET', `/users/${plain.username}`, plain.token)).body.nickname).toBe(plain.username);
+  });
+
   it('creates, shows and deletes by nickname; bad input is 400 and unknown users 404', async () => {
     const admin = await gw.user({ roles: ['admin'] });
     const created = await call('POST', '/users', admin.token, { nickname: 'pl_new', email: 'pl_new@example.org', password: 'pl-password-1' });

@@ -6,6 +6,7 @@ import { uniqueViolation } from '../../db/errors.js';
 import { BadInputError, ConflictError, forbidden, NotFoundError, parseInput } from '../../graphql/errors.js';
 import { writeAudit, type AuditEntry } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
+import { accountName } from '../users/queries.js';
 import { users } from '../users/table.js';
 import { findStanding, grantIsActive, type RoleRow, type Standing } from './queries.js';
 import { roles, userRoles, userScopes } from './table.js';
@@ -26,23 +27,61 @@ export function assertHoldsScopes(actor: Standing, scopes: readonly string[]): v
   if (missing.length) throw forbidden(`You cannot grant or take away scopes you do not hold: ${missing.join(', ')}`);
 }
 
-/** The highest active rank of a user (0 without roles). */
-async function rankOf(tx: Tx, userId: bigint): Promise<number> {
-  const [row] = await queryRows<{ rank: number | null }>(
+/** The highest active rank of each user (0 without roles), in one statement (the ids travel as one parameter). */
+async function ranksOf(tx: Tx, userIds: readonly bigint[]): Promise<Map<bigint, number>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await queryRows<{ id: string; rank: number | null }>(
     tx,
-    sql`select max(${roles.rank}) as rank from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId} where ${userRoles.userId} = ${userId} and ${grantIsActive}`,
+    sql`select u.id::text as id, (select max(${roles.rank}) from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
+        where ${userRoles.userId} = u.id and ${grantIsActive}) as rank
+      from unnest(${`{${userIds.join(',')}}`}::bigint[]) u(id)`,
   );
-  return Number(row?.rank ?? 0);
+  return new Map(rows.map((r) => [BigInt(r.id), Number(r.rank ?? 0)]));
 }
 
 /**
- * An actor acts on another account (its grants, its status, its secrets) only when it outranks it;
- * superadmin may act on anyone. Acting on oneself is left to the other rules.
+ * THE rank rule for acting on accounts (their grants, status, tags, data, secrets): an actor acts on
+ * another account only when it outranks it; superadmin may act on anyone. Acting on oneself is left
+ * to the other rules. Answers the targets refused, with their ranks (none: all allowed).
  */
+export async function outrankedTargets(tx: Tx, actor: Standing, targetIds: readonly bigint[]): Promise<{ id: bigint; rank: number }[]> {
+  if (actor.superadmin) return [];
+  const others = [...new Set(targetIds)].filter((id) => id !== actor.userId);
+  const ranks = await ranksOf(tx, others);
+  return others.map((id) => ({ id, rank: ranks.get(id) ?? 0 })).filter((t) => t.rank >= actor.rank);
+}
+
+const outranksMessage = (actor: Standing) => `You may only act on accounts ranked below your own (${actor.rank})`;
+
+/** One account: FORBIDDEN unless the actor outranks it (see outrankedTargets). */
 export async function assertOutranks(tx: Tx, actor: Standing, targetId: bigint): Promise<void> {
-  if (actor.superadmin || actor.userId === targetId) return;
-  const rank = await rankOf(tx, targetId);
-  if (rank >= actor.rank) throw forbidden(`You may only act on accounts ranked below your own (${actor.rank}); this one has rank ${rank}`);
+  const [refused] = await outrankedTargets(tx, actor, [targetId]);
+  if (refused) throw forbidden(`${outranksMessage(actor)}; this one has rank ${refused.rank}`);
+}
+
+/** A target of a batch: who it is, how to name it, and the input field that named it. */
+export interface BatchTarget {
+  id: bigint;
+  name: string;
+  path: string[];
+}
+
+/** At most this many refused targets are named one by one; the message counts the rest. */
+const NAMED_REFUSALS = 100;
+
+/**
+ * A batch (many ids, names or a filter's matches) is refused whole when the actor may not act on any
+ * one of its targets: FORBIDDEN, naming every refused target in the message and in `fields`.
+ */
+export async function assertOutranksAll(tx: Tx, actor: Standing, targets: readonly BatchTarget[]): Promise<void> {
+  const refused = new Map((await outrankedTargets(tx, actor, targets.map((t) => t.id))).map((r) => [r.id, r.rank]));
+  if (refused.size === 0) return;
+  const hits = targets.filter((t) => refused.has(t.id));
+  const named = [...new Map(hits.map((t) => [t.id, t])).values()];
+  const list = named.slice(0, NAMED_REFUSALS).map((t) => `${t.name} (rank ${refused.get(t.id)})`).join(', ');
+  const more = named.length > NAMED_REFUSALS ? ` and ${named.length - NAMED_REFUSALS} more` : '';
+  const fields = hits.slice(0, NAMED_REFUSALS).map((t) => ({ path: t.path, message: `${t.name} has rank ${refused.get(t.id)}, not below yours (${actor.rank})` }));
+  throw forbidden(`${outranksMessage(actor)}; refused: ${list}${more}. Nothing was changed.`, fields);
 }
 
 /** Locks the target user row (serialising grants and revocations on it) and fails if it is missing. */
@@ -233,14 +272,15 @@ export async function setScopes(
   const targets = [...new Set(input.targets)];
   const changed = await ctx.db.transaction(async (tx) => {
     const actor = await findStanding(tx, ctx.actor.actorId);
-    const found = await tx.select({ id: users.id }).from(users).where(inArray(users.id, targets)).orderBy(users.id).for('update');
+    const found = await tx.select({ id: users.id, name: accountName }).from(users).where(inArray(users.id, targets)).orderBy(users.id).for('update');
     if (found.length !== targets.length) {
       const missing = targets.filter((t) => !found.some((f) => f.id === t));
       throw new NotFoundError(`No such user: ${missing.join(', ')}`);
     }
+    const names = new Map(found.map((f) => [f.id, f.name]));
+    await assertOutranksAll(tx, actor, input.targets.map((id, i) => ({ id, name: names.get(id) ?? id.toString(), path: ['input', 'targets', String(i)] })));
     const audit: AuditEntry[] = [];
     for (const userId of targets) {
-      await assertOutranks(tx, actor, userId);
       const current = (await tx.select({ scope: userScopes.scope }).from(userScopes).where(eq(userScopes.userId, userId))).map((r) => r.scope);
       const add = input.operation === 'REMOVE' ? [] : scopes;
       const remove = input.operation === 'SET' ? current.filter((s) => !scopes.includes(s)) : input.operation === 'REMOVE' ? scopes.filter((s) => current.includes(s)) : [];

@@ -3,11 +3,11 @@ import { queryRows } from '../../db/client.js';
 import { Params } from '../../db/prepared.js';
 import { BadInputError } from '../../graphql/errors.js';
 import type { ActionContext } from '../context.js';
-import { assignRoleTx, revokeRoleTx } from '../roles/actions.js';
 import { findStanding } from '../roles/queries.js';
+import { assertOutranksAll, assignRoleTx, revokeRoleTx } from '../roles/actions.js';
 import { lifecycleTx } from './lifecycle.js';
 import { retagUsers } from './profile.js';
-import { userFilterSql, type UserFilter } from './queries.js';
+import { accountName, userFilterSql, type UserFilter } from './queries.js';
 import { users } from './table.js';
 
 export const BULK_ACTIONS = ['TAG', 'UNTAG', 'SUSPEND', 'UNSUSPEND', 'ASSIGN_ROLE', 'REVOKE_ROLE'] as const;
@@ -29,7 +29,9 @@ export interface BulkArgs {
 
 /**
  * Applies one action to every user the filter matches, all or nothing, each user with its own
- * audit row and under the same rules as the single mutations. With dryRun it only counts.
+ * audit row and under the same rules as the single mutations. A match ranked at or above the actor
+ * refuses the whole batch. With dryRun it only counts (and refuses what the run would refuse; over
+ * MAX_BULK matches the ranks of the first MAX_BULK are checked, as the run itself is refused then).
  */
 export async function bulkUpdateUsers(ctx: ActionContext, args: BulkArgs): Promise<{ matchedCount: number; changedCount: number; dryRun: boolean }> {
   const need = (field: 'tags' | 'role') => {
@@ -39,15 +41,19 @@ export async function bulkUpdateUsers(ctx: ActionContext, args: BulkArgs): Promi
   if (args.action === 'ASSIGN_ROLE' || args.action === 'REVOKE_ROLE') need('role');
   const where = userFilterSql(args.filter, new Params(true)) ?? sql`true`;
   const result = await ctx.db.transaction(async (tx) => {
-    const matched = await queryRows<{ id: string }>(tx, sql`select ${users.id}::text as id from ${users} where ${where} order by ${users.id} limit ${MAX_BULK + 1}`);
+    const matched = await queryRows<{ id: string; name: string }>(tx, sql`select ${users.id}::text as id, ${accountName} as name from ${users} where ${where} order by ${users.id} limit ${MAX_BULK + 1}`);
+    // Where the actor stands is read once for the whole action, not once per user.
+    const actor = await findStanding(tx, ctx.actor.actorId);
+    const targets = matched.slice(0, MAX_BULK).map((r) => ({ id: BigInt(r.id), name: r.name, path: ['input', 'filter'] }));
+    // Every action, dry run or not: one match the actor may not act on refuses the whole batch,
+    // naming every such match (the per-user steps below check again, by the same rule).
+    await assertOutranksAll(tx, actor, targets);
     if (args.dryRun) {
       const [{ n }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${users} where ${where}`);
       return { matchedCount: Number(n), changedCount: 0 };
     }
     if (matched.length > MAX_BULK) throw new BadInputError(`The filter matches more than ${MAX_BULK} users; narrow it`, [{ path: ['input', 'filter'], message: `matches more than ${MAX_BULK} users` }]);
-    const ids = matched.map((r) => BigInt(r.id));
-    // Where the actor stands is read once for the whole action, not once per user.
-    const actor = await findStanding(tx, ctx.actor.actorId);
+    const ids = targets.map((t) => t.id);
     let changed = 0;
     switch (args.action) {
       case 'TAG':

@@ -4,43 +4,50 @@ import { queryRows, type Tx } from '../../db/client.js';
 import { BadInputError, NotFoundError } from '../../graphql/errors.js';
 import { writeAudit } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
+import { assertOutranksAll, type BatchTarget } from '../roles/actions.js';
+import { findStanding } from '../roles/queries.js';
 import { lockTarget } from './lifecycle.js';
-import { findUserById, type UserJson } from './queries.js';
+import { accountName, findUserById, type UserJson } from './queries.js';
 import { users } from './table.js';
 import { profileFields } from './validation.js';
 
 
 /**
  * Users named by ID or by username (`name` local, `name@domain` remote); all must exist.
- * Missing names are reported together.
+ * Missing names are reported together. Each target keeps the input field that named it
+ * (`input.ids.<n>`, `input.usernames.<n>`), so a refusal can point at it.
  */
-export async function resolveUsers(db: Tx, ids: readonly bigint[], usernames: readonly string[]): Promise<bigint[]> {
-  const found = new Set<bigint>();
+export async function resolveUsers(db: Tx, ids: readonly bigint[], usernames: readonly string[]): Promise<BatchTarget[]> {
+  const targets: BatchTarget[] = [];
   if (ids.length) {
-    const rows = await db.select({ id: users.id }).from(users).where(sql`${users.id} = any(${bigintArray(ids)})`);
-    rows.forEach((r) => found.add(r.id));
-    const missing = ids.filter((id) => !found.has(id));
+    const rows = await db.select({ id: users.id, name: accountName }).from(users).where(sql`${users.id} = any(${bigintArray(ids)})`);
+    const byId = new Map(rows.map((r) => [r.id, r.name]));
+    const missing = ids.filter((id) => !byId.has(id));
     if (missing.length) throw new NotFoundError(`No such user: ${missing.join(', ')}`);
+    for (const [i, id] of ids.entries()) targets.push({ id, name: byId.get(id) ?? id.toString(), path: ['input', 'ids', String(i)] });
   }
   if (usernames.length) {
-    const rows = await queryRows<{ id: string; name: string }>(
+    const rows = await queryRows<{ id: string; n: number; name: string }>(
       db,
-      sql`select u.id::text as id, n.name from unnest(${textArray(usernames)}) n(name)
-        join ${users} u on lower(u.username) = lower(split_part(n.name, '@', 1))
-          and coalesce(u.domain, '') = lower(coalesce(nullif(split_part(n.name, '@', 2), ''), ''))`,
+      sql`select ${users.id}::text as id, n.i::int as n, ${accountName} as name from unnest(${textArray(usernames)}) with ordinality n(name, i)
+        join ${users} on lower(${users.username}) = lower(split_part(n.name, '@', 1))
+          and coalesce(${users.domain}, '') = lower(coalesce(nullif(split_part(n.name, '@', 2), ''), ''))`,
     );
-    const byName = new Set(rows.map((r) => r.name));
-    const missing = usernames.filter((n) => !byName.has(n));
+    const byPosition = new Map(rows.map((r) => [r.n - 1, r]));
+    const missing = usernames.filter((_, i) => !byPosition.has(i));
     if (missing.length) throw new NotFoundError(`No such user: ${missing.join(', ')}`);
-    rows.forEach((r) => found.add(BigInt(r.id)));
+    for (const i of usernames.keys()) {
+      const row = byPosition.get(i);
+      if (row) targets.push({ id: BigInt(row.id), name: row.name, path: ['input', 'usernames', String(i)] });
+    }
   }
-  return [...found];
+  return targets;
 }
 
 const tagList = profileFields.tags.unwrap().unwrap();
 
 /**
- * Adds (or removes) tags on many users in one statement; each user whose tags changed gets an
+ * Adds (or removes) tags on many users in one statement (callers have checked ranks: tagUsers, bulk); each user whose tags changed gets an
  * audit row. Returns the number changed.
  */
 export async function retagUsers(ctx: ActionContext, tx: Tx, ids: readonly bigint[], tags: readonly string[], op: 'add' | 'remove'): Promise<number> {
@@ -61,10 +68,16 @@ export async function retagUsers(ctx: ActionContext, tx: Tx, ids: readonly bigin
   return rows.length;
 }
 
+/**
+ * tagUsers / untagUsers: the whole batch is refused (FORBIDDEN, nothing written) when the actor may
+ * not act on one of the accounts, by the same rank rule as every other account write.
+ */
 export async function tagUsers(ctx: ActionContext, ids: bigint[], usernames: string[], tags: string[], op: 'add' | 'remove'): Promise<{ changedCount: number; ids: bigint[] }> {
   return ctx.db.transaction(async (tx) => {
     const targets = await resolveUsers(tx, ids, usernames);
-    return { changedCount: await retagUsers(ctx, tx, targets, tags, op), ids: targets };
+    await assertOutranksAll(tx, await findStanding(tx, ctx.actor.actorId), targets);
+    const unique = [...new Set(targets.map((t) => t.id))];
+    return { changedCount: await retagUsers(ctx, tx, unique, tags, op), ids: unique };
   });
 }
 

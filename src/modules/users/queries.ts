@@ -12,6 +12,9 @@ import type { RoleJson } from '../roles/ref.js';
 import { effectiveStatus } from './status.js';
 import { users } from './table.js';
 
+/** How an account is named in messages: `name`, or `name@domain` for a remote one. */
+export const accountName = sql<string>`${users.username} || coalesce('@' || ${users.domain}, '')`;
+
 export const USER_STATUSES = ['ACTIVE', 'DEACTIVATED', 'SUSPENDED', 'DELETED'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 

@@ -39,6 +39,16 @@ function shapeOf(selection: SelectionMap, info: GraphQLResolveInfo): UserShape {
   };
 }
 
+/**
+ * Without admin:users:read a caller sees only itself, and must not learn whether another account
+ * exists: another account and a missing one both answer the type rule's FORBIDDEN ('Not allowed').
+ */
+function seenBy<U extends { id: string }>(ctx: { viewer: { userId: bigint; scopes: { has(s: Scope): boolean } } | null }, user: U | null): U | null {
+  const viewer = ctx.viewer!;
+  if (viewer.scopes.has('admin:users:read') || user?.id === viewer.userId.toString()) return user;
+  throw forbidden();
+}
+
 builder.node(UserRef, {
   description: 'An account: local, or remote (fediverse) with its domain.',
   // Callers see themselves; anyone else needs admin:users:read. Runs once per User object.
@@ -48,7 +58,7 @@ builder.node(UserRef, {
   id: { resolve: (user) => user.id },
   isTypeOf: (value) => (value as { __typename?: string })?.__typename === 'User',
   loadMany: (ids, ctx) =>
-    Promise.all(ids.map((id) => (/^\d{1,19}$/.test(id) ? findUserById(ctx.database.db, BigInt(id)) : null))),
+    Promise.all(ids.map(async (id) => seenBy(ctx, /^\d{1,19}$/.test(id) ? await findUserById(ctx.database.db, BigInt(id)) : null))),
   fields: (t) => {
     type Nullable<V> = Exclude<{ [K in keyof UserJson]-?: UserJson[K] extends V | null ? (null extends UserJson[K] ? K : never) : never }[keyof UserJson], undefined>;
     const s = (name: Nullable<string>, description?: string) => t.exposeString(name, { nullable: true, description });
@@ -188,7 +198,7 @@ builder.queryFields((t) => ({
     nullable: true,
     authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx, info) => findUserById(ctx.database.db, decodeId(String(args.id), 'User'), shapeOf(selectedAt(info), info)),
+    resolve: async (_root, args, ctx, info) => seenBy(ctx, await findUserById(ctx.database.db, decodeId(String(args.id), 'User'), shapeOf(selectedAt(info), info))),
   }),
   userByUsername: t.field({
     type: UserRef,
@@ -198,7 +208,7 @@ builder.queryFields((t) => ({
       username: t.arg.string({ required: true }),
       domain: t.arg.string({ description: 'For remote accounts; omit for local ones' }),
     },
-    resolve: (_root, args, ctx, info) => findUserByUsername(ctx.database.db, args.username, args.domain ?? null, shapeOf(selectedAt(info), info)),
+    resolve: async (_root, args, ctx, info) => seenBy(ctx, await findUserByUsername(ctx.database.db, args.username, args.domain ?? null, shapeOf(selectedAt(info), info))),
   }),
   users: t.connection(
     {
