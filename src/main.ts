@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { ensureAdministrator, openDatabase, resolveSecrets } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -29,26 +29,39 @@ async function main() {
   });
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'draining requests');
     // Subscription streams never end by themselves: complete them so their connections close.
     void app.events.stop();
-    // close() stops accepting and waits for requests in flight; then the pool closes.
-    server.close(async () => {
-      await app.close();
-      await database.close();
-      log.info('stopped');
-      process.exit(0);
-    });
-    setTimeout(() => {
-      log.warn('requests still open after 10 s; closing anyway');
-      process.exit(1);
-    }, 10_000).unref();
+    // Stop accepting; requests in flight, and the writes they run, may finish for
+    // SHUTDOWN_WRITE_TIMEOUT. Whatever still runs then is cut, and the log says what.
+    const closed = new Promise<boolean>((resolve) => server.close(() => resolve(true)));
+    server.closeIdleConnections();
+    const limitMs = ready.shutdownWriteTimeoutSeconds * 1000;
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([closed, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), limitMs)))]);
+    clearTimeout(timer);
+    if (!drained) {
+      const writes = database.writes.running();
+      log.warn(
+        { writesCut: writes.length, writesRunningMs: writes, connectionsCut: await openConnections(server) },
+        `requests still running after SHUTDOWN_WRITE_TIMEOUT (${ready.shutdownWriteTimeoutSeconds} s); cutting them`,
+      );
+      server.closeAllConnections();
+    }
+    await app.close();
+    await database.close();
+    log.info('stopped');
+    process.exit(drained ? 0 : 1);
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+function openConnections(server: Server): Promise<number> {
+  return new Promise((resolve) => server.getConnections((_error, count) => resolve(count ?? 0)));
 }
 
 main().catch((error) => {
