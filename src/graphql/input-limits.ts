@@ -65,7 +65,7 @@ function check(at: Value, type: GraphQLInputType, path: string[], variables: Rec
           ? at.json.map((json) => ({ json }))
           : [at];
     if (items.length > INPUT_LIMITS.list) throw new InputLimitError(path, `at most ${INPUT_LIMITS.list} items (got ${items.length})`);
-    items.forEach((item, i) => check(item, nullable.ofType, [...path, String(i)], variables, tree, filterDepth, nesting + 1));
+    for (const [i, item] of items.entries()) check(item, nullable.ofType, [...path, String(i)], variables, tree, filterDepth, nesting + 1);
     return;
   }
   if (!(nullable instanceof GraphQLInputObjectType)) return;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useGateway } from '../helpers/app.js';
 import { onPostgres } from '../helpers/db.js';
 import { openInstance, type Instance } from '../helpers/instance.js';
-import { startProxy, type Proxy } from '../helpers/proxy.js';
+import { startProxy, type TcpProxy } from '../helpers/proxy.js';
 
 async function until(check: () => Promise<boolean>, what: string, seconds = 60) {
   for (const end = Date.now() + seconds * 1000; Date.now() < end; ) {
@@ -15,7 +15,7 @@ async function until(check: () => Promise<boolean>, what: string, seconds = 60) 
 // PGlite runs in process and cannot be taken away.
 describe.runIf(onPostgres)('the database down: fast, clear failures, then recovery by itself', () => {
   const gw = useGateway();
-  let proxy: Proxy;
+  let proxy: TcpProxy;
   let gateway: Instance;
   let token: string;
 

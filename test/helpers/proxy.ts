@@ -5,7 +5,7 @@ import { createServer, createConnection, type Server, type Socket } from 'node:n
  * gateway (every connection cut, new ones refused) and give it back, without stopping the server
  * the other test files use.
  */
-export interface Proxy {
+export interface TcpProxy {
   port: number;
   /** Cuts every open connection and refuses new ones, as a stopped server does. */
   down(): Promise<void>;
@@ -13,7 +13,7 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(target: { host: string; port: number }): Promise<Proxy> {
+export async function startProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let server: Server | null = null;
   let port = 0;

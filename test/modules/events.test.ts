@@ -21,8 +21,7 @@ async function subscribe(fetcher: (r: Request) => Response | Promise<Response>, 
       const { value, done: end } = await reader.read();
       if (end) break;
       buffer += new TextDecoder().decode(value);
-      let at: number;
-      while ((at = buffer.indexOf('\n\n')) >= 0) {
+      for (let at = buffer.indexOf('\n\n'); at >= 0; at = buffer.indexOf('\n\n')) {
         const chunk = buffer.slice(0, at);
         buffer = buffer.slice(at + 2);
         const data = chunk.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('');

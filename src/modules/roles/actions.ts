@@ -110,7 +110,9 @@ async function assertKeepsAdminRole(tx: Tx, actor: Standing, userId: bigint, rem
 export const scopeList = z
   .array(z.string())
   .max(50)
-  .superRefine((list, ctx) => list.forEach((s, i) => isScope(s) || ctx.addIssue({ code: 'custom', path: [i], message: `${s} is not a scope of the catalog` })))
+  .superRefine((list, ctx) => {
+    for (const [i, s] of list.entries()) if (!isScope(s)) ctx.addIssue({ code: 'custom', path: [i], message: `${s} is not a scope of the catalog` });
+  })
   .transform((list) => [...new Set(list)]);
 
 const roleName = z.string().min(2, 'at least 2 characters').max(64, 'at most 64 characters').regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only');

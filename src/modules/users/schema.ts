@@ -284,7 +284,10 @@ const UpdateUserInput = builder.inputType('UpdateUserInput', {
 });
 
 /** `{ id, reason }` (plus any extra fields): the input of every mutation that acts on one account with a reason. */
-const UserIdInput = (name: string, extra?: (t: any) => Record<string, unknown>) =>
+/** The field builder an input type's `fields` receives. */
+type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
+
+const UserIdInput = (name: string, extra?: (t: InputFieldBuilder) => Record<string, unknown>) =>
   builder.inputType(name, {
     fields: (t) => ({ id: t.id({ required: true }), reason: t.string({ description: 'Kept in the audit log' }), ...(extra?.(t) ?? {}) }) as never,
   });
@@ -331,12 +334,15 @@ builder.mutationFields((t) => ({
 
 // ---- lifecycle ----
 
+/** What every lifecycle input holds: the account, a reason, and the fields its extra builder adds. */
+type LifecycleInput = { id: string | number; reason?: string | null; until?: Date | null; restricted?: boolean | null; verified?: boolean | null };
+
 const lifecycleMutation = (
   name: string,
   description: string,
   scope: 'admin:users:ban' | 'admin:users:write',
   input: ReturnType<typeof UserIdInput>,
-  change: (input: Record<string, any>) => Lifecycle,
+  change: (input: LifecycleInput) => Lifecycle,
 ) =>
   builder.mutationField(name, (t) =>
     t.field({
@@ -346,7 +352,7 @@ const lifecycleMutation = (
       errors: userPayload(name.charAt(0).toUpperCase() + name.slice(1)),
       args: { input: t.arg({ type: input, required: true }) },
       resolve: (_root, { input }, ctx) => {
-        const args = input as Record<string, any>;
+        const args = input as unknown as LifecycleInput;
         return changeLifecycle(actionContext(ctx), decodeId(String(args.id), 'User', ['input', 'id']), change(args), args.reason ?? null);
       },
     }),

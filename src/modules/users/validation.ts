@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const noControl = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
 const text = (max: number) => z.string().max(max, `at most ${max} characters`).refine(noControl, 'must not contain control characters');
 

@@ -1,4 +1,4 @@
-import type { Hono } from 'hono';
+import type { Env, Hono } from 'hono';
 
 /**
  * Litecord sends invited people to /invite_register.html. Plain HTML and a small script from the
@@ -75,7 +75,7 @@ const SCRIPT = `(() => {
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-export function registerPageRoutes(app: Hono<any>): void {
+export function registerPageRoutes<E extends Env>(app: Hono<E>): void {
   app.get('/invite_register.html', (c) => c.html(PAGE, 200, { 'content-security-policy': CSP, 'x-content-type-options': 'nosniff' }));
   app.get('/invite_register.js', (c) => c.body(SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'x-content-type-options': 'nosniff' }));
 }
