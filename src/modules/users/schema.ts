@@ -4,7 +4,7 @@ import { actionContext } from '../../graphql/context.js';
 import type { Scope } from '../../auth/scopes.js';
 import { payload } from '../../graphql/error-types.js';
 import { BadInputError, forbidden } from '../../graphql/errors.js';
-import { decodeId } from '../../graphql/ids.js';
+import { decodeId, parseBigintId } from '../../graphql/ids.js';
 import { childFields, selectedAt, type SelectionMap } from '../../graphql/selection.js';
 import { RoleRef } from '../roles/ref.js';
 import { ROLE_FIELDS } from '../roles/queries.js';
@@ -48,7 +48,7 @@ builder.node(UserRef, {
   id: { resolve: (user) => user.id },
   isTypeOf: (value) => (value as { __typename?: string })?.__typename === 'User',
   loadMany: (ids, ctx) =>
-    Promise.all(ids.map((id) => (/^\d{1,19}$/.test(id) ? findUserById(ctx.database.db, BigInt(id)) : null))),
+    Promise.all(ids.map((id) => parseBigintId(id)).map((key) => (key === null ? null : findUserById(ctx.database.db, key)))),
   fields: (t) => {
     type Nullable<V> = Exclude<{ [K in keyof UserJson]-?: UserJson[K] extends V | null ? (null extends UserJson[K] ? K : never) : never }[keyof UserJson], undefined>;
     const s = (name: Nullable<string>, description?: string) => t.exposeString(name, { nullable: true, description });

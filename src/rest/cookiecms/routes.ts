@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { encodeId } from '../../graphql/ids.js';
-import { mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { mutationDocument, readJson, readQuery, run, ShimError, storableDate, type ShimDeps } from '../shim.js';
 import { cookieError, envelope } from './errors.js';
 import { COOKIE_USER_FIELDS, LEVEL_ROLES, levelOf, presentAudit, presentListUser, presentUser, type CookieAuditSource, type CookieUserSource } from './present.js';
 
@@ -27,10 +27,9 @@ const patchBody = z.strictObject({
   perms: level.optional(),
 });
 // expired_at is Unix seconds in practice; the documentation's ISO 8601 is accepted too.
-const expiry = z.union([
-  z.number().int().positive().transform((s) => new Date(s * 1000)),
-  z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
-]);
+const expiry = z
+  .union([z.number().int().positive().transform((s) => new Date(s * 1000)), z.iso.datetime({ offset: true }).transform((s) => new Date(s))])
+  .pipe(storableDate());
 const roleBody = z.strictObject({ user: z.number().int().optional(), role_level: level, expired_at: expiry.optional().nullable() });
 
 /** CookieCMS's /api/admin: users, one user, its changes, temporary role levels, audit. */

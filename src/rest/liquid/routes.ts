@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { encodeId } from '../../graphql/ids.js';
-import { allNodes, mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { allNodes, idText, mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { liquidError } from './errors.js';
 import { LIQUID_USER_FIELDS, ok, presentInviteCode, presentUser, scopesOf, toRoleName, type LiquidInviteSource, type LiquidUserSource } from './present.js';
 
@@ -13,7 +13,7 @@ const INVITE_CODES = `query LiquidInviteCodes($after: String, $owner: ID!) {
 const LIST = `query LiquidUsers($first: Int!, $filter: UserFilter) { users(first: $first, filter: $filter, orderBy: ID_ASC) { edges { node { ...LiquidUser } } } } ${USER}`;
 const ROLES = `query LiquidRoles($id: ID!) { user(id: $id) { roles { name } } }`;
 
-const target = z.string().regex(/^\d{1,19}$/, 'must be a user id');
+const target = idText('must be a user id');
 const targets = z.union([target, z.array(target).length(1)]).transform((t) => (Array.isArray(t) ? t[0] : t));
 const username = z.string().regex(/^[A-Za-z0-9_]{8,64}$/, 'letters, digits and _, at least 8');
 const phone = z.string().max(32);
