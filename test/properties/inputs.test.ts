@@ -170,6 +170,15 @@ describe('shims: inputs that used to answer 500', () => {
     expect((await liquid('GET', `/list?offset=${MAX}`, admin.token)).status).toBe(200);
   });
 
+  it('Liquid: PATCH /update with a role it cannot give changes nothing else either (one mutation)', async () => {
+    const before = await audits();
+    const res = await liquid('PATCH', '/update', admin.token, { target: target.id.toString(), lastName: 'Changed', role: 'no_such_role' });
+    expect(res).toMatchObject({ status: 400, body: { ok: 0, error: 'bad_request' } });
+    expect(await audits()).toBe(before);
+    const user = await gw.gql('query($id: ID!) { user(id: $id) { lastName } }', { id: target.gid }, admin.token);
+    expect(user.body.data.user.lastName).toBeNull();
+  });
+
   it('Pleroma: a NUL in a path segment or a date out of range is 400 {"error"}', async () => {
     const before = await audits();
     for (const path of ['/users/a%00b', '/users/a%00b/permission_group', '/users/a%00b/password_reset']) {

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { textArray } from '../../db/arrays.js';
 import { hashPassword } from '../../auth/passwords.js';
-import { queryRows } from '../../db/client.js';
+import { queryRows, type Tx } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
 import { BadInputError, ConflictError, fromZodIssues, parseInput, type FieldProblem } from '../../graphql/errors.js';
-import { assignRoleTx } from '../roles/actions.js';
-import { findStanding } from '../roles/queries.js';
+import { assignRoleTx, revokeRoleTx } from '../roles/actions.js';
+import { findStanding, grantIsActive } from '../roles/queries.js';
+import { roles, userRoles } from '../roles/table.js';
 import { diffOf, writeAudit } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
 import { endSessions } from '../sessions/actions.js';
@@ -119,9 +120,9 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
   const data = parseInput(updateUserSchema, input);
   const passwordHash = data.password ? await hashPassword(data.password) : undefined;
   try {
-    return await ctx.db.transaction(async (tx) => {
+    const user = await ctx.db.transaction(async (tx) => {
       const before = await lockTarget(tx, ctx, id, 'update');
-      const { password: _p, ...fields } = data;
+      const { password: _p, role, ...fields } = data;
       const changes: Partial<UserRow> = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
       for (const key of ['tags', 'customData', 'flags'] as const) {
         if (changes[key] === null) throw new BadInputError(`${key} cannot be null`, [{ path: ['input', key], message: 'cannot be null' }]);
@@ -132,8 +133,12 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
         await tx.update(users).set({ ...changes, updatedAt: new Date() }).where(eq(users.id, id));
         await writeAudit(tx, ctx.actor, [{ action: 'user.update', targetType: 'User', targetId: id.toString(), diff }]);
       }
+      // In the same transaction, so a refused role change leaves the profile unchanged too.
+      if (role !== undefined) await makeOnlyRole(tx, ctx, id, role);
       return (await findUserById(tx, id))!;
     });
+    if (data.role !== undefined) ctx.forgetAuth?.('all');
+    return user;
   } catch (error) {
     throw conflictFor(error) ?? error;
   }
@@ -149,6 +154,14 @@ const SEALED_FIELDS = [
  * Soft delete: renames to `Deleted User <hex>`, clears personal fields, makes the password unusable,
  * revokes every session, and seals the original identity in user_tombstones for restoreUser.
  */
+/** Gives `name` unless it is held now and takes away every other role held now (null takes away all). */
+async function makeOnlyRole(tx: Tx, ctx: ActionContext, id: bigint, name: string | null): Promise<void> {
+  const actor = await findStanding(tx, ctx.actor.actorId);
+  const held = await tx.select({ name: roles.name }).from(userRoles).innerJoin(roles, eq(roles.id, userRoles.roleId)).where(and(eq(userRoles.userId, id), grantIsActive));
+  if (name && !held.some((r) => r.name === name)) await assignRoleTx(tx, ctx, actor, id, name, {});
+  for (const r of held) if (r.name !== name) await revokeRoleTx(tx, ctx, actor, id, r.name);
+}
+
 export async function deleteUser(ctx: ActionContext, id: bigint, reason: string | null = null): Promise<{ before: UserJson; after: UserJson }> {
   const result = await ctx.db.transaction(async (tx) => {
     const row = await lockTarget(tx, ctx, id, 'delete', { notSelf: true, allowDeleted: true });

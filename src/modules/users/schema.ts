@@ -269,6 +269,7 @@ const UpdateUserInput = builder.inputType('UpdateUserInput', {
     username: t.string(),
     email: t.string(),
     password: t.string(),
+    role: t.string({ description: "Make this the account's one role: given if missing, every other role taken away; null takes all away. Needs admin:roles:grant; all or nothing with the other changes" }),
     ...profileFields(t),
   }),
 });
@@ -299,7 +300,10 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:users:write' },
     errors: userPayload('UpdateUser'),
     args: { input: t.arg({ type: UpdateUserInput, required: true }) },
-    resolve: (_root, { input: { id, ...changes } }, ctx) => updateUser(actionContext(ctx), decodeId(String(id), 'User', ['input', 'id']), changes as never),
+    resolve: (_root, { input: { id, ...changes } }, ctx) => {
+      if (changes.role !== undefined && !ctx.viewer?.scopes.has('admin:roles:grant')) throw forbidden('Changing roles needs admin:roles:grant');
+      return updateUser(actionContext(ctx), decodeId(String(id), 'User', ['input', 'id']), changes as never);
+    },
   }),
   deleteUser: t.field({
     type: UserRef,

@@ -62,6 +62,8 @@ export const createUserSchema = z.object({
 
 export const updateUserSchema = z.object({
   username: usernameSchema.optional(),
+  /** The account's one role afterwards (null for none): given if missing, every other role taken away. */
+  role: z.string().min(1).max(64).nullish(),
   email: emailSchema.nullish(),
   password: passwordSchema.optional(),
   ...profileFields,

@@ -11,7 +11,6 @@ const INVITE_CODES = `query LiquidInviteCodes($after: String, $owner: ID!) {
   invites(first: 100, after: $after, filter: { owner: $owner }) { edges { node { code createdAt usedBy } } pageInfo { hasNextPage endCursor } }
 }`;
 const LIST = `query LiquidUsers($first: Int!, $filter: UserFilter) { users(first: $first, filter: $filter, orderBy: ID_ASC) { edges { node { ...LiquidUser } } } } ${USER}`;
-const ROLES = `query LiquidRoles($id: ID!) { user(id: $id) { roles { name } } }`;
 
 const target = idText('must be a user id');
 const targets = z.union([target, z.array(target).length(1)]).transform((t) => (Array.isArray(t) ? t[0] : t));
@@ -116,16 +115,10 @@ export function liquidRoutes(deps: ShimDeps) {
   app.patch('/update', async (c) => {
     const ctx = await deps.contextFor(c);
     const { target: id, role, phoneCountryCode: _cc, ...fields } = await readJson(c, updateBody);
-    const changes = Object.fromEntries(Object.entries({ ...fields, phone: phoneOf({ phone: fields.phone, phoneCountryCode: _cc }) }).filter(([, v]) => v !== undefined));
-    if (Object.keys(changes).length) await run(ctx, mutationDocument('updateUser', 'user { id }'), { input: { id: gid(id), ...changes } });
-    if (role !== undefined) {
-      // A Liquid account has one role: give the new one, then take away the others.
-      const wanted = toRoleName(role);
-      const current = await run<{ user: { roles: { name: string }[] } | null }>(ctx, ROLES, { id: gid(id) });
-      if (!current.user) throw new ShimError('NOT_FOUND', 'No such user');
-      if (role !== 'user' && !current.user.roles.some((r) => r.name === wanted)) await run(ctx, mutationDocument('assignRole', 'user { id }'), { input: { userId: gid(id), role: wanted } });
-      for (const r of current.user.roles) if (r.name !== wanted) await run(ctx, mutationDocument('revokeRole', 'user { id }'), { input: { userId: gid(id), role: r.name } });
-    }
+    const changes: Record<string, unknown> = Object.fromEntries(Object.entries({ ...fields, phone: phoneOf({ phone: fields.phone, phoneCountryCode: _cc }) }).filter(([, v]) => v !== undefined));
+    // A Liquid account has one role ('user': none). One mutation, so a refused role writes nothing.
+    if (role !== undefined) changes.role = role === 'user' ? null : toRoleName(role);
+    await run(ctx, mutationDocument('updateUser', 'user { id }'), { input: { id: gid(id), ...changes } });
     return ok(c);
   });
 
