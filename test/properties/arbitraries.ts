@@ -138,8 +138,9 @@ export const queryString = (params: Record<string, fc.Arbitrary<string>>) =>
     return parts.length ? `?${parts.join('&')}` : '';
   });
 
-export type Caller = 'admin' | 'plain' | 'none';
-export const caller: fc.Arbitrary<Caller> = fc.constantFrom('admin', 'admin', 'plain', 'none');
+/** A superadmin, a moderator (some write scopes, no role granting), a plain user, no one. */
+export type Caller = 'admin' | 'moderator' | 'plain' | 'none';
+export const caller: fc.Arbitrary<Caller> = fc.constantFrom('admin', 'admin', 'moderator', 'plain', 'none');
 
 /** What a refused request must leave alone: audit rows (every write has one) and users. */
 export async function footprint(gw: TestGateway): Promise<string> {

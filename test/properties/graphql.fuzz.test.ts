@@ -11,11 +11,12 @@ import { anything, pick, caller, expectNoServerError, footprint, globalIdOf, nas
  * cases are examples in inputs.test.ts.
  */
 const gw = useGateway();
-const tokens: Record<Caller, string | null> = { admin: null, plain: null, none: null };
+const tokens: Record<Caller, string | null> = { admin: null, moderator: null, plain: null, none: null };
 const ids: string[] = [];
 
 beforeAll(async () => {
   tokens.admin = (await gw.user({ roles: ['superadmin'] })).token;
+  tokens.moderator = (await gw.user({ roles: ['moderator'] })).token;
   tokens.plain = (await gw.user()).token;
   for (let i = 0; i < 3; i++) ids.push((await gw.user({ username: `fuzz_target_${i}` })).id.toString());
 });

@@ -205,6 +205,22 @@ describe('shims: inputs that used to answer 500', () => {
     expect(await audits()).toBe(before);
   });
 
+  it('CookieCMS: a level the caller may not give refuses the whole PATCH (the rename too)', async () => {
+    const moderator = await gw.user({ roles: ['moderator'] });
+    const before = await audits();
+    const res = await cookie('PATCH', `/user/${target.id}`, moderator.token, { username: 'renamed_by_moderator', perms: 2 });
+    expect(res).toMatchObject({ status: 403, body: { error: true, url: null } });
+    expect(await audits()).toBe(before);
+    const user = await gw.gql('query($id: ID!) { user(id: $id) { username roles { name } } }', { id: target.gid }, admin.token);
+    expect(user.body.data.user).toEqual({ username: 'inputs_target', roles: [] });
+    // An admin may: the rename and the level land together.
+    const other = await gw.user();
+    const done = await cookie('PATCH', `/user/${other.id}`, admin.token, { username: `${other.username}_x`, perms: 3 });
+    expect(done.status).toBe(200);
+    const after = await gw.gql('query($id: ID!) { user(id: $id) { username roles { name } } }', { id: other.gid }, admin.token);
+    expect(after.body.data.user).toEqual({ username: `${other.username}_x`, roles: [{ name: 'admin' }] });
+  });
+
   it('Litecord: ids above 2^63-1 are 404 Unknown user; NUL invite codes 400', async () => {
     const before = await audits();
     for (const method of ['DELETE', 'PATCH']) {

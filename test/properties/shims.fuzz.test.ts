@@ -5,16 +5,17 @@ import { anything, caller, expectNoServerError, footprint, idTextOf, nastyDate, 
 
 /**
  * Property: every legacy shim route (src/rest/*\/routes.ts, clients.ts), with random bodies, query
- * strings and path segments, as an admin, a plain user and no one, answers below 500, never with an
+ * strings and path segments, as a superadmin, a moderator, a plain user and no one, answers below 500, never with an
  * internal error, and writes nothing when it refuses.
  */
 const gw = useGateway();
-const tokens: Record<Caller, string | null> = { admin: null, plain: null, none: null };
+const tokens: Record<Caller, string | null> = { admin: null, moderator: null, plain: null, none: null };
 const ids: string[] = [];
 const names: string[] = [];
 
 beforeAll(async () => {
   tokens.admin = (await gw.user({ roles: ['superadmin'] })).token;
+  tokens.moderator = (await gw.user({ roles: ['moderator'] })).token;
   tokens.plain = (await gw.user()).token;
   for (let i = 0; i < 3; i++) {
     const u = await gw.user({ username: `shimfuzz_${i}_target` });

@@ -122,7 +122,7 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
   try {
     const user = await ctx.db.transaction(async (tx) => {
       const before = await lockTarget(tx, ctx, id, 'update');
-      const { password: _p, role, ...fields } = data;
+      const { password: _p, giveRoles, takeRoles, ...fields } = data;
       const changes: Partial<UserRow> = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
       for (const key of ['tags', 'customData', 'flags'] as const) {
         if (changes[key] === null) throw new BadInputError(`${key} cannot be null`, [{ path: ['input', key], message: 'cannot be null' }]);
@@ -134,10 +134,10 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
         await writeAudit(tx, ctx.actor, [{ action: 'user.update', targetType: 'User', targetId: id.toString(), diff }]);
       }
       // In the same transaction, so a refused role change leaves the profile unchanged too.
-      if (role !== undefined) await makeOnlyRole(tx, ctx, id, role);
+      if (giveRoles?.length || takeRoles?.length) await changeRoles(tx, ctx, id, giveRoles ?? [], takeRoles ?? []);
       return (await findUserById(tx, id))!;
     });
-    if (data.role !== undefined) ctx.forgetAuth?.('all');
+    if (data.giveRoles?.length || data.takeRoles?.length) ctx.forgetAuth?.('all');
     return user;
   } catch (error) {
     throw conflictFor(error) ?? error;
@@ -154,12 +154,13 @@ const SEALED_FIELDS = [
  * Soft delete: renames to `Deleted User <hex>`, clears personal fields, makes the password unusable,
  * revokes every session, and seals the original identity in user_tombstones for restoreUser.
  */
-/** Gives `name` unless it is held now and takes away every other role held now (null takes away all). */
-async function makeOnlyRole(tx: Tx, ctx: ActionContext, id: bigint, name: string | null): Promise<void> {
+/** Gives the roles of `give` (open-ended from now, as assignRole) and takes away those of `take` held now (and not given), under the rank rules. */
+async function changeRoles(tx: Tx, ctx: ActionContext, id: bigint, give: string[], take: string[]): Promise<void> {
   const actor = await findStanding(tx, ctx.actor.actorId);
-  const held = await tx.select({ name: roles.name }).from(userRoles).innerJoin(roles, eq(roles.id, userRoles.roleId)).where(and(eq(userRoles.userId, id), grantIsActive));
-  if (name && !held.some((r) => r.name === name)) await assignRoleTx(tx, ctx, actor, id, name, {});
-  for (const r of held) if (r.name !== name) await revokeRoleTx(tx, ctx, actor, id, r.name);
+  const rows = await tx.select({ name: roles.name }).from(userRoles).innerJoin(roles, eq(roles.id, userRoles.roleId)).where(and(eq(userRoles.userId, id), grantIsActive));
+  const held = new Set(rows.map((r) => r.name));
+  for (const name of new Set(give)) await assignRoleTx(tx, ctx, actor, id, name, {});
+  for (const name of new Set(take)) if (held.has(name) && !give.includes(name)) await revokeRoleTx(tx, ctx, actor, id, name);
 }
 
 export async function deleteUser(ctx: ActionContext, id: bigint, reason: string | null = null): Promise<{ before: UserJson; after: UserJson }> {

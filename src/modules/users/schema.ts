@@ -269,7 +269,8 @@ const UpdateUserInput = builder.inputType('UpdateUserInput', {
     username: t.string(),
     email: t.string(),
     password: t.string(),
-    role: t.string({ description: "Make this the account's one role: given if missing, every other role taken away; null takes all away. Needs admin:roles:grant; all or nothing with the other changes" }),
+    giveRoles: t.stringList({ description: 'Roles to give, open-ended from now (as assignRole), under the rank rules; needs admin:roles:grant. All or nothing with the other changes' }),
+    takeRoles: t.stringList({ description: 'Roles to take away (if held now), under the rank rules; needs admin:roles:grant. All or nothing with the other changes' }),
     ...profileFields(t),
   }),
 });
@@ -301,7 +302,7 @@ builder.mutationFields((t) => ({
     errors: userPayload('UpdateUser'),
     args: { input: t.arg({ type: UpdateUserInput, required: true }) },
     resolve: (_root, { input: { id, ...changes } }, ctx) => {
-      if (changes.role !== undefined && !ctx.viewer?.scopes.has('admin:roles:grant')) throw forbidden('Changing roles needs admin:roles:grant');
+      if ((changes.giveRoles?.length || changes.takeRoles?.length) && !ctx.viewer?.scopes.has('admin:roles:grant')) throw forbidden('Changing roles needs admin:roles:grant');
       return updateUser(actionContext(ctx), decodeId(String(id), 'User', ['input', 'id']), changes as never);
     },
   }),

@@ -10,6 +10,7 @@ const USER = `fragment LiquidUser on User { ${LIQUID_USER_FIELDS} }`;
 const INVITE_CODES = `query LiquidInviteCodes($after: String, $owner: ID!) {
   invites(first: 100, after: $after, filter: { owner: $owner }) { edges { node { code createdAt usedBy } } pageInfo { hasNextPage endCursor } }
 }`;
+const ROLES = `query LiquidRoles($id: ID!) { user(id: $id) { roles { name } } }`;
 const LIST = `query LiquidUsers($first: Int!, $filter: UserFilter) { users(first: $first, filter: $filter, orderBy: ID_ASC) { edges { node { ...LiquidUser } } } } ${USER}`;
 
 const target = idText('must be a user id');
@@ -116,8 +117,16 @@ export function liquidRoutes(deps: ShimDeps) {
     const ctx = await deps.contextFor(c);
     const { target: id, role, phoneCountryCode: _cc, ...fields } = await readJson(c, updateBody);
     const changes: Record<string, unknown> = Object.fromEntries(Object.entries({ ...fields, phone: phoneOf({ phone: fields.phone, phoneCountryCode: _cc }) }).filter(([, v]) => v !== undefined));
-    // A Liquid account has one role ('user': none). One mutation, so a refused role writes nothing.
-    if (role !== undefined) changes.role = role === 'user' ? null : toRoleName(role);
+    if (role !== undefined) {
+      // A Liquid account has one role ('user': none): give the new one, take away the others, in the
+      // same mutation as the other changes, so a refused role writes nothing.
+      const wanted = role === 'user' ? null : toRoleName(role);
+      const current = await run<{ user: { roles: { name: string }[] } | null }>(ctx, ROLES, { id: gid(id) });
+      if (!current.user) throw new ShimError('NOT_FOUND', 'No such user');
+      const held = current.user.roles.map((r) => r.name);
+      changes.giveRoles = wanted && !held.includes(wanted) ? [wanted] : [];
+      changes.takeRoles = held.filter((n) => n !== wanted);
+    }
     await run(ctx, mutationDocument('updateUser', 'user { id }'), { input: { id: gid(id), ...changes } });
     return ok(c);
   });
