@@ -32,9 +32,10 @@ const TIMESTAMP_TEXT = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d{1,6})?(
 export function isTimestampText(text: string): boolean {
   const m = TIMESTAMP_TEXT.exec(text);
   if (!m) return false;
-  const [year, month, day, hour, minute, second, , , offH, offM = '0', offS = '0'] = m.slice(1).map((x) => x ?? undefined) as string[];
+  const [, year, month, day, hour, minute, second, , , offH, offM, offS] = m;
   const [y, mo, d, h, mi, s] = [year, month, day, hour, minute, second].map(Number);
-  if (y < 1 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59 || Number(offH) > 15 || Number(offM) > 59 || Number(offS) > 59) return false;
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59 || Number(offH) > 15 || Number(offM ?? 0) > 59 || Number(offS ?? 0) > 59) return false;
+  // The day exists in that month of that year (no 30 February).
   const date = new Date(Date.UTC(2000, mo - 1, d));
   date.setUTCFullYear(y);
   return date.getUTCDate() === d;

@@ -61,7 +61,7 @@ const routes: Route[] = [
   // Liquid /user/admin-api
   route('POST', '/user/admin-api/access', partial({ targets: fc.array(id(), { maxLength: 3 }), targetType: orJunk(fc.constantFrom('user', 'client')), scope: orJunk(fc.array(fc.oneof(fc.constantFrom('admin:profile:read', 'admin:users:read'), nastyString), { maxLength: 3 })), operation: orJunk(fc.constantFrom('set', 'add', 'del')) })),
   route('POST', '/user/admin-api/create', orJunk(fc.array(liquidPerson, { maxLength: 3 }))),
-  route('GET', withQuery('/user/admin-api/list', { limit: qnum, offset: qv(id() as fc.Arbitrary<string>) })),
+  route('GET', withQuery('/user/admin-api/list', { limit: qnum, offset: qv(idTextOf(ids)) })),
   route('GET', withQuery('/user/admin-api/user-info', { targets: fc.array(idTextOf(ids), { maxLength: 3 }).map((t) => pct(t.join(','))) })),
   route('PATCH', '/user/admin-api/update', fc.tuple(liquidPerson, partial({ target: id() })).map(([a, b]) => ({ ...a, ...b }))),
   route('PUT', '/user/admin-api/custom-data', partial({ target: id(), customData: orJunk(nastyJson) })),
