@@ -1,4 +1,5 @@
 import { BadInputError } from '../graphql/errors.js';
+import { parseBigintId } from './values.js';
 
 /** One page of a Relay connection as the queries return it (the relay plugin's connection shape). */
 export interface Page<T> {
@@ -28,12 +29,20 @@ export function encodeCursor(kind: string, ...keys: (string | number | bigint)[]
   return Buffer.from(`${kind}:${keys.join('|')}`).toString('base64url');
 }
 
-/** The keys of a cursor made by encodeCursor(kind, …), each matching `pattern`'s groups; BAD_INPUT at `after` otherwise. */
+/** The BAD_INPUT a cursor argument `arg` that this server did not make gets. */
+export const invalidCursor = (arg = 'after') => new BadInputError(`${arg}: not a valid cursor`, [{ path: [arg], message: 'not a valid cursor' }]);
+
+/**
+ * The keys of a cursor made by encodeCursor(kind, …), each matching `pattern`'s groups; BAD_INPUT at
+ * `after` otherwise. A key of digits only is a bigint: one above 2^63 - 1 makes the cursor invalid
+ * (PostgreSQL would refuse it mid-statement).
+ */
 export function decodeCursor(kind: string, cursor: string, pattern: RegExp): string[] {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const match = text.startsWith(`${kind}:`) ? pattern.exec(text.slice(kind.length + 1)) : null;
-  if (!match) throw new BadInputError('after: not a valid cursor', [{ path: ['after'], message: 'not a valid cursor' }]);
-  return match.slice(1);
+  const keys = match?.slice(1);
+  if (!keys || keys.some((k) => /^\d+$/.test(k) && parseBigintId(k) === null)) throw invalidCursor();
+  return keys;
 }
 
 /**

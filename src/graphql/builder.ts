@@ -5,6 +5,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError, Kind } from 'graphql';
 import type { Scope } from '../auth/scopes.js';
 import type { GraphQLContext } from './context.js';
+import { isStorableDate } from '../db/values.js';
 import { AppError } from './errors.js';
 
 export const builder = new SchemaBuilder<{
@@ -54,20 +55,20 @@ export const builder = new SchemaBuilder<{
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
+/** A DateTime input: ISO 8601 text naming an instant PostgreSQL stores (years 0001–9999, see isStorableDate). */
+function parseDateTime(value: unknown): Date {
+  const date = typeof value === 'string' ? new Date(value) : new Date(NaN);
+  if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO 8601 string');
+  if (!isStorableDate(date)) throw new GraphQLError('DateTime must be between years 0001 and 9999');
+  return date;
+}
+
 builder.scalarType('DateTime', {
-  description: 'An ISO 8601 date and time, always answered in UTC.',
+  description: 'An ISO 8601 date and time, always answered in UTC; inputs must lie in years 0001 to 9999.',
   // PostgreSQL's JSON already carries UTC ISO strings (see isoUtc); anything else is normalised.
   serialize: (value) => (typeof value === 'string' && ISO_UTC.test(value) ? value : (value instanceof Date ? value : new Date(value)).toISOString()),
-  parseValue: (value) => {
-    const date = typeof value === 'string' ? new Date(value) : new Date(NaN);
-    if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO 8601 string');
-    return date;
-  },
-  parseLiteral: (ast) => {
-    const date = ast.kind === Kind.STRING ? new Date(ast.value) : new Date(NaN);
-    if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO 8601 string');
-    return date;
-  },
+  parseValue: parseDateTime,
+  parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : null),
 });
 
 builder.scalarType('JSON', {

@@ -1,11 +1,18 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
+import { parseBigintId } from '../db/values.js';
 import { BadInputError } from './errors.js';
 
-/** Decodes a Relay global ID of `typename` to its bigint key; anything else is BAD_INPUT at `path`. */
+export { parseBigintId };
+
+/**
+ * Decodes a Relay global ID of `typename` to its bigint key; anything else (another type, a key that
+ * is not 1–19 digits or exceeds 2^63 - 1) is BAD_INPUT at `path`.
+ */
 export function decodeId(id: string, typename: string, path: string[] = ['id']): bigint {
   try {
     const decoded = decodeGlobalID(id);
-    if (decoded.typename === typename && /^\d{1,19}$/.test(decoded.id)) return BigInt(decoded.id);
+    const key = decoded.typename === typename ? parseBigintId(decoded.id) : null;
+    if (key !== null) return key;
   } catch {
     // fall through
   }

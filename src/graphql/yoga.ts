@@ -14,6 +14,7 @@ import type { Config } from '../config.js';
 import { allowedOrigin, CORS } from '../cors.js';
 import type { GraphQLContext } from './context.js';
 import { AppError, fromDbError } from './errors.js';
+import { inputProblem, MAX_JSON_DEPTH } from './input-guard.js';
 import { checkInputLimits, InputLimitError } from './input-limits.js';
 import { schema } from './schema.js';
 
@@ -24,19 +25,14 @@ export interface ServerContext {
   buildContext: (request: Request) => Promise<GraphQLContext>;
 }
 
-function hasNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(hasNul);
-  if (value && typeof value === 'object') return Object.values(value).some(hasNul);
-  return false;
-}
-
-/** PostgreSQL text cannot hold NUL; refuse such requests whole instead of failing mid-write. */
-const rejectNulBytes: Plugin = {
+/**
+ * PostgreSQL text cannot hold NUL, and absurdly deep JSON is no one's input: refuse such requests
+ * whole (query, variables, operation name, extensions; keys too), before parsing or coercion.
+ */
+const rejectUnstorableInput: Plugin = {
   onParams({ params }) {
-    if (hasNul(params.query) || hasNul(params.variables) || hasNul(params.operationName)) {
-      throw createGraphQLError('Strings must not contain NUL characters', { extensions: { code: 'BAD_INPUT', http: { status: 400 } } });
-    }
+    const problem = inputProblem([params.query, params.operationName, params.variables, params.extensions], MAX_JSON_DEPTH + 2);
+    if (problem) throw createGraphQLError(problem, { extensions: { code: 'BAD_INPUT', http: { status: 400 } } });
   },
 };
 
@@ -201,7 +197,7 @@ export async function createGraphQLHandler(config: Config, log: Logger): Promise
     plugins: [
       useEngine({ execute }),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
-      rejectNulBytes,
+      rejectUnstorableInput,
       requestErrorsAre4xx,
       inputLimits,
       reservedPool,

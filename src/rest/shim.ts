@@ -1,7 +1,9 @@
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { isStorableDate, parseBigintId } from '../db/values.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { AppError, fromDbError, type ErrorCode, type FieldProblem } from '../graphql/errors.js';
+import { inputProblem, MAX_JSON_DEPTH } from '../graphql/input-guard.js';
 import { runOperation } from '../graphql/run.js';
 
 /**
@@ -34,15 +36,19 @@ export function asShimError(error: unknown): ShimError | null {
   return known ? new ShimError(known.code, known.message, known.fields) : null;
 }
 
-const nul = (value: unknown): boolean =>
-  typeof value === 'string' ? value.includes('\u0000') : Array.isArray(value) ? value.some(nul) : value && typeof value === 'object' ? Object.values(value).some(nul) : false;
+
+/** A bigint key as legacy APIs write it (decimal digits); a sign, garbage or a value above 2^63 - 1 fails with `message`. */
+export const idText = (message: string) => z.string().refine((s) => parseBigintId(s) !== null, message);
+
+/** A date the gateway stores (years 0001–9999, see isStorableDate); anything else fails with `message`. */
+export const storableDate = (message = 'must be a date between years 0001 and 9999') => z.date().refine(isStorableDate, message);
 
 function badInput(issues: { path: PropertyKey[]; message: string }[]): ShimError {
   const fields = issues.map((i) => ({ path: i.path.map(String), message: i.message }));
   return new ShimError('BAD_INPUT', fields.map((f) => (f.path.length ? `${f.path.join('.')}: ${f.message}` : f.message)).join('; '), fields);
 }
 
-/** Parses and validates a JSON body; malformed JSON, NUL bytes and schema failures are BAD_INPUT. */
+/** Parses and validates a JSON body; malformed JSON, NUL bytes (values and keys), JSON deeper than 64 levels and schema failures are BAD_INPUT. */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   let body: unknown;
   try {
@@ -50,7 +56,8 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   } catch {
     throw new ShimError('BAD_INPUT', 'Request body is not valid JSON');
   }
-  if (nul(body)) throw new ShimError('BAD_INPUT', 'Strings must not contain NUL characters');
+  const problem = inputProblem(body, MAX_JSON_DEPTH + 1);
+  if (problem) throw new ShimError('BAD_INPUT', problem);
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw badInput(parsed.error.issues);
   return parsed.data;
@@ -58,7 +65,8 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
 
 export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
   const query = c.req.query();
-  if (nul(query)) throw new ShimError('BAD_INPUT', 'Strings must not contain NUL characters');
+  const problem = inputProblem(query);
+  if (problem) throw new ShimError('BAD_INPUT', problem);
   const parsed = schema.safeParse(query);
   if (!parsed.success) throw badInput(parsed.error.issues);
   return parsed.data;

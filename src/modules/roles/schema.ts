@@ -2,7 +2,7 @@ import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
 import { BadInputError, NotFoundError } from '../../graphql/errors.js';
-import { decodeId } from '../../graphql/ids.js';
+import { decodeId, parseBigintId } from '../../graphql/ids.js';
 import { ALL_SCOPES } from '../../auth/scopes.js';
 import { findUserById } from '../users/queries.js';
 import { UserRef } from '../users/schema.js';
@@ -17,7 +17,7 @@ builder.node(RoleRef, {
   authScopes: { authenticated: true },
   id: { resolve: (role) => role.id },
   loadMany: async (ids, ctx) => {
-    const found = await findRolesByIds(ctx.database.db, ids.filter((id) => /^\d{1,19}$/.test(id)).map(BigInt));
+    const found = await findRolesByIds(ctx.database.db, ids.flatMap((id) => parseBigintId(id) ?? []));
     return ids.map((id) => found.get(id) ?? null);
   },
   isTypeOf: (value) => (value as { __typename?: string })?.__typename === 'Role',

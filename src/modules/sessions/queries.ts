@@ -1,5 +1,6 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from '../../db/page.js';
+import { decodeCursor, encodeCursor, invalidCursor, pageSize, toPage, type Page } from '../../db/page.js';
+import { isTimestampText } from '../../db/values.js';
 import type { Tx } from '../../db/client.js';
 import { Params, runPrepared } from '../../db/prepared.js';
 import { effectiveScopesSql } from '../roles/queries.js';
@@ -69,7 +70,9 @@ export async function findSessionPage(db: Tx, userId: bigint, args: { first?: nu
   const first = pageSize(args.first, 20);
   let after: SQL | undefined;
   if (args.after) {
-    const [at, id] = decodeCursor('session', args.after, /^(\d{4}-\d\d-\d\d [\d:.]+[+-][\d:]+)\|([0-9a-f-]{36})$/);
+    const [at, id] = decodeCursor('session', args.after, /^(\d{4}-\d\d-\d\d [\d:.]+[+-][\d:]+)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/);
+    // The regex admits `2025-13-45 99:99:99+00`; PostgreSQL would refuse it mid-statement.
+    if (!isTimestampText(at)) throw invalidCursor();
     after = sql`(${sessions.createdAt}, ${sessions.id}) < (${at}::timestamptz, ${id}::uuid)`;
   }
   const live = sql`(${sessions.revokedAt} is null and ${sessions.expiresAt} > now())`;

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { textArray } from '../../db/arrays.js';
 import { hashPassword } from '../../auth/passwords.js';
-import { queryRows } from '../../db/client.js';
+import { queryRows, type Tx } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
 import { BadInputError, ConflictError, fromZodIssues, parseInput, type FieldProblem } from '../../graphql/errors.js';
-import { assignRoleTx } from '../roles/actions.js';
-import { findStanding } from '../roles/queries.js';
+import { assignRoleTx, revokeRoleTx } from '../roles/actions.js';
+import { findStanding, grantIsActive } from '../roles/queries.js';
+import { roles, userRoles } from '../roles/table.js';
 import { diffOf, writeAudit } from '../audit/actions.js';
 import type { ActionContext } from '../context.js';
 import { endSessions, endSessionsOnPasswordChange } from '../sessions/actions.js';
@@ -121,7 +122,7 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
   try {
     const user = await ctx.db.transaction(async (tx) => {
       const before = await lockTarget(tx, ctx, id, 'update');
-      const { password: _p, ...fields } = data;
+      const { password: _p, giveRoles, takeRoles, ...fields } = data;
       const changes: Partial<UserRow> = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
       for (const key of ['tags', 'customData', 'flags'] as const) {
         if (changes[key] === null) throw new BadInputError(`${key} cannot be null`, [{ path: ['input', key], message: 'cannot be null' }]);
@@ -133,6 +134,8 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
         const revoked = passwordHash ? await endSessionsOnPasswordChange(tx, ctx, id, 'change') : 0;
         await writeAudit(tx, ctx.actor, [{ action: 'user.update', targetType: 'User', targetId: id.toString(), diff: passwordHash ? { ...diff, sessionsRevoked: revoked } : diff }]);
       }
+      // In the same transaction, so a refused role change leaves the profile unchanged too.
+      if (giveRoles?.length || takeRoles?.length) await changeRoles(tx, ctx, id, giveRoles ?? [], takeRoles ?? []);
       return (await findUserById(tx, id))!;
     });
     return user;
@@ -151,6 +154,15 @@ const SEALED_FIELDS = [
  * Soft delete: renames to `Deleted User <hex>`, clears personal fields, makes the password unusable,
  * revokes every session, and seals the original identity in user_tombstones for restoreUser.
  */
+/** Gives the roles of `give` (open-ended from now, as assignRole) and takes away those of `take` held now (and not given), under the rank rules. */
+async function changeRoles(tx: Tx, ctx: ActionContext, id: bigint, give: string[], take: string[]): Promise<void> {
+  const actor = await findStanding(tx, ctx.actor.actorId);
+  const rows = await tx.select({ name: roles.name }).from(userRoles).innerJoin(roles, eq(roles.id, userRoles.roleId)).where(and(eq(userRoles.userId, id), grantIsActive));
+  const held = new Set(rows.map((r) => r.name));
+  for (const name of new Set(give)) await assignRoleTx(tx, ctx, actor, id, name, {});
+  for (const name of new Set(take)) if (held.has(name) && !give.includes(name)) await revokeRoleTx(tx, ctx, actor, id, name);
+}
+
 export async function deleteUser(ctx: ActionContext, id: bigint, reason: string | null = null): Promise<{ before: UserJson; after: UserJson }> {
   const result = await ctx.db.transaction(async (tx) => {
     const row = await lockTarget(tx, ctx, id, 'delete', { notSelf: true, allowDeleted: true });

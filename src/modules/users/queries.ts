@@ -3,7 +3,8 @@ import { bigintArray } from '../../db/arrays.js';
 import { Params, runPrepared, shapeKey } from '../../db/prepared.js';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Tx } from '../../db/client.js';
-import { checkCount, MAX_PAGE_SIZE, type Page } from '../../db/page.js';
+import { checkCount, invalidCursor, MAX_PAGE_SIZE, type Page } from '../../db/page.js';
+import { isTimestampText, parseBigintId } from '../../db/values.js';
 import { jsonObject } from '../../db/json.js';
 import { BadInputError } from '../../graphql/errors.js';
 import { grantIsActive, roleFieldSql, userHoldsScope } from '../roles/queries.js';
@@ -320,17 +321,26 @@ function encodeCursor(order: UserOrder, key: string, id: string): string {
   return Buffer.from(JSON.stringify([order, key, id])).toString('base64url');
 }
 
+/** Whether `key` can be the order key of `order` in SQL: a timestamp, a bigint, or text without NUL. */
+function isOrderKey(order: UserOrder, key: string): boolean {
+  if (order.startsWith('CREATED_AT')) return isTimestampText(key);
+  if (order.startsWith('ID')) return parseBigintId(key) !== null;
+  return !key.includes('\u0000') && key.length <= 1024;
+}
+
+/** A cursor this server made for `order`: its keys are checked, as PostgreSQL would refuse a bad one mid-statement. */
 function decodeCursor(cursor: string, order: UserOrder, arg: string): { key: string; id: string } {
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 3 && typeof value[1] === 'string' && /^\d{1,19}$/.test(value[2])) {
-      if (value[0] !== order) throw new BadInputError(`${arg}: the cursor belongs to another orderBy`, [{ path: [arg], message: 'cursor was made for another orderBy' }]);
-      return { key: value[1], id: value[2] };
-    }
-  } catch (error) {
-    if (error instanceof BadInputError) throw error;
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor(arg);
   }
-  throw new BadInputError(`${arg}: not a valid cursor`, [{ path: [arg], message: 'not a valid cursor' }]);
+  if (Array.isArray(value) && value.length === 3 && typeof value[0] === 'string' && typeof value[1] === 'string' && typeof value[2] === 'string' && parseBigintId(value[2]) !== null) {
+    if (value[0] !== order) throw new BadInputError(`${arg}: the cursor belongs to another orderBy`, [{ path: [arg], message: 'cursor was made for another orderBy' }]);
+    if (isOrderKey(order, value[1])) return { key: value[1], id: value[2] };
+  }
+  throw invalidCursor(arg);
 }
 
 /** What of a connection beyond its nodes the request selected. */

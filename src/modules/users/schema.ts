@@ -4,7 +4,7 @@ import { actionContext } from '../../graphql/context.js';
 import type { Scope } from '../../auth/scopes.js';
 import { payload } from '../../graphql/error-types.js';
 import { BadInputError, forbidden } from '../../graphql/errors.js';
-import { decodeId } from '../../graphql/ids.js';
+import { decodeId, parseBigintId } from '../../graphql/ids.js';
 import { childFields, selectedAt, type SelectionMap } from '../../graphql/selection.js';
 import { RoleRef } from '../roles/ref.js';
 import { ROLE_FIELDS } from '../roles/queries.js';
@@ -58,7 +58,10 @@ builder.node(UserRef, {
   id: { resolve: (user) => user.id },
   isTypeOf: (value) => (value as { __typename?: string })?.__typename === 'User',
   loadMany: (ids, ctx) =>
-    Promise.all(ids.map(async (id) => seenBy(ctx, /^\d{1,19}$/.test(id) ? await findUserById(ctx.database.db, BigInt(id)) : null))),
+    Promise.all(ids.map(async (id) => {
+      const key = parseBigintId(id);
+      return seenBy(ctx, key === null ? null : await findUserById(ctx.database.db, key));
+    })),
   fields: (t) => {
     type Nullable<V> = Exclude<{ [K in keyof UserJson]-?: UserJson[K] extends V | null ? (null extends UserJson[K] ? K : never) : never }[keyof UserJson], undefined>;
     const s = (name: Nullable<string>, description?: string) => t.exposeString(name, { nullable: true, description });
@@ -279,6 +282,8 @@ const UpdateUserInput = builder.inputType('UpdateUserInput', {
     username: t.string(),
     email: t.string(),
     password: t.string(),
+    giveRoles: t.stringList({ description: 'Roles to give, open-ended from now (as assignRole), under the rank rules; needs admin:roles:grant. All or nothing with the other changes' }),
+    takeRoles: t.stringList({ description: 'Roles to take away (if held now), under the rank rules; needs admin:roles:grant. All or nothing with the other changes' }),
     ...profileFields(t),
   }),
 });
@@ -312,7 +317,10 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:users:write' },
     errors: userPayload('UpdateUser'),
     args: { input: t.arg({ type: UpdateUserInput, required: true }) },
-    resolve: (_root, { input: { id, ...changes } }, ctx) => updateUser(actionContext(ctx), decodeId(String(id), 'User', ['input', 'id']), changes as never),
+    resolve: (_root, { input: { id, ...changes } }, ctx) => {
+      if ((changes.giveRoles?.length || changes.takeRoles?.length) && !ctx.viewer?.scopes.has('admin:roles:grant')) throw forbidden('Changing roles needs admin:roles:grant');
+      return updateUser(actionContext(ctx), decodeId(String(id), 'User', ['input', 'id']), changes as never);
+    },
   }),
   deleteUser: t.field({
     type: UserRef,

@@ -63,6 +63,9 @@ export const createUserSchema = z.object({
 
 export const updateUserSchema = z.object({
   username: usernameSchema.optional(),
+  /** Roles given (unless held now) and taken away (if held now) in the same transaction as the other changes. */
+  giveRoles: z.array(z.string().min(1).max(64)).max(10).nullish(),
+  takeRoles: z.array(z.string().min(1).max(64)).max(10).nullish(),
   email: emailSchema.nullish(),
   password: passwordSchema.optional(),
   ...profileFields,

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { encodeId } from '../../graphql/ids.js';
-import { mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { mutationDocument, readJson, readQuery, run, ShimError, storableDate, type ShimDeps } from '../shim.js';
 import { cookieError, envelope } from './errors.js';
 import { COOKIE_USER_FIELDS, LEVEL_ROLES, levelOf, presentAudit, presentListUser, presentUser, type CookieAuditSource, type CookieUserSource } from './present.js';
 
@@ -27,10 +27,9 @@ const patchBody = z.strictObject({
   perms: level.optional(),
 });
 // expired_at is Unix seconds in practice; the documentation's ISO 8601 is accepted too.
-const expiry = z.union([
-  z.number().int().positive().transform((s) => new Date(s * 1000)),
-  z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
-]);
+const expiry = z
+  .union([z.number().int().positive().transform((s) => new Date(s * 1000)), z.iso.datetime({ offset: true }).transform((s) => new Date(s))])
+  .pipe(storableDate());
 const roleBody = z.strictObject({ user: z.number().int().optional(), role_level: level, expired_at: expiry.optional().nullable() });
 
 /** CookieCMS's /api/admin: users, one user, its changes, temporary role levels, audit. */
@@ -48,16 +47,19 @@ export function cookieRoutes(deps: ShimDeps) {
     return user;
   }
 
+  /** The roles to give and take for a permanent level (1: none of the level roles; 2, 3: that one only). */
+  function levelChange(user: CookieUserSource, wanted: 1 | 2 | 3): { giveRoles: string[]; takeRoles: string[] } {
+    const others = ([2, 3] as const).filter((lvl) => lvl !== wanted && user.roles.some((r) => r.name === LEVEL_ROLES[lvl])).map((lvl) => LEVEL_ROLES[lvl]);
+    return { giveRoles: wanted === 1 ? [] : [LEVEL_ROLES[wanted]], takeRoles: others };
+  }
+
   /** Sets the level: 1 takes away the level roles; 2 and 3 give theirs (until `expiresAt`, or for good, replacing the others). */
   async function setLevel(c: Context, user: CookieUserSource, wanted: 1 | 2 | 3, expiresAt: Date | null) {
     const ctx = await deps.contextFor(c);
     if (wanted === 1 && expiresAt) throw new ShimError('BAD_INPUT', 'Level 1 is the base level; it cannot be temporary');
-    if (wanted !== 1) await run(ctx, op('assignRole'), { input: { userId: user.id, role: LEVEL_ROLES[wanted], expiresAt: expiresAt?.toISOString() } });
-    if (!expiresAt) {
-      for (const lvl of [2, 3] as const) {
-        if (lvl !== wanted && user.roles.some((r) => r.name === LEVEL_ROLES[lvl])) await run(ctx, op('revokeRole'), { input: { userId: user.id, role: LEVEL_ROLES[lvl] } });
-      }
-    }
+    if (expiresAt) await run(ctx, op('assignRole'), { input: { userId: user.id, role: LEVEL_ROLES[wanted as 2 | 3], expiresAt: expiresAt.toISOString() } });
+    // A permanent level gives one level role and takes the other away in one mutation (all or nothing).
+    else await run(ctx, op('updateUser'), { input: { id: user.id, ...levelChange(user, wanted) } });
   }
 
   app.get('/users', async (c) => {
@@ -73,11 +75,13 @@ export function cookieRoutes(deps: ShimDeps) {
     const body = await readJson(c, patchBody);
     const user = await find(c);
     const ctx = await deps.contextFor(c);
-    const changes = Object.fromEntries(Object.entries({ username: body.username, email: body.mail, password: body.password }).filter(([, v]) => v !== undefined));
+    const changes: Record<string, unknown> = Object.fromEntries(Object.entries({ username: body.username, email: body.mail, password: body.password }).filter(([, v]) => v !== undefined));
+    // The level change travels in the same updateUser as the profile, so a refused level writes nothing.
+    if (body.perms !== undefined && body.perms !== levelOf(user.roles)) Object.assign(changes, levelChange(user, body.perms as 1 | 2 | 3));
     if (Object.keys(changes).length) await run(ctx, op('updateUser'), { input: { id: user.id, ...changes } });
+    // Needs what updateUser needed (admin:users:write, outranking the account), so it is not refused after it.
     const verify = body.mail_verify ?? body.mail_verification;
     if (verify !== undefined) await run(ctx, op('verifyUser'), { input: { id: user.id, verified: Boolean(verify), reason: 'CookieCMS mail_verify' } });
-    if (body.perms !== undefined && body.perms !== levelOf(user.roles)) await setLevel(c, user, body.perms as 1 | 2 | 3, null);
     // Read back by id: the username (an identifier) may just have changed.
     const after = await run<{ user: CookieUserSource }>(ctx, BY_ID, { id: user.id });
     return c.json(envelope('User updated successfully', presentUser(after.user)));

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { encodeCursor } from '../../db/page.js';
 import { encodeId } from '../../graphql/ids.js';
-import { mutationDocument, readJson, readQuery, run, type ShimDeps } from '../shim.js';
+import { idText, mutationDocument, readJson, readQuery, run, type ShimDeps } from '../shim.js';
 import { liquidError } from './errors.js';
 import { LIQUID_APP_FIELDS, ok, presentApp, scopesOf, type LiquidAppSource } from './present.js';
 
@@ -12,7 +12,7 @@ const UPDATE = mutationDocument('updateApplication', 'application { id }');
 const DELETE = mutationDocument('deleteApplication', 'application { id }');
 const LIST = `query LiquidApps($first: Int!, $after: String) { applications(first: $first, after: $after) { edges { node { ...LiquidApp } } } } ${APP}`;
 
-const target = z.string().regex(/^\d{1,19}$/, 'must be a client DBID');
+const target = idText('must be a client DBID');
 // The gateway generates every client secret and shows it once; it never takes one from the caller.
 const noSecret = z.undefined({ message: 'The gateway generates client secrets: omit secret (create answers it once; rotate with rotateApplicationSecret)' });
 const client = {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { encodeId } from '../../graphql/ids.js';
-import { allNodes, mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { allNodes, idText, mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { liquidError } from './errors.js';
 import { LIQUID_USER_FIELDS, ok, presentInviteCode, presentUser, scopesOf, toRoleName, type LiquidInviteSource, type LiquidUserSource } from './present.js';
 
@@ -10,10 +10,10 @@ const USER = `fragment LiquidUser on User { ${LIQUID_USER_FIELDS} }`;
 const INVITE_CODES = `query LiquidInviteCodes($after: String, $owner: ID!) {
   invites(first: 100, after: $after, filter: { owner: $owner }) { edges { node { code createdAt usedBy } } pageInfo { hasNextPage endCursor } }
 }`;
-const LIST = `query LiquidUsers($first: Int!, $filter: UserFilter) { users(first: $first, filter: $filter, orderBy: ID_ASC) { edges { node { ...LiquidUser } } } } ${USER}`;
 const ROLES = `query LiquidRoles($id: ID!) { user(id: $id) { roles { name } } }`;
+const LIST = `query LiquidUsers($first: Int!, $filter: UserFilter) { users(first: $first, filter: $filter, orderBy: ID_ASC) { edges { node { ...LiquidUser } } } } ${USER}`;
 
-const target = z.string().regex(/^\d{1,19}$/, 'must be a user id');
+const target = idText('must be a user id');
 const targets = z.union([target, z.array(target).length(1)]).transform((t) => (Array.isArray(t) ? t[0] : t));
 const username = z.string().regex(/^[A-Za-z0-9_]{8,64}$/, 'letters, digits and _, at least 8');
 const phone = z.string().max(32);
@@ -116,16 +116,18 @@ export function liquidRoutes(deps: ShimDeps) {
   app.patch('/update', async (c) => {
     const ctx = await deps.contextFor(c);
     const { target: id, role, phoneCountryCode: _cc, ...fields } = await readJson(c, updateBody);
-    const changes = Object.fromEntries(Object.entries({ ...fields, phone: phoneOf({ phone: fields.phone, phoneCountryCode: _cc }) }).filter(([, v]) => v !== undefined));
-    if (Object.keys(changes).length) await run(ctx, mutationDocument('updateUser', 'user { id }'), { input: { id: gid(id), ...changes } });
+    const changes: Record<string, unknown> = Object.fromEntries(Object.entries({ ...fields, phone: phoneOf({ phone: fields.phone, phoneCountryCode: _cc }) }).filter(([, v]) => v !== undefined));
     if (role !== undefined) {
-      // A Liquid account has one role: give the new one, then take away the others.
-      const wanted = toRoleName(role);
+      // A Liquid account has one role ('user': none): give the new one, take away the others, in the
+      // same mutation as the other changes, so a refused role writes nothing.
+      const wanted = role === 'user' ? null : toRoleName(role);
       const current = await run<{ user: { roles: { name: string }[] } | null }>(ctx, ROLES, { id: gid(id) });
       if (!current.user) throw new ShimError('NOT_FOUND', 'No such user');
-      if (role !== 'user' && !current.user.roles.some((r) => r.name === wanted)) await run(ctx, mutationDocument('assignRole', 'user { id }'), { input: { userId: gid(id), role: wanted } });
-      for (const r of current.user.roles) if (r.name !== wanted) await run(ctx, mutationDocument('revokeRole', 'user { id }'), { input: { userId: gid(id), role: r.name } });
+      const held = current.user.roles.map((r) => r.name);
+      changes.giveRoles = wanted && !held.includes(wanted) ? [wanted] : [];
+      changes.takeRoles = held.filter((n) => n !== wanted);
     }
+    await run(ctx, mutationDocument('updateUser', 'user { id }'), { input: { id: gid(id), ...changes } });
     return ok(c);
   });
 

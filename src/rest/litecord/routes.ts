@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { encodeId } from '../../graphql/ids.js';
+import { encodeId, parseBigintId } from '../../graphql/ids.js';
 import { allNodes, mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { litecordError } from './errors.js';
 import { LITECORD_INVITE_FIELDS, LITECORD_USER_FIELDS, presentInvite, presentUser, STAFF_FLAG, type LitecordInviteSource, type LitecordUserSource } from './present.js';
@@ -36,7 +36,6 @@ const patchBody = z.strictObject({
   flags: z.number().int().min(0).max(2 ** 31 - 1),
 });
 
-const snowflake = z.string().regex(/^\d{1,19}$/);
 
 const INVITES = `query LitecordInvites($after: String) {
   invites(first: 100, after: $after, filter: { revoked: false }) { edges { node { ${LITECORD_INVITE_FIELDS} } } pageInfo { hasNextPage endCursor } }
@@ -50,12 +49,13 @@ export function litecordRoutes(deps: ShimDeps) {
   const app = new Hono();
 
   const userId = (c: Context) => {
-    const id = c.req.param('id') ?? '';
-    if (!snowflake.safeParse(id).success) throw new ShimError('NOT_FOUND', 'Unknown user');
+    // A snowflake is a bigint: anything else (a value above 2^63 - 1 included) names no user.
+    const id = parseBigintId(c.req.param('id') ?? '');
+    if (id === null) throw new ShimError('NOT_FOUND', 'Unknown user');
     return id;
   };
 
-  async function currentUser(c: Context, id: string) {
+  async function currentUser(c: Context, id: bigint) {
     const data = await run<{ user: LitecordUserSource | null }>(await deps.contextFor(c), GET, { id: encodeId('User', id) });
     if (!data.user) throw new ShimError('NOT_FOUND', 'Unknown user');
     return data.user;

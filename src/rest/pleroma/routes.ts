@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { allNodes, mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
+import { isStorableDate } from '../../db/values.js';
 import { pleromaError } from './errors.js';
 import { expiryOfDate, groupsOf, nicknameOf, PLEROMA_INVITE_FIELDS, PLEROMA_USER_FIELDS, presentInvite, presentUser, type PleromaInviteSource, type PleromaUserSource } from './present.js';
 
@@ -27,7 +28,7 @@ const LIST_INVITES = `query PleromaInvites($after: String) { invites(first: 100,
 
 const inviteTokenQuery = z.object({
   'invite[max_use]': z.coerce.number().int().min(1).max(1_000_000).optional(),
-  'invite[expires_at]': z.iso.date('a date like 2019-04-07').optional(),
+  'invite[expires_at]': z.iso.date('a date like 2019-04-07').refine((d) => isStorableDate(expiryOfDate(d)), 'must be a date before 9999-12-31').optional(),
 });
 
 const EMAIL_INVITE = mutationDocument('createInvite', 'invite { code }');
