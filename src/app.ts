@@ -61,20 +61,14 @@ export async function createApp(config: Config & { jwt: { secret: string }; secr
   const events = new AuditEvents(database, log);
   await events.start();
 
-  /** Builds a request's GraphQL context; a bad token leaves the viewer empty and says why on protected fields. */
-  async function buildContext(request: Request, requestId: string, requestLog: Logger, ip: string | null): Promise<GraphQLContext> {
-    let viewer: Viewer | null = null;
-    let authError: AppError | null = null;
-    try {
-      viewer = await auth.fromHeader(request.headers.get('authorization'));
-    } catch (error) {
-      const known = error instanceof AppError ? error : fromDbError(error);
-      if (!known) throw error;
-      // A database that cannot be reached fails the whole request (503), before any field runs.
-      if (known.code === 'UNAVAILABLE') throw known;
-      authError = known;
-    }
-    return { config, database, tokens, auth, mailBox, viewer, authError, requestId, ip, userAgent: request.headers.get('user-agent'), log: requestLog, events };
+  /**
+   * Builds a request's GraphQL context. `/graphql` reads the caller later, once the operation (and so
+   * its pool) is known (graphql/yoga.ts); shims read it at once, on the general pool.
+   */
+  async function buildContext(request: Request, requestId: string, requestLog: Logger, ip: string | null, caller: 'now' | 'per-operation'): Promise<GraphQLContext> {
+    const authorization = request.headers.get('authorization');
+    const { viewer, authError } = caller === 'now' ? await auth.callerOf(authorization, database.db) : { viewer: null, authError: null };
+    return { config, database, tokens, auth, mailBox, viewer, authError, authorization, requestId, ip, userAgent: request.headers.get('user-agent'), log: requestLog, events };
   }
 
   /** A request's id (the caller's X-Request-Id when sane), its logger, and the line logged at its end. */
@@ -121,14 +115,14 @@ export async function createApp(config: Config & { jwt: { secret: string }; secr
 
   const contextFor = (c: { req: { raw: Request }; env: Env['Bindings'] | undefined; get: (k: 'requestId' | 'log') => never }) => {
     const ip = c.env?.incoming?.socket?.remoteAddress ?? null;
-    return (request: Request) => buildContext(request, c.get('requestId'), c.get('log'), ip);
+    return (request: Request, caller: 'now' | 'per-operation') => buildContext(request, c.get('requestId'), c.get('log'), ip, caller);
   };
 
   app.use('/graphql', limit);
-  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) => yoga.fetch(c.req.raw, { buildContext: contextFor(c as never) }));
+  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) => yoga.fetch(c.req.raw, { buildContext: (request: Request) => contextFor(c as never)(request, 'per-operation') }));
 
   app.use('/api/*', limit);
-  const shimDeps = { contextFor: (c: { req: { raw: Request } }) => contextFor(c as never)(c.req.raw) };
+  const shimDeps = { contextFor: (c: { req: { raw: Request } }) => contextFor(c as never)(c.req.raw, 'now') };
   app.route('/api/v6/admin', litecordRoutes(shimDeps));
   registerPageRoutes(app);
   app.route('/api/pleroma/admin', pleromaRoutes(shimDeps));
@@ -165,7 +159,7 @@ export async function createApp(config: Config & { jwt: { secret: string }; secr
       }
     }
     const ip = req.socket.remoteAddress ?? null;
-    const serverContext = { buildContext: (request: Request) => buildContext(request, requestId, requestLog, ip) };
+    const serverContext = { buildContext: (request: Request) => buildContext(request, requestId, requestLog, ip, 'per-operation') };
     void (yoga.requestListener as (...args: unknown[]) => unknown)(req, res, serverContext);
   }
 

@@ -1,5 +1,5 @@
-import type { Database } from '../db/client.js';
-import { unauthenticated } from '../graphql/errors.js';
+import type { Database, Db } from '../db/client.js';
+import { AppError, fromDbError, unauthenticated } from '../graphql/errors.js';
 import { findCallerState, findLinkedUser } from '../modules/sessions/queries.js';
 import { ScopeSet } from './scopes.js';
 import { TokenError, tokenFromHeader, type Tokens } from './tokens.js';
@@ -13,7 +13,7 @@ export interface Viewer {
 
 /**
  * Resolves `Authorization` headers to viewers. The caller's state (session live, account status,
- * effective scopes) is read on every request in one prepared statement on the reserved pool, so a
+ * effective scopes) is read on every request in one prepared statement, so a
  * revoked session, a suspension or a removed role counts on the very next request on every
  * instance: there is no cache whose invalidation could arrive late.
  */
@@ -23,8 +23,24 @@ export class AuthService {
     private readonly tokens: Tokens,
   ) {}
 
+  /**
+   * The caller of a request, read on `db` (the pool its operation runs on: sign-in and viewer on the
+   * reserved share, so heavy reads cannot keep anyone from signing in). Bad credentials leave the
+   * viewer empty and say why on protected fields; a database that cannot be reached throws
+   * UNAVAILABLE, failing the whole request.
+   */
+  async callerOf(header: string | null | undefined, db: Db = this.database.reserved): Promise<{ viewer: Viewer | null; authError: AppError | null }> {
+    try {
+      return { viewer: await this.fromHeader(header, db), authError: null };
+    } catch (error) {
+      const known = error instanceof AppError ? error : fromDbError(error);
+      if (!known || known.code === 'UNAVAILABLE') throw known ?? error;
+      return { viewer: null, authError: known };
+    }
+  }
+
   /** Null when no credentials were sent; throws UNAUTHENTICATED when they are not valid now. */
-  async fromHeader(header: string | null | undefined): Promise<Viewer | null> {
+  async fromHeader(header: string | null | undefined, db: Db = this.database.reserved): Promise<Viewer | null> {
     const token = tokenFromHeader(header);
     if (!token) return null;
     let verified: Awaited<ReturnType<Tokens['verify']>>;
@@ -37,15 +53,15 @@ export class AuthService {
     if (verified.kind === 'local') {
       // Every token the gateway signs belongs to a session, so revocation always applies.
       if (!verified.sessionId || !isUuid(verified.sessionId)) throw unauthenticated('Invalid or expired token');
-      return this.load(verified.userId, verified.sessionId);
+      return this.load(db, verified.userId, verified.sessionId);
     }
-    const linked = await findLinkedUser(this.database.reserved, verified.issuer, verified.subject);
+    const linked = await findLinkedUser(db, verified.issuer, verified.subject);
     if (linked === null) throw unauthenticated('No local account is linked to this identity');
-    return this.load(linked, null);
+    return this.load(db, linked, null);
   }
 
-  private async load(userId: bigint, sessionId: string | null): Promise<Viewer> {
-    const state = await findCallerState(this.database.reserved, userId, sessionId);
+  private async load(db: Db, userId: bigint, sessionId: string | null): Promise<Viewer> {
+    const state = await findCallerState(db, userId, sessionId);
     if (!state || !state.sessionLive) throw unauthenticated('Session has ended');
     if (state.status !== 'ACTIVE') throw unauthenticated('Account is not active');
     return { userId, sessionId, scopes: new ScopeSet(state.scopes) };

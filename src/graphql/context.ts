@@ -18,6 +18,8 @@ export interface GraphQLContext {
   viewer: Viewer | null;
   /** Why the presented credentials were refused, if they were. */
   authError: AppError | null;
+  /** The request's Authorization header, read into `viewer` once the operation's pool is known. */
+  authorization: string | null;
   requestId: string;
   ip: string | null;
   userAgent: string | null;

@@ -6,7 +6,7 @@ import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { randomUUID } from 'node:crypto';
-import { execute, getOperationAST, GraphQLError, Kind } from 'graphql';
+import { execute, getOperationAST, GraphQLError, Kind, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { useEngine } from '@envelop/core';
 import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -56,21 +56,24 @@ const RESERVED_FIELDS = new Set(['viewer', 'login', 'refreshToken', 'logout', '_
 const reservedViews = new WeakMap<GraphQLContext['database'], GraphQLContext['database']>();
 
 /**
- * Operations made only of RESERVED_FIELDS use the reserved share of the pool, so sign-in and
+ * Reads the caller once the operation is known, on the pool it runs on: operations made only of
+ * RESERVED_FIELDS (and their callers' state) use the reserved share of the pool, so sign-in and
  * `viewer` keep working while heavy admin reads hold every general connection.
  */
-const reservedPool: Plugin<GraphQLContext> = {
-  onExecute({ args, extendContext }) {
-    const operation = getOperationAST(args.document, args.operationName);
-    if (!operation?.selectionSet.selections.every((s) => s.kind === Kind.FIELD && RESERVED_FIELDS.has(s.name.value))) return;
-    const database = args.contextValue.database;
-    let view = reservedViews.get(database);
-    if (!view) {
-      view = { ...database, db: database.reserved };
-      reservedViews.set(database, view);
-    }
-    extendContext({ database: view });
-  },
+async function authenticate(args: { document: DocumentNode; operationName?: string | null; contextValue: GraphQLContext }, extendContext: (extension: Partial<GraphQLContext>) => void) {
+  const ctx = args.contextValue;
+  const operation = getOperationAST(args.document, args.operationName);
+  let database = ctx.database;
+  if (operation?.selectionSet.selections.every((s) => s.kind === Kind.FIELD && RESERVED_FIELDS.has(s.name.value))) {
+    database = reservedViews.get(ctx.database) ?? { ...ctx.database, db: ctx.database.reserved };
+    reservedViews.set(ctx.database, database);
+  }
+  extendContext({ database, ...(await ctx.auth.callerOf(ctx.authorization, database.db)) });
+}
+
+const authenticated: Plugin<GraphQLContext> = {
+  onExecute: ({ args, extendContext }) => authenticate(args, extendContext),
+  onSubscribe: ({ args, extendContext }) => authenticate(args, extendContext),
 };
 
 function asRequestError(e: Error): GraphQLError {
@@ -200,7 +203,7 @@ export async function createGraphQLHandler(config: Config, log: Logger): Promise
       rejectUnstorableInput,
       requestErrorsAre4xx,
       inputLimits,
-      reservedPool,
+      authenticated,
       maxTokensPlugin({ n: LIMITS.tokens, ...armor }),
       maxDepthPlugin({ n: LIMITS.depth, ignoreIntrospection: true, flattenFragments: true, ...armor }),
       maxAliasesPlugin({ n: LIMITS.aliases, allowList: [], ...armor }),
