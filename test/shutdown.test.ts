@@ -3,16 +3,10 @@ import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { TEST_SECRET, useGateway } from './helpers/app.js';
 import { onPostgres } from './helpers/db.js';
+import { until } from './helpers/wait.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
-async function until(check: () => boolean | Promise<boolean>, what: string, seconds = 90) {
-  for (const end = Date.now() + seconds * 1000; Date.now() < end; ) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 // A write that is still running when SIGTERM arrives: the test holds a lock the write needs.
 describe.runIf(onPostgres)('SIGTERM waits for writes already running', () => {

@@ -5,6 +5,7 @@ import { INPUT_LIMITS } from '../../src/graphql/input-limits.js';
 import { useGateway } from '../helpers/app.js';
 import { onPostgres } from '../helpers/db.js';
 import { openInstance, type Instance } from '../helpers/instance.js';
+import { until } from '../helpers/wait.js';
 
 // PGlite has one connection and does not enforce statement_timeout: there the filter caps are the guard.
 describe.runIf(onPostgres)('heavy admin reads cannot starve sign-in, viewer and health', () => {
@@ -59,12 +60,12 @@ describe.runIf(onPostgres)('heavy admin reads cannot starve sign-in, viewer and 
       expect(res.body.errors[0].message).toMatch(/took longer than the database allows/);
       // A write (its audit row needs the same table) waits past the read timeout and succeeds once the lock goes.
       const write = quick.gql('mutation($input: UpdateUserInput!) { updateUser(input: $input) { __typename } }', { input: { id: target.gid, displayName: 'After the lock' } }, admin.token);
-      for (let i = 0; i < 600; i++) {
-        const [waiting] = await locker`select count(*)::int as n from pg_stat_activity
-          where datname = current_database() and wait_event_type = 'Lock' and now() - query_start > interval '1.5 seconds'`;
-        if (waiting.n > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await until(
+        async () =>
+          (await locker`select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock' and now() - query_start > interval '1.5 seconds'`)[0].n > 0,
+        'the write to wait past the read timeout',
+      );
       await locked`commit`;
       const written = await write;
       expect(written.body.data.updateUser.__typename).toBe('UpdateUserSuccess');

@@ -3,14 +3,8 @@ import { useGateway } from '../helpers/app.js';
 import { onPostgres } from '../helpers/db.js';
 import { openInstance, type Instance } from '../helpers/instance.js';
 import { startProxy, type TcpProxy } from '../helpers/proxy.js';
+import { until } from '../helpers/wait.js';
 
-async function until(check: () => Promise<boolean>, what: string, seconds = 60) {
-  for (const end = Date.now() + seconds * 1000; Date.now() < end; ) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 // PGlite runs in process and cannot be taken away.
 describe.runIf(onPostgres)('the database down: fast, clear failures, then recovery by itself', () => {

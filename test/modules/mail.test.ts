@@ -6,6 +6,7 @@ import { capturedLogger, useGateway } from '../helpers/app.js';
 import { enqueueMail, mailAllUsers } from '../../src/modules/mail/actions.js';
 import { MAX_ATTEMPTS, MailWorker } from '../../src/modules/mail/worker.js';
 import { mutate, restClient } from '../helpers/clients.js';
+import { until as waitUntil } from '../helpers/wait.js';
 
 interface Received {
   to: string[];
@@ -67,16 +68,8 @@ const resetMail = async (email: string) => {
   return made.result.token as string;
 };
 
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, what: string, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    gw.app.mail.kick();
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Waits for `check`, kicking the mail worker between polls. */
+const until = <T>(check: () => Promise<T | undefined> | T | undefined, what: string) => waitUntil(check, what, { seconds: 30, between: () => gw.app.mail.kick() });
 const mailTo = (address: string) => until(() => received.find((m) => m.to.includes(address)), `mail to ${address}`);
 
 describe('mail through the outbox', () => {

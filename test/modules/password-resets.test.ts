@@ -5,23 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { RESET_LIMIT } from '../../src/modules/password-resets/actions.js';
 import { capturedLogger, useGateway } from '../helpers/app.js';
 import { mutate } from '../helpers/clients.js';
+import { until as waitUntil } from '../helpers/wait.js';
 
 // No SMTP_URL: mail is written to DATA_DIR/mail. The log is captured to check what it says.
 const logged = capturedLogger();
 // A long hashing queue, so the parallel test below meets the reset limit and not the hashing bound.
 const gw = useGateway({ LOGIN_HASH_QUEUE: '100' }, { log: logged.log });
 
-/** Polls `check` (kicking the mail worker) until it answers something, for at most `ms`. */
-async function until<T>(check: () => Promise<T | undefined>, what: string, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    gw.app.mail.kick();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Waits for `check`, kicking the mail worker between polls. */
+const until = <T>(check: () => Promise<T | undefined> | T | undefined, what: string) => waitUntil(check, what, { seconds: 30, between: () => gw.app.mail.kick() });
 
 const RESET = `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { __typename ... on ResetPasswordSuccess { result { reset } } ... on Error { message code } } }`;
 
