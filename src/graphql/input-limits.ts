@@ -20,10 +20,11 @@ import {
  * a resolver compiles SQL (graphql-armor sees only the document, never the variables):
  * - `terms`: sub-filters of one filter tree (the entries of its and/or lists and its nots);
  * - `depth`: how deeply filters nest;
- * - `list`: items of any one list;
+ * - `list`: items of any one list inside a filter (`id.in`, `tags.any` …); `anyList` elsewhere (mutations
+ *   keep their own, lower batch limits and report them as typed errors);
  * - `nesting`: any input value's depth, so nothing after this check can recurse without bound.
  */
-export const INPUT_LIMITS = { terms: 50, depth: 8, list: 1000, nesting: 32 };
+export const INPUT_LIMITS = { terms: 50, depth: 8, list: 1000, anyList: 10_000, nesting: 32 };
 
 /** A filter type is an input object that combines itself through and/or/not. */
 const isFilterType = (type: GraphQLInputObjectType) => {
@@ -64,7 +65,8 @@ function check(at: Value, type: GraphQLInputType, path: string[], variables: Rec
         : Array.isArray(at.json)
           ? at.json.map((json) => ({ json }))
           : [at];
-    if (items.length > INPUT_LIMITS.list) throw new InputLimitError(path, `at most ${INPUT_LIMITS.list} items (got ${items.length})`);
+    const max = tree || filterDepth > 0 ? INPUT_LIMITS.list : INPUT_LIMITS.anyList;
+    if (items.length > max) throw new InputLimitError(path, `at most ${max} items (got ${items.length})`);
     for (const [i, item] of items.entries()) check(item, nullable.ofType, [...path, String(i)], variables, tree, filterDepth, nesting + 1);
     return;
   }
@@ -94,7 +96,7 @@ function check(at: Value, type: GraphQLInputType, path: string[], variables: Rec
   for (const [name, child] of fields) {
     const field = known[name];
     // Unknown fields are for validation and coercion to refuse.
-    if (field) check(child, field.type, [...path, name], variables, here, isFilterType(nullable) ? depth : 0, nesting + 1);
+    if (field) check(child, field.type, [...path, name], variables, here, depth, nesting + 1);
   }
 }
 
