@@ -9,7 +9,7 @@ import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { Tokens } from '../src/auth/tokens.js';
+import { Tokens } from '../src/access/tokens.js';
 import { loadConfig } from '../src/config.js';
 import { openPostgres } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';

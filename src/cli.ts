@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { openDatabase, resolveSecrets } from './bootstrap.js';
-import { Tokens } from './auth/tokens.js';
+import { Tokens } from './access/tokens.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseInUseError } from './db/lock.js';
 import type { Database } from './db/client.js';
-import { AppError } from './graphql/errors.js';
+import { AppError } from './core/errors.js';
 import type { ActionContext } from './modules/context.js';
 import { openSession } from './modules/sessions/actions.js';
 import { createUser, linkExternalIdentity, seedUsers } from './modules/users/actions.js';

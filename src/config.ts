@@ -127,7 +127,7 @@ export interface Config {
     retrySeconds: number;
     publicUrl: string;
   };
-  /** The bound on argon2 work in the process (see src/auth/passwords.ts). */
+  /** The bound on argon2 work in the process (see src/access/passwords.ts). */
   passwordHashing: { concurrency: number; queue: number };
 }
 

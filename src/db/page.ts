@@ -1,4 +1,4 @@
-import { BadInputError } from '../graphql/errors.js';
+import { BadInputError } from '../core/errors.js';
 import { parseBigintId } from './values.js';
 
 /** One page of a Relay connection as the queries return it (the relay plugin's connection shape). */

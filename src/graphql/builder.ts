@@ -3,10 +3,10 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError, Kind } from 'graphql';
-import type { Scope } from '../auth/scopes.js';
+import type { Scope } from '../access/scopes.js';
 import type { GraphQLContext } from './context.js';
 import { isStorableDate } from '../db/values.js';
-import { AppError } from './errors.js';
+import { AppError } from '../core/errors.js';
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { AuditEvents } from '../modules/audit/events.js';
-import type { AuthService, Viewer } from '../auth/context.js';
-import type { SecretBox } from '../auth/secret-box.js';
-import type { Tokens } from '../auth/tokens.js';
+import type { AuthService, Viewer } from '../access/caller.js';
+import type { SecretBox } from '../core/secret-box.js';
+import type { Tokens } from '../access/tokens.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import type { AppError } from './errors.js';
+import type { AppError } from '../core/errors.js';
 
 /** What every resolver and action receives. */
 export interface GraphQLContext {

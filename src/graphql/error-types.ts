@@ -1,7 +1,7 @@
 import { builder } from './builder.js';
-import { BadInputError, ConflictError, NotFoundError, type FieldProblem } from './errors.js';
+import { BadInputError, ConflictError, NotFoundError, type FieldProblem } from '../core/errors.js';
 
-/** Typed failures that mutation payloads return (DESIGN.md rule 8); readable by whoever may call the mutation. */
+/** Typed failures that mutation payloads return; readable by whoever may call the mutation. */
 const ErrorInterface = builder.interfaceRef<Error & { code: string }>('Error').implement({
   authScopes: { public: true },
   fields: (t) => ({
@@ -37,7 +37,7 @@ builder.objectType(NotFoundError, { name: 'NotFoundError', interfaces: [ErrorInt
 export const MUTATION_ERRORS = [BadInputError, NotFoundError, ConflictError];
 
 /**
- * plugin-errors options for a mutation `name` (DESIGN.md rule 8): `<Name>Payload` is a union of
+ * plugin-errors options for a mutation `name`: `<Name>Payload` is a union of
  * `<Name>Success { <dataField> }` and the typed errors.
  */
 export function payload(name: string, dataField: string) {

@@ -1,6 +1,6 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { parseBigintId } from '../db/values.js';
-import { BadInputError } from './errors.js';
+import { BadInputError } from '../core/errors.js';
 
 export { parseBigintId };
 

@@ -1,6 +1,6 @@
 import { execute, GraphQLError, parse, validate, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { GraphQLContext } from './context.js';
-import { BadInputError } from './errors.js';
+import { BadInputError } from '../core/errors.js';
 import { checkInputLimits, InputLimitError } from './input-limits.js';
 import { inputProblem, MAX_JSON_DEPTH } from './input-guard.js';
 import { schema } from './schema.js';

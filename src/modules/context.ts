@@ -1,5 +1,5 @@
-import type { AuditActor } from './audit/actions.js';
-import type { SecretBox } from '../auth/secret-box.js';
+import type { AuditActor } from '../db/audit.js';
+import type { SecretBox } from '../core/secret-box.js';
 import type { Db } from '../db/client.js';
 
 /**

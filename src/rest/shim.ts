@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { isStorableDate, parseBigintId } from '../db/values.js';
 import type { GraphQLContext } from '../graphql/context.js';
-import { AppError, fromDbError, type ErrorCode, type FieldProblem } from '../graphql/errors.js';
+import { AppError, fromDbError, type ErrorCode, type FieldProblem } from '../core/errors.js';
 import { inputProblem, MAX_JSON_DEPTH } from '../graphql/input-guard.js';
 import { runOperation } from '../graphql/run.js';
 
@@ -118,7 +118,7 @@ export async function allNodes<N>(ctx: GraphQLContext, source: string, field: st
 }
 
 /**
- * The document of mutation `name` (one `input`, DESIGN.md rule 8): `select` on its success and the
+ * The document of mutation `name` (one `input`; one legacy route = one operation): `select` on its success and the
  * typed errors on failure, followed by any fragment definitions the selection spreads.
  */
 export function mutationDocument(name: string, select: string, fragments = ''): string {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useGateway } from '../helpers/app.js';
-import { anything, caller, expectNoServerError, footprint, idTextOf, nastyDate, nastyJson, nastyNumber, nastyString, orJunk, partial, pathSegment, pct, pick, queryString, type Caller } from './arbitraries.js';
+import { anything, caller, expectNoServerError, footprint, idTextOf, nastyDate, nastyJson, nastyNumber, nastyString, orJunk, partial, pathSegment, pct, queryString, type Caller } from './arbitraries.js';
 
 /**
  * Property: every legacy shim route (src/rest/*\/routes.ts, clients.ts), with random bodies, query

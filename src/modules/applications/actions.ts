@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { sha256 } from '../../auth/tokens.js';
+import { sha256 } from '../../access/tokens.js';
 import type { Tx } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
-import { BadInputError, ConflictError, NotFoundError, parseInput } from '../../graphql/errors.js';
-import { diffOf, writeAudit, type AuditEntry } from '../audit/actions.js';
+import { BadInputError, ConflictError, NotFoundError, parseInput } from '../../core/errors.js';
+import { diffOf, writeAudit, type AuditEntry } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
-import { assertHoldsScopes, scopeList } from '../roles/actions.js';
-import { findStanding, type Standing } from '../roles/queries.js';
 import { findApplication, type ApplicationRow } from './queries.js';
 import { applications } from './table.js';
+import { assertHoldsScopes } from '../../access/policy.js';
+import { findStanding, type Standing } from '../../access/standing.js';
+import { scopeList } from '../../access/scopes.js';
 
 export const GRANTS = ['client_credentials', 'authorization_code', 'refresh_token', 'password'] as const;
 

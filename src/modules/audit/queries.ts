@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from '../../db/page.js';
-import { GENESIS_HASH, payloadHash, rowHash } from './actions.js';
+import { GENESIS_HASH, payloadHash, rowHash } from '../../db/audit.js';
 import { auditLog } from './table.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;

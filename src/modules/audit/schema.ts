@@ -1,5 +1,5 @@
 import { builder } from '../../graphql/builder.js';
-import { forbidden, unauthenticated } from '../../graphql/errors.js';
+import { forbidden, unauthenticated } from '../../core/errors.js';
 import { decodeId, encodeId } from '../../graphql/ids.js';
 import { findAuditPage, verifyAuditChain, type AuditRow, type ChainReport } from './queries.js';
 

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { SecretBox } from '../../auth/secret-box.js';
+import type { SecretBox } from '../../core/secret-box.js';
 import { queryRows, type Tx } from '../../db/client.js';
-import { parseInput } from '../../graphql/errors.js';
-import { writeAudit } from '../audit/actions.js';
+import { parseInput } from '../../core/errors.js';
+import { writeAudit } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
 import { users } from '../users/table.js';
 import { mailJobs, outbox } from './table.js';

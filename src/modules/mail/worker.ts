@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
-import type { SecretBox } from '../../auth/secret-box.js';
+import type { SecretBox } from '../../core/secret-box.js';
 import { queryRows, type Database } from '../../db/client.js';
 import { users } from '../users/table.js';
 import { CLEARED_BODY, outboxRow, RECIPIENTS, sealContext } from './actions.js';

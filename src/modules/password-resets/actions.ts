@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import { hashPassword } from '../../auth/passwords.js';
-import { sha256 } from '../../auth/tokens.js';
-import { BadInputError, parseInput } from '../../graphql/errors.js';
-import { writeAudit } from '../audit/actions.js';
+import { hashPassword } from '../../access/passwords.js';
+import { sha256 } from '../../access/tokens.js';
+import { BadInputError, parseInput } from '../../core/errors.js';
+import { writeAudit } from '../../db/audit.js';
 import { enqueueMail } from '../mail/actions.js';
 import type { ActionContext } from '../context.js';
-import { releaseAttempt, reserveAttempt, type Limit } from '../sessions/limits.js';
+import { releaseAttempt, reserveAttempt, type Limit } from '../../access/limits.js';
 import { endSessionsOnPasswordChange } from '../sessions/actions.js';
 import { lockTarget } from '../users/lifecycle.js';
 import { users } from '../users/table.js';

@@ -1,119 +1,19 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { isScope, scopeCovers } from '../../auth/scopes.js';
-import { queryRows, type Tx } from '../../db/client.js';
+import type { Tx } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
-import { BadInputError, ConflictError, forbidden, NotFoundError, parseInput } from '../../graphql/errors.js';
-import { writeAudit, type AuditEntry } from '../audit/actions.js';
+import { BadInputError, ConflictError, NotFoundError, parseInput } from '../../core/errors.js';
+import { writeAudit, type AuditEntry } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
-import { accountName } from '../users/queries.js';
 import { users } from '../users/table.js';
-import { findStanding, grantIsActive, type RoleRow, type Standing } from './queries.js';
+import type { RoleRow } from './queries.js';
 import { roles, userRoles, userScopes } from './table.js';
-
-// ---- the access rules, in one place ----
-
-const superadminRank = 1000;
-
-/** An actor manages only roles ranked below its own highest role; superadmin manages any. */
-export function assertRoleBelow(actor: Standing, role: { name: string; rank: number }): void {
-  if (actor.superadmin || role.rank < actor.rank) return;
-  throw forbidden(`You may only manage roles ranked below your own (${actor.rank}); ${role.name} has rank ${role.rank}`);
-}
-
-/** Nobody grants (or takes away) a scope it does not hold itself. */
-export function assertHoldsScopes(actor: Standing, scopes: readonly string[]): void {
-  const missing = scopes.filter((s) => !actor.scopes.has(s));
-  if (missing.length) throw forbidden(`You cannot grant or take away scopes you do not hold: ${missing.join(', ')}`);
-}
-
-/** The highest active rank of each user (0 without roles), in one statement (the ids travel as one parameter). */
-async function ranksOf(tx: Tx, userIds: readonly bigint[]): Promise<Map<bigint, number>> {
-  if (userIds.length === 0) return new Map();
-  const rows = await queryRows<{ id: string; rank: number | null }>(
-    tx,
-    sql`select u.id::text as id, (select max(${roles.rank}) from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
-        where ${userRoles.userId} = u.id and ${grantIsActive}) as rank
-      from unnest(${`{${userIds.join(',')}}`}::bigint[]) u(id)`,
-  );
-  return new Map(rows.map((r) => [BigInt(r.id), Number(r.rank ?? 0)]));
-}
-
-/**
- * THE rank rule for acting on accounts (their grants, status, tags, data, secrets): an actor acts on
- * another account only when it outranks it; superadmin may act on anyone. Acting on oneself is left
- * to the other rules. Answers the targets refused, with their ranks (none: all allowed).
- */
-export async function outrankedTargets(tx: Tx, actor: Standing, targetIds: readonly bigint[]): Promise<{ id: bigint; rank: number }[]> {
-  if (actor.superadmin) return [];
-  const others = [...new Set(targetIds)].filter((id) => id !== actor.userId);
-  const ranks = await ranksOf(tx, others);
-  return others.map((id) => ({ id, rank: ranks.get(id) ?? 0 })).filter((t) => t.rank >= actor.rank);
-}
-
-const outranksMessage = (actor: Standing) => `You may only act on accounts ranked below your own (${actor.rank})`;
-
-/** One account: FORBIDDEN unless the actor outranks it (see outrankedTargets). */
-export async function assertOutranks(tx: Tx, actor: Standing, targetId: bigint): Promise<void> {
-  const [refused] = await outrankedTargets(tx, actor, [targetId]);
-  if (refused) throw forbidden(`${outranksMessage(actor)}; this one has rank ${refused.rank}`);
-}
-
-/** A target of a batch: who it is, how to name it, and the input field that named it. */
-export interface BatchTarget {
-  id: bigint;
-  name: string;
-  path: string[];
-}
-
-/** At most this many refused targets are named one by one; the message counts the rest. */
-const NAMED_REFUSALS = 100;
-
-/**
- * A batch (many ids, names or a filter's matches) is refused whole when the actor may not act on any
- * one of its targets: FORBIDDEN, naming every refused target in the message and in `fields`.
- */
-export async function assertOutranksAll(tx: Tx, actor: Standing, targets: readonly BatchTarget[]): Promise<void> {
-  const refused = new Map((await outrankedTargets(tx, actor, targets.map((t) => t.id))).map((r) => [r.id, r.rank]));
-  if (refused.size === 0) return;
-  const hits = targets.filter((t) => refused.has(t.id));
-  const named = [...new Map(hits.map((t) => [t.id, t])).values()];
-  const list = named.slice(0, NAMED_REFUSALS).map((t) => `${t.name} (rank ${refused.get(t.id)})`).join(', ');
-  const more = named.length > NAMED_REFUSALS ? ` and ${named.length - NAMED_REFUSALS} more` : '';
-  const fields = hits.slice(0, NAMED_REFUSALS).map((t) => ({ path: t.path, message: `${t.name} has rank ${refused.get(t.id)}, not below yours (${actor.rank})` }));
-  throw forbidden(`${outranksMessage(actor)}; refused: ${list}${more}. Nothing was changed.`, fields);
-}
-
-/** Locks the target user row (serialising grants and revocations on it) and fails if it is missing. */
-export async function lockUser(tx: Tx, id: bigint): Promise<{ id: bigint; status: string }> {
-  const [row] = await tx.select({ id: users.id, status: users.status }).from(users).where(eq(users.id, id)).for('update');
-  if (!row) throw new NotFoundError('No such user');
-  return row;
-}
-
-const isAdministrative = (scopes: readonly string[]) => scopes.some((s) => scopeCovers('admin', s));
-
-/** An administrator may not take away its own last administrative role. */
-async function assertKeepsAdminRole(tx: Tx, actor: Standing, userId: bigint, removing: RoleRow): Promise<void> {
-  if (actor.userId !== userId || !isAdministrative(removing.scopes)) return;
-  const others = await tx
-    .select({ id: roles.id, scopes: roles.scopes })
-    .from(userRoles)
-    .innerJoin(roles, eq(roles.id, userRoles.roleId))
-    .where(and(eq(userRoles.userId, userId), grantIsActive, sql`${roles.id} <> ${removing.id}`));
-  if (!others.some((r) => isAdministrative(r.scopes))) throw forbidden("You can't revoke your own admin status.");
-}
+import { findStanding, type Standing } from '../../access/standing.js';
+import { superadminRank, assertRoleBelow, assertHoldsScopes, assertOutranks, assertOutranksAll, lockUser, assertKeepsAdminRole } from '../../access/policy.js';
+import { accountName } from '../../access/status.js';
+import { scopeList } from '../../access/scopes.js';
 
 // ---- roles ----
-
-/** Scopes of the catalog (at most 50), without repeats: what roles and applications may carry. */
-export const scopeList = z
-  .array(z.string())
-  .max(50)
-  .superRefine((list, ctx) => {
-    for (const [i, s] of list.entries()) if (!isScope(s)) ctx.addIssue({ code: 'custom', path: [i], message: `${s} is not a scope of the catalog` });
-  })
-  .transform((list) => [...new Set(list)]);
 
 const roleName = z.string().min(2, 'at least 2 characters').max(64, 'at most 64 characters').regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only');
 const rank = z.number().int().min(1, 'at least 1').max(superadminRank - 1, `below ${superadminRank} (superadmin)`);

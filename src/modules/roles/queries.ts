@@ -1,69 +1,13 @@
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { textArray } from '../../db/arrays.js';
-import { queryRows, type Tx } from '../../db/client.js';
+import type { Tx } from '../../db/client.js';
 import { Params, runPrepared } from '../../db/prepared.js';
 import { jsonObject } from '../../db/json.js';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from '../../db/page.js';
-import { ScopeSet } from '../../auth/scopes.js';
-import { effectiveStatus } from '../users/status.js';
+import { effectiveStatus } from '../../access/status.js';
 import { users } from '../users/table.js';
-import type { RoleJson } from './ref.js';
 import { roles, userRoles, userScopes } from './table.js';
-
-/** A grant counts only inside [startsAt, expiresAt); enforced here so no job is needed. */
-export const grantIsActive = sql`${userRoles.startsAt} <= now() and (${userRoles.expiresAt} is null or ${userRoles.expiresAt} > now())`;
-const directIsActive = sql`${userScopes.startsAt} <= now() and (${userScopes.expiresAt} is null or ${userScopes.expiresAt} > now())`;
-
-/** The stored scopes that grant `scope`: itself and its ancestors. */
-export function scopesGranting(scope: string): string[] {
-  const parts = scope.split(':');
-  return parts.map((_, i) => parts.slice(0, i + 1).join(':'));
-}
-
-
-/** SQL: does the user (by id expression) hold `scope` now, through an active role or a direct grant? */
-export function userHoldsScope(userId: SQL, scope: string): SQL {
-  const granting = scopesGranting(scope);
-  return sql`(exists (select 1 from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
-    where ${userRoles.userId} = ${userId} and ${grantIsActive} and ${roles.scopes} && ${textArray(granting)})
-    or exists (select 1 from ${userScopes} where ${userScopes.userId} = ${userId} and ${directIsActive} and ${userScopes.scope} = any(${textArray(granting)})))`;
-}
-
-/** SQL: the user's effective stored scopes now (roles and direct grants), as text[] (null for none). */
-export function effectiveScopesSql(userId: SQL): SQL {
-  return sql`(select array_agg(distinct sc) from (
-    select unnest(${roles.scopes}) as sc from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
-      where ${userRoles.userId} = ${userId} and ${grantIsActive}
-    union all
-    select ${userScopes.scope} from ${userScopes} where ${userScopes.userId} = ${userId} and ${directIsActive}) s)`;
-}
-
-/**
- * Where someone stands for the rank rules: the highest rank among active roles (0 without any),
- * whether one of them is the built-in superadmin, and the effective scopes. Read inside the
- * acting transaction, so a grant revoked a moment ago no longer counts.
- */
-export interface Standing {
-  userId: bigint | null;
-  rank: number;
-  superadmin: boolean;
-  scopes: ScopeSet;
-}
-
-/** The gateway itself (bootstrap, CLI) acts with every right. */
-export const SYSTEM_STANDING: Standing = { userId: null, rank: Number.POSITIVE_INFINITY, superadmin: true, scopes: new ScopeSet(['admin']) };
-
-export async function findStanding(db: Tx, userId: bigint | null): Promise<Standing> {
-  if (userId === null) return SYSTEM_STANDING;
-  const id = sql`${userId}::bigint`;
-  const [row] = await queryRows<{ rank: number | null; superadmin: boolean | null; scopes: string[] | null }>(
-    db,
-    sql`select max(${roles.rank}) as rank, bool_or(${roles.builtIn} and ${roles.name} = 'superadmin') as superadmin, ${effectiveScopesSql(id)} as scopes
-      from (select 1) one left join ${userRoles} on ${userRoles.userId} = ${id} and ${grantIsActive}
-      left join ${roles} on ${roles.id} = ${userRoles.roleId}`,
-  );
-  return { userId, rank: Number(row?.rank ?? 0), superadmin: row?.superadmin === true, scopes: new ScopeSet(row?.scopes ?? []) };
-}
+import { grantIsActive, scopesGranting } from '../../access/standing.js';
+import { directIsActive } from '../../access/standing.js';
 
 /** Columns of Role by GraphQL field name, for JSON built in PostgreSQL. */
 export const roleFieldSql: Record<string, SQL> = {
@@ -163,3 +107,25 @@ export async function explainAccess(db: Tx, userId: bigint, scope: string): Prom
   if (!row) return null;
   return { scope, accountStatus: row.status, held: row.status === 'ACTIVE' && row.via.some((p) => p.active), via: row.via };
 }
+
+/** A role as the API answers it (JSON built by PostgreSQL, or converted from a row). */
+export interface RoleJson {
+  __typename?: 'Role';
+  id: string;
+  name: string;
+  rank: number;
+  description: string;
+  scopes: string[];
+  builtIn: boolean;
+}
+
+/** A row as the Role type resolves it (with `__typename`, as the JSON PostgreSQL builds carries it). */
+export const roleJsonOf = (row: RoleRow): RoleJson => ({
+  __typename: 'Role',
+  id: row.id.toString(),
+  name: row.name,
+  rank: row.rank,
+  description: row.description,
+  scopes: row.scopes,
+  builtIn: row.builtIn,
+});

@@ -1,15 +1,16 @@
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
-import { BadInputError, NotFoundError } from '../../graphql/errors.js';
+import { BadInputError, NotFoundError } from '../../core/errors.js';
 import { decodeId, parseBigintId } from '../../graphql/ids.js';
-import { ALL_SCOPES } from '../../auth/scopes.js';
+import { ALL_SCOPES } from '../../access/scopes.js';
 import { findUserById } from '../users/queries.js';
 import { UserRef } from '../users/schema.js';
 import { setApplicationScopes } from '../applications/actions.js';
 import { assignRole, createRole, deleteRole, revokeRole, setScopes, updateRole } from './actions.js';
 import { explainAccess, findRolePage, findRolesByIds, type AccessExplanation, type AccessPath } from './queries.js';
-import { RoleRef, roleJsonOf } from './ref.js';
+import { RoleRef } from './ref.schema.js';
+import { roleJsonOf } from './queries.js';
 
 builder.node(RoleRef, {
   description: 'A named bundle of scopes with a rank; built-in: superadmin, admin, moderator.',

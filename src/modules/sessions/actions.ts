@@ -1,16 +1,16 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { newRefreshToken, sha256, type Tokens } from '../../auth/tokens.js';
-import { unauthenticated } from '../../graphql/errors.js';
-import { writeAudit } from '../audit/actions.js';
+import { newRefreshToken, sha256, type Tokens } from '../../access/tokens.js';
+import { unauthenticated } from '../../core/errors.js';
+import { writeAudit } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
-import { effectiveStatus } from '../users/status.js';
+import { effectiveStatus } from '../../access/status.js';
 import { users } from '../users/table.js';
-import { checkPasswordLogin } from './sign-in.js';
+import { checkPasswordLogin } from '../../access/sign-in.js';
 import { sessions } from './table.js';
 
-export { checkPasswordLogin, LOGIN_LIMITS } from './sign-in.js';
+export { checkPasswordLogin, LOGIN_LIMITS } from '../../access/sign-in.js';
 
 export interface SessionTokens {
   accessToken: string;

@@ -1,16 +1,16 @@
 import { RequestCache } from '@pothos/plugin-scope-auth';
 import { builder } from '../../graphql/builder.js';
 import { actionContext, type GraphQLContext } from '../../graphql/context.js';
-import { isUuid } from '../../auth/context.js';
+import { isUuid } from '../../access/caller.js';
 import { payload } from '../../graphql/error-types.js';
-import { BadInputError, forbidden, NotFoundError, unauthenticated } from '../../graphql/errors.js';
+import { BadInputError, forbidden, NotFoundError, unauthenticated } from '../../core/errors.js';
 import { decodeId, encodeId } from '../../graphql/ids.js';
-import { assertOutranks } from '../roles/actions.js';
-import { findStanding } from '../roles/queries.js';
 import { findSessionOwner, findSessionPage, type SessionRow } from './queries.js';
 import { findUserById } from '../users/queries.js';
 import { UserRef } from '../users/schema.js';
 import { login, refreshSession, revokeAllSessions, revokeSession, type SessionTokens } from './actions.js';
+import { assertOutranks } from '../../access/policy.js';
+import { findStanding } from '../../access/standing.js';
 
 const tokenFields = (name: string) =>
   builder.objectRef<SessionTokens>(name).implement({

@@ -1,20 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { textArray } from '../../db/arrays.js';
-import { hashPassword } from '../../auth/passwords.js';
+import { hashPassword } from '../../access/passwords.js';
 import { queryRows, type Tx } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
-import { BadInputError, ConflictError, fromZodIssues, parseInput, type FieldProblem } from '../../graphql/errors.js';
+import { BadInputError, ConflictError, fromZodIssues, parseInput, type FieldProblem } from '../../core/errors.js';
 import { assignRoleTx, revokeRoleTx } from '../roles/actions.js';
-import { findStanding, grantIsActive } from '../roles/queries.js';
 import { roles, userRoles } from '../roles/table.js';
-import { diffOf, writeAudit } from '../audit/actions.js';
+import { diffOf, writeAudit } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
 import { endSessions, endSessionsOnPasswordChange } from '../sessions/actions.js';
 import { lockTarget } from './lifecycle.js';
 import { findUserById, findUsersByIds, type UserJson } from './queries.js';
 import { externalIdentities, users, userTombstones } from './table.js';
 import { createUserSchema, updateUserSchema, type CreateUserInput, type UpdateUserInput } from './validation.js';
+import { findStanding, grantIsActive } from '../../access/standing.js';
 
 type UserRow = typeof users.$inferSelect;
 

@@ -1,14 +1,16 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/client.js';
 import { Params } from '../../db/prepared.js';
-import { BadInputError } from '../../graphql/errors.js';
+import { BadInputError } from '../../core/errors.js';
 import type { ActionContext } from '../context.js';
-import { findStanding } from '../roles/queries.js';
-import { assertOutranksAll, assignRoleTx, revokeRoleTx } from '../roles/actions.js';
+import { assignRoleTx, revokeRoleTx } from '../roles/actions.js';
 import { lifecycleTx } from './lifecycle.js';
 import { retagUsers } from './profile.js';
-import { accountName, userFilterSql, type UserFilter } from './queries.js';
+import { userFilterSql, type UserFilter } from './queries.js';
 import { users } from './table.js';
+import { findStanding } from '../../access/standing.js';
+import { assertOutranksAll } from '../../access/policy.js';
+import { accountName } from '../../access/status.js';
 
 export const BULK_ACTIONS = ['TAG', 'UNTAG', 'SUSPEND', 'UNSUSPEND', 'ASSIGN_ROLE', 'REVOKE_ROLE'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];

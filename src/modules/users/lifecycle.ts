@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { BadInputError, ConflictError, forbidden, NotFoundError } from '../../graphql/errors.js';
+import { BadInputError, ConflictError, forbidden, NotFoundError } from '../../core/errors.js';
 import { auditLog } from '../audit/table.js';
-import { diffOf, writeAudit } from '../audit/actions.js';
+import { diffOf, writeAudit } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
-import { assertOutranks } from '../roles/actions.js';
-import { findStanding, type Standing } from '../roles/queries.js';
 import { userRoles, userScopes } from '../roles/table.js';
 import { endSessions } from '../sessions/actions.js';
 import { sessions } from '../sessions/table.js';
 import { findUserById, type UserJson } from './queries.js';
 import { externalIdentities, users, userTombstones } from './table.js';
+import { assertOutranks } from '../../access/policy.js';
+import { findStanding, type Standing } from '../../access/standing.js';
 
 type UserRow = typeof users.$inferSelect;
 

@@ -1,15 +1,16 @@
 import { eq, sql } from 'drizzle-orm';
 import { bigintArray, textArray } from '../../db/arrays.js';
 import { queryRows, type Tx } from '../../db/client.js';
-import { BadInputError, NotFoundError } from '../../graphql/errors.js';
-import { writeAudit } from '../audit/actions.js';
+import { BadInputError, NotFoundError } from '../../core/errors.js';
+import { writeAudit } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
-import { assertOutranksAll, type BatchTarget } from '../roles/actions.js';
-import { findStanding } from '../roles/queries.js';
 import { lockTarget } from './lifecycle.js';
-import { accountName, findUserById, type UserJson } from './queries.js';
+import { findUserById, type UserJson } from './queries.js';
 import { users } from './table.js';
 import { profileFields } from './validation.js';
+import { assertOutranksAll, type BatchTarget } from '../../access/policy.js';
+import { findStanding } from '../../access/standing.js';
+import { accountName } from '../../access/status.js';
 
 
 /**

@@ -6,15 +6,14 @@ import type { Tx } from '../../db/client.js';
 import { checkCount, invalidCursor, MAX_PAGE_SIZE, type Page } from '../../db/page.js';
 import { isTimestampText, parseBigintId } from '../../db/values.js';
 import { jsonObject } from '../../db/json.js';
-import { BadInputError } from '../../graphql/errors.js';
-import { grantIsActive, roleFieldSql, userHoldsScope } from '../roles/queries.js';
+import { BadInputError } from '../../core/errors.js';
+import { roleFieldSql } from '../roles/queries.js';
 import { roles, userRoles } from '../roles/table.js';
-import type { RoleJson } from '../roles/ref.js';
-import { effectiveStatus } from './status.js';
+import { effectiveStatus } from '../../access/status.js';
 import { users } from './table.js';
+import { grantIsActive, userHoldsScope } from '../../access/standing.js';
+import type { RoleJson } from '../roles/queries.js';
 
-/** How an account is named in messages: `name`, or `name@domain` for a remote one. */
-export const accountName = sql<string>`${users.username} || coalesce('@' || ${users.domain}, '')`;
 
 export const USER_STATUSES = ['ACTIVE', 'DEACTIVATED', 'SUSPENDED', 'DELETED'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];

@@ -1,29 +1,18 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
-import type { Scope } from '../../auth/scopes.js';
+import type { Scope } from '../../access/scopes.js';
 import { payload } from '../../graphql/error-types.js';
-import { BadInputError, forbidden } from '../../graphql/errors.js';
+import { BadInputError, forbidden } from '../../core/errors.js';
 import { decodeId, parseBigintId } from '../../graphql/ids.js';
 import { childFields, selectedAt, type SelectionMap } from '../../graphql/selection.js';
-import { RoleRef } from '../roles/ref.js';
+import { RoleRef } from '../roles/ref.schema.js';
 import { ROLE_FIELDS } from '../roles/queries.js';
 import { createUser, createUsers, deleteUser, MAX_BATCH, restoreUser, updateUser } from './actions.js';
 import { BULK_ACTIONS, bulkUpdateUsers, type BulkAction } from './bulk.js';
 import { changeLifecycle, eraseUser, type Lifecycle } from './lifecycle.js';
 import { adjustCredits, tagUsers, updateCustomData } from './profile.js';
-import {
-  findUserById,
-  findUserPage,
-  findUsersByIds,
-  MAX_OFFSET,
-  MAX_PAGE_SIZE,
-  findUserByUsername,
-  USER_ORDERS,
-  USER_STATUSES,
-  type UserJson,
-  type UserShape,
-} from './queries.js';
+import { findUserById, findUserPage, findUsersByIds, MAX_OFFSET, MAX_PAGE_SIZE, findUserByUsername, USER_ORDERS, USER_STATUSES, type UserJson, type UserShape } from './queries.js';
 
 export const UserStatusEnum = builder.enumType('UserStatus', { values: USER_STATUSES });
 const UserOrderEnum = builder.enumType('UserOrderBy', { values: USER_ORDERS });

@@ -1,6 +1,5 @@
 import type { output, ZodType } from 'zod';
-import { classifyDbError } from '../db/errors.js';
-/** The closed set of error codes (DESIGN.md rule 4). UNAVAILABLE: the database cannot be reached now (503; retry). */
+/** The closed set of error codes; every transport maps these. UNAVAILABLE: the database cannot be reached now (503; retry). */
 export type ErrorCode = 'BAD_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'INTERNAL';
 
 export interface FieldProblem {
@@ -83,3 +82,41 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
   INTERNAL: 500,
 };
+
+/**
+ * What a failed statement means for the caller, whichever driver raised it: the database cannot be
+ * reached (`unavailable`: answer 503 and let the client retry), or the statement ran into its
+ * timeout (`timeout`: the request asked for too much work). Anything else is unexpected.
+ */
+export type DbFailure = 'unavailable' | 'timeout';
+
+/** postgres.js connection errors, Node socket errors, and PostgreSQL's "cannot connect now" classes. */
+const UNREACHABLE = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'POOL_WAIT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, shutting down)
+  '53300', // too_many_connections
+]);
+
+export function classifyDbError(error: unknown): DbFailure | null {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== 'string') continue;
+    if (code === '57014') return 'timeout';
+    if (UNREACHABLE.has(code) || code.startsWith('08')) return 'unavailable';
+  }
+  return null;
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { queryRows, type Tx } from '../../db/client.js';
-import { auditLog } from './table.js';
+import { queryRows, type Tx } from './client.js';
+import { auditLog } from '../modules/audit/table.js';
 
 export interface AuditEntry {
   action: string;

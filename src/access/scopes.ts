@@ -1,3 +1,4 @@
+import { z } from 'zod';
 /**
  * The one scope catalog. Scopes form a tree by their `:`-separated names: holding a scope grants
  * every scope below it (`admin` grants `admin:users`, which grants `admin:users:read`).
@@ -60,3 +61,12 @@ export class ScopeSet {
     return hit;
   }
 }
+
+/** Scopes of the catalog (at most 50), without repeats: what roles and applications may carry. */
+export const scopeList = z
+  .array(z.string())
+  .max(50)
+  .superRefine((list, ctx) => {
+    for (const [i, s] of list.entries()) if (!isScope(s)) ctx.addIssue({ code: 'custom', path: [i], message: `${s} is not a scope of the catalog` });
+  })
+  .transform((list) => [...new Set(list)]);

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { configurePasswordHashing, DUMMY_HASH, hashPassword, passwordHashingStats, verifyPassword } from '../../src/auth/passwords.js';
-import { addressKey } from '../../src/modules/sessions/sign-in.js';
+import { configurePasswordHashing, DUMMY_HASH, hashPassword, passwordHashingStats, verifyPassword } from '../../src/access/passwords.js';
+import { addressKey } from '../../src/access/sign-in.js';
 import { useGateway } from '../helpers/app.js';
 
 // Two hashes at a time and eight waiting, whatever the machine's environment says.
@@ -152,10 +152,10 @@ describe('password hashing is bounded', () => {
 });
 
 describe('one password check for every sign-in flow', () => {
-  it('only sessions/sign-in.ts calls verifyPassword (every flow goes through checkPasswordLogin)', () => {
+  it('only access/sign-in.ts calls verifyPassword (every flow goes through checkPasswordLogin)', () => {
     const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
-    const callers = files('src').filter((f) => f.endsWith('.ts') && !f.endsWith('auth/passwords.ts') && /\bverifyPassword\b/.test(readFileSync(f, 'utf8')));
-    expect(callers).toEqual([join('src', 'modules', 'sessions', 'sign-in.ts')]);
+    const callers = files('src').filter((f) => f.endsWith('.ts') && !f.endsWith('access/passwords.ts') && /\bverifyPassword\b/.test(readFileSync(f, 'utf8')));
+    expect(callers).toEqual([join('src', 'access', 'sign-in.ts')]);
   });
 
   it('addresses count as IPv4, IPv6 /64, or one unknown address', () => {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Tx } from '../../db/client.js';
-import { AppError } from '../../graphql/errors.js';
+import { queryRows, type Tx } from '../db/client.js';
+import { AppError } from '../core/errors.js';
 
 /**
  * Attempts per key in a fixed window (the login_failures table), for public mutations that take a

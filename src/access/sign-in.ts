@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { and, isNull, sql } from 'drizzle-orm';
-import { verifyPassword } from '../../auth/passwords.js';
-import { queryRows, type Db } from '../../db/client.js';
-import { AppError, unauthenticated } from '../../graphql/errors.js';
-import { effectiveStatus } from '../users/status.js';
-import { users } from '../users/table.js';
+import { verifyPassword } from './passwords.js';
+import { queryRows, type Db } from '../db/client.js';
+import { AppError, unauthenticated } from '../core/errors.js';
+import { effectiveStatus } from './status.js';
+import { users } from '../modules/users/table.js';
 import { reserveAttempt, TOO_MANY_ATTEMPTS } from './limits.js';
 
 /**

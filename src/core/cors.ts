@@ -1,4 +1,4 @@
-import type { Config } from './config.js';
+import type { Config } from '../config.js';
 
 /**
  * Cross-origin access, one policy for /graphql (yoga) and every route beside it (Hono): only the

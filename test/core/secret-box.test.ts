@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SecretBox } from '../../src/auth/secret-box.js';
+import { SecretBox } from '../../src/core/secret-box.js';
 
 const KEY = 'k'.repeat(43);
 

@@ -1,5 +1,5 @@
 import argon2 from 'argon2';
-import { AppError } from '../graphql/errors.js';
+import { AppError } from '../core/errors.js';
 
 /** argon2id with the library's defaults (64 MiB, 3 passes, 4 lanes). */
 const OPTIONS = { type: argon2.argon2id } as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_SCOPES, ScopeSet, scopeCovers } from '../../src/auth/scopes.js';
+import { ALL_SCOPES, ScopeSet, scopeCovers } from '../../src/access/scopes.js';
 import { roles } from '../../src/modules/roles/table.js';
 import { useGateway } from '../helpers/app.js';
 

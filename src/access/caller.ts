@@ -1,6 +1,10 @@
-import type { Database, Db } from '../db/client.js';
-import { AppError, fromDbError, unauthenticated } from '../graphql/errors.js';
-import { findCallerState, findLinkedUser } from '../modules/sessions/queries.js';
+import { sql } from 'drizzle-orm';
+import type { Database, Db, Tx } from '../db/client.js';
+import { Params, runPrepared } from '../db/prepared.js';
+import { externalIdentities, users } from '../modules/users/table.js';
+import { effectiveScopesSql } from './standing.js';
+import { effectiveStatus } from './status.js';
+import { AppError, fromDbError, unauthenticated } from '../core/errors.js';
 import { ScopeSet } from './scopes.js';
 import { TokenError, tokenFromHeader, type Tokens } from './tokens.js';
 
@@ -70,4 +74,48 @@ export class AuthService {
 
 export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+export interface CallerState {
+  status: string;
+  /** False when a session was asked for and it is revoked, expired or someone else's. */
+  sessionLive: boolean;
+  /** Stored scopes of the roles and direct grants whose window is open now. */
+  scopes: string[];
+}
+
+/**
+ * Everything a request's authorization needs of its caller, in one prepared statement run on every
+ * request: revocation, suspension and grant windows are read as they stand now.
+ */
+export async function findCallerState(db: Tx, userId: bigint, sessionId: string | null): Promise<CallerState | null> {
+  const p = new Params();
+  const user = sql`${p.add(userId.toString())}::bigint`;
+  const session = sessionId === null ? null : sql`${p.add(sessionId)}::uuid`;
+  const [row] = await runPrepared(db, session ? 'caller:session' : 'caller:identity', p, () =>
+    db
+      .select({
+        status: sql<string>`${effectiveStatus}`,
+        sessionLive: session
+          ? // Spelled out: Drizzle drops table names from a single-table select's columns, which inside
+            // a subquery would bind to the sessions table.
+            sql<boolean>`exists (select 1 from sessions s where s.id = ${session} and s.user_id = "users"."id" and s.revoked_at is null and s.expires_at > now())`
+          : sql<boolean>`true`,
+        scopes: sql<string[] | null>`${effectiveScopesSql(sql.raw('"users"."id"'))}`,
+      })
+      .from(users)
+      .where(sql`${users.id} = ${user}`),
+    { name: session ? 'caller_state' : 'caller_state_identity', plan: 'reuse' },
+  );
+  if (!row) return null;
+  return { status: row.status, sessionLive: row.sessionLive, scopes: row.scopes ?? [] };
+}
+
+/** The local user an identity provider's (issuer, subject) is linked to. */
+export async function findLinkedUser(db: Tx, issuer: string, subject: string): Promise<bigint | null> {
+  const [row] = await db
+    .select({ userId: externalIdentities.userId })
+    .from(externalIdentities)
+    .where(sql`${externalIdentities.issuer} = ${issuer} and ${externalIdentities.subject} = ${subject}`);
+  return row?.userId ?? null;
 }
