@@ -11,6 +11,9 @@ import { TokenError, tokenFromHeader, type Tokens } from './tokens.js';
 /** Who is calling: resolved per request from the token, the session row and the user's grants. */
 export interface Viewer {
   userId: bigint;
+  /** The account's name and domain (null when local), for "self" rules that name an account. */
+  username: string;
+  domain: string | null;
   sessionId: string | null;
   scopes: ScopeSet;
 }
@@ -68,7 +71,7 @@ export class AuthService {
     const state = await findCallerState(db, userId, sessionId);
     if (!state || !state.sessionLive) throw unauthenticated('Session has ended');
     if (state.status !== 'ACTIVE') throw unauthenticated('Account is not active');
-    return { userId, sessionId, scopes: new ScopeSet(state.scopes) };
+    return { userId, username: state.username, domain: state.domain, sessionId, scopes: new ScopeSet(state.scopes) };
   }
 }
 
@@ -78,6 +81,8 @@ export function isUuid(value: string): boolean {
 
 export interface CallerState {
   status: string;
+  username: string;
+  domain: string | null;
   /** False when a session was asked for and it is revoked, expired or someone else's. */
   sessionLive: boolean;
   /** Stored scopes of the roles and direct grants whose window is open now. */
@@ -96,6 +101,8 @@ export async function findCallerState(db: Tx, userId: bigint, sessionId: string 
     db
       .select({
         status: sql<string>`${effectiveStatus}`,
+        username: sql<string>`"users"."username"`,
+        domain: sql<string | null>`"users"."domain"`,
         sessionLive: session
           ? // Spelled out: Drizzle drops table names from a single-table select's columns, which inside
             // a subquery would bind to the sessions table.
@@ -108,7 +115,7 @@ export async function findCallerState(db: Tx, userId: bigint, sessionId: string 
     { name: session ? 'caller_state' : 'caller_state_identity', plan: 'reuse' },
   );
   if (!row) return null;
-  return { status: row.status, sessionLive: row.sessionLive, scopes: row.scopes ?? [] };
+  return { status: row.status, username: row.username, domain: row.domain, sessionLive: row.sessionLive, scopes: row.scopes ?? [] };
 }
 
 /** The local user an identity provider's (issuer, subject) is linked to. */

@@ -1,10 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db/client.js';
-import { forbidden, NotFoundError } from '../core/errors.js';
+import { forbidden, NotFoundError, unauthenticated } from '../core/errors.js';
 import { roles, userRoles } from '../modules/roles/table.js';
 import { users } from '../modules/users/table.js';
-import { scopeCovers } from './scopes.js';
-import { grantIsActive, type Standing } from './standing.js';
+import type { Viewer } from './caller.js';
+import { scopeCovers, type Scope } from './scopes.js';
+import { findStanding, grantIsActive, type Standing } from './standing.js';
 
 /**
  * Every rule beyond "needs scope X", in one place: actions call these inside their transaction,
@@ -103,3 +104,31 @@ export async function assertKeepsAdminRole(tx: Tx, actor: Standing, userId: bigi
   if (!others.some((r) => isAdministrative(r.scopes))) throw forbidden("You can't revoke your own admin status.");
 }
 
+
+/** Some actions need a second scope beyond the field's own (giving roles, bans in bulk). */
+export function requireScope(actor: Standing, scope: Scope, message = `This needs ${scope}`): void {
+  if (!actor.scopes.has(scope)) throw forbidden(message);
+}
+
+/** Whether `viewer` is the account of this name (names ignore case; local accounts have no domain). */
+export function isAccount(viewer: Pick<Viewer, 'username' | 'domain'>, name: { username: string; domain: string | null }): boolean {
+  return viewer.username.toLowerCase() === name.username.toLowerCase() && (viewer.domain ?? null) === (name.domain?.toLowerCase() ?? null);
+}
+
+/**
+ * Without admin:users:read a caller sees only itself, and must not learn whether another account
+ * exists: another account and a missing one are both FORBIDDEN ('Not allowed').
+ */
+export function visibleAccount<U extends { id: string }>(viewer: Viewer | null, user: U | null): U | null {
+  if (!viewer) throw unauthenticated();
+  if (viewer.scopes.has('admin:users:read') || user?.id === viewer.userId.toString()) return user;
+  throw forbidden();
+}
+
+/** Ending sessions: one's own always; anyone else's needs admin:sessions:write and a rank above theirs. */
+export async function assertMayEndSessionsOf(tx: Tx, actorId: bigint | null, userId: bigint): Promise<void> {
+  if (actorId === userId) return;
+  const actor = await findStanding(tx, actorId);
+  requireScope(actor, 'admin:sessions:write', 'Ending the sessions of others needs admin:sessions:write');
+  await assertOutranks(tx, actor, userId);
+}

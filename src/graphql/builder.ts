@@ -3,7 +3,9 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError, Kind } from 'graphql';
+import type { Viewer } from '../access/caller.js';
 import type { Scope } from '../access/scopes.js';
+import { isAccount } from '../access/policy.js';
 import type { GraphQLContext } from './context.js';
 import { isStorableDate } from '../db/values.js';
 import { AppError } from '../core/errors.js';
@@ -17,6 +19,14 @@ export const builder = new SchemaBuilder<{
     authenticated: boolean;
     /** A catalog scope, held directly or through an ancestor. */
     scope: Scope;
+    /** The caller itself: the user with this id (as text). */
+    self: string;
+    /** The caller itself: the local or remote account of this name. */
+    selfName: { username: string; domain: string | null };
+  };
+  AuthContexts: {
+    /** Fields declared with `t.withAuth({ authenticated: true })` see a viewer that is there. */
+    authenticated: GraphQLContext & { viewer: Viewer };
   };
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
@@ -29,10 +39,14 @@ export const builder = new SchemaBuilder<{
   scopeAuth: {
     // Type rules run once per object (isTypeOf) instead of wrapping every field's resolver.
     runScopesOnType: true,
+    // Subscriptions are refused when they start, not only on each event they deliver.
+    authorizeOnSubscribe: true,
     authScopes: (ctx) => ({
       public: true,
       authenticated: ctx.viewer !== null,
       scope: (scope) => ctx.viewer?.scopes.has(scope) ?? false,
+      self: (id) => ctx.viewer !== null && ctx.viewer.userId.toString() === id,
+      selfName: (name) => ctx.viewer !== null && isAccount(ctx.viewer, name),
     }),
     unauthorizedError: (_parent, ctx) =>
       ctx.viewer ? new AppError('FORBIDDEN', 'Not allowed') : (ctx.authError ?? new AppError('UNAUTHENTICATED', 'Authentication required')),

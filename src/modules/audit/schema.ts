@@ -1,5 +1,4 @@
 import { builder } from '../../graphql/builder.js';
-import { forbidden, unauthenticated } from '../../core/errors.js';
 import { decodeId, encodeId } from '../../graphql/ids.js';
 import { findAuditPage, verifyAuditChain, type AuditRow, type ChainReport } from './queries.js';
 
@@ -97,9 +96,7 @@ builder.subscriptionField('adminEvents', (t) =>
     authScopes: { scope: 'admin:audit:read' },
     args: { filter: t.arg({ type: AdminEventFilter }) },
     subscribe: (_root, args, ctx) => {
-      // scope-auth checks each delivered event; refusing here keeps a caller without the scope from holding a stream open.
-      if (!ctx.viewer) throw ctx.authError ?? unauthenticated();
-      if (!ctx.viewer.scopes.has('admin:audit:read')) throw forbidden('adminEvents needs admin:audit:read');
+      // authorizeOnSubscribe: scope-auth refuses a caller without the scope before the stream opens.
       const f = args.filter;
       const targetId = f?.targetId ? String(f.targetId) : null;
       return ctx.events.subscribe(f && { ...f, targetId: targetId && !/^\d+$/.test(targetId) && (f.targetType ?? 'User') === 'User' ? decodeId(targetId, 'User', ['filter', 'targetId']).toString() : targetId });

@@ -9,7 +9,7 @@ import { users } from '../users/table.js';
 import type { RoleRow } from './queries.js';
 import { roles, userRoles, userScopes } from './table.js';
 import { findStanding, type Standing } from '../../access/standing.js';
-import { superadminRank, assertRoleBelow, assertHoldsScopes, assertOutranks, assertOutranksAll, lockUser, assertKeepsAdminRole } from '../../access/policy.js';
+import { requireScope, superadminRank, assertRoleBelow, assertHoldsScopes, assertOutranks, assertOutranksAll, lockUser, assertKeepsAdminRole } from '../../access/policy.js';
 import { accountName } from '../../access/status.js';
 import { scopeList } from '../../access/scopes.js';
 
@@ -119,6 +119,7 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
  * is locked, so grants and revocations of one user apply one after the other.
  */
 export async function assignRoleTx(tx: Tx, ctx: ActionContext, actor: Standing, userId: bigint, name: string, window: GrantWindow): Promise<void> {
+  requireScope(actor, 'admin:roles:grant', 'Giving a role needs admin:roles:grant');
   const { startsAt, expiresAt } = checkWindow(window);
   await lockUser(tx, userId);
   const role = await roleByName(tx, name, ['input', 'role']);
@@ -138,6 +139,7 @@ export async function assignRoleTx(tx: Tx, ctx: ActionContext, actor: Standing, 
 }
 
 export async function revokeRoleTx(tx: Tx, ctx: ActionContext, actor: Standing, userId: bigint, name: string, reason: string | null = null): Promise<{ changed: boolean }> {
+  requireScope(actor, 'admin:roles:grant', 'Taking a role away needs admin:roles:grant');
   await lockUser(tx, userId);
   const role = await roleByName(tx, name, ['input', 'role']);
   await assertKeepsAdminRole(tx, actor, userId, role);

@@ -2,13 +2,14 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { and, eq, inArray, isNull, ne, } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { newRefreshToken, sha256, type Tokens } from '../../access/tokens.js';
-import { unauthenticated } from '../../core/errors.js';
+import { NotFoundError, unauthenticated } from '../../core/errors.js';
 import { writeAudit } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
 import { effectiveStatus } from '../../access/status.js';
 import { users } from '../users/table.js';
 import { checkPasswordLogin } from '../../access/sign-in.js';
 import { sessions } from './table.js';
+import { assertMayEndSessionsOf } from '../../access/policy.js';
 
 export { checkPasswordLogin, LOGIN_LIMITS } from '../../access/sign-in.js';
 
@@ -95,6 +96,9 @@ export async function refreshSession(ctx: ActionContext, tokens: Tokens, refresh
 /** Ends one session; its access tokens stop working on the next request. */
 export async function revokeSession(ctx: ActionContext, sessionId: string, reason: string): Promise<boolean> {
   const revoked = await ctx.db.transaction(async (tx) => {
+    const [owner] = await tx.select({ userId: sessions.userId }).from(sessions).where(eq(sessions.id, sessionId));
+    if (!owner) throw new NotFoundError('No such session');
+    await assertMayEndSessionsOf(tx, ctx.actor.actorId, owner.userId);
     const rows = await tx
       .update(sessions)
       .set({ revokedAt: new Date() })
@@ -143,6 +147,7 @@ export async function endSessionsOnPasswordChange(tx: Tx, ctx: ActionContext, us
 
 export async function revokeAllSessions(ctx: ActionContext, userId: bigint, reason: string): Promise<number> {
   const count = await ctx.db.transaction(async (tx) => {
+    await assertMayEndSessionsOf(tx, ctx.actor.actorId, userId);
     const ids = await endSessions(tx, [userId]);
     await writeAudit(tx, ctx.actor, ids.map((id) => ({ action: 'session.revoke', targetType: 'Session', targetId: id, diff: { reason, userId: userId.toString() } })));
     return ids.length;

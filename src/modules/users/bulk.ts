@@ -9,11 +9,14 @@ import { retagUsers } from './profile.js';
 import { userFilterSql, type UserFilter } from './queries.js';
 import { users } from './table.js';
 import { findStanding } from '../../access/standing.js';
-import { assertOutranksAll } from '../../access/policy.js';
+import { assertOutranksAll, requireScope } from '../../access/policy.js';
+import type { Scope } from '../../access/scopes.js';
 import { accountName } from '../../access/status.js';
 
 export const BULK_ACTIONS = ['TAG', 'UNTAG', 'SUSPEND', 'UNSUSPEND', 'ASSIGN_ROLE', 'REVOKE_ROLE'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
+/** Actions that need a scope beyond admin:users:write. */
+const BULK_SCOPE: Partial<Record<BulkAction, Scope>> = { SUSPEND: 'admin:users:ban', UNSUSPEND: 'admin:users:ban', ASSIGN_ROLE: 'admin:roles:grant', REVOKE_ROLE: 'admin:roles:grant' };
 
 /** More matches than this need a narrower filter: one transaction should not hold that many rows. */
 export const MAX_BULK = 10_000;
@@ -46,6 +49,8 @@ export async function bulkUpdateUsers(ctx: ActionContext, args: BulkArgs): Promi
     const matched = await queryRows<{ id: string; name: string }>(tx, sql`select ${users.id}::text as id, ${accountName} as name from ${users} where ${where} order by ${users.id} limit ${MAX_BULK + 1}`);
     // Where the actor stands is read once for the whole action, not once per user.
     const actor = await findStanding(tx, ctx.actor.actorId);
+    const extra = BULK_SCOPE[args.action];
+    if (extra) requireScope(actor, extra, `${args.action} needs ${extra}`);
     const targets = matched.slice(0, MAX_BULK).map((r) => ({ id: BigInt(r.id), name: r.name, path: ['input', 'filter'] }));
     // Every action, dry run or not: one match the actor may not act on refuses the whole batch,
     // naming every such match (the per-user steps below check again, by the same rule).

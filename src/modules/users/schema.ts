@@ -1,15 +1,15 @@
 import type { GraphQLResolveInfo } from 'graphql';
+import { visibleAccount } from '../../access/policy.js';
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
-import type { Scope } from '../../access/scopes.js';
 import { payload } from '../../graphql/error-types.js';
-import { BadInputError, forbidden } from '../../core/errors.js';
+import { BadInputError } from '../../core/errors.js';
 import { decodeId, parseBigintId } from '../../graphql/ids.js';
 import { childFields, selectedAt, type SelectionMap } from '../../graphql/selection.js';
 import { RoleRef } from '../roles/ref.schema.js';
 import { ROLE_FIELDS } from '../roles/queries.js';
 import { createUser, createUsers, deleteUser, MAX_BATCH, restoreUser, updateUser } from './actions.js';
-import { BULK_ACTIONS, bulkUpdateUsers, type BulkAction } from './bulk.js';
+import { BULK_ACTIONS, bulkUpdateUsers, } from './bulk.js';
 import { changeLifecycle, eraseUser, type Lifecycle } from './lifecycle.js';
 import { adjustCredits, tagUsers, updateCustomData } from './profile.js';
 import { findUserById, findUserPage, findUsersByIds, MAX_OFFSET, MAX_PAGE_SIZE, findUserByUsername, USER_ORDERS, USER_STATUSES, type UserJson, type UserShape } from './queries.js';
@@ -28,28 +28,17 @@ function shapeOf(selection: SelectionMap, info: GraphQLResolveInfo): UserShape {
   };
 }
 
-/**
- * Without admin:users:read a caller sees only itself, and must not learn whether another account
- * exists: another account and a missing one both answer the type rule's FORBIDDEN ('Not allowed').
- */
-function seenBy<U extends { id: string }>(ctx: { viewer: { userId: bigint; scopes: { has(s: Scope): boolean } } | null }, user: U | null): U | null {
-  const viewer = ctx.viewer!;
-  if (viewer.scopes.has('admin:users:read') || user?.id === viewer.userId.toString()) return user;
-  throw forbidden();
-}
-
 builder.node(UserRef, {
   description: 'An account: local, or remote (fediverse) with its domain.',
-  // Callers see themselves; anyone else needs admin:users:read. Runs once per User object.
-  // Answering `true` for a reader skips scope-auth's map evaluation on every user of a page.
-  authScopes: (user, ctx) =>
-    ctx.viewer !== null && (ctx.viewer.scopes.has('admin:users:read') || ctx.viewer.userId.toString() === user.id) ? true : { scope: 'admin:users:read' },
+  // Callers see themselves; anyone else needs admin:users:read. Runs once per User object (scope-auth
+  // caches the scope's answer for the request, so a page costs one comparison per user).
+  authScopes: (user) => ({ scope: 'admin:users:read', self: user.id }),
   id: { resolve: (user) => user.id },
   isTypeOf: (value) => (value as { __typename?: string })?.__typename === 'User',
   loadMany: (ids, ctx) =>
     Promise.all(ids.map(async (id) => {
       const key = parseBigintId(id);
-      return seenBy(ctx, key === null ? null : await findUserById(ctx.database.db, key));
+      return visibleAccount(ctx.viewer, key === null ? null : await findUserById(ctx.database.db, key));
     })),
   fields: (t) => {
     type Nullable<V> = Exclude<{ [K in keyof UserJson]-?: UserJson[K] extends V | null ? (null extends UserJson[K] ? K : never) : never }[keyof UserJson], undefined>;
@@ -176,31 +165,31 @@ export const UserFilter = builder.inputRef<import('./queries.js').UserFilter>('U
 });
 
 builder.queryFields((t) => ({
-  viewer: t.field({
+  viewer: t.withAuth({ authenticated: true }).field({
     type: UserRef,
     description: 'The signed-in caller',
-    authScopes: { authenticated: true },
     resolve: async (_root, _args, ctx, info) => {
-      const user = await findUserById(ctx.database.db, ctx.viewer!.userId, shapeOf(selectedAt(info), info));
+      const user = await findUserById(ctx.database.db, ctx.viewer.userId, shapeOf(selectedAt(info), info));
       return user!;
     },
   }),
+  // Without admin:users:read only oneself: another account and a missing one are refused alike.
   user: t.field({
     type: UserRef,
     nullable: true,
-    authScopes: { authenticated: true },
+    authScopes: (_root, args) => ({ scope: 'admin:users:read', self: decodeId(String(args.id), 'User').toString() }),
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, args, ctx, info) => seenBy(ctx, await findUserById(ctx.database.db, decodeId(String(args.id), 'User'), shapeOf(selectedAt(info), info))),
+    resolve: (_root, args, ctx, info) => findUserById(ctx.database.db, decodeId(String(args.id), 'User'), shapeOf(selectedAt(info), info)),
   }),
   userByUsername: t.field({
     type: UserRef,
     nullable: true,
-    authScopes: { authenticated: true },
+    authScopes: (_root, args) => ({ scope: 'admin:users:read', selfName: { username: args.username, domain: args.domain ?? null } }),
     args: {
       username: t.arg.string({ required: true }),
       domain: t.arg.string({ description: 'For remote accounts; omit for local ones' }),
     },
-    resolve: async (_root, args, ctx, info) => seenBy(ctx, await findUserByUsername(ctx.database.db, args.username, args.domain ?? null, shapeOf(selectedAt(info), info))),
+    resolve: (_root, args, ctx, info) => findUserByUsername(ctx.database.db, args.username, args.domain ?? null, shapeOf(selectedAt(info), info)),
   }),
   users: t.connection(
     {
@@ -248,10 +237,6 @@ function profileFields<T extends { string: Function; int: Function; stringList: 
   };
 }
 
-/** Giving a role while creating is a grant: it needs admin:roles:grant as assignRole does. */
-function needsGrantScopeForRoles(ctx: { viewer: { scopes: { has(s: string): boolean } } | null }, items: { role?: string | null }[]): void {
-  if (items.some((u) => u.role) && !ctx.viewer?.scopes.has('admin:roles:grant')) throw forbidden('Giving a role needs admin:roles:grant');
-}
 
 const CreateUserInput = builder.inputType('CreateUserInput', {
   fields: (t) => ({
@@ -297,7 +282,6 @@ builder.mutationFields((t) => ({
     errors: userPayload('CreateUser'),
     args: { input: t.arg({ type: CreateUserInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
-      needsGrantScopeForRoles(ctx, [input]);
       return createUser(actionContext(ctx), input as never);
     },
   }),
@@ -307,7 +291,6 @@ builder.mutationFields((t) => ({
     errors: userPayload('UpdateUser'),
     args: { input: t.arg({ type: UpdateUserInput, required: true }) },
     resolve: (_root, { input: { id, ...changes } }, ctx) => {
-      if ((changes.giveRoles?.length || changes.takeRoles?.length) && !ctx.viewer?.scopes.has('admin:roles:grant')) throw forbidden('Changing roles needs admin:roles:grant');
       return updateUser(actionContext(ctx), decodeId(String(id), 'User', ['input', 'id']), changes as never);
     },
   }),
@@ -474,7 +457,6 @@ const BulkUpdateUsersResult = builder.objectRef<{ matchedCount: number; changedC
 });
 
 /** The scope each bulk action needs beyond admin:users:write, as its single mutation does. */
-const BULK_SCOPE: Partial<Record<BulkAction, Scope>> = { SUSPEND: 'admin:users:ban', UNSUSPEND: 'admin:users:ban', ASSIGN_ROLE: 'admin:roles:grant', REVOKE_ROLE: 'admin:roles:grant' };
 
 builder.mutationFields((t) => ({
   updateCustomData: t.field({
@@ -500,7 +482,6 @@ builder.mutationFields((t) => ({
     errors: payload('CreateUsers', 'result'),
     args: { input: t.arg({ type: CreateUsersInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
-      needsGrantScopeForRoles(ctx, input.users);
       return createUsers(actionContext(ctx), input.users as never);
     },
   }),
@@ -511,8 +492,6 @@ builder.mutationFields((t) => ({
     errors: payload('BulkUpdateUsers', 'result'),
     args: { input: t.arg({ type: BulkUpdateUsersInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
-      const extra = BULK_SCOPE[input.action];
-      if (extra && !ctx.viewer?.scopes.has(extra)) throw forbidden(`${input.action} needs ${extra}`);
       return bulkUpdateUsers(actionContext(ctx), { ...input, filter: decodeFilter(input.filter, ['input', 'filter'])!, dryRun: input.dryRun ?? false });
     },
   }),
