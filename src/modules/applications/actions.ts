@@ -4,13 +4,13 @@ import { z } from 'zod';
 import { sha256 } from '../../access/tokens.js';
 import type { Tx } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
-import { BadInputError, ConflictError, NotFoundError, parseInput } from '../../core/errors.js';
+import { BadInputError, ConflictError, fromZodIssues, NotFoundError, parseInput, type FieldProblem } from '../../core/errors.js';
 import { diffOf, writeAudit, type AuditEntry } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
-import { findApplication, type ApplicationRow } from './queries.js';
+import { findApplication, findApplicationsByIds, type ApplicationRow } from './queries.js';
 import { applications } from './table.js';
 import { assertHoldsScopes } from '../../access/policy.js';
-import { findStanding, type Standing } from '../../access/standing.js';
+import { findStanding } from '../../access/standing.js';
 import { scopeList } from '../../access/scopes.js';
 
 export const GRANTS = ['client_credentials', 'authorization_code', 'refresh_token', 'password'] as const;
@@ -42,14 +42,9 @@ export const updateApplicationSchema = z.object(fields).partial();
  * What a role lets an application hold: an internal client (the platform's own services) any scope
  * of the catalog, an external one only reading scopes.
  */
-function assertRoleAllows(role: 'INTERNAL' | 'EXTERNAL', scopes: readonly string[]): void {
+function assertRoleAllows(role: 'INTERNAL' | 'EXTERNAL', scopes: readonly string[], prefix: string[] = ['input']): void {
   const beyond = role === 'EXTERNAL' ? scopes.filter((s) => !s.endsWith(':read')) : [];
-  if (beyond.length) throw new BadInputError(`An external application may hold only reading scopes: ${beyond.join(', ')}`, [{ path: ['input', 'scopes'], message: 'external applications hold only :read scopes' }]);
-}
-
-function checkScopes(actor: Standing, role: 'INTERNAL' | 'EXTERNAL', scopes: readonly string[]): void {
-  assertRoleAllows(role, scopes);
-  assertHoldsScopes(actor, scopes);
+  if (beyond.length) throw new BadInputError(`An external application may hold only reading scopes: ${beyond.join(', ')}`, [{ path: [...prefix, 'scopes'], message: 'external applications hold only :read scopes' }]);
 }
 
 const newSecret = () => randomBytes(32).toString('base64url');
@@ -62,20 +57,70 @@ export interface WithSecret {
 
 const taken = () => new ConflictError('An application with this client id exists', [{ path: ['input', 'clientId'], message: 'already taken' }]);
 
-export async function createApplication(ctx: ActionContext, input: z.input<typeof createApplicationSchema>): Promise<WithSecret> {
-  const data = parseInput(createApplicationSchema, input);
-  const clientSecret = newSecret();
-  try {
-    const application = await ctx.db.transaction(async (tx) => {
-      checkScopes(await findStanding(tx, ctx.actor.actorId), data.role, data.scopes);
-      const [row] = await tx.insert(applications).values({ ...data, secretHash: sha256(clientSecret), createdBy: ctx.actor.actorId }).returning({ id: applications.id });
-      await writeAudit(tx, ctx.actor, [{ action: 'application.create', targetType: 'Application', targetId: row.id.toString(), diff: diffOf(null, view(data)) }]);
-      return (await findApplication(tx, row.id))!;
-    });
-    return { application, clientSecret };
-  } catch (error) {
-    throw uniqueViolation(error) ? taken() : error;
+export const MAX_APPLICATIONS = 100;
+
+type CreateApplicationData = z.output<typeof createApplicationSchema>;
+
+/**
+ * Creates applications, all or nothing, in one transaction with one audit row each: every item is
+ * validated first (problems at `input.applications.<n>.<field>`), client ids taken in the batch or
+ * already are conflicts at `…<n>.clientId`, and every item's scopes must be allowed by its role and
+ * held by the actor. Each secret is generated here and answered once.
+ */
+export async function createApplications(ctx: ActionContext, inputs: z.input<typeof createApplicationSchema>[], opts: { prefix?: string[] } = {}): Promise<WithSecret[]> {
+  const prefix = opts.prefix ?? ['input', 'applications'];
+  const at = (i: number) => (opts.prefix ? prefix : [...prefix, String(i)]);
+  if (inputs.length === 0 || inputs.length > MAX_APPLICATIONS) {
+    throw new BadInputError(`between 1 and ${MAX_APPLICATIONS} applications at once`, [{ path: prefix, message: `between 1 and ${MAX_APPLICATIONS} applications` }]);
   }
+  const problems: FieldProblem[] = [];
+  const items = inputs.map((input, i) => {
+    const result = createApplicationSchema.safeParse(input);
+    if (!result.success) problems.push(...fromZodIssues(result.error.issues, at(i)).fields);
+    else {
+      const beyond = result.data.role === 'EXTERNAL' ? result.data.scopes.filter((s) => !s.endsWith(':read')) : [];
+      if (beyond.length) problems.push({ path: [...at(i), 'scopes'], message: `external applications hold only :read scopes (${beyond.join(', ')})` });
+    }
+    return result.data;
+  });
+  if (problems.length) throw new BadInputError(`${problems[0].path.join('.')}: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
+  const valid = items as CreateApplicationData[];
+
+  const conflicts: FieldProblem[] = [];
+  const seen = new Map<string, number>();
+  valid.forEach((a, i) => {
+    if (seen.has(a.clientId)) conflicts.push({ path: [...at(i), 'clientId'], message: `same as item ${seen.get(a.clientId)}` });
+    else seen.set(a.clientId, i);
+  });
+  const existing = await ctx.db.select({ clientId: applications.clientId }).from(applications).where(inArray(applications.clientId, [...seen.keys()]));
+  for (const { clientId } of existing) conflicts.push({ path: [...at(seen.get(clientId)!), 'clientId'], message: 'already taken' });
+  if (conflicts.length) throw new ConflictError(conflicts.length === 1 ? 'An application with this client id exists' : `${conflicts.length} client ids are already taken`, conflicts);
+
+  const secrets = valid.map(() => newSecret());
+  try {
+    const created = await ctx.db.transaction(async (tx) => {
+      const actor = await findStanding(tx, ctx.actor.actorId);
+      // Nobody gives an application a scope it does not hold (the message names every such scope).
+      assertHoldsScopes(actor, [...new Set(valid.flatMap((a) => a.scopes))]);
+      const rows = await tx
+        .insert(applications)
+        .values(valid.map((a, i) => ({ ...a, secretHash: sha256(secrets[i]), createdBy: ctx.actor.actorId })))
+        .returning({ id: applications.id });
+      await writeAudit(tx, ctx.actor, rows.map((row, i) => ({ action: 'application.create', targetType: 'Application', targetId: row.id.toString(), diff: diffOf(null, view(valid[i])) })));
+      return findApplicationsByIds(tx, rows.map((r) => r.id));
+    });
+    return created.map((application, i) => ({ application, clientSecret: secrets[i] }));
+  } catch (error) {
+    if (!uniqueViolation(error)) throw error;
+    // Taken between the check and the insert: the batch as a whole.
+    throw opts.prefix ? taken() : new ConflictError('A client id was taken meanwhile', [{ path: prefix, message: 'a client id is already taken' }]);
+  }
+}
+
+/** Creates one application (createApplications with one item; errors at `input.<field>`). */
+export async function createApplication(ctx: ActionContext, input: z.input<typeof createApplicationSchema>): Promise<WithSecret> {
+  const [created] = await createApplications(ctx, [input], { prefix: ['input'] });
+  return created;
 }
 
 async function lockApplication(tx: Tx, id: bigint): Promise<ApplicationRow> {

@@ -1,4 +1,4 @@
-import { asc, eq, gt } from 'drizzle-orm';
+import { asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from '../../db/page.js';
 import { applications } from './table.js';
@@ -23,6 +23,14 @@ const columns = {
 export async function findApplication(db: Tx, id: bigint): Promise<ApplicationRow | null> {
   const [row] = await db.select(columns).from(applications).where(eq(applications.id, id));
   return row ?? null;
+}
+
+/** The applications of `ids`, in the order of `ids` (missing ones left out). */
+export async function findApplicationsByIds(db: Tx, ids: readonly bigint[]): Promise<ApplicationRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.select(columns).from(applications).where(inArray(applications.id, [...ids]));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /** Oldest first, keyset on id (Liquid pages by the last id it saw). */

@@ -2,7 +2,7 @@ import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
 import { decodeId, encodeId } from '../../graphql/ids.js';
-import { createApplication, deleteApplication, GRANTS, rotateApplicationSecret, updateApplication, type WithSecret } from './actions.js';
+import { createApplication, createApplications, deleteApplication, GRANTS, MAX_APPLICATIONS, rotateApplicationSecret, updateApplication, type WithSecret } from './actions.js';
 import { findApplicationPage, type ApplicationRow } from './queries.js';
 
 const GrantEnum = builder.enumType('ApplicationGrant', { values: GRANTS });
@@ -57,6 +57,17 @@ const appFields = <T extends { string: Function; stringList: Function; field: Fu
 });
 
 const CreateApplicationInput = builder.inputType('CreateApplicationInput', { fields: (t) => appFields(t, true) });
+const CreateApplicationsInput = builder.inputType('CreateApplicationsInput', {
+  fields: (t) => ({ applications: t.field({ type: [CreateApplicationInput], required: true, description: `1 to ${MAX_APPLICATIONS} applications; all or nothing` }) }),
+});
+const CreateApplicationsResult = builder.objectRef<WithSecret[]>('CreateApplicationsResult').implement({
+  description: 'The applications created, each with its secret: store them now, they are never shown again.',
+  authScopes: { public: true },
+  fields: (t) => ({
+    createdCount: t.int({ resolve: (r) => r.length }),
+    applications: t.field({ type: [WithSecretRef], description: 'In the order of the input', resolve: (r) => r }),
+  }),
+});
 const UpdateApplicationInput = builder.inputType('UpdateApplicationInput', { fields: (t) => ({ id: t.id({ required: true }), ...appFields(t, false) }) });
 const ApplicationIdInput = (name: string) => builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }), reason: t.string() }) });
 
@@ -69,6 +80,14 @@ builder.mutationFields((t) => ({
     errors: payload('CreateApplication', 'result'),
     args: { input: t.arg({ type: CreateApplicationInput, required: true }) },
     resolve: (_root, { input }, ctx) => createApplication(actionContext(ctx), input as never),
+  }),
+  createApplications: t.field({
+    type: CreateApplicationsResult,
+    description: `Creates up to ${MAX_APPLICATIONS} applications in one transaction, all or nothing; errors name each bad item (input.applications.<n>.<field>).`,
+    authScopes: { scope: 'admin:applications:write' },
+    errors: payload('CreateApplications', 'result'),
+    args: { input: t.arg({ type: CreateApplicationsInput, required: true }) },
+    resolve: (_root, { input }, ctx) => createApplications(actionContext(ctx), input.applications as never),
   }),
   updateApplication: t.field({
     type: ApplicationRef,

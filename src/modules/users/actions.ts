@@ -10,7 +10,7 @@ import { roles, userRoles } from '../roles/table.js';
 import { diffOf, writeAudit } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
 import { endSessions, endSessionsOnPasswordChange } from '../sessions/actions.js';
-import { lockTarget } from './lifecycle.js';
+import { lifecycleTx, lockTarget } from './lifecycle.js';
 import { findUserById, findUsersByIds, type UserJson } from './queries.js';
 import { externalIdentities, users, userTombstones } from './table.js';
 import { createUserSchema, updateUserSchema, type CreateUserInput, type UpdateUserInput } from './validation.js';
@@ -121,8 +121,9 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
   const passwordHash = data.password ? await hashPassword(data.password) : undefined;
   try {
     const user = await ctx.db.transaction(async (tx) => {
-      const before = await lockTarget(tx, ctx, id, 'update');
-      const { password: _p, giveRoles, takeRoles, ...fields } = data;
+      const actor = await findStanding(tx, ctx.actor.actorId);
+      const before = await lockTarget(tx, ctx, id, 'update', { actor });
+      const { password: _p, giveRoles, takeRoles, verified, ...fields } = data;
       const changes: Partial<UserRow> = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
       for (const key of ['tags', 'customData', 'flags'] as const) {
         if (changes[key] === null) throw new BadInputError(`${key} cannot be null`, [{ path: ['input', key], message: 'cannot be null' }]);
@@ -134,6 +135,8 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
         const revoked = passwordHash ? await endSessionsOnPasswordChange(tx, ctx, id, 'change') : 0;
         await writeAudit(tx, ctx.actor, [{ action: 'user.update', targetType: 'User', targetId: id.toString(), diff: passwordHash ? { ...diff, sessionsRevoked: revoked } : diff }]);
       }
+      // verifyUser's change and audit row (same scope, same rank rule: lockTarget above), in this transaction.
+      if (verified !== undefined) await lifecycleTx(tx, ctx, id, { kind: 'verify', on: verified }, null, actor);
       // In the same transaction, so a refused role change leaves the profile unchanged too.
       if (giveRoles?.length || takeRoles?.length) await changeRoles(tx, ctx, id, giveRoles ?? [], takeRoles ?? []);
       return (await findUserById(tx, id))!;

@@ -258,6 +258,7 @@ const UpdateUserInput = builder.inputType('UpdateUserInput', {
     password: t.string(),
     giveRoles: t.stringList({ description: 'Roles to give, open-ended from now (as assignRole), under the rank rules; needs admin:roles:grant. All or nothing with the other changes' }),
     takeRoles: t.stringList({ description: 'Roles to take away (if held now), under the rank rules; needs admin:roles:grant. All or nothing with the other changes' }),
+    verified: t.boolean({ description: 'Sets (true) or clears (false) verifiedAt, as verifyUser does (audited as user.verify). All or nothing with the other changes' }),
     ...profileFields(t),
   }),
 });

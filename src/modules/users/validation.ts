@@ -66,6 +66,8 @@ export const updateUserSchema = z.object({
   /** Roles given (unless held now) and taken away (if held now) in the same transaction as the other changes. */
   giveRoles: z.array(z.string().min(1).max(64)).max(10).nullish(),
   takeRoles: z.array(z.string().min(1).max(64)).max(10).nullish(),
+  /** Sets (true) or clears (false) verifiedAt in the same transaction, audited as verifyUser is; null is refused. */
+  verified: z.boolean('must be true or false').optional(),
   email: emailSchema.nullish(),
   password: passwordSchema.optional(),
   ...profileFields,

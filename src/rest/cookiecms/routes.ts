@@ -76,12 +76,12 @@ export function cookieRoutes(deps: ShimDeps) {
     const user = await find(c);
     const ctx = await deps.contextFor(c);
     const changes: Record<string, unknown> = Object.fromEntries(Object.entries({ username: body.username, email: body.mail, password: body.password }).filter(([, v]) => v !== undefined));
-    // The level change travels in the same updateUser as the profile, so a refused level writes nothing.
+    // The level change and the verified state travel in the same updateUser as the profile (one
+    // transaction), so a refused level or a bad field writes nothing at all.
     if (body.perms !== undefined && body.perms !== levelOf(user.roles)) Object.assign(changes, levelChange(user, body.perms as 1 | 2 | 3));
-    if (Object.keys(changes).length) await run(ctx, op('updateUser'), { input: { id: user.id, ...changes } });
-    // Needs what updateUser needed (admin:users:write, outranking the account), so it is not refused after it.
     const verify = body.mail_verify ?? body.mail_verification;
-    if (verify !== undefined) await run(ctx, op('verifyUser'), { input: { id: user.id, verified: Boolean(verify), reason: 'CookieCMS mail_verify' } });
+    if (verify !== undefined) changes.verified = Boolean(verify);
+    if (Object.keys(changes).length) await run(ctx, op('updateUser'), { input: { id: user.id, ...changes } });
     // Read back by id: the username (an identifier) may just have changed.
     const after = await run<{ user: CookieUserSource }>(ctx, BY_ID, { id: user.id });
     return c.json(envelope('User updated successfully', presentUser(after.user)));

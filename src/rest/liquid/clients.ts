@@ -7,7 +7,7 @@ import { liquidError } from './errors.js';
 import { LIQUID_APP_FIELDS, ok, presentApp, scopesOf, type LiquidAppSource } from './present.js';
 
 const APP = `fragment LiquidApp on Application { ${LIQUID_APP_FIELDS} }`;
-const CREATE = mutationDocument('createApplication', 'result { clientSecret application { ...LiquidApp } }', APP);
+const CREATE = mutationDocument('createApplications', 'result { applications { clientSecret application { ...LiquidApp } } }', APP);
 const UPDATE = mutationDocument('updateApplication', 'application { id }');
 const DELETE = mutationDocument('deleteApplication', 'application { id }');
 const LIST = `query LiquidApps($first: Int!, $after: String) { applications(first: $first, after: $after) { edges { node { ...LiquidApp } } } } ${APP}`;
@@ -47,12 +47,10 @@ export function liquidClientRoutes(deps: ShimDeps) {
   app.post('/create', async (c) => {
     const ctx = await deps.contextFor(c);
     const body = await readJson(c, createBody);
-    const inputs = body.map(toInput);
-    const created = [];
-    for (const input of inputs) {
-      const data = await run<{ createApplication: { result: { clientSecret: string; application: LiquidAppSource } } }>(ctx, CREATE, { input });
-      created.push({ ...presentApp(data.createApplication.result.application), secret: data.createApplication.result.clientSecret });
-    }
+    // One operation for the whole array: all or nothing, errors at input.applications.<n>.<field>.
+    type Created = { clientSecret: string; application: LiquidAppSource };
+    const data = await run<{ createApplications: { result: { applications: Created[] } } }>(ctx, CREATE, { input: { applications: body.map(toInput) } });
+    const created = data.createApplications.result.applications.map((r) => ({ ...presentApp(r.application), secret: r.clientSecret }));
     // The generated secrets are answered here, once.
     return ok(c, created);
   });

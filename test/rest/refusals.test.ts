@@ -1,0 +1,295 @@
+import { sql } from 'drizzle-orm';
+import type { Hono } from 'hono';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ShimDeps } from '../../src/rest/shim.js';
+import { cookieRoutes } from '../../src/rest/cookiecms/routes.js';
+import { liquidClientRoutes } from '../../src/rest/liquid/clients.js';
+import { liquidRoutes } from '../../src/rest/liquid/routes.js';
+import { litecordRoutes } from '../../src/rest/litecord/routes.js';
+import { pleromaRoutes } from '../../src/rest/pleroma/routes.js';
+import { useGateway } from '../helpers/app.js';
+import { mutate, restClient } from '../helpers/clients.js';
+
+/**
+ * One legacy route = one GraphQL operation, so a refused request writes nothing. Every shim route
+ * that changes data is called here in ways that are refused (no token, missing scope, rank too low,
+ * bad input mid-way through a batch, a role or level the caller cannot give together with a profile
+ * change), and every table (audit_log included, row by row) must be byte for byte as before.
+ */
+const gw = useGateway();
+
+type Who = 'anon' | 'plain' | 'mod' | 'admin';
+interface Fixture {
+  tokens: Record<Who, string | null>;
+  admin: { id: bigint; username: string };
+  peer: { id: bigint; username: string };
+  target: { id: bigint; username: string };
+  rootApp: string;
+  adminApp: string;
+}
+const fx = {} as Fixture;
+
+/** The mounts of the four shims, and each route's own prefix. */
+const MOUNTS = { litecord: '/api/v6/admin', pleroma: '/api/pleroma/admin', liquid: '/user/admin-api', liquidClient: '/client/admin-api', cookie: '/api/admin' } as const;
+type Mount = keyof typeof MOUNTS;
+
+interface Case {
+  /** `<mount> <METHOD> <route pattern>`, as the route is registered. */
+  route: string;
+  why: string;
+  who: Who;
+  path: (f: Fixture) => string;
+  json?: (f: Fixture) => unknown;
+  status: number;
+}
+
+const c = (mount: Mount, method: string, pattern: string, cases: [why: string, who: Who, status: number, path: ((f: Fixture) => string) | null, json?: (f: Fixture) => unknown][]): Case[] =>
+  cases.map(([why, who, status, path, json]) => ({ route: `${mount} ${method} ${pattern}`, why, who, status, path: path ?? (() => pattern), json }));
+
+const person = (n: string, extra: Record<string, unknown> = {}) => ({ username: `refused_${n}`, firstName: 'Re', lastName: 'Fused', email: `refused_${n}@example.org`, password: 'refused-pass-1', ...extra });
+const client = (id: string, extra: Record<string, unknown> = {}) => ({ id, grants: ['client_credentials'], redirectUris: ['https://redirect.example'], role: 'external_client', scope: ['admin:profile:read'], displayName: id, ...extra });
+
+const CASES: Case[] = [
+  // Litecord (`Authorization: <token>`; a refused caller is 401 "you are not staff").
+  ...c('litecord', 'PUT', '/users', [
+    ['no token', 'anon', 401, null, () => ({ username: 'lc_anon', email: 'lc_anon@example.org', password: 'litecord-pass' })],
+    ['missing admin:users:write', 'plain', 401, null, () => ({ username: 'lc_plain', email: 'lc_plain@example.org', password: 'litecord-pass' })],
+    ['bad email', 'admin', 400, null, () => ({ username: 'lc_bad', email: 'not-an-email', password: 'litecord-pass' })],
+    ['username taken', 'admin', 400, null, (f) => ({ username: f.target.username, email: 'lc_taken@example.org', password: 'litecord-pass' })],
+  ]),
+  ...c('litecord', 'DELETE', '/users/:id', [
+    ['missing admin:users:delete', 'mod', 401, (f) => `/users/${f.target.id}`],
+    ['peer ranked as high', 'admin', 401, (f) => `/users/${f.peer.id}`],
+  ]),
+  ...c('litecord', 'PATCH', '/users/:id', [
+    ['missing scope', 'plain', 401, (f) => `/users/${f.target.id}`, () => ({ flags: 2 })],
+    ['moderator on an admin (staff bit kept)', 'mod', 401, (f) => `/users/${f.admin.id}`, () => ({ flags: 3 })],
+    ['the staff bit', 'admin', 403, (f) => `/users/${f.target.id}`, () => ({ flags: 3 })],
+  ]),
+  ...c('litecord', 'PUT', '/instance/invites', [
+    ['missing admin:invites:write', 'mod', 401, null, () => ({ max_uses: 5 })],
+    ['max_uses 0', 'admin', 400, null, () => ({ max_uses: 0 })],
+  ]),
+  ...c('litecord', 'DELETE', '/instance/invites/:code', [
+    ['missing admin:invites:write', 'mod', 401, () => '/instance/invites/REFUSALS-INVITE'],
+    ['unknown code', 'admin', 404, () => '/instance/invites/NO-SUCH-CODE'],
+  ]),
+
+  // Pleroma.
+  ...c('pleroma', 'POST', '/users', [
+    ['not admin', 'plain', 403, null, () => ({ nickname: 'pl_plain', email: 'pl_plain@example.org', password: 'pleroma-pass' })],
+    ['remote nickname', 'admin', 400, null, () => ({ nickname: 'pl@remote.example', email: 'pl_remote@example.org', password: 'pleroma-pass' })],
+    ['bad email', 'admin', 400, null, () => ({ nickname: 'pl_bad', email: 'nope', password: 'pleroma-pass' })],
+  ]),
+  ...c('pleroma', 'DELETE', '/users', [
+    ['not admin', 'plain', 403, (f) => `/users?nickname=${f.target.username}`],
+    ['peer ranked as high', 'admin', 403, (f) => `/users?nickname=${f.peer.username}`],
+  ]),
+  ...c('pleroma', 'PUT', '/users/tag', [
+    ['not admin', 'plain', 403, null, (f) => ({ nicknames: [f.target.username], tags: ['mrf_tag:sandbox'] })],
+    ['one nickname ranked as high', 'admin', 403, null, (f) => ({ nicknames: [f.target.username, f.peer.username], tags: ['mrf_tag:sandbox'] })],
+    ['one nickname unknown', 'admin', 404, null, (f) => ({ nicknames: [f.target.username, 'nobody_at_all'], tags: ['mrf_tag:sandbox'] })],
+  ]),
+  ...c('pleroma', 'DELETE', '/users/tag', [
+    ['not admin', 'plain', 403, null, (f) => ({ nicknames: [f.target.username], tags: ['keep'] })],
+    ['one nickname ranked as high', 'admin', 403, null, (f) => ({ nicknames: [f.target.username, f.peer.username], tags: ['keep'] })],
+  ]),
+  ...c('pleroma', 'GET', '/users/invite_token', [
+    ['not admin', 'plain', 403, () => '/users/invite_token?invite[max_use]=3'],
+    ['max_use 0', 'admin', 400, () => '/users/invite_token?invite[max_use]=0'],
+  ]),
+  ...c('pleroma', 'POST', '/users/email_invite', [
+    ['not admin', 'plain', 403, null, () => ({ email: 'invitee@example.org' })],
+    ['bad email', 'admin', 400, null, () => ({ email: 'nope' })],
+  ]),
+  ...c('pleroma', 'POST', '/users/revoke_invite', [
+    ['not admin', 'plain', 403, null, () => ({ token: 'REFUSALS-INVITE' })],
+    ['unknown token', 'admin', 404, null, () => ({ token: 'NO-SUCH-CODE' })],
+  ]),
+  ...c('pleroma', 'PATCH', '/users/:nickname/toggle_activation', [
+    ['not admin', 'plain', 403, (f) => `/users/${f.target.username}/toggle_activation`],
+    ['peer ranked as high', 'admin', 403, (f) => `/users/${f.peer.username}/toggle_activation`],
+    ['oneself', 'admin', 403, (f) => `/users/${f.admin.username}/toggle_activation`],
+  ]),
+  ...c('pleroma', 'PUT', '/users/:nickname/activation_status', [
+    ['peer ranked as high', 'admin', 403, (f) => `/users/${f.peer.username}/activation_status`, () => ({ status: false })],
+    ['bad body', 'admin', 400, (f) => `/users/${f.target.username}/activation_status`, () => ({ status: 'off' })],
+  ]),
+  ...c('pleroma', 'GET', '/users/:nickname/password_reset', [
+    ['not admin', 'plain', 403, (f) => `/users/${f.target.username}/password_reset`],
+    ['peer ranked as high', 'admin', 403, (f) => `/users/${f.peer.username}/password_reset`],
+  ]),
+  ...c('pleroma', 'POST', '/users/:nickname/permission_group/:group', [
+    ['not admin', 'plain', 403, (f) => `/users/${f.target.username}/permission_group/moderator`],
+    ['a group at the caller\'s own rank', 'admin', 403, (f) => `/users/${f.target.username}/permission_group/admin`],
+    ['no such group', 'admin', 404, (f) => `/users/${f.target.username}/permission_group/owner`],
+  ]),
+  ...c('pleroma', 'DELETE', '/users/:nickname/permission_group/:group', [
+    ['peer ranked as high', 'admin', 403, (f) => `/users/${f.peer.username}/permission_group/admin`],
+    ['own last admin status', 'admin', 403, (f) => `/users/${f.admin.username}/permission_group/admin`],
+  ]),
+
+  // Liquid users.
+  ...c('liquid', 'POST', '/access', [
+    ['missing admin:roles:grant', 'mod', 403, null, (f) => ({ targets: [String(f.target.id)], targetType: 'user', scope: ['admin:profile:read'], operation: 'add' })],
+    ['one target ranked as high', 'admin', 403, null, (f) => ({ targets: [String(f.target.id), String(f.peer.id)], targetType: 'user', scope: ['admin:profile:read'], operation: 'add' })],
+    ['a scope the caller lacks', 'admin', 403, null, (f) => ({ targets: [String(f.target.id)], targetType: 'user', scope: ['admin:all'], operation: 'set' })],
+    ['unknown scope name', 'admin', 400, null, (f) => ({ targets: [String(f.target.id)], targetType: 'user', scope: ['admin:made:up'], operation: 'add' })],
+  ]),
+  ...c('liquid', 'POST', '/create', [
+    ['not allowed', 'plain', 403, null, () => [person('plain0001')]],
+    ['bad second item', 'admin', 400, null, () => [person('good00001'), person('bad000001', { email: 'nope' })]],
+    ['a role above the caller in the second item', 'admin', 403, null, () => [person('good00002'), person('role00002', { role: 'super_admin' })]],
+    ['a taken username in the second item', 'admin', 400, null, (f) => [person('good00003'), { ...person('x'), username: f.target.username.padEnd(8, '_') }]],
+  ]),
+  ...c('liquid', 'PATCH', '/update', [
+    ['not allowed', 'plain', 403, null, (f) => ({ target: String(f.target.id), firstName: 'Changed' })],
+    ['a role at the caller\'s rank with a profile change', 'admin', 403, null, (f) => ({ target: String(f.target.id), firstName: 'Changed', role: 'admin' })],
+    ['a role without admin:roles:grant with a profile change', 'mod', 403, null, (f) => ({ target: String(f.target.id), firstName: 'Changed', role: 'moderator' })],
+    ['bad email with a role', 'admin', 400, null, (f) => ({ target: String(f.target.id), firstName: 'Changed', email: 'nope', role: 'moderator' })],
+    ['peer ranked as high', 'admin', 403, null, (f) => ({ target: String(f.peer.id), firstName: 'Changed' })],
+  ]),
+  ...c('liquid', 'PUT', '/custom-data', [
+    ['not allowed', 'plain', 403, null, (f) => ({ target: String(f.target.id), customData: { a: 1 } })],
+    ['peer ranked as high', 'admin', 403, null, (f) => ({ target: String(f.peer.id), customData: { a: 1 } })],
+  ]),
+  ...c('liquid', 'POST', '/ban', [
+    ['missing admin:users:ban', 'mod', 403, null, (f) => ({ target: String(f.target.id), state: true })],
+    ['peer ranked as high', 'admin', 403, null, (f) => ({ target: String(f.peer.id), state: true })],
+  ]),
+  ...c('liquid', 'POST', '/restrict', [
+    ['not allowed', 'plain', 403, null, (f) => ({ target: String(f.target.id), state: true })],
+    ['moderator on an admin', 'mod', 403, null, (f) => ({ target: String(f.admin.id), state: true })],
+  ]),
+  ...c('liquid', 'POST', '/verify', [
+    ['not allowed', 'plain', 403, null, (f) => ({ target: String(f.target.id), state: true })],
+    ['peer ranked as high', 'admin', 403, null, (f) => ({ target: String(f.peer.id), state: true })],
+  ]),
+  ...c('liquid', 'POST', '/credits', [
+    ['not allowed', 'plain', 403, null, (f) => ({ target: String(f.target.id), type: 'set', value: 9 })],
+    ['below zero', 'admin', 400, null, (f) => ({ target: String(f.target.id), type: 'decrement', value: 1 })],
+    ['peer ranked as high', 'admin', 403, null, (f) => ({ target: String(f.peer.id), type: 'set', value: 9 })],
+  ]),
+
+  // Liquid clients.
+  ...c('liquidClient', 'POST', '/create', [
+    ['missing admin:applications:write', 'mod', 403, null, () => [client('mod_client')]],
+    ['bad redirect URI in the second item', 'admin', 400, null, () => [client('good_client1'), client('bad_client1', { redirectUris: ['http://evil.example'] })]],
+    ['the same id twice', 'admin', 400, null, () => [client('twice_client'), client('twice_client')]],
+    ['an id taken already in the second item', 'admin', 400, null, () => [client('good_client2'), client('root_client')]],
+    ['a scope the caller lacks in the second item', 'admin', 403, null, () => [client('good_client3'), client('internal_client', { role: 'internal_client', scope: ['admin:all'] })]],
+    ['a chosen secret', 'admin', 400, null, () => [client('good_client4'), client('secret_client', { secret: 'mine' })]],
+  ]),
+  ...c('liquidClient', 'PATCH', '/update', [
+    ['missing admin:applications:write', 'mod', 403, null, (f) => ({ target: f.adminApp, displayName: 'Renamed' })],
+    ['a scope the caller lacks', 'admin', 403, null, (f) => ({ target: f.adminApp, role: 'internal_client', scope: ['admin:all'] })],
+    ['a write scope on an external client', 'admin', 400, null, (f) => ({ target: f.adminApp, displayName: 'Renamed', scope: ['admin:profile:write'] })],
+  ]),
+  ...c('liquidClient', 'DELETE', '/delete', [
+    ['missing admin:applications:write', 'plain', 403, null, (f) => ({ target: f.adminApp })],
+    ['holds scopes the caller lacks', 'admin', 403, null, (f) => ({ target: f.rootApp })],
+  ]),
+
+  // CookieCMS.
+  ...c('cookie', 'PATCH', '/user/:identifier', [
+    ['not allowed', 'plain', 403, (f) => `/user/${f.target.id}`, () => ({ mail: 'changed@example.org', mail_verify: 1 })],
+    ['a level at the caller\'s rank with a profile change and mail_verify', 'admin', 403, (f) => `/user/${f.target.id}`, () => ({ mail: 'changed@example.org', mail_verify: 1, perms: 3 })],
+    ['moderator on an admin', 'mod', 403, (f) => `/user/${f.admin.id}`, () => ({ mail_verify: 1 })],
+    ['bad mail with mail_verify', 'admin', 400, (f) => `/user/${f.target.id}`, () => ({ mail: 'nope', mail_verify: 1 })],
+    ['a taken username with mail_verify', 'admin', 409, (f) => `/user/${f.target.id}`, (f) => ({ username: f.peer.username, mail_verify: 1 })],
+    ['a level without admin:roles:grant with mail_verify', 'mod', 403, (f) => `/user/${f.target.id}`, () => ({ mail_verify: 1, perms: 2 })],
+  ]),
+  ...c('cookie', 'POST', '/user/role/:identifier', [
+    ['not allowed', 'plain', 403, (f) => `/user/role/${f.target.id}`, () => ({ role_level: 2 })],
+    ['a level at the caller\'s rank', 'admin', 403, (f) => `/user/role/${f.target.id}`, () => ({ role_level: 3 })],
+    ['a temporary level at the caller\'s rank', 'admin', 403, (f) => `/user/role/${f.target.id}`, () => ({ role_level: 3, expired_at: Math.floor(Date.now() / 1000) + 3600 })],
+    ['an expiry in the past', 'admin', 400, (f) => `/user/role/${f.target.id}`, () => ({ role_level: 2, expired_at: 1000 })],
+    ['peer ranked as high', 'admin', 403, (f) => `/user/role/${f.peer.id}`, () => ({ role_level: 1 })],
+  ]),
+  ...c('cookie', 'POST', '/mail', [
+    ['missing admin:mail:send', 'mod', 403, null, () => ({ subject: 'Hi', message: 'All of you' })],
+    ['empty subject', 'admin', 400, null, () => ({ subject: ' ', message: 'All of you' })],
+  ]),
+];
+
+/** Routes registered with a GET that still change data (they create an invite or a reset token). */
+const WRITING_GETS = new Set(['pleroma GET /users/invite_token', 'pleroma GET /users/:nickname/password_reset']);
+
+/** Every route of the shims that may change data, as registered in their Hono apps. */
+function writingRoutes(): string[] {
+  const deps: ShimDeps = { contextFor: async () => { throw new Error('not called'); } };
+  const apps: [Mount, Hono][] = [
+    ['litecord', litecordRoutes(deps)], ['pleroma', pleromaRoutes(deps)], ['liquid', liquidRoutes(deps)], ['liquidClient', liquidClientRoutes(deps)], ['cookie', cookieRoutes(deps)],
+  ];
+  return [...new Set(apps.flatMap(([mount, app]) => app.routes.map((r) => `${mount} ${r.method} ${r.path}`)))].filter((key) => !/ (GET|ALL|HEAD|OPTIONS) /.test(key) || WRITING_GETS.has(key));
+}
+
+/** A digest of every row of every table: anything written, anywhere, changes it. */
+async function snapshot(): Promise<Record<string, string>> {
+  const tables = await gw.database.rows<{ name: string }>(sql`select tablename as name from pg_tables where schemaname = 'public' order by 1`);
+  const out: Record<string, string> = {};
+  for (const { name } of tables) {
+    // login_failures counts sign-in attempts, which these requests do not make.
+    const [{ digest, n }] = await gw.database.rows<{ digest: string; n: number }>(
+      sql.raw(`select md5(coalesce(string_agg(t::text, E'\\n' order by t::text), '')) as digest, count(*)::int as n from "${name}" t`),
+    );
+    out[name] = `${n}:${digest}`;
+  }
+  return out;
+}
+
+const calls: Record<Mount, ReturnType<typeof restClient>> = {
+  litecord: restClient(gw, MOUNTS.litecord, 'bare'),
+  pleroma: restClient(gw, MOUNTS.pleroma),
+  liquid: restClient(gw, MOUNTS.liquid),
+  liquidClient: restClient(gw, MOUNTS.liquidClient),
+  cookie: restClient(gw, MOUNTS.cookie),
+};
+
+beforeAll(async () => {
+  const root = await gw.user({ roles: ['superadmin'] });
+  const admin = await gw.user({ roles: ['admin'] });
+  const peer = await gw.user({ roles: ['admin'] });
+  const mod = await gw.user({ roles: ['moderator'] });
+  const plain = await gw.user();
+  const target = await gw.user();
+  Object.assign(fx, { admin, peer, target, tokens: { anon: null, plain: plain.token, mod: mod.token, admin: admin.token } });
+  // Something for the refused untag, revoke, update and delete requests to leave alone.
+  expect(await mutate(gw, 'tagUsers', { ids: [target.gid], tags: ['keep'] }, root.token)).toMatchObject({ __typename: 'TagUsersSuccess' });
+  expect(await mutate(gw, 'adjustCredits', { userId: target.gid, operation: 'SET', value: 0 }, root.token)).toMatchObject({ __typename: 'AdjustCreditsSuccess' });
+  expect(await mutate(gw, 'createInvite', { code: 'REFUSALS-INVITE', maxUses: 2 }, root.token)).toMatchObject({ __typename: 'CreateInviteSuccess' });
+  const app = (clientId: string, role: string, scopes: string[], token: string) =>
+    mutate(gw, 'createApplication', { clientId, displayName: clientId, grants: ['client_credentials'], redirectUris: [], role, scopes }, token, 'result { application { id } }');
+  const idOf = (gid: string) => Buffer.from(gid, 'base64').toString().split(':')[1];
+  fx.rootApp = idOf((await app('root_client', 'INTERNAL', ['admin:roles:write'], root.token)).result.application.id);
+  fx.adminApp = idOf((await app('admin_client', 'EXTERNAL', ['admin:users:read'], admin.token)).result.application.id);
+});
+
+describe('a refused shim request writes nothing', () => {
+  it('every route that changes data has refusal cases here', () => {
+    const covered = new Set(CASES.map((k) => k.route));
+    expect(writingRoutes().filter((r) => !covered.has(r))).toEqual([]);
+    expect([...covered].filter((r) => !writingRoutes().includes(r))).toEqual([]);
+  });
+
+  it('the snapshot sees a write (a control for the cases below)', async () => {
+    const before = await snapshot();
+    expect((await calls.liquid('POST', '/restrict', fx.tokens.admin, { target: String(fx.target.id), state: false })).status).toBe(200);
+    // Nothing to lift: the unchanged state writes nothing either.
+    expect(await snapshot()).toEqual(before);
+    expect((await calls.liquid('PUT', '/custom-data', fx.tokens.admin, { target: String(fx.target.id), customData: { control: true } })).status).toBe(200);
+    const after = await snapshot();
+    expect(after.audit_log).not.toBe(before.audit_log);
+    expect(after.users).not.toBe(before.users);
+  });
+
+  for (const k of CASES) {
+    it(`${k.route}: ${k.why} (${k.who}) → ${k.status}`, async () => {
+      const [mount, method] = k.route.split(' ') as [Mount, string];
+      const before = await snapshot();
+      const res = await calls[mount](method, k.path(fx), fx.tokens[k.who], k.json?.(fx));
+      expect(res.status, JSON.stringify(res.body)).toBe(k.status);
+      expect(await snapshot()).toEqual(before);
+    });
+  }
+});
