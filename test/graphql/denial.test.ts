@@ -108,6 +108,9 @@ const SAMPLES: Record<string, Sample> = {
   'Mutation.createApplication': {
     vars: () => ({ input: { clientId: unique('denial-app'), displayName: 'Denial', grants: ['client_credentials'], redirectUris: [], role: 'INTERNAL', scopes: ['admin:users:read'] } }),
   },
+  'Mutation.createApplications': {
+    vars: () => ({ input: { applications: [{ clientId: unique('denial-apps'), displayName: 'Denial', grants: ['client_credentials'], redirectUris: [], role: 'INTERNAL', scopes: ['admin:users:read'] }] } }),
+  },
   'Mutation.updateApplication': { vars: (f) => ({ input: { id: f.app.gid, displayName: 'Changed' } }) },
   'Mutation.rotateApplicationSecret': { vars: (f) => ({ input: { id: f.app.gid } }) },
   'Mutation.deleteApplication': { vars: (f) => ({ input: { id: f.app.doomedGid } }) },
