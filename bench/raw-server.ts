@@ -54,7 +54,14 @@ async function explain(userId: string) {
         from user_scopes where user_id = ${userId} and scope = any(${granting})
         order by active desc, kind, scope`,
   ]);
-  const via = paths.map((p) => ({ kind: p.kind, role: p.role === null ? null : { name: p.role }, grantedScope: p.scope, startsAt: iso(p.starts_at), expiresAt: iso(p.expires_at), active: p.active }));
+  const via = paths.map((p) => ({
+    kind: p.kind,
+    role: p.role === null ? null : { name: p.role },
+    grantedScope: p.scope,
+    startsAt: iso(p.starts_at),
+    expiresAt: iso(p.expires_at),
+    active: p.active,
+  }));
   return { data: { explainAccess: { held: user.status === 'ACTIVE' && via.some((p) => p.active), via } } };
 }
 
@@ -65,7 +72,9 @@ const server = createServer((req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://raw');
       const body =
-        url.pathname === '/explain' ? await explain(url.searchParams.get('user')!) : await usersPage(url.pathname === '/search' ? 'search' : url.pathname === '/custom-data' ? 'custom-data' : 'page');
+        url.pathname === '/explain'
+          ? await explain(url.searchParams.get('user')!)
+          : await usersPage(url.pathname === '/search' ? 'search' : url.pathname === '/custom-data' ? 'custom-data' : 'page');
       const json = JSON.stringify(body);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
       res.end(json);

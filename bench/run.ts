@@ -37,7 +37,10 @@ const OPERATIONS = (moderator: string) => ({
   users_page: { query: `{ users(first: 50) { ${SELECTION} } }`, raw: '/page' },
   users_search: { query: `{ users(first: 50, filter: { username: { contains: "ab" } }) { ${SELECTION} } }`, raw: '/search' },
   users_custom_data: { query: `{ users(first: 50, filter: { customData: { path: ["plan"], equals: "team" } }) { ${SELECTION} } }`, raw: '/custom-data' },
-  explain_access: { query: `{ explainAccess(userId: "${moderator}", scope: "admin:users:read") { ${EXPLAIN} } }`, raw: `/explain?user=${Buffer.from(moderator, 'base64').toString().split(':')[1]}` },
+  explain_access: {
+    query: `{ explainAccess(userId: "${moderator}", scope: "admin:users:read") { ${EXPLAIN} } }`,
+    raw: `/explain?user=${Buffer.from(moderator, 'base64').toString().split(':')[1]}`,
+  },
 });
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -65,8 +68,16 @@ async function prepareDatabase(): Promise<{ token: string; moderator: string }> 
     const benchAdmin = await createUser(ctx, { username: 'bench_admin', email: 'bench@example.org' }, { roleNames: ['superadmin'] });
     const config = loadConfig({ JWT_SECRET: SECRET });
     const tokens = new Tokens({ ...config.jwt, secret: SECRET });
-    const session = await openSession(ctx, tokens, BigInt(benchAdmin.id), { ip: null, userAgent: 'bench' }, { ttlSeconds: 3600, refreshTtlSeconds: 3600, action: 'session.login' });
-    const [mod] = await database.rows<{ id: string }>(sql`select ur.user_id::text as id from user_roles ur join roles r on r.id = ur.role_id where r.name = 'moderator' order by ur.user_id limit 1`);
+    const session = await openSession(
+      ctx,
+      tokens,
+      BigInt(benchAdmin.id),
+      { ip: null, userAgent: 'bench' },
+      { ttlSeconds: 3600, refreshTtlSeconds: 3600, action: 'session.login' },
+    );
+    const [mod] = await database.rows<{ id: string }>(
+      sql`select ur.user_id::text as id from user_roles ur join roles r on r.id = ur.role_id where r.name = 'moderator' order by ur.user_id limit 1`,
+    );
     return { token: session.accessToken, moderator: encodeId('User', mod.id) };
   } finally {
     await database.close();
@@ -81,7 +92,12 @@ async function start(name: string, args: string[], env: Record<string, string>, 
   child.stderr!.on('data', (chunk) => (output += chunk));
   for (let i = 0; i < 120; i++) {
     if (child.exitCode !== null) break;
-    if (await fetch(readyUrl).then((r) => r.status < 500, () => false)) {
+    if (
+      await fetch(readyUrl).then(
+        (r) => r.status < 500,
+        () => false,
+      )
+    ) {
       if (child.exitCode === null) return child;
       break;
     }
@@ -162,8 +178,27 @@ async function main() {
   execSync('npm run -s build', { stdio: 'inherit' });
   const startScript: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start;
   const nodeArgs = startScript.split('&& node ')[1].trim().split(/\s+/);
-  const gateway = await start('gateway', nodeArgs, { DATABASE_URL: url, PORT: String(GW_PORT), HOST: '127.0.0.1', JWT_SECRET: SECRET, SECRETS_KEY: SECRET, NODE_ENV: 'production', LOG_LEVEL: 'warn', DB_POOL_MAX: '10' }, `http://127.0.0.1:${GW_PORT}/readyz`);
-  const raw = await start('raw', ['--import', 'tsx', 'bench/raw-server.ts'], { RAW_DATABASE_URL: url, RAW_PORT: String(RAW_PORT) }, `http://127.0.0.1:${RAW_PORT}/page`);
+  const gateway = await start(
+    'gateway',
+    nodeArgs,
+    {
+      DATABASE_URL: url,
+      PORT: String(GW_PORT),
+      HOST: '127.0.0.1',
+      JWT_SECRET: SECRET,
+      SECRETS_KEY: SECRET,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      DB_POOL_MAX: '10',
+    },
+    `http://127.0.0.1:${GW_PORT}/readyz`,
+  );
+  const raw = await start(
+    'raw',
+    ['--import', 'tsx', 'bench/raw-server.ts'],
+    { RAW_DATABASE_URL: url, RAW_PORT: String(RAW_PORT) },
+    `http://127.0.0.1:${RAW_PORT}/page`,
+  );
   const auth = { authorization: `Bearer ${token}` };
   const results: Record<string, { gateway: Measure; raw: Measure; ratio: number }> = {};
   try {
@@ -171,16 +206,21 @@ async function main() {
       const body = JSON.stringify({ query: op.query });
       const [g, r] = [await post(`http://127.0.0.1:${GW_PORT}/graphql`, body, auth), await post(`http://127.0.0.1:${RAW_PORT}${op.raw}`, '{}')];
       if (JSON.stringify(g) !== JSON.stringify(r)) {
-        throw new Error(`${name}: the gateway and the raw server disagree\ngateway: ${JSON.stringify(g).slice(0, 400)}\nraw:     ${JSON.stringify(r).slice(0, 400)}`);
+        throw new Error(
+          `${name}: the gateway and the raw server disagree\ngateway: ${JSON.stringify(g).slice(0, 400)}\nraw:     ${JSON.stringify(r).slice(0, 400)}`,
+        );
       }
       const [rawM, gwM] = await compare(
         { url: `http://127.0.0.1:${RAW_PORT}${op.raw}`, body: '{}', headers: {}, pid: raw.pid! },
         { url: `http://127.0.0.1:${GW_PORT}/graphql`, body, headers: auth, pid: gateway.pid! },
       );
-      if (gwM.errors || gwM.non2xx || rawM.errors || rawM.non2xx) throw new Error(`${name}: failed requests (gateway ${gwM.errors}/${gwM.non2xx}, raw ${rawM.errors}/${rawM.non2xx})`);
+      if (gwM.errors || gwM.non2xx || rawM.errors || rawM.non2xx)
+        throw new Error(`${name}: failed requests (gateway ${gwM.errors}/${gwM.non2xx}, raw ${rawM.errors}/${rawM.non2xx})`);
       const ratio = gwM.requestsPerSec / rawM.requestsPerSec;
       results[name] = { gateway: gwM, raw: rawM, ratio };
-      log(`${name.padEnd(17)} gateway ${String(gwM.requestsPerSec).padStart(6)} req/s p99 ${String(gwM.p99Ms).padStart(4)} ms rss ${gwM.rssMb} MB | raw ${String(rawM.requestsPerSec).padStart(6)} req/s p99 ${String(rawM.p99Ms).padStart(4)} ms rss ${rawM.rssMb} MB | ratio ${ratio.toFixed(2)}`);
+      log(
+        `${name.padEnd(17)} gateway ${String(gwM.requestsPerSec).padStart(6)} req/s p99 ${String(gwM.p99Ms).padStart(4)} ms rss ${gwM.rssMb} MB | raw ${String(rawM.requestsPerSec).padStart(6)} req/s p99 ${String(rawM.p99Ms).padStart(4)} ms rss ${rawM.rssMb} MB | ratio ${ratio.toFixed(2)}`,
+      );
     }
   } finally {
     gateway.kill('SIGTERM');

@@ -49,7 +49,11 @@ export interface App {
 type Env = { Variables: { requestId: string; log: Logger }; Bindings: { incoming?: { socket?: { remoteAddress?: string } } } };
 
 /** The whole HTTP surface as a fetch handler: tests call it directly, main.ts serves it. */
-export async function createApp(config: Config & { jwt: { secret: string }; secretsKey: string }, database: Database, opts: { log?: Logger } = {}): Promise<App> {
+export async function createApp(
+  config: Config & { jwt: { secret: string }; secretsKey: string },
+  database: Database,
+  opts: { log?: Logger } = {},
+): Promise<App> {
   const log = opts.log ?? createLogger(config.logLevel);
   configurePasswordHashing(config.passwordHashing);
   const tokens = new Tokens(config.jwt);
@@ -64,10 +68,30 @@ export async function createApp(config: Config & { jwt: { secret: string }; secr
    * Builds a request's GraphQL context. `/graphql` reads the caller later, once the operation (and so
    * its pool) is known (graphql/yoga.ts); shims read it at once, on the general pool.
    */
-  async function buildContext(request: Request, requestId: string, requestLog: Logger, ip: string | null, caller: 'now' | 'per-operation'): Promise<GraphQLContext> {
+  async function buildContext(
+    request: Request,
+    requestId: string,
+    requestLog: Logger,
+    ip: string | null,
+    caller: 'now' | 'per-operation',
+  ): Promise<GraphQLContext> {
     const authorization = request.headers.get('authorization');
     const { viewer, authError } = caller === 'now' ? await auth.callerOf(authorization, database.db) : { viewer: null, authError: null };
-    return { config, database, tokens, auth, mailBox, viewer, authError, authorization, requestId, ip, userAgent: request.headers.get('user-agent'), log: requestLog, events };
+    return {
+      config,
+      database,
+      tokens,
+      auth,
+      mailBox,
+      viewer,
+      authError,
+      authorization,
+      requestId,
+      ip,
+      userAgent: request.headers.get('user-agent'),
+      log: requestLog,
+      events,
+    };
   }
 
   /** A request's id (the caller's X-Request-Id when sane), its logger, and the line logged at its end. */
@@ -118,7 +142,9 @@ export async function createApp(config: Config & { jwt: { secret: string }; secr
   };
 
   app.use('/graphql', limit);
-  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) => yoga.fetch(c.req.raw, { buildContext: (request: Request) => contextFor(c as never)(request, 'per-operation') }));
+  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) =>
+    yoga.fetch(c.req.raw, { buildContext: (request: Request) => contextFor(c as never)(request, 'per-operation') }),
+  );
 
   app.use('/api/*', limit);
   const shimDeps = { contextFor: (c: { req: { raw: Request } }) => contextFor(c as never)(c.req.raw, 'now') };

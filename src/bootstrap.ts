@@ -29,7 +29,13 @@ export async function openDatabase(config: Config, holder: string): Promise<Data
     const database = await openPglite(join(dir, 'pglite'));
     await migrate(database);
     const close = database.close;
-    return { ...database, close: async () => { await close(); release(); } };
+    return {
+      ...database,
+      close: async () => {
+        await close();
+        release();
+      },
+    };
   } catch (error) {
     release();
     throw error;
@@ -72,7 +78,10 @@ async function keptSecret(config: Config, database: Database, file: string, key:
     }
     return readFileSync(path, 'utf8').trim();
   }
-  await database.db.insert(gatewaySettings).values({ key, value: randomBytes(bytes).toString('base64url') }).onConflictDoNothing();
+  await database.db
+    .insert(gatewaySettings)
+    .values({ key, value: randomBytes(bytes).toString('base64url') })
+    .onConflictDoNothing();
   const [row] = await database.rows<{ value: string }>(sql`select value from gateway_settings where key = ${key}`);
   return row.value;
 }

@@ -73,7 +73,13 @@ async function main(argv: string[]): Promise<void> {
         const ready = await resolveSecrets(config, database);
         const id = await userId(database, values.username!);
         const ttl = values.ttl ? ttlSeconds(values.ttl) : ready.jwt.accessTtlSeconds;
-        const session = await openSession(cli, new Tokens(ready.jwt), id, { ip: null, userAgent: 'cli' }, { ttlSeconds: ttl, refreshTtlSeconds: ready.jwt.refreshTtlSeconds, action: 'session.cli-token' });
+        const session = await openSession(
+          cli,
+          new Tokens(ready.jwt),
+          id,
+          { ip: null, userAgent: 'cli' },
+          { ttlSeconds: ttl, refreshTtlSeconds: ready.jwt.refreshTtlSeconds, action: 'session.cli-token' },
+        );
         process.stdout.write(`Access token for ${values.username}, valid until ${new Date(Date.now() + ttl * 1000).toISOString()}:\n${session.accessToken}\n`);
         break;
       }
@@ -82,7 +88,9 @@ async function main(argv: string[]): Promise<void> {
         const n = Number(values.users);
         const started = Date.now();
         const { inserted } = await seedUsers(cli, n, values.password ?? 'demo-password');
-        process.stdout.write(`Seeded ${inserted} users in ${((Date.now() - started) / 1000).toFixed(1)} s (password: ${values.password ? 'as given' : 'demo-password'})\n`);
+        process.stdout.write(
+          `Seeded ${inserted} users in ${((Date.now() - started) / 1000).toFixed(1)} s (password: ${values.password ? 'as given' : 'demo-password'})\n`,
+        );
         break;
       }
       case 'link-identity': {

@@ -14,9 +14,7 @@ const duration = z
 
 const flag = z.enum(['true', 'false', '1', '0', 'on', 'off']).transform((v) => ['true', '1', 'on'].includes(v));
 
-const postgresUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'expected a postgres:// URL');
+const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'expected a postgres:// URL');
 
 /**
  * Browser origins allowed to call the gateway cross-origin: a comma list of absolute origins
@@ -24,13 +22,22 @@ const postgresUrl = z
  */
 const originList = z
   .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .pipe(
     z.array(
       z.string().transform((o, ctx) => {
         const url = URL.canParse(o) ? new URL(o) : null;
-        if (url && /^https?:$/.test(url.protocol) && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password && !o.endsWith('/')) return url.origin;
-        ctx.addIssue({ code: 'custom', message: `${o} is not an origin; expected scheme and host (and port), e.g. https://admin.example.org, separated by commas` });
+        if (url && /^https?:$/.test(url.protocol) && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password && !o.endsWith('/'))
+          return url.origin;
+        ctx.addIssue({
+          code: 'custom',
+          message: `${o} is not an origin; expected scheme and host (and port), e.g. https://admin.example.org, separated by commas`,
+        });
         return z.NEVER;
       }),
     ),
@@ -188,10 +195,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: e.CORS_ORIGINS,
     logLevel: e.LOG_LEVEL,
     passwordHashing: { concurrency: e.LOGIN_HASH_CONCURRENCY, queue: e.LOGIN_HASH_QUEUE },
-    mail: { smtpUrl: e.SMTP_URL, fileDir: join(e.DATA_DIR, 'mail'), from: e.MAIL_FROM, retrySeconds: e.MAIL_RETRY_SECONDS, publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '') },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      fileDir: join(e.DATA_DIR, 'mail'),
+      from: e.MAIL_FROM,
+      retrySeconds: e.MAIL_RETRY_SECONDS,
+      publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    },
     initialAdmin:
-      e.ADMIN_USERNAME || e.ADMIN_EMAIL || e.ADMIN_PASSWORD
-        ? { username: e.ADMIN_USERNAME, email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
-        : undefined,
+      e.ADMIN_USERNAME || e.ADMIN_EMAIL || e.ADMIN_PASSWORD ? { username: e.ADMIN_USERNAME, email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
   };
 }

@@ -24,14 +24,18 @@ function layerOf(file: string): (typeof LAYERS)[number] {
 }
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Every relative import of every source file, as paths relative to src/ (type-only imports too). */
 const graph = new Map(
   sources(SRC).map((path) => {
     const text = readFileSync(path, 'utf8');
-    const targets = [...text.matchAll(/^(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/gms)].map((m) => relative(SRC, resolve(dirname(path), m[1])).replace(/\.js$/, '.ts'));
+    const targets = [...text.matchAll(/^(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/gms)].map((m) =>
+      relative(SRC, resolve(dirname(path), m[1])).replace(/\.js$/, '.ts'),
+    );
     return [relative(SRC, path), targets] as const;
   }),
 );
@@ -47,7 +51,9 @@ describe('the layout', () => {
 
   it('module files other than *schema.ts import nothing from graphql/ or rest/', () => {
     const bad = [...graph].flatMap(([file, targets]) =>
-      file.startsWith('modules/') && !/schema\.ts$/.test(file) ? targets.filter((t) => t.startsWith('graphql/') || t.startsWith('rest/') || /^modules\/.*schema\.ts$/.test(t)).map((t) => `${file} -> ${t}`) : [],
+      file.startsWith('modules/') && !/schema\.ts$/.test(file)
+        ? targets.filter((t) => t.startsWith('graphql/') || t.startsWith('rest/') || /^modules\/.*schema\.ts$/.test(t)).map((t) => `${file} -> ${t}`)
+        : [],
     );
     expect(bad).toEqual([]);
   });

@@ -20,7 +20,9 @@ describe('resolveSecrets', () => {
       expect(again.secretsKey).toBe(first.secretsKey);
       expect(again.jwt.secret).toBe(first.jwt.secret);
       if (onPostgres) {
-        const rows = await database.rows<{ key: string; value: string }>(sql`select key, value from gateway_settings where key in ('jwt_secret', 'secrets_key') order by key`);
+        const rows = await database.rows<{ key: string; value: string }>(
+          sql`select key, value from gateway_settings where key in ('jwt_secret', 'secrets_key') order by key`,
+        );
         expect(rows).toEqual([
           { key: 'jwt_secret', value: first.jwt.secret },
           { key: 'secrets_key', value: first.secretsKey },

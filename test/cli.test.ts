@@ -9,7 +9,8 @@ import { onPostgres } from './helpers/db.js';
 const ROOT = new URL('..', import.meta.url).pathname;
 const clean = (env: Record<string, string>) => {
   const base = { ...process.env };
-  for (const k of ['DATABASE_URL', 'DATA_DIR', 'JWT_SECRET', 'SECRETS_KEY', 'NODE_ENV', 'ADMIN_USERNAME', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'PORT']) delete base[k];
+  for (const k of ['DATABASE_URL', 'DATA_DIR', 'JWT_SECRET', 'SECRETS_KEY', 'NODE_ENV', 'ADMIN_USERNAME', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'PORT'])
+    delete base[k];
   return { ...base, LOG_LEVEL: 'info', ...env };
 };
 

@@ -11,7 +11,10 @@ describe('config', () => {
 
   it('CORS_ORIGINS is a comma list of absolute origins, none by default', () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);
-    expect(loadConfig({ CORS_ORIGINS: ' https://Admin.Example.org , http://localhost:5173,https://admin.example.org' }).corsOrigins).toEqual(['https://admin.example.org', 'http://localhost:5173']);
+    expect(loadConfig({ CORS_ORIGINS: ' https://Admin.Example.org , http://localhost:5173,https://admin.example.org' }).corsOrigins).toEqual([
+      'https://admin.example.org',
+      'http://localhost:5173',
+    ]);
     expect(loadConfig({ CORS_ORIGINS: 'https://a.example:8443' }).corsOrigins).toEqual(['https://a.example:8443']);
   });
 

@@ -19,7 +19,11 @@ describe.skipIf(skipBrowser)('GraphiQL in a browser', () => {
     await page.goto(`${base}/graphql`);
     await page.waitForSelector('.graphiql-container', { timeout: 30_000 });
     const answer = await page.evaluate(async () => {
-      const res = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+      const res = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
       return res.json();
     });
     expect(answer).toEqual({ data: { __typename: 'Query' } });

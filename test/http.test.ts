@@ -43,7 +43,10 @@ describe('request errors are 4xx and change nothing', () => {
   it('NUL bytes in strings', async () => {
     const before = (await gw.database.rows<{ n: number }>(sql`select count(*)::int as n from users`))[0].n;
     const admin = await gw.user({ roles: ['admin'] });
-    const res = await post(JSON.stringify({ query: 'mutation($i: CreateUserInput!) { createUser(input: $i) { __typename } }', variables: { i: { username: 'nul\u0000name' } } }), { authorization: `Bearer ${admin.token}` });
+    const res = await post(
+      JSON.stringify({ query: 'mutation($i: CreateUserInput!) { createUser(input: $i) { __typename } }', variables: { i: { username: 'nul\u0000name' } } }),
+      { authorization: `Bearer ${admin.token}` },
+    );
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).errors[0].extensions.code).toBe('BAD_INPUT');
     expect((await gw.database.rows<{ n: number }>(sql`select count(*)::int as n from users`))[0].n).toBe(before + 1);
@@ -76,14 +79,22 @@ describe('request errors are 4xx and change nothing', () => {
     expect(simpleGet.status).toBe(403);
     const withHeader = await gw.request('/graphql?query=%7B__typename%7D', { headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' } });
     expect(withHeader.status).toBe(200);
-    const form = await gw.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'query=%7B__typename%7D' });
+    const form = await gw.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'query=%7B__typename%7D',
+    });
     expect(form.status).toBe(403);
   });
 
   it('shim bodies over 1 MB get 413', async () => {
     const admin = await gw.user({ roles: ['admin'] });
     const big = JSON.stringify({ username: 'x'.repeat(1_100_000), email: 'a@b.org', password: 'p' });
-    const res = await gw.request('/api/v6/admin/users', { method: 'PUT', headers: { 'content-type': 'application/json', authorization: admin.token, 'content-length': String(big.length) }, body: big });
+    const res = await gw.request('/api/v6/admin/users', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: admin.token, 'content-length': String(big.length) },
+      body: big,
+    });
     expect(res.status).toBe(413);
   });
 });

@@ -7,7 +7,6 @@ import { until } from './helpers/wait.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
-
 // A write that is still running when SIGTERM arrives: the test holds a lock the write needs.
 describe.runIf(onPostgres)('SIGTERM waits for writes already running', () => {
   const gw = useGateway();
@@ -16,7 +15,14 @@ describe.runIf(onPostgres)('SIGTERM waits for writes already running', () => {
     const admin = await gw.user({ roles: ['superadmin'] });
     const target = await gw.user();
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const env: Record<string, string> = { ...(process.env as Record<string, string>), DATABASE_URL: gw.url!, JWT_SECRET: TEST_SECRET, PORT: String(port), LOG_LEVEL: 'info', SHUTDOWN_WRITE_TIMEOUT: writeTimeout };
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      DATABASE_URL: gw.url!,
+      JWT_SECRET: TEST_SECRET,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      SHUTDOWN_WRITE_TIMEOUT: writeTimeout,
+    };
     delete env.DATA_DIR;
     const gateway = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env });
     let out = '';
@@ -32,9 +38,18 @@ describe.runIf(onPostgres)('SIGTERM waits for writes already running', () => {
       const write = fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
-        body: JSON.stringify({ query: 'mutation($input: UpdateUserInput!) { updateUser(input: $input) { __typename } }', variables: { input: { id: target.gid, displayName: 'Written during the drain' } } }),
-      }).then((r) => r.json() as Promise<any>, (e) => ({ failed: String(e) }));
-      await until(async () => (await locker`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)[0].n > 0, 'the write to wait on the lock');
+        body: JSON.stringify({
+          query: 'mutation($input: UpdateUserInput!) { updateUser(input: $input) { __typename } }',
+          variables: { input: { id: target.gid, displayName: 'Written during the drain' } },
+        }),
+      }).then(
+        (r) => r.json() as Promise<any>,
+        (e) => ({ failed: String(e) }),
+      );
+      await until(
+        async () => (await locker`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)[0].n > 0,
+        'the write to wait on the lock',
+      );
       gateway.kill('SIGTERM');
       await until(() => /draining requests/.test(out), 'the drain to begin');
       if (release === 'before-timeout') await held`commit`;

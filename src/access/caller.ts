@@ -97,21 +97,25 @@ export async function findCallerState(db: Tx, userId: bigint, sessionId: string 
   const p = new Params();
   const user = sql`${p.add(userId.toString())}::bigint`;
   const session = sessionId === null ? null : sql`${p.add(sessionId)}::uuid`;
-  const [row] = await runPrepared(db, session ? 'caller:session' : 'caller:identity', p, () =>
-    db
-      .select({
-        status: sql<string>`${effectiveStatus}`,
-        username: sql<string>`"users"."username"`,
-        domain: sql<string | null>`"users"."domain"`,
-        sessionLive: session
-          ? // Spelled out: Drizzle drops table names from a single-table select's columns, which inside
-            // a subquery would bind to the sessions table.
-            sql<boolean>`exists (select 1 from sessions s where s.id = ${session} and s.user_id = "users"."id" and s.revoked_at is null and s.expires_at > now())`
-          : sql<boolean>`true`,
-        scopes: sql<string[] | null>`${effectiveScopesSql(sql.raw('"users"."id"'))}`,
-      })
-      .from(users)
-      .where(sql`${users.id} = ${user}`),
+  const [row] = await runPrepared(
+    db,
+    session ? 'caller:session' : 'caller:identity',
+    p,
+    () =>
+      db
+        .select({
+          status: sql<string>`${effectiveStatus}`,
+          username: sql<string>`"users"."username"`,
+          domain: sql<string | null>`"users"."domain"`,
+          sessionLive: session
+            ? // Spelled out: Drizzle drops table names from a single-table select's columns, which inside
+              // a subquery would bind to the sessions table.
+              sql<boolean>`exists (select 1 from sessions s where s.id = ${session} and s.user_id = "users"."id" and s.revoked_at is null and s.expires_at > now())`
+            : sql<boolean>`true`,
+          scopes: sql<string[] | null>`${effectiveScopesSql(sql.raw('"users"."id"'))}`,
+        })
+        .from(users)
+        .where(sql`${users.id} = ${user}`),
     { name: session ? 'caller_state' : 'caller_state_identity', plan: 'reuse' },
   );
   if (!row) return null;

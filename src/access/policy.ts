@@ -12,7 +12,6 @@ import { findStanding, grantIsActive, type Standing } from './standing.js';
  * with the actor's standing read there.
  */
 
-
 export const superadminRank = 1000;
 
 /** An actor manages only roles ranked below its own highest role; superadmin manages any. */
@@ -74,13 +73,26 @@ const NAMED_REFUSALS = 100;
  * one of its targets: FORBIDDEN, naming every refused target in the message and in `fields`.
  */
 export async function assertOutranksAll(tx: Tx, actor: Standing, targets: readonly BatchTarget[]): Promise<void> {
-  const refused = new Map((await outrankedTargets(tx, actor, targets.map((t) => t.id))).map((r) => [r.id, r.rank]));
+  const refused = new Map(
+    (
+      await outrankedTargets(
+        tx,
+        actor,
+        targets.map((t) => t.id),
+      )
+    ).map((r) => [r.id, r.rank]),
+  );
   if (refused.size === 0) return;
   const hits = targets.filter((t) => refused.has(t.id));
   const named = [...new Map(hits.map((t) => [t.id, t])).values()];
-  const list = named.slice(0, NAMED_REFUSALS).map((t) => `${t.name} (rank ${refused.get(t.id)})`).join(', ');
+  const list = named
+    .slice(0, NAMED_REFUSALS)
+    .map((t) => `${t.name} (rank ${refused.get(t.id)})`)
+    .join(', ');
   const more = named.length > NAMED_REFUSALS ? ` and ${named.length - NAMED_REFUSALS} more` : '';
-  const fields = hits.slice(0, NAMED_REFUSALS).map((t) => ({ path: t.path, message: `${t.name} has rank ${refused.get(t.id)}, not below yours (${actor.rank})` }));
+  const fields = hits
+    .slice(0, NAMED_REFUSALS)
+    .map((t) => ({ path: t.path, message: `${t.name} has rank ${refused.get(t.id)}, not below yours (${actor.rank})` }));
   throw forbidden(`${outranksMessage(actor)}; refused: ${list}${more}. Nothing was changed.`, fields);
 }
 
@@ -103,7 +115,6 @@ export async function assertKeepsAdminRole(tx: Tx, actor: Standing, userId: bigi
     .where(and(eq(userRoles.userId, userId), grantIsActive, sql`${roles.id} <> ${removing.id}`));
   if (!others.some((r) => isAdministrative(r.scopes))) throw forbidden("You can't revoke your own admin status.");
 }
-
 
 /** Some actions need a second scope beyond the field's own (giving roles, bans in bulk). */
 export function requireScope(actor: Standing, scope: Scope, message = `This needs ${scope}`): void {

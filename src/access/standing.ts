@@ -14,7 +14,6 @@ export function scopesGranting(scope: string): string[] {
   return parts.map((_, i) => parts.slice(0, i + 1).join(':'));
 }
 
-
 /** SQL: does the user (by id expression) hold `scope` now, through an active role or a direct grant? */
 export function userHoldsScope(userId: SQL, scope: string): SQL {
   const granting = scopesGranting(scope);
@@ -58,4 +57,3 @@ export async function findStanding(db: Tx, userId: bigint | null): Promise<Stand
   );
   return { userId, rank: Number(row?.rank ?? 0), superadmin: row?.superadmin === true, scopes: new ScopeSet(row?.scopes ?? []) };
 }
-

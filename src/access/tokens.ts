@@ -2,9 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../config.js';
 
-export type VerifiedToken =
-  | { kind: 'local'; userId: bigint; sessionId: string | null }
-  | { kind: 'external'; issuer: string; subject: string };
+export type VerifiedToken = { kind: 'local'; userId: bigint; sessionId: string | null } | { kind: 'external'; issuer: string; subject: string };
 
 const CLOCK_TOLERANCE = 30;
 const EXTERNAL_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];

@@ -25,7 +25,11 @@ export function canonicalJson(value: unknown): string {
     if (typeof v === 'bigint') return v.toString();
     if (v instanceof Date) return v.toISOString();
     if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]));
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, (v as Record<string, unknown>)[k]]),
+      );
     }
     return v;
   });
@@ -47,18 +51,7 @@ export function rowHash(row: {
   payloadHash: string;
   prevHash: string;
 }): string {
-  return sha256(
-    canonicalJson([
-      row.at.toISOString(),
-      row.actorId,
-      row.action,
-      row.targetType,
-      row.targetId,
-      row.requestId,
-      row.payloadHash,
-      row.prevHash,
-    ]),
-  );
+  return sha256(canonicalJson([row.at.toISOString(), row.actorId, row.action, row.targetType, row.targetId, row.requestId, row.payloadHash, row.prevHash]));
 }
 
 /**
@@ -89,7 +82,14 @@ export async function writeAudit(tx: Tx, actor: AuditActor, entries: AuditEntry[
   });
   const seqs: bigint[] = [];
   for (let i = 0; i < rows.length; i += 1000) {
-    seqs.push(...(await tx.insert(auditLog).values(rows.slice(i, i + 1000)).returning({ seq: auditLog.seq })).map((r) => r.seq));
+    seqs.push(
+      ...(
+        await tx
+          .insert(auditLog)
+          .values(rows.slice(i, i + 1000))
+          .returning({ seq: auditLog.seq })
+      ).map((r) => r.seq),
+    );
   }
   // Delivered after commit, to every instance: the adminEvents subscription loads this range.
   await tx.execute(sql`select pg_notify('gateway_audit', ${`${seqs[0]}:${seqs.at(-1)}`})`);

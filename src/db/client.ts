@@ -187,7 +187,8 @@ export function openPostgres(opts: PostgresOptions): Database {
   const reservedClient = reservedSize > 0 ? clientOf(reservedSize) : client;
   const writes = new WriteTracker();
   const guards = { writeTimeoutMs: opts.statementTimeoutSeconds * 1000, waitSeconds: connectTimeout };
-  const dbOf = (c: postgres.Sql) => guardTransactions(drizzlePostgres({ client: guardPoolWait(c, connectTimeout), relations, ...loggerFor(opts.onQuery) }) as unknown as Db, writes, guards);
+  const dbOf = (c: postgres.Sql) =>
+    guardTransactions(drizzlePostgres({ client: guardPoolWait(c, connectTimeout), relations, ...loggerFor(opts.onQuery) }) as unknown as Db, writes, guards);
   const db = dbOf(client);
   const reserved = reservedClient === client ? db : dbOf(reservedClient);
   return {
@@ -199,11 +200,15 @@ export function openPostgres(opts: PostgresOptions): Database {
     ping: (ms) => ping(reserved, ms),
     async listen(channel, onMessage, onReconnect) {
       let first = true;
-      const sub = await client.listen(channel, (payload) => onMessage(payload), () => {
-        // postgres.js calls this on every (re)connection of the listening socket.
-        if (!first) onReconnect?.();
-        first = false;
-      });
+      const sub = await client.listen(
+        channel,
+        (payload) => onMessage(payload),
+        () => {
+          // postgres.js calls this on every (re)connection of the listening socket.
+          if (!first) onReconnect?.();
+          first = false;
+        },
+      );
       return () => sub.unlisten();
     },
     close: async () => {

@@ -9,7 +9,12 @@ export function jsonObject(entries: [string, SQL][]): SQL {
   for (let i = 0; i < entries.length; i += 50) {
     const chunk = entries.slice(i, i + 50);
     const fn = entries.length > 50 ? sql.raw('jsonb_build_object') : sql.raw('json_build_object');
-    parts.push(sql`${fn}(${sql.join(chunk.map(([k, v]) => sql`${sql.raw(`'${k.replace(/'/g, "''")}'`)}, ${v}`), sql`, `)})`);
+    parts.push(
+      sql`${fn}(${sql.join(
+        chunk.map(([k, v]) => sql`${sql.raw(`'${k.replace(/'/g, "''")}'`)}, ${v}`),
+        sql`, `,
+      )})`,
+    );
   }
   if (parts.length === 0) return sql`'{}'::json`;
   return parts.length === 1 ? parts[0] : sql`(${sql.join(parts, sql` || `)})::json`;

@@ -42,7 +42,13 @@ const MAX_SHAPES = 500;
  * of the table and one that matches ten rows need different plans. Transactions are short-lived
  * handles and simply build each time.
  */
-export function runPrepared<T>(db: Tx, key: string, params: Params, build: () => Buildable<T>, opts: { name: string; plan: 'reuse' | 'per-values' }): Promise<T> {
+export function runPrepared<T>(
+  db: Tx,
+  key: string,
+  params: Params,
+  build: () => Buildable<T>,
+  opts: { name: string; plan: 'reuse' | 'per-values' },
+): Promise<T> {
   if (opts.plan === 'per-values') return build().execute(params.values);
   let cache = caches.get(db);
   if (!cache) {

@@ -66,7 +66,6 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 /** A DateTime input: ISO 8601 text naming an instant PostgreSQL stores (years 0001–9999, see isStorableDate). */
@@ -90,4 +89,3 @@ builder.scalarType('JSON', {
   serialize: (value) => value,
   parseValue: (value) => value,
 });
-

@@ -49,7 +49,15 @@ interface Tree {
 type Value = { literal: ValueNode } | { json: unknown };
 
 /** One value checked against its input type. */
-function check(at: Value, type: GraphQLInputType, path: string[], variables: Record<string, unknown>, tree: Tree | null, filterDepth: number, nesting: number): void {
+function check(
+  at: Value,
+  type: GraphQLInputType,
+  path: string[],
+  variables: Record<string, unknown>,
+  tree: Tree | null,
+  filterDepth: number,
+  nesting: number,
+): void {
   if (nesting > INPUT_LIMITS.nesting) throw new InputLimitError(path, `nested more than ${INPUT_LIMITS.nesting} levels`);
   if ('literal' in at && at.literal.kind === Kind.VARIABLE) {
     check({ json: variables[at.literal.name.value] }, type, path, variables, tree, filterDepth, nesting);
@@ -104,7 +112,12 @@ function check(at: Value, type: GraphQLInputType, path: string[], variables: Rec
  * Throws InputLimitError when the operation's arguments (inline or through variables) or any
  * declared variable (used or not) exceed INPUT_LIMITS.
  */
-export function checkInputLimits(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): void {
+export function checkInputLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): void {
   const values = variables ?? {};
   const operation = getOperationAST(document, operationName);
   for (const definition of operation?.variableDefinitions ?? []) {
@@ -119,7 +132,8 @@ export function checkInputLimits(schema: GraphQLSchema, document: DocumentNode, 
       Argument(node) {
         const type = typeInfo.getInputType();
         const field = typeInfo.getFieldDef();
-        if (type && getNamedType(type) && node.value.kind !== Kind.VARIABLE) check({ literal: node.value }, type, [field?.name ?? '?', node.name.value], values, null, 0, 0);
+        if (type && getNamedType(type) && node.value.kind !== Kind.VARIABLE)
+          check({ literal: node.value }, type, [field?.name ?? '?', node.name.value], values, null, 0, 0);
         return false;
       },
     }),

@@ -6,7 +6,7 @@ import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { randomUUID } from 'node:crypto';
-import { execute, getOperationAST, GraphQLError, Kind, type DocumentNode, } from 'graphql';
+import { execute, getOperationAST, GraphQLError, Kind, type DocumentNode } from 'graphql';
 import { useEngine } from '@envelop/core';
 import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -37,12 +37,19 @@ const rejectUnstorableInput: Plugin = {
 };
 
 /** Filter and list caps (input-limits.ts), checked before variables are coerced: a 400 BAD_INPUT. */
-function limitInputs(args: { schema: import('graphql').GraphQLSchema; document: import('graphql').DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null }) {
+function limitInputs(args: {
+  schema: import('graphql').GraphQLSchema;
+  document: import('graphql').DocumentNode;
+  operationName?: string | null;
+  variableValues?: Record<string, unknown> | null;
+}) {
   try {
     checkInputLimits(args.schema, args.document, args.operationName, args.variableValues);
   } catch (error) {
     if (!(error instanceof InputLimitError)) throw error;
-    throw createGraphQLError(error.message, { extensions: { code: 'BAD_INPUT', fields: [{ path: error.path, message: error.message }], http: { status: 400 } } });
+    throw createGraphQLError(error.message, {
+      extensions: { code: 'BAD_INPUT', fields: [{ path: error.path, message: error.message }], http: { status: 400 } },
+    });
   }
 }
 
@@ -60,7 +67,10 @@ const reservedViews = new WeakMap<GraphQLContext['database'], GraphQLContext['da
  * RESERVED_FIELDS (and their callers' state) use the reserved share of the pool, so sign-in and
  * `viewer` keep working while heavy admin reads hold every general connection.
  */
-async function authenticate(args: { document: DocumentNode; operationName?: string | null; contextValue: GraphQLContext }, extendContext: (extension: Partial<GraphQLContext>) => void) {
+async function authenticate(
+  args: { document: DocumentNode; operationName?: string | null; contextValue: GraphQLContext },
+  extendContext: (extension: Partial<GraphQLContext>) => void,
+) {
   const ctx = args.contextValue;
   const operation = getOperationAST(args.document, args.operationName);
   let database = ctx.database;
@@ -94,9 +104,11 @@ function asRequestError(e: Error): GraphQLError {
  * accepts; yoga would answer 200 to plain application/json clients.
  */
 const requestErrorsAre4xx: Plugin = {
-  onValidate: () => ({ result, setResult }) => {
-    if (result.length) setResult(result.map(asRequestError));
-  },
+  onValidate:
+    () =>
+    ({ result, setResult }) => {
+      if (result.length) setResult(result.map(asRequestError));
+    },
   onExecutionResult: ({ result, setResult }) => {
     if (result && 'errors' in result && result.errors?.length && (!('data' in result) || result.data === undefined)) {
       setResult({ ...result, errors: result.errors.map(asRequestError) });
@@ -128,7 +140,12 @@ export function maskError(error: unknown, log: Logger): GraphQLError {
     // GraphQL's own refusals during execution (an argument that does not parse, an invalid global
     // ID) are the client's input; give them the code clients switch on.
     if (error.extensions.code) return error;
-    return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code: 'BAD_INPUT' } });
+    return new GraphQLError(error.message, {
+      nodes: error.nodes,
+      path: error.path,
+      originalError: error.originalError,
+      extensions: { ...error.extensions, code: 'BAD_INPUT' },
+    });
   }
   const errorId = randomUUID();
   log.error({ err: original, errorId, path: error instanceof GraphQLError ? error.path : undefined }, 'unexpected error');
@@ -149,12 +166,21 @@ const cleaned = <E extends Error>(errors: readonly E[]): (E | GraphQLError)[] =>
   errors.map((e) => {
     const message = withoutSuggestions(e.message);
     if (message === e.message || !(e instanceof GraphQLError)) return e;
-    return new GraphQLError(message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError, extensions: e.extensions });
+    return new GraphQLError(message, {
+      nodes: e.nodes,
+      source: e.source,
+      positions: e.positions,
+      path: e.path,
+      originalError: e.originalError,
+      extensions: e.extensions,
+    });
   });
 const hideSuggestions: Plugin = {
-  onValidate: () => ({ result, setResult }) => {
-    if (result.length) setResult(cleaned(result));
-  },
+  onValidate:
+    () =>
+    ({ result, setResult }) => {
+      if (result.length) setResult(cleaned(result));
+    },
   onExecutionResult: ({ result, setResult }) => {
     if (result && 'errors' in result && result.errors?.length) setResult({ ...result, errors: cleaned(result.errors) });
   },
@@ -184,7 +210,14 @@ export async function createGraphQLHandler(config: Config, log: Logger): Promise
     cors: (request) => {
       const origin = allowedOrigin(config, request.headers.get('origin'));
       return origin
-        ? { origin: [origin], credentials: false, methods: CORS.graphqlMethods, allowedHeaders: CORS.allowHeaders, exposedHeaders: CORS.exposeHeaders, maxAge: CORS.maxAgeSeconds }
+        ? {
+            origin: [origin],
+            credentials: false,
+            methods: CORS.graphqlMethods,
+            allowedHeaders: CORS.allowHeaders,
+            exposedHeaders: CORS.exposeHeaders,
+            maxAge: CORS.maxAgeSeconds,
+          }
         : false;
     },
     graphiql: config.graphiql ? { title: 'Admin gateway' } : false,

@@ -36,7 +36,6 @@ export function asShimError(error: unknown): ShimError | null {
   return known ? new ShimError(known.code, known.message, known.fields) : null;
 }
 
-
 /** A bigint key as legacy APIs write it (decimal digits); a sign, garbage or a value above 2^63 - 1 fails with `message`. */
 export const idText = (message: string) => z.string().refine((s) => parseBigintId(s) !== null, message);
 
@@ -126,4 +125,5 @@ export function mutationDocument(name: string, select: string, fragments = ''): 
   return `mutation ${type}($input: ${type}Input!) { ${name}(input: $input) { __typename ... on ${type}Success { ${select} } ${ERROR_FIELDS} } } ${fragments}`;
 }
 
-const ERROR_FIELDS = '... on Error { __typename message code } ... on BadInputError { fields { path message } } ... on ConflictError { fields { path message } }';
+const ERROR_FIELDS =
+  '... on Error { __typename message code } ... on BadInputError { fields { path message } } ... on ConflictError { fields { path message } }';

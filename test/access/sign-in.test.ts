@@ -13,7 +13,11 @@ const LOGIN = `mutation($u: String!, $p: String!) { login(username: $u, password
 
 /** A login from a client address, answered as the raw response text (to compare byte for byte). */
 async function loginRaw(ip: string, u: string, p: string): Promise<string> {
-  const req = new Request('http://gateway.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: LOGIN, variables: { u, p } }) });
+  const req = new Request('http://gateway.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: LOGIN, variables: { u, p } }),
+  });
   return (await gw.app.fetch(req, { incoming: { socket: { remoteAddress: ip } } })).text();
 }
 
@@ -153,7 +157,8 @@ describe('password hashing is bounded', () => {
 
 describe('one password check for every sign-in flow', () => {
   it('only access/sign-in.ts calls verifyPassword (every flow goes through checkPasswordLogin)', () => {
-    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
     const callers = files('src').filter((f) => f.endsWith('.ts') && !f.endsWith('access/passwords.ts') && /\bverifyPassword\b/.test(readFileSync(f, 'utf8')));
     expect(callers).toEqual([join('src', 'access', 'sign-in.ts')]);
   });

@@ -18,7 +18,16 @@ describe('canonicalJson', () => {
 });
 
 describe('audit hashes', () => {
-  const row = { at: new Date('2025-01-01T00:00:00Z'), actorId: 1n, action: 'user.verify', targetType: 'User', targetId: '2', requestId: 'r', payloadHash: payloadHash({ a: 1 }), prevHash: '' };
+  const row = {
+    at: new Date('2025-01-01T00:00:00Z'),
+    actorId: 1n,
+    action: 'user.verify',
+    targetType: 'User',
+    targetId: '2',
+    requestId: 'r',
+    payloadHash: payloadHash({ a: 1 }),
+    prevHash: '',
+  };
 
   it('do not depend on key order, and change with any field of the row', () => {
     expect(payloadHash({ a: 1, b: 2 })).toBe(payloadHash({ b: 2, a: 1 }));

@@ -48,8 +48,17 @@ describe('page sizes', () => {
 
 describe('toPage', () => {
   it('uses the extra row only to say a next page exists', () => {
-    const page = toPage([1, 2, 3], 2, null, (n) => `c${n}`, (n) => ({ n }));
-    expect(page.edges).toEqual([{ cursor: 'c1', node: { n: 1 } }, { cursor: 'c2', node: { n: 2 } }]);
+    const page = toPage(
+      [1, 2, 3],
+      2,
+      null,
+      (n) => `c${n}`,
+      (n) => ({ n }),
+    );
+    expect(page.edges).toEqual([
+      { cursor: 'c1', node: { n: 1 } },
+      { cursor: 'c2', node: { n: 2 } },
+    ]);
     expect(page.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: 'c1', endCursor: 'c2' });
     expect(toPage([], 2, 'after', String, String).pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null });
   });

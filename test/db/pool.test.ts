@@ -59,11 +59,17 @@ describe.runIf(onPostgres)('heavy admin reads cannot starve sign-in, viewer and 
       expect(res.body.errors[0].extensions.code).toBe('BAD_INPUT');
       expect(res.body.errors[0].message).toMatch(/took longer than the database allows/);
       // A write (its audit row needs the same table) waits past the read timeout and succeeds once the lock goes.
-      const write = quick.gql('mutation($input: UpdateUserInput!) { updateUser(input: $input) { __typename } }', { input: { id: target.gid, displayName: 'After the lock' } }, admin.token);
+      const write = quick.gql(
+        'mutation($input: UpdateUserInput!) { updateUser(input: $input) { __typename } }',
+        { input: { id: target.gid, displayName: 'After the lock' } },
+        admin.token,
+      );
       await until(
         async () =>
-          (await locker`select count(*)::int as n from pg_stat_activity
-            where datname = current_database() and wait_event_type = 'Lock' and now() - query_start > interval '1.5 seconds'`)[0].n > 0,
+          (
+            await locker`select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock' and now() - query_start > interval '1.5 seconds'`
+          )[0].n > 0,
         'the write to wait past the read timeout',
       );
       await locked`commit`;

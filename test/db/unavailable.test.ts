@@ -5,7 +5,6 @@ import { openInstance, type Instance } from '../helpers/instance.js';
 import { startProxy, type TcpProxy } from '../helpers/proxy.js';
 import { until } from '../helpers/wait.js';
 
-
 // PGlite runs in process and cannot be taken away.
 describe.runIf(onPostgres)('the database down: fast, clear failures, then recovery by itself', () => {
   const gw = useGateway();

@@ -90,7 +90,9 @@ const SAMPLES: Record<string, Sample> = {
   'Mutation.untagUsers': { vars: (f) => ({ input: { ids: [f.target.gid], tags: ['denial'] } }) },
   'Mutation.updateCustomData': { vars: (f) => ({ input: { id: f.target.gid, data: { a: 1 }, mode: 'MERGE' } }) },
   'Mutation.adjustCredits': { vars: (f) => ({ input: { userId: f.target.gid, operation: 'INCREMENT', value: 1 } }) },
-  'Mutation.bulkUpdateUsers': { vars: (f) => ({ input: { filter: { username: { equals: f.target.username } }, action: 'TAG', tags: ['denial'], dryRun: true } }) },
+  'Mutation.bulkUpdateUsers': {
+    vars: (f) => ({ input: { filter: { username: { equals: f.target.username } }, action: 'TAG', tags: ['denial'], dryRun: true } }),
+  },
   // ---- Mutation: access ----
   'Mutation.createRole': { vars: () => ({ input: { name: unique('denial-role'), rank: 5, scopes: ['admin:users:read'] } }) },
   'Mutation.updateRole': { vars: (f) => ({ input: { id: f.role.gid, description: 'changed' } }) },
@@ -106,10 +108,32 @@ const SAMPLES: Record<string, Sample> = {
   'Mutation.createPasswordResetToken': { vars: (f) => ({ input: { userId: f.victims.reset.gid } }) },
   // ---- Mutation: applications and mail ----
   'Mutation.createApplication': {
-    vars: () => ({ input: { clientId: unique('denial-app'), displayName: 'Denial', grants: ['client_credentials'], redirectUris: [], role: 'INTERNAL', scopes: ['admin:users:read'] } }),
+    vars: () => ({
+      input: {
+        clientId: unique('denial-app'),
+        displayName: 'Denial',
+        grants: ['client_credentials'],
+        redirectUris: [],
+        role: 'INTERNAL',
+        scopes: ['admin:users:read'],
+      },
+    }),
   },
   'Mutation.createApplications': {
-    vars: () => ({ input: { applications: [{ clientId: unique('denial-apps'), displayName: 'Denial', grants: ['client_credentials'], redirectUris: [], role: 'INTERNAL', scopes: ['admin:users:read'] }] } }),
+    vars: () => ({
+      input: {
+        applications: [
+          {
+            clientId: unique('denial-apps'),
+            displayName: 'Denial',
+            grants: ['client_credentials'],
+            redirectUris: [],
+            role: 'INTERNAL',
+            scopes: ['admin:users:read'],
+          },
+        ],
+      },
+    }),
   },
   'Mutation.updateApplication': { vars: (f) => ({ input: { id: f.app.gid, displayName: 'Changed' } }) },
   'Mutation.rotateApplicationSecret': { vars: (f) => ({ input: { id: f.app.gid } }) },
@@ -131,9 +155,13 @@ const ROOTS: [Kind, GraphQLObjectType | null | undefined][] = [
   ['Mutation', schema.getMutationType()],
   ['Subscription', schema.getSubscriptionType()],
 ];
-const ROOT_FIELDS: RootField[] = ROOTS.flatMap(([kind, type]) => Object.values(type?.getFields() ?? {}).map((field) => ({ key: `${kind}.${field.name}`, kind, field })));
+const ROOT_FIELDS: RootField[] = ROOTS.flatMap(([kind, type]) =>
+  Object.values(type?.getFields() ?? {}).map((field) => ({ key: `${kind}.${field.name}`, kind, field })),
+);
 const checked = (kinds: (f: RootField & { sample: Sample }) => boolean) =>
-  ROOT_FIELDS.filter((r) => SAMPLES[r.key]).map((r) => ({ ...r, sample: SAMPLES[r.key] })).filter(kinds);
+  ROOT_FIELDS.filter((r) => SAMPLES[r.key])
+    .map((r) => ({ ...r, sample: SAMPLES[r.key] }))
+    .filter(kinds);
 const DENIED = checked((r) => !r.sample.public && !r.sample.self);
 const SELF = checked((r) => !!r.sample.self);
 
@@ -157,7 +185,9 @@ async function openStream(query: string, variables: Record<string, unknown>, tok
   const controller = new AbortController();
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
   if (token) headers.authorization = `Bearer ${token}`;
-  const res = await gw.app.fetch(new Request('http://gateway.test/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: controller.signal }));
+  const res = await gw.app.fetch(
+    new Request('http://gateway.test/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: controller.signal }),
+  );
   const events: any[] = [];
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
@@ -168,7 +198,12 @@ async function openStream(query: string, variables: Record<string, unknown>, tok
       if (done) return;
       buffer += decoder.decode(value, { stream: true });
       for (let at = buffer.indexOf('\n\n'); at >= 0; at = buffer.indexOf('\n\n')) {
-        const data = buffer.slice(0, at).split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('');
+        const data = buffer
+          .slice(0, at)
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5).trim())
+          .join('');
         buffer = buffer.slice(at + 2);
         if (data) events.push(JSON.parse(data));
       }
@@ -204,7 +239,19 @@ async function call(root: RootField, vars: Record<string, unknown>, token: strin
   return { status: stream.status, codes: (event?.errors ?? []).map((e: any) => e.extensions?.code), data: event?.data?.[root.field.name] ?? null };
 }
 
-const TABLES = ['audit_log', 'users', 'sessions', 'roles', 'user_roles', 'user_scopes', 'invites', 'applications', 'mail_jobs', 'outbox', 'password_reset_tokens'];
+const TABLES = [
+  'audit_log',
+  'users',
+  'sessions',
+  'roles',
+  'user_roles',
+  'user_scopes',
+  'invites',
+  'applications',
+  'mail_jobs',
+  'outbox',
+  'password_reset_tokens',
+];
 /** Row counts of every table an admin write touches (audit_log first: every action writes one). */
 async function counts(): Promise<Record<string, number>> {
   const select = TABLES.map((t) => `(select count(*)::int from ${t}) as ${t}`).join(', ');
@@ -239,13 +286,17 @@ beforeAll(async () => {
   const app = { grants: ['client_credentials'], redirectUris: [], role: 'INTERNAL', scopes: ['admin:users:read'], displayName: 'Fixture' };
   expect((await mutate(gw, 'createApplication', { ...app, clientId: 'denial-fixture' }, root.token)).__typename).toBe('CreateApplicationSuccess');
   expect((await mutate(gw, 'createApplication', { ...app, clientId: 'denial-doomed' }, root.token)).__typename).toBe('CreateApplicationSuccess');
-  for (const code of ['denial-fixture', 'denial-doomed']) expect((await mutate(gw, 'createInvite', { code, maxUses: 3 }, root.token)).__typename).toBe('CreateInviteSuccess');
+  for (const code of ['denial-fixture', 'denial-doomed'])
+    expect((await mutate(gw, 'createInvite', { code, maxUses: 3 }, root.token)).__typename).toBe('CreateInviteSuccess');
   f = {
     target: await gw.user(),
     victims,
     role: { gid: await gidOf('roles', 'name', roleName, 'Role'), name: roleName },
     doomedRole: { gid: await gidOf('roles', 'name', doomedRole, 'Role') },
-    app: { gid: await gidOf('applications', 'client_id', 'denial-fixture', 'Application'), doomedGid: await gidOf('applications', 'client_id', 'denial-doomed', 'Application') },
+    app: {
+      gid: await gidOf('applications', 'client_id', 'denial-fixture', 'Application'),
+      doomedGid: await gidOf('applications', 'client_id', 'denial-doomed', 'Application'),
+    },
     inviteCode: 'denial-fixture',
     doomedInviteCode: 'denial-doomed',
   };
@@ -254,8 +305,14 @@ beforeAll(async () => {
 describe('the sample map', () => {
   it('names every root field of the schema, and only those', () => {
     const fields = ROOT_FIELDS.map((r) => r.key);
-    expect(fields.filter((k) => !SAMPLES[k]), 'root fields without a sample in SAMPLES').toEqual([]);
-    expect(Object.keys(SAMPLES).filter((k) => !fields.includes(k)), 'samples of fields the schema no longer has').toEqual([]);
+    expect(
+      fields.filter((k) => !SAMPLES[k]),
+      'root fields without a sample in SAMPLES',
+    ).toEqual([]);
+    expect(
+      Object.keys(SAMPLES).filter((k) => !fields.includes(k)),
+      'samples of fields the schema no longer has',
+    ).toEqual([]);
   });
 
   it('gives every required argument, names only real ones, and marks public only what the schema makes public', () => {
@@ -265,8 +322,14 @@ describe('the sample map', () => {
       if (!sample || sample.public) continue;
       const vars = sample.vars?.(fake) ?? {};
       const required = r.field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined).map((a) => a.name);
-      expect(required.filter((a) => !(a in vars)), `${r.key}: required arguments missing`).toEqual([]);
-      expect(Object.keys(vars).filter((a) => !r.field.args.some((arg) => arg.name === a)), `${r.key}: unknown arguments`).toEqual([]);
+      expect(
+        required.filter((a) => !(a in vars)),
+        `${r.key}: required arguments missing`,
+      ).toEqual([]);
+      expect(
+        Object.keys(vars).filter((a) => !r.field.args.some((arg) => arg.name === a)),
+        `${r.key}: unknown arguments`,
+      ).toEqual([]);
     }
     for (const r of ROOT_FIELDS.filter((r) => SAMPLES[r.key]?.public)) {
       const scopes = (r.field.extensions as { pothosOptions?: { authScopes?: unknown } }).pothosOptions?.authScopes;
@@ -319,11 +382,15 @@ describe('the samples are valid: a caller who may use the field gets past the au
       expect(stream.status).toBe(200);
       // Audited writes until the stream delivers one (it listens once its subscription is set up).
       let flip = false;
-      const [event] = await until(async () => {
-        flip = !flip;
-        await mutate(gw, 'verifyUser', { id: f.target.gid, verified: flip }, root.token);
-        return stream.events.length > 0 && stream.events;
-      }, `an event on ${r.key}`, { seconds: 20 });
+      const [event] = await until(
+        async () => {
+          flip = !flip;
+          await mutate(gw, 'verifyUser', { id: f.target.gid, verified: flip }, root.token);
+          return stream.events.length > 0 && stream.events;
+        },
+        `an event on ${r.key}`,
+        { seconds: 20 },
+      );
       expect(event.errors, r.key).toBeUndefined();
       expect(event.data[r.field.name].__typename).toBe('AuditEvent');
     } finally {

@@ -45,7 +45,10 @@ describe('field suggestions', () => {
 
 /** A preflight as a browser sends it before a cross-origin POST with a token. */
 const preflight = (gw: typeof open, path: string, origin: string) =>
-  gw.request(path, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+  gw.request(path, {
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+  });
 
 describe('CORS', () => {
   it('without CORS_ORIGINS nothing is allowed cross-origin, on /graphql and on the shims, and nothing is reflected', async () => {
@@ -74,7 +77,11 @@ describe('CORS', () => {
     const evil = await closed.request('/graphql', { method: 'POST', headers: { origin: EVIL }, json: { query: '{ __typename }' } });
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
     // A near miss is not the origin.
-    const near = await closed.request('/graphql', { method: 'POST', headers: { origin: 'https://admin.example.org.evil.example' }, json: { query: '{ __typename }' } });
+    const near = await closed.request('/graphql', {
+      method: 'POST',
+      headers: { origin: 'https://admin.example.org.evil.example' },
+      json: { query: '{ __typename }' },
+    });
     expect(near.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -108,7 +115,8 @@ describe('CORS', () => {
       new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {
         const headers: Record<string, string> = { origin, 'content-type': 'application/json' };
         if (body) headers['content-length'] = String(Buffer.byteLength(body));
-        if (method === 'OPTIONS') Object.assign(headers, { 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' });
+        if (method === 'OPTIONS')
+          Object.assign(headers, { 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' });
         const req = httpRequest({ host: '127.0.0.1', port, path: '/graphql', method, headers }, (res) => {
           res.resume();
           res.on('end', () => resolve(res.headers));

@@ -23,12 +23,18 @@ describe('filter and list caps, before coercion', () => {
     expect(inVariables.status).toBe(400);
     expect(inVariables.body.errors[0].extensions.code).toBe('BAD_INPUT');
     expect(inVariables.body.errors[0].message).toMatch(/at most 50 terms/);
-    const inline = `{ users(first: 5, filter: { or: [${terms(60).map((_, i) => `{ username: { contains: "-${i}" } }`).join(', ')}] }) { totalCount } }`;
+    const inline = `{ users(first: 5, filter: { or: [${terms(60)
+      .map((_, i) => `{ username: { contains: "-${i}" } }`)
+      .join(', ')}] }) { totalCount } }`;
     const inlineRes = await gw.gql(inline, {}, moderator.token);
     expect(inlineRes.status).toBe(400);
     expect(inlineRes.body.errors[0].extensions.code).toBe('BAD_INPUT');
     // Terms split over several variables still count as one tree.
-    const split = await gw.gql('query($a: [UserFilter!], $b: [UserFilter!]) { users(first: 5, filter: { or: [{ or: $a }, { or: $b }] }) { totalCount } }', { a: terms(30), b: terms(30) }, moderator.token);
+    const split = await gw.gql(
+      'query($a: [UserFilter!], $b: [UserFilter!]) { users(first: 5, filter: { or: [{ or: $a }, { or: $b }] }) { totalCount } }',
+      { a: terms(30), b: terms(30) },
+      moderator.token,
+    );
     expect(split.status).toBe(400);
     // At the cap it runs.
     const ok = await gw.gql(PAGE, { f: { or: terms(INPUT_LIMITS.terms) } }, moderator.token);
@@ -58,7 +64,11 @@ describe('filter and list caps, before coercion', () => {
     expect(inFilter.body.errors[0].message).toMatch(/at most 1000 items/);
     expect((await gw.gql(PAGE, { f: { tags: { any: tags(1000) } } }, admin.token)).body.errors).toBeUndefined();
     const before = await auditRows();
-    const res = await gw.gql('mutation($input: TagUsersInput!) { tagUsers(input: $input) { __typename } }', { input: { usernames: [admin.username], tags: tags(10_001) } }, admin.token);
+    const res = await gw.gql(
+      'mutation($input: TagUsersInput!) { tagUsers(input: $input) { __typename } }',
+      { input: { usernames: [admin.username], tags: tags(10_001) } },
+      admin.token,
+    );
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(400);
     expect(res.body.errors[0].extensions.code).toBe('BAD_INPUT');
     expect(res.body.errors[0].message).toMatch(/at most 10000 items/);

@@ -21,8 +21,13 @@ function refusal(query: string, variables: Record<string, unknown> = {}, operati
 describe('checkInputLimits', () => {
   it(`allows ${INPUT_LIMITS.terms} filter terms and refuses one more, in variables and inline`, () => {
     expect(refusal(PAGE, { f: { or: terms(INPUT_LIMITS.terms) } })).toBeNull();
-    expect(refusal(PAGE, { f: { or: terms(INPUT_LIMITS.terms + 1) } })).toEqual({ path: `$f.or.${INPUT_LIMITS.terms}`, message: expect.stringMatching(/at most 50 terms/) });
-    const inline = `{ users(first: 5, filter: { or: [${terms(INPUT_LIMITS.terms + 1).map((_, i) => `{ username: { contains: "-${i}" } }`).join(', ')}] }) { totalCount } }`;
+    expect(refusal(PAGE, { f: { or: terms(INPUT_LIMITS.terms + 1) } })).toEqual({
+      path: `$f.or.${INPUT_LIMITS.terms}`,
+      message: expect.stringMatching(/at most 50 terms/),
+    });
+    const inline = `{ users(first: 5, filter: { or: [${terms(INPUT_LIMITS.terms + 1)
+      .map((_, i) => `{ username: { contains: "-${i}" } }`)
+      .join(', ')}] }) { totalCount } }`;
     expect(refusal(inline)?.path).toBe(`users.filter.or.${INPUT_LIMITS.terms}`);
   });
 
@@ -39,7 +44,10 @@ describe('checkInputLimits', () => {
   it(`caps lists inside filters at ${INPUT_LIMITS.list} and other lists at ${INPUT_LIMITS.anyList}`, () => {
     const ids = (n: number) => Array.from({ length: n }, (_, i) => String(i));
     expect(refusal(PAGE, { f: { tags: { any: ids(INPUT_LIMITS.list) } } })).toBeNull();
-    expect(refusal(PAGE, { f: { tags: { any: ids(INPUT_LIMITS.list + 1) } } })).toEqual({ path: '$f.tags.any', message: expect.stringMatching(/at most 1000 items \(got 1001\)/) });
+    expect(refusal(PAGE, { f: { tags: { any: ids(INPUT_LIMITS.list + 1) } } })).toEqual({
+      path: '$f.tags.any',
+      message: expect.stringMatching(/at most 1000 items \(got 1001\)/),
+    });
     const TAG = 'mutation($input: TagUsersInput!) { tagUsers(input: $input) { __typename } }';
     expect(refusal(TAG, { input: { tags: ['t'], usernames: ids(INPUT_LIMITS.list + 1) } })).toBeNull();
     expect(refusal(TAG, { input: { tags: ['t'], usernames: ids(INPUT_LIMITS.anyList + 1) } })?.path).toBe('$input.usernames');

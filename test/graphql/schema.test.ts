@@ -45,7 +45,8 @@ describe('schema', () => {
       // Mutation names (resetPassword) are verbs, not data.
       if (!(isObjectType(type) || isInterfaceType(type)) || type.name === 'Mutation') continue;
       for (const field of Object.values(type.getFields())) {
-        if (/password|secret|refreshTokenHash|snapshot/i.test(field.name) && !SHOWN_ONCE.has(`${type.name}.${field.name}`)) offenders.push(`${type.name}.${field.name}`);
+        if (/password|secret|refreshTokenHash|snapshot/i.test(field.name) && !SHOWN_ONCE.has(`${type.name}.${field.name}`))
+          offenders.push(`${type.name}.${field.name}`);
       }
     }
     expect(offenders).toEqual([]);
@@ -56,7 +57,10 @@ describe('schema', () => {
     for (const field of Object.values(mutation.getFields())) {
       expect(getNamedType(field.type).name, field.name).toBe(`${field.name[0].toUpperCase()}${field.name.slice(1)}Payload`);
       if (field.name === 'login') continue;
-      expect(field.args.map((a) => a.name), field.name).toEqual(['input']);
+      expect(
+        field.args.map((a) => a.name),
+        field.name,
+      ).toEqual(['input']);
     }
   });
 });

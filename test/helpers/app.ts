@@ -24,7 +24,14 @@ export function testDataDir(): string {
 }
 
 export function testConfig(env: Record<string, string> = {}): ReadyConfig {
-  return loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, SECRETS_KEY: TEST_SECRETS_KEY, LOG_LEVEL: 'silent', DATA_DIR: testDataDir(), ...env }) as ReadyConfig;
+  return loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_SECRET,
+    SECRETS_KEY: TEST_SECRETS_KEY,
+    LOG_LEVEL: 'silent',
+    DATA_DIR: testDataDir(),
+    ...env,
+  }) as ReadyConfig;
 }
 
 /** A logger whose every line (JSON) is kept in `lines`, to check what the gateway logs. */
@@ -46,7 +53,12 @@ export interface TestGateway {
   /** Any HTTP request against the gateway. */
   request(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
   /** A user (no password unless given) with the given roles, and a signed-in access token. */
-  user(opts?: { username?: string; roles?: string[]; password?: string; email?: string }): Promise<{ id: bigint; gid: string; username: string; token: string; refreshToken: string; sessionId: string }>;
+  user(opts?: {
+    username?: string;
+    roles?: string[];
+    password?: string;
+    email?: string;
+  }): Promise<{ id: bigint; gid: string; username: string; token: string; refreshToken: string; sessionId: string }>;
   system: ActionContext;
 }
 
@@ -86,17 +98,38 @@ export function useGateway(env: Record<string, string> | (() => Record<string, s
     return { status: res.status, body: (await res.json()) as never };
   };
   gw.gqlFrom = async (ip, query, variables = {}) => {
-    const req = new Request('http://gateway.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const req = new Request('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
     const res = await gw.app.fetch(req, { incoming: { socket: { remoteAddress: ip } } });
     return { status: res.status, body: (await res.json()) as never };
   };
   gw.user = async (opts = {}) => {
     counter += 1;
     const username = opts.username ?? `user${counter}_${Math.random().toString(36).slice(2, 7)}`;
-    const created = await createUser(gw.system, { username, email: opts.email ?? `${username}@example.org`, password: opts.password ?? null }, { roleNames: opts.roles ?? [] });
+    const created = await createUser(
+      gw.system,
+      { username, email: opts.email ?? `${username}@example.org`, password: opts.password ?? null },
+      { roleNames: opts.roles ?? [] },
+    );
     const id = BigInt(created.id);
-    const session = await openSession(gw.system, gw.app.tokens, id, { ip: '127.0.0.1', userAgent: 'vitest' }, { refreshTtlSeconds: 3600, action: 'session.login' });
-    return { id, gid: encodeId('User', id), username, token: session.accessToken, refreshToken: session.refreshToken, sessionId: session.refreshToken.split('.')[0] };
+    const session = await openSession(
+      gw.system,
+      gw.app.tokens,
+      id,
+      { ip: '127.0.0.1', userAgent: 'vitest' },
+      { refreshTtlSeconds: 3600, action: 'session.login' },
+    );
+    return {
+      id,
+      gid: encodeId('User', id),
+      username,
+      token: session.accessToken,
+      refreshToken: session.refreshToken,
+      sessionId: session.refreshToken.split('.')[0],
+    };
   };
   return gw;
 }

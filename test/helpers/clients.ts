@@ -9,7 +9,11 @@ const ERRORS = '... on Error { message code } ... on BadInputError { fields { pa
 export async function mutate(gw: TestGateway, name: string, input: unknown, token: string | null, select = '__typename'): Promise<any> {
   const inputType = `${name.charAt(0).toUpperCase()}${name.slice(1)}Input`;
   const success = `${name.charAt(0).toUpperCase()}${name.slice(1)}Success`;
-  const res = await gw.gql(`mutation($input: ${inputType}!) { ${name}(input: $input) { __typename ... on ${success} { ${select} } ${ERRORS} } }`, { input }, token);
+  const res = await gw.gql(
+    `mutation($input: ${inputType}!) { ${name}(input: $input) { __typename ... on ${success} { ${select} } ${ERRORS} } }`,
+    { input },
+    token,
+  );
   if (res.body.errors) return { error: res.body.errors[0].extensions?.code, message: res.body.errors[0].message };
   return res.body.data[name];
 }

@@ -26,7 +26,12 @@ export async function openInstance(url: string, env: Record<string, string> = {}
     database,
     request,
     async gql(query, variables = {}, token = null) {
-      const res = await request('/graphql', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      const res = await request('/graphql', {
+        method: 'POST',
+        token,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
       return { status: res.status, body: (await res.json()) as never };
     },
     async close() {

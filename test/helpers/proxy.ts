@@ -44,5 +44,12 @@ export async function startProxy(target: { host: string; port: number }): Promis
       server = null;
     });
   await listen();
-  return { get port() { return port; }, down: stop, up: listen, close: stop };
+  return {
+    get port() {
+      return port;
+    },
+    down: stop,
+    up: listen,
+    close: stop,
+  };
 }

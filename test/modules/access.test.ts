@@ -30,10 +30,22 @@ describe('roles', () => {
     expect(bad.fields.map((f: any) => f.path.join('.'))).toEqual(expect.arrayContaining(['input.name', 'input.rank', 'input.scopes.0']));
     expect(await count('select count(*)::int as n from roles')).toBe(before);
 
-    const made = await mutate(gw, 'createRole', { name: 'helpers', rank: 5, description: 'Help desk', scopes: ['admin:users:read'] }, root.token, 'role { id name rank scopes builtIn }');
+    const made = await mutate(
+      gw,
+      'createRole',
+      { name: 'helpers', rank: 5, description: 'Help desk', scopes: ['admin:users:read'] },
+      root.token,
+      'role { id name rank scopes builtIn }',
+    );
     expect(made.role).toMatchObject({ name: 'helpers', rank: 5, scopes: ['admin:users:read'], builtIn: false });
     expect((await mutate(gw, 'createRole', { name: 'HELPERS', rank: 6, scopes: [] }, root.token)).code).toBe('CONFLICT');
-    const changed = await mutate(gw, 'updateRole', { id: made.role.id, rank: 7, scopes: ['admin:users:read', 'admin:audit:read'] }, root.token, 'role { rank scopes }');
+    const changed = await mutate(
+      gw,
+      'updateRole',
+      { id: made.role.id, rank: 7, scopes: ['admin:users:read', 'admin:audit:read'] },
+      root.token,
+      'role { rank scopes }',
+    );
     expect(changed.role).toEqual({ rank: 7, scopes: ['admin:users:read', 'admin:audit:read'] });
     const list = await gw.gql('{ roles(first: 10) { edges { node { name rank } } } }', {}, root.token);
     const firstTwo = (await gw.gql('{ roles(first: 2) { pageInfo { endCursor } } }', {}, root.token)).body.data.roles.pageInfo.endCursor;
@@ -112,7 +124,10 @@ describe('grants', () => {
     const revoked = await mutate(gw, 'revokeRole', { userId: mod.gid, role: 'moderator', reason: 'left the team' }, admin.token, 'user { roles { name } }');
     expect(revoked.user.roles).toEqual([]);
     expect((await gw.gql('{ users(first: 1) { totalCount } }', {}, mod.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
-    expect(await mutate(gw, 'revokeRole', { userId: admin.gid, role: 'admin' }, admin.token)).toMatchObject({ error: 'FORBIDDEN', message: "You can't revoke your own admin status." });
+    expect(await mutate(gw, 'revokeRole', { userId: admin.gid, role: 'admin' }, admin.token)).toMatchObject({
+      error: 'FORBIDDEN',
+      message: "You can't revoke your own admin status.",
+    });
     expect(await roleNames(admin.token)).toEqual(['admin']);
   });
 
@@ -120,12 +135,22 @@ describe('grants', () => {
     const admin = await gw.user({ roles: ['admin'] });
     const [a, b] = [await gw.user(), await gw.user()];
     const q = '{ users(first: 1) { totalCount } }';
-    expect(await mutate(gw, 'setScopes', { targets: [a.gid], targetType: 'USER', scopes: ['admin:users:read'], operation: 'ADD' }, a.token)).toMatchObject({ error: 'FORBIDDEN' });
-    const added = await mutate(gw, 'setScopes', { targets: [a.gid, b.gid], targetType: 'USER', scopes: ['admin:users:read'], operation: 'ADD' }, admin.token, 'result { changedCount }');
+    expect(await mutate(gw, 'setScopes', { targets: [a.gid], targetType: 'USER', scopes: ['admin:users:read'], operation: 'ADD' }, a.token)).toMatchObject({
+      error: 'FORBIDDEN',
+    });
+    const added = await mutate(
+      gw,
+      'setScopes',
+      { targets: [a.gid, b.gid], targetType: 'USER', scopes: ['admin:users:read'], operation: 'ADD' },
+      admin.token,
+      'result { changedCount }',
+    );
     expect(added.result.changedCount).toBe(2);
     expect((await gw.gql(q, {}, b.token)).body.errors).toBeUndefined();
     // admin holds admin:users and admin:audit:read, not admin:roles:write.
-    expect(await mutate(gw, 'setScopes', { targets: [a.gid], targetType: 'USER', scopes: ['admin:roles:write'], operation: 'ADD' }, admin.token)).toMatchObject({ error: 'FORBIDDEN' });
+    expect(await mutate(gw, 'setScopes', { targets: [a.gid], targetType: 'USER', scopes: ['admin:roles:write'], operation: 'ADD' }, admin.token)).toMatchObject(
+      { error: 'FORBIDDEN' },
+    );
     await mutate(gw, 'setScopes', { targets: [a.gid], targetType: 'USER', scopes: ['admin:audit:read'], operation: 'SET' }, admin.token);
     expect((await gw.gql(q, {}, a.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect((await gw.gql('{ auditLog(first: 1) { edges { cursor } } }', {}, a.token)).body.errors).toBeUndefined();
@@ -133,11 +158,36 @@ describe('grants', () => {
     expect((await gw.gql(q, {}, b.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
 
     const before = await count('select count(*)::int as n from user_scopes');
-    const missing = await mutate(gw, 'setScopes', { targets: [a.gid, 'VXNlcjo5OTk5OTk5'], targetType: 'USER', scopes: ['admin:users:read'], operation: 'ADD' }, admin.token);
+    const missing = await mutate(
+      gw,
+      'setScopes',
+      { targets: [a.gid, 'VXNlcjo5OTk5OTk5'], targetType: 'USER', scopes: ['admin:users:read'], operation: 'ADD' },
+      admin.token,
+    );
     expect(missing.code).toBe('NOT_FOUND');
-    expect((await mutate(gw, 'setScopes', { targets: [a.gid], targetType: 'USER', scopes: ['admin:users:read'], operation: 'ADD', expiresAt: '2001-01-01T00:00:00Z' }, admin.token)).code).toBe('BAD_INPUT');
-    expect((await mutate(gw, 'setScopes', { targets: [a.gid], targetType: 'USER', scopes: ['not:a:scope'], operation: 'ADD' }, admin.token)).code).toBe('BAD_INPUT');
-    expect((await mutate(gw, 'setScopes', { targets: [Buffer.from('Application:999999').toString('base64')], targetType: 'APPLICATION', scopes: ['admin:users:read'], operation: 'ADD' }, admin.token)).code).toBe('NOT_FOUND');
+    expect(
+      (
+        await mutate(
+          gw,
+          'setScopes',
+          { targets: [a.gid], targetType: 'USER', scopes: ['admin:users:read'], operation: 'ADD', expiresAt: '2001-01-01T00:00:00Z' },
+          admin.token,
+        )
+      ).code,
+    ).toBe('BAD_INPUT');
+    expect((await mutate(gw, 'setScopes', { targets: [a.gid], targetType: 'USER', scopes: ['not:a:scope'], operation: 'ADD' }, admin.token)).code).toBe(
+      'BAD_INPUT',
+    );
+    expect(
+      (
+        await mutate(
+          gw,
+          'setScopes',
+          { targets: [Buffer.from('Application:999999').toString('base64')], targetType: 'APPLICATION', scopes: ['admin:users:read'], operation: 'ADD' },
+          admin.token,
+        )
+      ).code,
+    ).toBe('NOT_FOUND');
     expect(await count('select count(*)::int as n from user_scopes')).toBe(before);
   });
 
@@ -147,7 +197,12 @@ describe('grants', () => {
     const q = `query($u: ID!, $s: String!) { explainAccess(userId: $u, scope: $s) { scope held accountStatus via { kind role { name } grantedScope expiresAt active } } }`;
     expect((await gw.gql(q, { u: mod.gid, s: 'admin:users:read' }, mod.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
     const viaRole = await gw.gql(q, { u: mod.gid, s: 'admin:users:read' }, admin.token);
-    expect(viaRole.body.data.explainAccess).toEqual({ scope: 'admin:users:read', held: true, accountStatus: 'ACTIVE', via: [{ kind: 'ROLE', role: { name: 'moderator' }, grantedScope: 'admin:users:read', expiresAt: null, active: true }] });
+    expect(viaRole.body.data.explainAccess).toEqual({
+      scope: 'admin:users:read',
+      held: true,
+      accountStatus: 'ACTIVE',
+      via: [{ kind: 'ROLE', role: { name: 'moderator' }, grantedScope: 'admin:users:read', expiresAt: null, active: true }],
+    });
     const until = soon(3600);
     await mutate(gw, 'setScopes', { targets: [mod.gid], targetType: 'USER', scopes: ['admin:users:delete'], operation: 'ADD', expiresAt: until }, admin.token);
     const direct = await gw.gql(q, { u: mod.gid, s: 'admin:users:delete' }, admin.token);
@@ -168,7 +223,9 @@ describe('grants', () => {
     );
     const results = await Promise.all(ops);
     expect(results.every((r) => r.__typename?.endsWith('Success'))).toBe(true);
-    const audit = await gw.database.rows<{ action: string }>(sql`select action from audit_log where target_type = 'User' and target_id = ${target.id.toString()} and action in ('role.assign', 'role.revoke') order by seq`);
+    const audit = await gw.database.rows<{ action: string }>(
+      sql`select action from audit_log where target_type = 'User' and target_id = ${target.id.toString()} and action in ('role.assign', 'role.revoke') order by seq`,
+    );
     // The last audited change decides the state, and the state agrees with what scopes answer.
     const held = (await gw.database.rows(sql`select 1 from user_roles where user_id = ${target.id}`)).length > 0;
     expect(audit.at(-1)!.action).toBe(held ? 'role.assign' : 'role.revoke');

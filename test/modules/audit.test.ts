@@ -50,9 +50,23 @@ describe('audit log', () => {
   it('records actor, action, target, diff and request id', async () => {
     const admin = await gw.user({ roles: ['admin'] });
     const target = await gw.user();
-    await gw.gql(`mutation($i: UpdateUserInput!) { updateUser(input: $i) { __typename } }`, { i: { id: target.gid, displayName: 'Audited Name' } }, admin.token, { 'x-request-id': 'req-audit-1' });
-    const [row] = await gw.database.rows<any>(sql`select actor_id::text as actor, action, target_type, target_id, request_id, diff from audit_log order by seq desc limit 1`);
-    expect(row).toMatchObject({ actor: admin.id.toString(), action: 'user.update', target_type: 'User', target_id: target.id.toString(), request_id: 'req-audit-1', diff: { displayName: { from: null, to: 'Audited Name' } } });
+    await gw.gql(
+      `mutation($i: UpdateUserInput!) { updateUser(input: $i) { __typename } }`,
+      { i: { id: target.gid, displayName: 'Audited Name' } },
+      admin.token,
+      { 'x-request-id': 'req-audit-1' },
+    );
+    const [row] = await gw.database.rows<any>(
+      sql`select actor_id::text as actor, action, target_type, target_id, request_id, diff from audit_log order by seq desc limit 1`,
+    );
+    expect(row).toMatchObject({
+      actor: admin.id.toString(),
+      action: 'user.update',
+      target_type: 'User',
+      target_id: target.id.toString(),
+      request_id: 'req-audit-1',
+      diff: { displayName: { from: null, to: 'Audited Name' } },
+    });
   });
 
   it('auditLog needs admin:audit:read, pages newest first and filters', async () => {
@@ -70,7 +84,12 @@ describe('audit log', () => {
     await gw.gql(`mutation($i: UpdateUserInput!) { updateUser(input: $i) { __typename } }`, { i: { id: target.gid, bio: 'filtered' } }, admin.token);
     const filtered = await gw.gql(q, { f: { action: 'user.update', actorId: admin.gid, targetId: target.gid } }, admin.token);
     expect(filtered.body.data.auditLog.edges).toHaveLength(1);
-    expect(filtered.body.data.auditLog.edges[0].node).toMatchObject({ action: 'user.update', actorId: admin.gid, targetId: target.gid, diff: { bio: { from: null, to: 'filtered' } } });
+    expect(filtered.body.data.auditLog.edges[0].node).toMatchObject({
+      action: 'user.update',
+      actorId: admin.gid,
+      targetId: target.gid,
+      diff: { bio: { from: null, to: 'filtered' } },
+    });
     const none = await gw.gql(q, { f: { from: new Date(Date.now() + 60_000).toISOString() } }, admin.token);
     expect(none.body.data.auditLog.edges).toEqual([]);
     const bad = await gw.gql(q, { after: 'garbage' }, admin.token);

@@ -17,7 +17,9 @@ describe('updateUser with verified', () => {
     const on = await mutate(gw, 'updateUser', { id: target.gid, displayName: 'Verified Person', verified: true }, admin.token, USER);
     expect(on).toMatchObject({ __typename: 'UpdateUserSuccess', user: { verified: true, displayName: 'Verified Person' } });
     expect(on.user.verifiedAt).not.toBeNull();
-    const rows = await gw.database.rows<{ action: string; actor: string }>(sql`select action, actor_id::text as actor from audit_log where target_id = ${target.id.toString()} order by seq desc limit 2`);
+    const rows = await gw.database.rows<{ action: string; actor: string }>(
+      sql`select action, actor_id::text as actor from audit_log where target_id = ${target.id.toString()} order by seq desc limit 2`,
+    );
     expect(rows.map((r) => r.action)).toEqual(['user.verify', 'user.update']);
     expect(rows.every((r) => r.actor === admin.id.toString())).toBe(true);
     // Already verified: verifiedAt stays as it was and nothing is written.
@@ -40,7 +42,9 @@ describe('updateUser with verified', () => {
     expect(await mutate(gw, 'updateUser', { id: target.gid, verified: true }, plain.token)).toMatchObject({ error: 'FORBIDDEN' });
     expect(await mutate(gw, 'updateUser', { id: admin.gid, verified: true }, mod.token)).toMatchObject({ error: 'FORBIDDEN' });
     // A role the caller cannot give refuses the verified change with it.
-    expect(await mutate(gw, 'updateUser', { id: target.gid, verified: true, displayName: 'No', giveRoles: ['admin'] }, admin.token)).toMatchObject({ error: 'FORBIDDEN' });
+    expect(await mutate(gw, 'updateUser', { id: target.gid, verified: true, displayName: 'No', giveRoles: ['admin'] }, admin.token)).toMatchObject({
+      error: 'FORBIDDEN',
+    });
     expect(await verifiedAt(target.id)).toBeNull();
     expect(await verifiedAt(admin.id)).toBeNull();
     expect(await audits()).toBe(before);
@@ -55,7 +59,10 @@ describe('updateUser with verified', () => {
     const nulled = await mutate(gw, 'updateUser', { id: target.gid, verified: null, displayName: 'Nulled' }, admin.token);
     expect(nulled).toMatchObject({ __typename: 'BadInputError', code: 'BAD_INPUT' });
     expect(nulled.fields).toContainEqual({ path: ['input', 'verified'], message: 'must be true or false' });
-    expect(await mutate(gw, 'updateUser', { id: target.gid, verified: true, email: 'nope' }, admin.token)).toMatchObject({ __typename: 'BadInputError', fields: [{ path: ['input', 'email'] }] });
+    expect(await mutate(gw, 'updateUser', { id: target.gid, verified: true, email: 'nope' }, admin.token)).toMatchObject({
+      __typename: 'BadInputError',
+      fields: [{ path: ['input', 'email'] }],
+    });
     expect(await mutate(gw, 'updateUser', { id: target.gid, verified: 'yes' }, admin.token)).toMatchObject({ error: 'BAD_INPUT' });
     expect(await verifiedAt(target.id)).toBeNull();
     expect(await audits()).toBe(before);
@@ -78,7 +85,13 @@ describe('createApplications', () => {
   it('creates every item in one transaction, in order, each secret answered once and stored as a hash', async () => {
     const admin = await gw.user({ roles: ['admin'] });
     const before = await audits();
-    const made = await mutate(gw, 'createApplications', { applications: [app('one'), app('two', { role: 'INTERNAL', scopes: ['admin:users:write'] })] }, admin.token, SEL);
+    const made = await mutate(
+      gw,
+      'createApplications',
+      { applications: [app('one'), app('two', { role: 'INTERNAL', scopes: ['admin:users:write'] })] },
+      admin.token,
+      SEL,
+    );
     expect(made).toMatchObject({ __typename: 'CreateApplicationsSuccess', result: { createdCount: 2 } });
     const [one, two] = made.result.applications;
     expect(one.application).toMatchObject({ clientId: 'batch_one', role: 'EXTERNAL' });
@@ -86,7 +99,8 @@ describe('createApplications', () => {
     expect(one.clientSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(one.clientSecret).not.toBe(two.clientSecret);
     expect(await audits()).toBe(before + 2);
-    const stored = JSON.stringify(await gw.database.rows(sql`select * from applications`)) + JSON.stringify(await gw.database.rows(sql`select * from audit_log`));
+    const stored =
+      JSON.stringify(await gw.database.rows(sql`select * from applications`)) + JSON.stringify(await gw.database.rows(sql`select * from audit_log`));
     expect(stored).not.toContain(one.clientSecret);
     expect(stored).not.toContain(two.clientSecret);
   });
@@ -104,26 +118,47 @@ describe('createApplications', () => {
   it('all or nothing: bad items, taken ids and scopes the caller lacks refuse the whole batch with per-item paths', async () => {
     const admin = await gw.user({ roles: ['admin'] });
     const before = { apps: await apps(), audits: await audits() };
-    const bad = await mutate(gw, 'createApplications', { applications: [app('fine1'), app('bad1', { redirectUris: ['http://evil.example'] }), app('x', { clientId: '!' })] }, admin.token);
+    const bad = await mutate(
+      gw,
+      'createApplications',
+      { applications: [app('fine1'), app('bad1', { redirectUris: ['http://evil.example'] }), app('x', { clientId: '!' })] },
+      admin.token,
+    );
     expect(bad).toMatchObject({ __typename: 'BadInputError', code: 'BAD_INPUT' });
-    expect(bad.fields.map((f: { path: string[] }) => f.path.join('.'))).toEqual(expect.arrayContaining(['input.applications.1.redirectUris.0', 'input.applications.2.clientId']));
+    expect(bad.fields.map((f: { path: string[] }) => f.path.join('.'))).toEqual(
+      expect.arrayContaining(['input.applications.1.redirectUris.0', 'input.applications.2.clientId']),
+    );
     const external = await mutate(gw, 'createApplications', { applications: [app('fine2'), app('ext', { scopes: ['admin:users:write'] })] }, admin.token);
     expect(external).toMatchObject({ __typename: 'BadInputError', fields: [{ path: ['input', 'applications', '1', 'scopes'] }] });
-    expect(await mutate(gw, 'createApplications', { applications: [] }, admin.token)).toMatchObject({ __typename: 'BadInputError', fields: [{ path: ['input', 'applications'] }] });
+    expect(await mutate(gw, 'createApplications', { applications: [] }, admin.token)).toMatchObject({
+      __typename: 'BadInputError',
+      fields: [{ path: ['input', 'applications'] }],
+    });
     const twice = await mutate(gw, 'createApplications', { applications: [app('twice'), app('twice')] }, admin.token);
     expect(twice).toMatchObject({ __typename: 'ConflictError', fields: [{ path: ['input', 'applications', '1', 'clientId'], message: 'same as item 0' }] });
     await mutate(gw, 'createApplication', app('taken'), admin.token);
     const taken = { apps: await apps(), audits: await audits() };
-    expect(await mutate(gw, 'createApplications', { applications: [app('fine3'), app('taken')] }, admin.token)).toMatchObject({ __typename: 'ConflictError', fields: [{ path: ['input', 'applications', '1', 'clientId'], message: 'already taken' }] });
-    expect(await mutate(gw, 'createApplications', { applications: [app('fine4'), app('lacks', { role: 'INTERNAL', scopes: ['admin'] })] }, admin.token)).toMatchObject({ error: 'FORBIDDEN' });
+    expect(await mutate(gw, 'createApplications', { applications: [app('fine3'), app('taken')] }, admin.token)).toMatchObject({
+      __typename: 'ConflictError',
+      fields: [{ path: ['input', 'applications', '1', 'clientId'], message: 'already taken' }],
+    });
+    expect(
+      await mutate(gw, 'createApplications', { applications: [app('fine4'), app('lacks', { role: 'INTERNAL', scopes: ['admin'] })] }, admin.token),
+    ).toMatchObject({ error: 'FORBIDDEN' });
     expect({ apps: await apps(), audits: await audits() }).toEqual(taken);
     expect(taken.apps).toBe(before.apps + 1);
   });
 
   it('createApplication keeps its own paths (input.<field>)', async () => {
     const admin = await gw.user({ roles: ['admin'] });
-    expect(await mutate(gw, 'createApplication', app('single', { redirectUris: ['ftp://x'] }), admin.token)).toMatchObject({ __typename: 'BadInputError', fields: [{ path: ['input', 'redirectUris', '0'] }] });
+    expect(await mutate(gw, 'createApplication', app('single', { redirectUris: ['ftp://x'] }), admin.token)).toMatchObject({
+      __typename: 'BadInputError',
+      fields: [{ path: ['input', 'redirectUris', '0'] }],
+    });
     await mutate(gw, 'createApplication', app('single'), admin.token);
-    expect(await mutate(gw, 'createApplication', app('single'), admin.token)).toMatchObject({ __typename: 'ConflictError', fields: [{ path: ['input', 'clientId'] }] });
+    expect(await mutate(gw, 'createApplication', app('single'), admin.token)).toMatchObject({
+      __typename: 'ConflictError',
+      fields: [{ path: ['input', 'clientId'] }],
+    });
   });
 });

@@ -12,7 +12,14 @@ async function subscribe(fetcher: (r: Request) => Response | Promise<Response>, 
   const controller = new AbortController();
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
   if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetcher(new Request('http://gateway.test/graphql', { method: 'POST', headers, body: JSON.stringify({ query: SUBSCRIPTION, variables: { f: filter } }), signal: controller.signal }));
+  const res = await fetcher(
+    new Request('http://gateway.test/graphql', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: SUBSCRIPTION, variables: { f: filter } }),
+      signal: controller.signal,
+    }),
+  );
   const reader = res.body!.getReader();
   const events: any[] = [];
   let buffer = '';
@@ -24,7 +31,11 @@ async function subscribe(fetcher: (r: Request) => Response | Promise<Response>, 
       for (let at = buffer.indexOf('\n\n'); at >= 0; at = buffer.indexOf('\n\n')) {
         const chunk = buffer.slice(0, at);
         buffer = buffer.slice(at + 2);
-        const data = chunk.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('');
+        const data = chunk
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5).trim())
+          .join('');
         if (data) events.push(JSON.parse(data));
       }
     }

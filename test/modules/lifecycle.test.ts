@@ -45,8 +45,19 @@ describe('account lifecycle', () => {
     const verified = await mutate(gw, 'verifyUser', { id: target.gid, reason: 'id checked' }, admin.token, sel);
     expect(verified.user.verified).toBe(true);
     expect(Date.parse(verified.user.verifiedAt)).toBeGreaterThan(Date.now() - 60_000);
-    const actions = await gw.database.rows<any>(sql`select action, diff->>'reason' as reason from audit_log where target_id = ${target.id.toString()} and action like 'user.%' order by seq`);
-    expect(actions.map((a) => a.action)).toEqual(['user.create', 'user.deactivate', 'user.activate', 'user.suspend', 'user.unsuspend', 'user.restrict', 'user.restrict.undo', 'user.verify']);
+    const actions = await gw.database.rows<any>(
+      sql`select action, diff->>'reason' as reason from audit_log where target_id = ${target.id.toString()} and action like 'user.%' order by seq`,
+    );
+    expect(actions.map((a) => a.action)).toEqual([
+      'user.create',
+      'user.deactivate',
+      'user.activate',
+      'user.suspend',
+      'user.unsuspend',
+      'user.restrict',
+      'user.restrict.undo',
+      'user.verify',
+    ]);
     expect(actions.find((a) => a.action === 'user.verify').reason).toBe('id checked');
     // Doing what is already so changes nothing and writes nothing.
     const before = await auditCount();
@@ -71,18 +82,30 @@ describe('account lifecycle', () => {
     const target = await gw.user({ email: 'erase.me@example.org' });
     await mutate(gw, 'updateUser', { id: target.gid, displayName: 'Erin Erasable', phone: '+49 30 123456' }, admin.token);
     expect(await mutate(gw, 'eraseUser', { id: target.gid }, mod.token)).toMatchObject({ error: 'FORBIDDEN' });
-    const erased = await mutate(gw, 'eraseUser', { id: target.gid, reason: 'GDPR request' }, admin.token, 'user { id username email displayName phone status }');
+    const erased = await mutate(
+      gw,
+      'eraseUser',
+      { id: target.gid, reason: 'GDPR request' },
+      admin.token,
+      'user { id username email displayName phone status }',
+    );
     expect(erased.user).toMatchObject({ id: target.gid, email: null, displayName: null, phone: null, status: 'DELETED' });
     expect(erased.user.username).toMatch(/^Erased User [0-9a-f]{8}$/);
     expect(await canRead(target.token)).toBe('UNAUTHENTICATED');
     expect((await mutate(gw, 'restoreUser', { id: target.gid }, admin.token)).code).toBe('CONFLICT');
-    const dump = JSON.stringify(await gw.database.rows(sql`select * from audit_log`)) + JSON.stringify(await gw.database.rows(sql`select * from users where id = ${target.id}`));
+    const dump =
+      JSON.stringify(await gw.database.rows(sql`select * from audit_log`)) +
+      JSON.stringify(await gw.database.rows(sql`select * from users where id = ${target.id}`));
     for (const secret of ['erase.me@example.org', 'Erin Erasable', '123456', target.username]) expect(dump).not.toContain(secret);
     expect(await count(`select count(*)::int as n from sessions where user_id = ${target.id}`)).toBe(0);
     const chain = await gw.gql('{ verifyAuditChain { valid checkedCount firstBrokenSeq } }', {}, admin.token);
     expect(chain.body.data.verifyAuditChain).toMatchObject({ valid: true, firstBrokenSeq: null });
     expect(chain.body.data.verifyAuditChain.checkedCount).toBe(await auditCount());
-    const trail = await gw.gql(`query($t: ID) { auditLog(first: 50, filter: { targetId: $t }) { edges { node { action erased diff } } } }`, { t: target.gid }, admin.token);
+    const trail = await gw.gql(
+      `query($t: ID) { auditLog(first: 50, filter: { targetId: $t }) { edges { node { action erased diff } } } }`,
+      { t: target.gid },
+      admin.token,
+    );
     const nodes = trail.body.data.auditLog.edges.map((e: any) => e.node);
     expect(nodes[0]).toMatchObject({ action: 'user.erase', erased: false, diff: { reason: 'GDPR request' } });
     expect(nodes.slice(1).every((n: any) => n.erased && n.diff === null)).toBe(true);
@@ -114,9 +137,18 @@ describe('profile data', () => {
     const plain = await gw.user();
     const [a, b] = [await gw.user(), await gw.user()];
     expect(await mutate(gw, 'tagUsers', { ids: [a.gid], tags: ['vip'] }, plain.token)).toMatchObject({ error: 'FORBIDDEN' });
-    const tagged = await mutate(gw, 'tagUsers', { ids: [a.gid], usernames: [b.username.toUpperCase()], tags: ['vip', 'beta'] }, admin.token, 'result { changedCount users { tags } }');
+    const tagged = await mutate(
+      gw,
+      'tagUsers',
+      { ids: [a.gid], usernames: [b.username.toUpperCase()], tags: ['vip', 'beta'] },
+      admin.token,
+      'result { changedCount users { tags } }',
+    );
     expect(tagged.result.changedCount).toBe(2);
-    expect(tagged.result.users.map((u: any) => u.tags)).toEqual([['beta', 'vip'], ['beta', 'vip']]);
+    expect(tagged.result.users.map((u: any) => u.tags)).toEqual([
+      ['beta', 'vip'],
+      ['beta', 'vip'],
+    ]);
     const found = await gw.gql('{ users(first: 10, filter: { tags: { any: ["vip"] } }) { totalCount } }', {}, admin.token);
     expect(found.body.data.users.totalCount).toBe(2);
     const untagged = await mutate(gw, 'untagUsers', { usernames: [a.username], tags: ['vip'] }, admin.token, 'result { changedCount users { tags } }');
@@ -132,7 +164,13 @@ describe('profile data', () => {
     const target = await gw.user();
     const sel = 'user { customData }';
     await mutate(gw, 'updateCustomData', { id: target.gid, data: { theme: { mode: 'dark', accent: 'red' }, beta: true } }, admin.token);
-    const merged = await mutate(gw, 'updateCustomData', { id: target.gid, data: { theme: { accent: 'blue' }, beta: null, level: 3 }, mode: 'MERGE' }, admin.token, sel);
+    const merged = await mutate(
+      gw,
+      'updateCustomData',
+      { id: target.gid, data: { theme: { accent: 'blue' }, beta: null, level: 3 }, mode: 'MERGE' },
+      admin.token,
+      sel,
+    );
     expect(merged.user.customData).toEqual({ theme: { mode: 'dark', accent: 'blue' }, level: 3 });
     const q = `query($f: UserFilter) { users(first: 10, filter: $f) { edges { node { id } } } }`;
     const hit = await gw.gql(q, { f: { customData: { path: ['theme', 'accent'], equals: 'blue' } } }, admin.token);
@@ -151,7 +189,9 @@ describe('profile data', () => {
     const plain = await gw.user();
     const target = await gw.user();
     expect(await mutate(gw, 'adjustCredits', { userId: target.gid, operation: 'SET', value: 5 }, plain.token)).toMatchObject({ error: 'FORBIDDEN' });
-    const results = await Promise.all(Array.from({ length: 50 }, () => mutate(gw, 'adjustCredits', { userId: target.gid, operation: 'INCREMENT', value: 2 }, admin.token)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => mutate(gw, 'adjustCredits', { userId: target.gid, operation: 'INCREMENT', value: 2 }, admin.token)),
+    );
     expect(results.every((r) => r.__typename === 'AdjustCreditsSuccess')).toBe(true);
     const credits = async () => (await gw.gql(`query($id: ID!) { user(id: $id) { credits } }`, { id: target.gid }, admin.token)).body.data.user.credits;
     expect(await credits()).toBe(100);
@@ -160,7 +200,9 @@ describe('profile data', () => {
     expect(await mutate(gw, 'adjustCredits', { userId: target.gid, operation: 'SET', value: -1 }, admin.token)).toMatchObject({ code: 'BAD_INPUT' });
     expect(await credits()).toBe(100);
     expect(await auditCount()).toBe(before);
-    expect((await mutate(gw, 'adjustCredits', { userId: target.gid, operation: 'DECREMENT', value: 100 }, admin.token, 'user { credits }')).user.credits).toBe(0);
+    expect((await mutate(gw, 'adjustCredits', { userId: target.gid, operation: 'DECREMENT', value: 100 }, admin.token, 'user { credits }')).user.credits).toBe(
+      0,
+    );
   });
 });
 
@@ -174,15 +216,30 @@ describe('bulk actions', () => {
     const bad = await mutate(gw, 'createUsers', { users: [...users(2, 'ok'), { username: 'x', email: 'not-an-email' }] }, admin.token);
     expect(bad.code).toBe('BAD_INPUT');
     expect(bad.fields.map((f: any) => f.path.join('.'))).toEqual(['input.users.2.username', 'input.users.2.email']);
-    const dup = await mutate(gw, 'createUsers', { users: [...users(2, 'dup'), { username: 'DUP_0', email: 'other@example.org' }, { username: mod.username, email: 'x1@example.org' }] }, admin.token);
+    const dup = await mutate(
+      gw,
+      'createUsers',
+      { users: [...users(2, 'dup'), { username: 'DUP_0', email: 'other@example.org' }, { username: mod.username, email: 'x1@example.org' }] },
+      admin.token,
+    );
     expect(dup.code).toBe('CONFLICT');
     expect(dup.fields.map((f: any) => f.path.join('.')).sort()).toEqual(['input.users.2.username', 'input.users.3.username']);
     expect(await mutate(gw, 'createUsers', { users: [{ ...users(1, 'esc')[0], role: 'moderator' }] }, mod.token)).toMatchObject({ error: 'FORBIDDEN' });
     expect(await count('select count(*)::int as n from users')).toBe(before);
-    const ok = await mutate(gw, 'createUsers', { users: [...users(250, 'batch'), { username: 'batch_mod', email: 'bm@example.org', role: 'moderator' }] }, admin.token, 'result { insertedCount users { username roles { name } } }');
+    const ok = await mutate(
+      gw,
+      'createUsers',
+      { users: [...users(250, 'batch'), { username: 'batch_mod', email: 'bm@example.org', role: 'moderator' }] },
+      admin.token,
+      'result { insertedCount users { username roles { name } } }',
+    );
     expect(ok.result.insertedCount).toBe(251);
     expect(ok.result.users.at(-1)).toEqual({ username: 'batch_mod', roles: [{ name: 'moderator' }] });
-    expect(await count(`select count(*)::int as n from audit_log where action = 'user.create' and target_id in (select id::text from users where username like 'batch%')`)).toBe(251);
+    expect(
+      await count(
+        `select count(*)::int as n from audit_log where action = 'user.create' and target_id in (select id::text from users where username like 'batch%')`,
+      ),
+    ).toBe(251);
   });
 
   it('bulkUpdateUsers applies one action to every match, audits each, and changes nothing on a dry run', async () => {
@@ -200,11 +257,21 @@ describe('bulk actions', () => {
     expect((await mutate(gw, 'bulkUpdateUsers', { filter, action: 'TAG' }, admin.token)).code).toBe('BAD_INPUT');
     const tagged = await mutate(gw, 'bulkUpdateUsers', { filter, action: 'TAG', tags: ['cohort-a'] }, admin.token, sel);
     expect(tagged.result).toEqual({ matchedCount: 5, changedCount: 5, dryRun: false });
-    const suspended = await mutate(gw, 'bulkUpdateUsers', { filter: { and: [filter, { tags: { all: ['cohort-a'] } }] }, action: 'SUSPEND', reason: 'raid' }, admin.token, sel);
+    const suspended = await mutate(
+      gw,
+      'bulkUpdateUsers',
+      { filter: { and: [filter, { tags: { all: ['cohort-a'] } }] }, action: 'SUSPEND', reason: 'raid' },
+      admin.token,
+      sel,
+    );
     expect(suspended.result.changedCount).toBe(5);
     const granted = await mutate(gw, 'bulkUpdateUsers', { filter, action: 'ASSIGN_ROLE', role: 'moderator' }, admin.token, sel);
     expect(granted.result.changedCount).toBe(5);
-    expect(await count(`select count(*)::int as n from audit_log where action in ('user.tag', 'user.suspend', 'role.assign') and target_id in (select id::text from users where username like '${prefix}%')`)).toBe(15);
+    expect(
+      await count(
+        `select count(*)::int as n from audit_log where action in ('user.tag', 'user.suspend', 'role.assign') and target_id in (select id::text from users where username like '${prefix}%')`,
+      ),
+    ).toBe(15);
     // A match the actor may not act on (an admin peer) stops the whole action.
     const peer = await gw.user({ username: `${prefix}_admin`, roles: ['admin'] });
     expect(await mutate(gw, 'bulkUpdateUsers', { filter, action: 'UNSUSPEND' }, admin.token)).toMatchObject({ error: 'FORBIDDEN' });

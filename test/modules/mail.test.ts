@@ -69,7 +69,8 @@ const resetMail = async (email: string) => {
 };
 
 /** Waits for `check`, kicking the mail worker between polls. */
-const until = <T>(check: () => Promise<T | undefined> | T | undefined, what: string) => waitUntil(check, what, { seconds: 30, between: () => gw.app.mail.kick() });
+const until = <T>(check: () => Promise<T | undefined> | T | undefined, what: string) =>
+  waitUntil(check, what, { seconds: 30, between: () => gw.app.mail.kick() });
 const mailTo = (address: string) => until(() => received.find((m) => m.to.includes(address)), `mail to ${address}`);
 
 describe('mail through the outbox', () => {
@@ -145,7 +146,9 @@ describe('mail through the outbox', () => {
     const next = newWorker();
     await next.pass();
     await next.stop();
-    const [after] = await gw.database.rows<{ status: string; queued: number; total: number }>(sql`select status, queued, total from mail_jobs where id = ${job.id}`);
+    const [after] = await gw.database.rows<{ status: string; queued: number; total: number }>(
+      sql`select status, queued, total from mail_jobs where id = ${job.id}`,
+    );
     expect(after).toMatchObject({ status: 'DONE', queued: job.total });
     expect(received.filter((m) => m.raw.includes('After restart')).length).toBe(job.total);
   });
@@ -153,7 +156,11 @@ describe('mail through the outbox', () => {
   it('two workers (two instances) deliver each queued mail exactly once', async () => {
     await gw.app.mail.stop();
     await gw.database.db.transaction((tx) =>
-      enqueueMail(tx, gw.system, Array.from({ length: 30 }, (_, i) => ({ kind: 'test', to: `twice.${i}@example.org`, subject: 'Once only', body: `mail ${i}` }))),
+      enqueueMail(
+        tx,
+        gw.system,
+        Array.from({ length: 30 }, (_, i) => ({ kind: 'test', to: `twice.${i}@example.org`, subject: 'Once only', body: `mail ${i}` })),
+      ),
     );
     const a = newWorker();
     const b = newWorker();
@@ -198,7 +205,9 @@ describe('mail through the outbox', () => {
 
   it('a row queued before bodies were encrypted (clear body) is still sent, then emptied', async () => {
     await gw.app.mail.stop();
-    await gw.database.rows(sql`insert into outbox (kind, to_address, subject, body) values ('invite', 'legacy.row@example.org', 'You are invited', 'old code: legacy-code-123')`);
+    await gw.database.rows(
+      sql`insert into outbox (kind, to_address, subject, body) values ('invite', 'legacy.row@example.org', 'You are invited', 'old code: legacy-code-123')`,
+    );
     const next = newWorker();
     await next.pass();
     await next.stop();

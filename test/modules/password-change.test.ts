@@ -69,7 +69,9 @@ describe('changing a password ends the other sessions', () => {
     expect(await refreshCode(laptop.refreshToken)).toBe('UNAUTHENTICATED');
     // The caller's own refresh token still rotates.
     expect(await refreshCode(me.refreshToken)).toBe('OK');
-    const [{ live }] = await gw.database.rows<{ live: number }>(sql`select count(*)::int as live from sessions where user_id = ${me.id} and revoked_at is null`);
+    const [{ live }] = await gw.database.rows<{ live: number }>(
+      sql`select count(*)::int as live from sessions where user_id = ${me.id} and revoked_at is null`,
+    );
     expect(live).toBe(1);
   });
 

@@ -13,13 +13,15 @@ const logged = capturedLogger();
 const gw = useGateway({ LOGIN_HASH_QUEUE: '100' }, { log: logged.log });
 
 /** Waits for `check`, kicking the mail worker between polls. */
-const until = <T>(check: () => Promise<T | undefined> | T | undefined, what: string) => waitUntil(check, what, { seconds: 30, between: () => gw.app.mail.kick() });
+const until = <T>(check: () => Promise<T | undefined> | T | undefined, what: string) =>
+  waitUntil(check, what, { seconds: 30, between: () => gw.app.mail.kick() });
 
 const RESET = `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { __typename ... on ResetPasswordSuccess { result { reset } } ... on Error { message code } } }`;
 
 /** A public call from a client address. */
 const reset = async (token: string, newPassword: string, ip = '198.51.100.7') => (await gw.gqlFrom(ip, RESET, { input: { token, newPassword } })).body;
-const login = async (u: string, p: string) => (await gw.gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }`, { u, p })).body;
+const login = async (u: string, p: string) =>
+  (await gw.gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }`, { u, p })).body;
 
 describe('password reset', () => {
   it('an admin makes a one-time token; the reset sets the password and ends every session', async () => {
@@ -57,7 +59,15 @@ describe('password reset', () => {
     const made = await mutate(gw, 'createPasswordResetToken', { userId: target.gid, sendEmail: true }, admin.token, 'result { token mailedTo }');
     const token: string = made.result.token;
     expect(made.result.mailedTo).toBe('eml.reset@example.org');
-    const row = await until(async () => (await gw.database.rows<{ id: string; status: string }>(sql`select id::text as id, status from outbox where to_address = 'eml.reset@example.org' and status = 'SENT'`))[0], 'the reset mail');
+    const row = await until(
+      async () =>
+        (
+          await gw.database.rows<{ id: string; status: string }>(
+            sql`select id::text as id, status from outbox where to_address = 'eml.reset@example.org' and status = 'SENT'`,
+          )
+        )[0],
+      'the reset mail',
+    );
     const dir = join(gw.config.dataDir, 'mail');
     const file = join(dir, `${row.id}.eml`);
     expect(existsSync(file)).toBe(true);
@@ -75,7 +85,8 @@ describe('password reset', () => {
     expect(line).toMatchObject({ mail: { id: row.id, kind: 'password-reset', to: 'eml.reset@example.org' }, file });
     // Once written, the outbox keeps no body.
     const [stored] = await gw.database.rows<Record<string, unknown>>(sql`select * from outbox where id = ${BigInt(row.id)}`);
-    for (const [column, value] of Object.entries(stored)) expect(String(value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value), column).not.toContain(token);
+    for (const [column, value] of Object.entries(stored))
+      expect(String(value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value), column).not.toContain(token);
   });
 
   it('30 parallel wrong tokens from one address: at most the limit are tried, the rest RATE_LIMITED', async () => {

@@ -61,7 +61,10 @@ describe('ranks apply to tagging', () => {
     await tagUsers(gw.system, [root.id], [], ['mrf_tag:media-strip'], 'add');
     const before = await auditCount();
     for (const method of ['PUT', 'DELETE']) {
-      const res = await pleroma(method, '/users/tag', mod.token, { nicknames: [plain.username, root.username], tags: ['mrf_tag:sandbox', 'mrf_tag:media-strip'] });
+      const res = await pleroma(method, '/users/tag', mod.token, {
+        nicknames: [plain.username, root.username],
+        tags: ['mrf_tag:sandbox', 'mrf_tag:media-strip'],
+      });
       expect(res.status, method).toBe(403);
       expect(Object.keys(res.body)).toEqual(['error']);
       expect(res.body.error).toContain(root.username);
@@ -81,7 +84,10 @@ describe('ranks apply to direct scope grants on many users', () => {
     const peer = await gw.user({ roles: ['admin'] });
     const before = await auditCount();
     const body = await raw('setScopes', { targets: [plain.gid, peer.gid], targetType: 'USER', scopes: ['admin:invites:read'], operation: 'ADD' }, admin.token);
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', fields: [{ path: ['input', 'targets', '1'], message: expect.stringContaining(peer.username) }] });
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      fields: [{ path: ['input', 'targets', '1'], message: expect.stringContaining(peer.username) }],
+    });
     expect(await count(`select count(*)::int as n from user_scopes where user_id = ${plain.id}`)).toBe(0);
     expect(await auditCount()).toBe(before);
   });
@@ -129,8 +135,16 @@ describe('ranks apply to every bulk action', () => {
     // Narrowed to the accounts below the actor, the same actions go through.
     const below = { and: [filter, { not: { role: 'admin' } }, { not: { role: 'superadmin' } }] };
     const sel = 'result { matchedCount changedCount dryRun }';
-    expect((await mutate(gw, 'bulkUpdateUsers', { filter: below, action: 'TAG', tags: ['mrf_tag:sandbox'], dryRun: true }, admin.token, sel)).result).toEqual({ matchedCount: 2, changedCount: 0, dryRun: true });
-    expect((await mutate(gw, 'bulkUpdateUsers', { filter: below, action: 'TAG', tags: ['mrf_tag:sandbox'] }, admin.token, sel)).result).toEqual({ matchedCount: 2, changedCount: 2, dryRun: false });
+    expect((await mutate(gw, 'bulkUpdateUsers', { filter: below, action: 'TAG', tags: ['mrf_tag:sandbox'], dryRun: true }, admin.token, sel)).result).toEqual({
+      matchedCount: 2,
+      changedCount: 0,
+      dryRun: true,
+    });
+    expect((await mutate(gw, 'bulkUpdateUsers', { filter: below, action: 'TAG', tags: ['mrf_tag:sandbox'] }, admin.token, sel)).result).toEqual({
+      matchedCount: 2,
+      changedCount: 2,
+      dryRun: false,
+    });
     expect((await mutate(gw, 'bulkUpdateUsers', { filter: below, action: 'SUSPEND' }, admin.token, sel)).result.changedCount).toBe(2);
   });
 
@@ -141,9 +155,18 @@ describe('ranks apply to every bulk action', () => {
     const peer = await gw.user({ username: `${prefix}_peer`, roles: ['moderator'] });
     const filter = { username: { startsWith: prefix } };
     const refused = await raw('bulkUpdateUsers', { filter, action: 'TAG', tags: ['mrf_tag:sandbox'] }, mod.token);
-    expect(refused.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', fields: [{ path: ['input', 'filter'], message: expect.stringContaining(peer.username) }] });
+    expect(refused.errors[0].extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      fields: [{ path: ['input', 'filter'], message: expect.stringContaining(peer.username) }],
+    });
     expect(await tagsOf(plain.id)).toEqual([]);
-    const ok = await mutate(gw, 'bulkUpdateUsers', { filter: { username: { equals: plain.username } }, action: 'TAG', tags: ['mrf_tag:sandbox'] }, mod.token, 'result { changedCount }');
+    const ok = await mutate(
+      gw,
+      'bulkUpdateUsers',
+      { filter: { username: { equals: plain.username } }, action: 'TAG', tags: ['mrf_tag:sandbox'] },
+      mod.token,
+      'result { changedCount }',
+    );
     expect(ok.result.changedCount).toBe(1);
   });
 });

@@ -23,7 +23,9 @@ describe('login', () => {
     expect((await gw.gql(VIEWER, {}, accessToken)).body.data.viewer.username).toBe('alice');
     const bare = await gw.request('/graphql', { method: 'POST', headers: { authorization: accessToken }, json: { query: VIEWER } });
     expect(((await bare.json()) as any).data.viewer.username).toBe('alice');
-    const [row] = await gw.database.rows<any>(sql`select count(*)::int as n from sessions s join users u on u.id = s.user_id where u.username = 'alice' and s.revoked_at is null`);
+    const [row] = await gw.database.rows<any>(
+      sql`select count(*)::int as n from sessions s join users u on u.id = s.user_id where u.username = 'alice' and s.revoked_at is null`,
+    );
     expect(row.n).toBeGreaterThanOrEqual(2);
   });
 
@@ -86,7 +88,10 @@ describe('refresh and logout', () => {
   });
 
   it('refuses garbage and expired tokens', async () => {
-    expect((await gw.gql(VIEWER, {}, 'not.a.jwt')).body.errors[0]).toMatchObject({ message: 'Invalid or expired token', extensions: { code: 'UNAUTHENTICATED' } });
+    expect((await gw.gql(VIEWER, {}, 'not.a.jwt')).body.errors[0]).toMatchObject({
+      message: 'Invalid or expired token',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
     const me = await gw.user();
     const expired = await gw.app.tokens.signAccess(me.id, me.sessionId, -120);
     expect((await gw.gql(VIEWER, {}, expired.token)).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
@@ -108,7 +113,16 @@ describe('scopes come from the database on each request', () => {
     const other = await createApp(gw.config, gw.database);
     try {
       const me = await gw.user();
-      const ask = async () => ((await (await other.fetch(new Request('http://o/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${me.token}` }, body: JSON.stringify({ query: VIEWER }) }))).json()) as any);
+      const ask = async () =>
+        (await (
+          await other.fetch(
+            new Request('http://o/graphql', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${me.token}` },
+              body: JSON.stringify({ query: VIEWER }),
+            }),
+          )
+        ).json()) as any;
       expect((await ask()).data.viewer).toBeTruthy();
       expect((await gw.gql('mutation { logout { loggedOut } }', {}, me.token)).body.data.logout.loggedOut).toBe(true);
       await waitFor(async () => (await ask()).errors?.[0]?.extensions.code === 'UNAUTHENTICATED');
@@ -146,7 +160,8 @@ describe('listing and ending sessions', () => {
 
   it('pages through sessions with their cursors, newest first', async () => {
     const me = await gw.user();
-    for (let i = 0; i < 2; i++) await openSession(gw.system, gw.app.tokens, me.id, { ip: '127.0.0.2', userAgent: `extra ${i}` }, { refreshTtlSeconds: 3600, action: 'session.login' });
+    for (let i = 0; i < 2; i++)
+      await openSession(gw.system, gw.app.tokens, me.id, { ip: '127.0.0.2', userAgent: `extra ${i}` }, { refreshTtlSeconds: 3600, action: 'session.login' });
     const q = `query($u: ID!, $after: String) { sessions(userId: $u, first: 2, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id userAgent } } } }`;
     const p1 = (await gw.gql(q, { u: me.gid }, me.token)).body.data.sessions;
     expect(p1.edges.map((e: any) => e.node.userAgent)).toEqual(['extra 1', 'extra 0']);

@@ -102,7 +102,10 @@ describe('users queries', () => {
     const byDate2 = await gw.gql(q, { first: 2, after: byDate.body.data.users.edges[1].cursor, filter, orderBy: 'CREATED_AT_ASC' }, admin.token);
     expect(names(byDate2)).toEqual(['Charlie', 'bravo']);
 
-    const tree = { and: [filter, { or: [{ username: { contains: 'ALPHA' } }, { username: { contains: 'cho' } }] }], not: { username: { equals: `${prefix}_echo` } } };
+    const tree = {
+      and: [filter, { or: [{ username: { contains: 'ALPHA' } }, { username: { contains: 'cho' } }] }],
+      not: { username: { equals: `${prefix}_echo` } },
+    };
     const t = await gw.gql(q, { first: 10, filter: tree, orderBy: 'USERNAME_ASC' }, admin.token);
     expect(names(t)).toEqual(['alpha']);
     const cs = await gw.gql(q, { first: 10, filter: { and: [filter, { username: { containsCaseSensitive: 'elta' } }] } }, admin.token);
@@ -118,7 +121,11 @@ describe('users queries', () => {
   it('filters by role and escapes LIKE wildcards', async () => {
     const admin = await gw.user({ roles: ['admin'] });
     const mod = await gw.user({ username: `mod_${Date.now()}`, roles: ['moderator'] });
-    const res = await gw.gql(`query($f: UserFilter) { users(first: 100, filter: $f) { edges { node { username roles { name } } } } }`, { f: { role: 'MODERATOR' } }, admin.token);
+    const res = await gw.gql(
+      `query($f: UserFilter) { users(first: 100, filter: $f) { edges { node { username roles { name } } } } }`,
+      { f: { role: 'MODERATOR' } },
+      admin.token,
+    );
     const found = res.body.data.users.edges.map((e: any) => e.node);
     expect(found.map((u: any) => u.username)).toContain(mod.username);
     expect(found.every((u: any) => u.roles.some((r: any) => r.name === 'moderator'))).toBe(true);
@@ -148,7 +155,7 @@ describe('users queries', () => {
   it('never exposes password hashes', async () => {
     const res = await gw.gql('{ __type(name: "User") { fields { name } } }');
     const names = res.body.data.__type.fields.map((f: any) => f.name.toLowerCase());
-    expect(names.some((n: string) => n.includes('password') || n.includes('hash') && n !== 'avatarhash')).toBe(false);
+    expect(names.some((n: string) => n.includes('password') || (n.includes('hash') && n !== 'avatarhash'))).toBe(false);
   });
 });
 
@@ -164,7 +171,21 @@ describe('users mutations', () => {
   it('createUser: happy path, audited in the same transaction', async () => {
     const mod = await gw.user({ roles: ['moderator'] });
     const audits = await count('audit_log');
-    const res = await gw.gql(CREATE, { input: { username: 'created_one', email: 'Created.One@Example.org', password: 'correct horse', displayName: 'Created', countryCode: 'DE', tags: ['a'], customData: { level: 3 } } }, mod.token);
+    const res = await gw.gql(
+      CREATE,
+      {
+        input: {
+          username: 'created_one',
+          email: 'Created.One@Example.org',
+          password: 'correct horse',
+          displayName: 'Created',
+          countryCode: 'DE',
+          tags: ['a'],
+          customData: { level: 3 },
+        },
+      },
+      mod.token,
+    );
     expect(res.body.data.createUser).toMatchObject({ __typename: 'CreateUserSuccess', user: { username: 'created_one', status: 'ACTIVE', roles: [] } });
     expect(await count('audit_log')).toBe(audits + 1);
     const [row] = await gw.database.rows<any>(sql`select action, actor_id::text as actor, diff from audit_log order by seq desc limit 1`);
@@ -229,7 +250,11 @@ describe('users mutations', () => {
   it('deleteUser scrubs identity, revokes sessions, seals a snapshot; restoreUser brings it back', async () => {
     const admin = await gw.user({ roles: ['admin'] });
     const target = await gw.user({ username: 'to_delete', email: 'to.delete@example.org' });
-    await gw.gql(`mutation($i: UpdateUserInput!) { updateUser(input: $i) { __typename } }`, { i: { id: target.gid, displayName: 'Doomed', bio: 'bye' } }, admin.token);
+    await gw.gql(
+      `mutation($i: UpdateUserInput!) { updateUser(input: $i) { __typename } }`,
+      { i: { id: target.gid, displayName: 'Doomed', bio: 'bye' } },
+      admin.token,
+    );
     const mod = await gw.user({ roles: ['moderator'] });
     const DELETE = `mutation($input: DeleteUserInput!) { deleteUser(input: $input) { __typename ... on DeleteUserSuccess { user { username email displayName status deletedAt } } ... on Error { code } } }`;
     const denied = await gw.gql(DELETE, { input: { id: target.gid } }, mod.token);
@@ -246,8 +271,15 @@ describe('users mutations', () => {
     const again = await gw.gql(DELETE, { input: { id: target.gid } }, admin.token);
     expect(again.body.data.deleteUser.__typename).toBe('ConflictError');
 
-    const restored = await gw.gql(`mutation($input: RestoreUserInput!) { restoreUser(input: $input) { __typename ... on RestoreUserSuccess { user { username email displayName bio status } } } }`, { input: { id: target.gid } }, admin.token);
-    expect(restored.body.data.restoreUser).toEqual({ __typename: 'RestoreUserSuccess', user: { username: 'to_delete', email: 'to.delete@example.org', displayName: 'Doomed', bio: 'bye', status: 'ACTIVE' } });
+    const restored = await gw.gql(
+      `mutation($input: RestoreUserInput!) { restoreUser(input: $input) { __typename ... on RestoreUserSuccess { user { username email displayName bio status } } } }`,
+      { input: { id: target.gid } },
+      admin.token,
+    );
+    expect(restored.body.data.restoreUser).toEqual({
+      __typename: 'RestoreUserSuccess',
+      user: { username: 'to_delete', email: 'to.delete@example.org', displayName: 'Doomed', bio: 'bye', status: 'ACTIVE' },
+    });
     // The old session stays revoked after a restore.
     expect((await gw.gql('{ viewer { id } }', {}, target.token)).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
@@ -257,7 +289,11 @@ describe('users mutations', () => {
     const target = await gw.user({ username: 'taken_later' });
     await gw.gql(`mutation($i: DeleteUserInput!) { deleteUser(input: $i) { __typename } }`, { i: { id: target.gid } }, admin.token);
     await gw.user({ username: 'TAKEN_LATER' });
-    const res = await gw.gql(`mutation($i: RestoreUserInput!) { restoreUser(input: $i) { __typename ... on ConflictError { message fields { path } } } }`, { i: { id: target.gid } }, admin.token);
+    const res = await gw.gql(
+      `mutation($i: RestoreUserInput!) { restoreUser(input: $i) { __typename ... on ConflictError { message fields { path } } } }`,
+      { i: { id: target.gid } },
+      admin.token,
+    );
     expect(res.body.data.restoreUser.__typename).toBe('ConflictError');
   });
 });
@@ -266,7 +302,11 @@ describe('node(id)', () => {
   it('loads users and roles by global ID; a malformed ID is BAD_INPUT, an unknown one null', async () => {
     const admin = await gw.user({ roles: ['admin'] });
     const role = Buffer.from('Role:1').toString('base64');
-    const res = await gw.gql(`query($u: ID!, $r: ID!) { u: node(id: $u) { id ... on User { username } } r: node(id: $r) { ... on Role { name rank } } }`, { u: admin.gid, r: role }, admin.token);
+    const res = await gw.gql(
+      `query($u: ID!, $r: ID!) { u: node(id: $u) { id ... on User { username } } r: node(id: $r) { ... on Role { name rank } } }`,
+      { u: admin.gid, r: role },
+      admin.token,
+    );
     expect(res.body.data).toEqual({ u: { id: admin.gid, username: admin.username }, r: { name: 'superadmin', rank: 1000 } });
     const bad = await gw.gql('{ node(id: "not-an-id") { id } }', {}, admin.token);
     expect(bad.body.errors[0].extensions.code).toBe('BAD_INPUT');

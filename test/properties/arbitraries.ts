@@ -74,7 +74,16 @@ export const nastyNumber: fc.Arbitrary<number> = fc.oneof(
 export const nastyDate: fc.Arbitrary<string> = fc.oneof<fc.Arbitrary<string>[]>(
   fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
   ...Array(4).fill(fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString())),
-  fc.constantFrom('0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '+010000-01-01T00:00:00Z', '2025-02-30T00:00:00Z', 'tomorrow', '2025-01-01', '1'),
+  fc.constantFrom(
+    '0000-01-01T00:00:00Z',
+    '0001-01-01T00:00:00Z',
+    '9999-12-31T23:59:59Z',
+    '+010000-01-01T00:00:00Z',
+    '2025-02-30T00:00:00Z',
+    'tomorrow',
+    '2025-01-01',
+    '1',
+  ),
   nastyString,
 );
 
@@ -99,23 +108,34 @@ export const anything: fc.Arbitrary<unknown> = fc.oneof(nastyString, nastyNumber
 export const orJunk = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | unknown> => fc.oneof({ weight: 15, arbitrary: arb }, { weight: 1, arbitrary: anything });
 
 /** Maybe absent: an object field built with `optional` is left out when undefined. */
-export const optional = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
+export const optional = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
+  fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
 
 /** A record whose fields are all optional and drop out when undefined. */
 export const partial = (fields: Record<string, fc.Arbitrary<unknown>>) =>
-  fc.record(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, optional(v)]))).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
+  fc
+    .record(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, optional(v)])))
+    .map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
 
 /** One of `real` (read when generating: tests fill it in beforeAll). */
 export const pick = (real: string[]) => fc.nat({ max: 99 }).map((i) => (real.length ? real[i % real.length] : '1'));
 
 /** Digit ids of every kind: real keys, huge ones, garbage. */
-export const idTextOf = (real: string[]) => fc.oneof({ weight: 2, arbitrary: pick(real) }, { weight: 2, arbitrary: fc.constantFrom('0', '1', '9223372036854775807', TOO_BIG, '99999999999999999999', '-5') }, { weight: 1, arbitrary: nastyString });
+export const idTextOf = (real: string[]) =>
+  fc.oneof(
+    { weight: 2, arbitrary: pick(real) },
+    { weight: 2, arbitrary: fc.constantFrom('0', '1', '9223372036854775807', TOO_BIG, '99999999999999999999', '-5') },
+    { weight: 1, arbitrary: nastyString },
+  );
 
 /** Relay ids: real users, other types, keys out of range, not base64, not an id at all. */
 export const globalIdOf = (real: string[]) =>
   fc.oneof(
     { weight: 3, arbitrary: pick(real).map((id) => encodeId('User', id)) },
-    { weight: 2, arbitrary: fc.tuple(fc.constantFrom('User', 'Role', 'Application', 'Invite', 'MailJob', 'Nope'), idTextOf(real)).map(([t, k]) => encodeId(t, k)) },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(fc.constantFrom('User', 'Role', 'Application', 'Invite', 'MailJob', 'Nope'), idTextOf(real)).map(([t, k]) => encodeId(t, k)),
+    },
     { weight: 1, arbitrary: nastyString },
   );
 
@@ -128,7 +148,10 @@ export function pct(value: string): string {
 
 /** A path segment or query value as a client might send it: encoded, or raw escapes that are not valid UTF-8. */
 export const pathSegment = (real: string[]) =>
-  fc.oneof({ weight: 4, arbitrary: fc.oneof(pick(real), nastyString).map(pct) }, { weight: 1, arbitrary: fc.constantFrom('%', '%zz', '%C0%AF', '%FF', '%E2%82', 'a%2Fb', '%2e%2e') });
+  fc.oneof(
+    { weight: 4, arbitrary: fc.oneof(pick(real), nastyString).map(pct) },
+    { weight: 1, arbitrary: fc.constantFrom('%', '%zz', '%C0%AF', '%FF', '%E2%82', 'a%2Fb', '%2e%2e') },
+  );
 
 /** A query string of `params` (each maybe absent) plus, sometimes, a stray parameter. */
 export const queryString = (params: Record<string, fc.Arbitrary<string>>) =>
@@ -144,7 +167,9 @@ export const caller: fc.Arbitrary<Caller> = fc.constantFrom('admin', 'admin', 'm
 
 /** What a refused request must leave alone: audit rows (every write has one) and users. */
 export async function footprint(gw: TestGateway): Promise<string> {
-  const [row] = await gw.database.rows<{ a: number; u: number }>(sql`select (select count(*)::int from audit_log) as a, (select count(*)::int from users) as u`);
+  const [row] = await gw.database.rows<{ a: number; u: number }>(
+    sql`select (select count(*)::int from audit_log) as a, (select count(*)::int from users) as u`,
+  );
   return `${row.a}/${row.u}`;
 }
 

@@ -2,7 +2,22 @@ import fc from 'fast-check';
 import { beforeAll, describe, it } from 'vitest';
 import { expect } from 'vitest';
 import { useGateway } from '../helpers/app.js';
-import { anything, pick, caller, expectNoServerError, footprint, globalIdOf, nastyDate, nastyJson, nastyNumber, nastyString, optional, orJunk, partial, type Caller } from './arbitraries.js';
+import {
+  anything,
+  pick,
+  caller,
+  expectNoServerError,
+  footprint,
+  globalIdOf,
+  nastyDate,
+  nastyJson,
+  nastyNumber,
+  nastyString,
+  optional,
+  orJunk,
+  partial,
+  type Caller,
+} from './arbitraries.js';
 
 /**
  * Property: whatever variables a caller sends to a representative set of operations, the gateway
@@ -25,7 +40,13 @@ const gid = () => orJunk(globalIdOf(ids));
 const strings = (max = 4) => orJunk(fc.array(nastyString, { maxLength: max }));
 const date = () => orJunk(nastyDate);
 
-const text = partial({ equals: nastyString, contains: nastyString, startsWith: nastyString, containsCaseSensitive: nastyString, equalsCaseSensitive: nastyString });
+const text = partial({
+  equals: nastyString,
+  contains: nastyString,
+  startsWith: nastyString,
+  containsCaseSensitive: nastyString,
+  equalsCaseSensitive: nastyString,
+});
 const leaf = fc.oneof(
   fc.record({ username: text }),
   fc.record({ email: text }),
@@ -57,12 +78,28 @@ const seenCursors: string[] = [];
 const cursor = orJunk(
   fc.oneof(
     { weight: 3, arbitrary: pick(seenCursors) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('CREATED_AT_ASC', 'ID_ASC', 'USERNAME_DESC', 'x'), nastyString, nastyString).map((t) => Buffer.from(JSON.stringify(t)).toString('base64url')) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('audit', 'invite', 'application', 'role', 'session'), nastyString).map(([k, v]) => Buffer.from(`${k}:${v}`).toString('base64url')) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom('CREATED_AT_ASC', 'ID_ASC', 'USERNAME_DESC', 'x'), nastyString, nastyString)
+        .map((t) => Buffer.from(JSON.stringify(t)).toString('base64url')),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom('audit', 'invite', 'application', 'role', 'session'), nastyString)
+        .map(([k, v]) => Buffer.from(`${k}:${v}`).toString('base64url')),
+    },
     { weight: 1, arbitrary: nastyString },
   ),
 );
-const count = orJunk(fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 100 }) }, { weight: 1, arbitrary: fc.integer({ min: -2, max: 120 }) }, { weight: 1, arbitrary: nastyNumber }));
+const count = orJunk(
+  fc.oneof(
+    { weight: 4, arbitrary: fc.integer({ min: 0, max: 100 }) },
+    { weight: 1, arbitrary: fc.integer({ min: -2, max: 120 }) },
+    { weight: 1, arbitrary: nastyNumber },
+  ),
+);
 
 interface Operation {
   document: string;
@@ -78,49 +115,130 @@ const mutation = (name: string, select = '__typename') => {
 
 const operations: Operation[] = [
   {
-    document: 'query($first: Int, $last: Int, $after: String, $before: String, $offset: Int, $filter: UserFilter, $orderBy: UserOrderBy) { users(first: $first, last: $last, after: $after, before: $before, offset: $offset, filter: $filter, orderBy: $orderBy) { totalCount pageInfo { endCursor } edges { cursor node { id username createdAt roles { name } } } } }',
-    variables: partial({ first: count, last: count, after: cursor, before: cursor, offset: count, filter: orJunk(filter), orderBy: orJunk(fc.constantFrom('CREATED_AT_ASC', 'CREATED_AT_DESC', 'USERNAME_ASC', 'USERNAME_DESC', 'ID_ASC', 'ID_DESC')) }),
+    document:
+      'query($first: Int, $last: Int, $after: String, $before: String, $offset: Int, $filter: UserFilter, $orderBy: UserOrderBy) { users(first: $first, last: $last, after: $after, before: $before, offset: $offset, filter: $filter, orderBy: $orderBy) { totalCount pageInfo { endCursor } edges { cursor node { id username createdAt roles { name } } } } }',
+    variables: partial({
+      first: count,
+      last: count,
+      after: cursor,
+      before: cursor,
+      offset: count,
+      filter: orJunk(filter),
+      orderBy: orJunk(fc.constantFrom('CREATED_AT_ASC', 'CREATED_AT_DESC', 'USERNAME_ASC', 'USERNAME_DESC', 'ID_ASC', 'ID_DESC')),
+    }),
   },
   { document: 'query($id: ID!) { user(id: $id) { id username customData } node(id: $id) { id } }', variables: fc.record({ id: gid() }) },
-  { document: 'query($u: String!, $d: String) { userByUsername(username: $u, domain: $d) { id } }', variables: fc.record({ u: orJunk(nastyString), d: optional(orJunk(nastyString)) }) },
+  {
+    document: 'query($u: String!, $d: String) { userByUsername(username: $u, domain: $d) { id } }',
+    variables: fc.record({ u: orJunk(nastyString), d: optional(orJunk(nastyString)) }),
+  },
   {
     document: 'query($first: Int, $after: String, $f: AuditLogFilter) { auditLog(first: $first, after: $after, filter: $f) { edges { cursor } } }',
-    variables: partial({ first: count, after: cursor, f: orJunk(partial({ action: nastyString, actorId: gid(), targetId: gid(), targetType: nastyString, from: date(), to: date() })) }),
+    variables: partial({
+      first: count,
+      after: cursor,
+      f: orJunk(partial({ action: nastyString, actorId: gid(), targetId: gid(), targetType: nastyString, from: date(), to: date() })),
+    }),
   },
-  { document: 'query($id: ID!, $after: String) { sessions(userId: $id, after: $after) { edges { cursor } } }', variables: fc.record({ id: gid(), after: optional(cursor) }) },
-  { document: 'query($after: String, $owner: ID) { invites(after: $after, filter: { owner: $owner }) { edges { cursor } } roles(after: $after) { edges { cursor } } }', variables: partial({ after: cursor, owner: gid() }) },
-  { document: 'query($id: ID!, $scope: String!) { explainAccess(userId: $id, scope: $scope) { __typename } }', variables: fc.record({ id: gid(), scope: orJunk(nastyString) }) },
+  {
+    document: 'query($id: ID!, $after: String) { sessions(userId: $id, after: $after) { edges { cursor } } }',
+    variables: fc.record({ id: gid(), after: optional(cursor) }),
+  },
+  {
+    document:
+      'query($after: String, $owner: ID) { invites(after: $after, filter: { owner: $owner }) { edges { cursor } } roles(after: $after) { edges { cursor } } }',
+    variables: partial({ after: cursor, owner: gid() }),
+  },
+  {
+    document: 'query($id: ID!, $scope: String!) { explainAccess(userId: $id, scope: $scope) { __typename } }',
+    variables: fc.record({ id: gid(), scope: orJunk(nastyString) }),
+  },
   {
     document: mutation('createUser', 'user { id }'),
     variables: input(
-      { email: nastyString, password: nastyString, displayName: nastyString, domain: nastyString, role: nastyString, tags: strings(), customData: nastyJson, flags: nastyNumber, timezone: nastyString, phone: nastyString, countryCode: nastyString, bio: nastyString },
+      {
+        email: nastyString,
+        password: nastyString,
+        displayName: nastyString,
+        domain: nastyString,
+        role: nastyString,
+        tags: strings(),
+        customData: nastyJson,
+        flags: nastyNumber,
+        timezone: nastyString,
+        phone: nastyString,
+        countryCode: nastyString,
+        bio: nastyString,
+      },
       { username: orJunk(nastyString) },
     ),
   },
-  { document: mutation('updateUser'), variables: input({ username: nastyString, email: nastyString, displayName: nastyString, tags: strings(), customData: nastyJson, flags: nastyNumber, avatarHash: nastyString }, { id: gid() }) },
+  {
+    document: mutation('updateUser'),
+    variables: input(
+      {
+        username: nastyString,
+        email: nastyString,
+        displayName: nastyString,
+        tags: strings(),
+        customData: nastyJson,
+        flags: nastyNumber,
+        avatarHash: nastyString,
+      },
+      { id: gid() },
+    ),
+  },
   { document: mutation('tagUsers'), variables: input({ ids: fc.array(gid(), { maxLength: 3 }), usernames: strings() }, { tags: strings() }) },
   { document: mutation('updateCustomData'), variables: input({ mode: orJunk(fc.constantFrom('MERGE', 'REPLACE')) }, { id: gid(), data: nastyJson }) },
-  { document: mutation('adjustCredits'), variables: input({}, { userId: gid(), operation: orJunk(fc.constantFrom('INCREMENT', 'DECREMENT', 'SET')), value: count }) },
+  {
+    document: mutation('adjustCredits'),
+    variables: input({}, { userId: gid(), operation: orJunk(fc.constantFrom('INCREMENT', 'DECREMENT', 'SET')), value: count }),
+  },
   { document: mutation('suspendUser'), variables: input({ until: date(), reason: nastyString }, { id: gid() }) },
-  { document: mutation('assignRole'), variables: input({ startsAt: date(), expiresAt: date() }, { userId: gid(), role: orJunk(fc.constantFrom('moderator', 'admin', 'nope')) }) },
-  { document: mutation('createInvite', 'invite { code }'), variables: input({ code: nastyString, email: nastyString, expiresAt: date(), maxUses: count, name: nastyString, owner: gid(), unlimited: fc.boolean() }) },
+  {
+    document: mutation('assignRole'),
+    variables: input({ startsAt: date(), expiresAt: date() }, { userId: gid(), role: orJunk(fc.constantFrom('moderator', 'admin', 'nope')) }),
+  },
+  {
+    document: mutation('createInvite', 'invite { code }'),
+    variables: input({ code: nastyString, email: nastyString, expiresAt: date(), maxUses: count, name: nastyString, owner: gid(), unlimited: fc.boolean() }),
+  },
   {
     document: mutation('setScopes'),
-    variables: input({ expiresAt: date() }, { targets: fc.array(gid(), { maxLength: 3 }), targetType: orJunk(fc.constantFrom('USER', 'APPLICATION')), scopes: orJunk(fc.array(fc.oneof(fc.constantFrom('admin:profile:read', 'admin:users:read'), nastyString), { maxLength: 3 })), operation: orJunk(fc.constantFrom('SET', 'ADD', 'REMOVE')) }),
+    variables: input(
+      { expiresAt: date() },
+      {
+        targets: fc.array(gid(), { maxLength: 3 }),
+        targetType: orJunk(fc.constantFrom('USER', 'APPLICATION')),
+        scopes: orJunk(fc.array(fc.oneof(fc.constantFrom('admin:profile:read', 'admin:users:read'), nastyString), { maxLength: 3 })),
+        operation: orJunk(fc.constantFrom('SET', 'ADD', 'REMOVE')),
+      },
+    ),
   },
   {
     // Always a dry run: a real bulk change over a random filter would suspend the callers themselves.
     document: mutation('bulkUpdateUsers'),
     variables: fc
-      .record({ filter: orJunk(filter), action: orJunk(fc.constantFrom('TAG', 'UNTAG', 'SUSPEND', 'UNSUSPEND', 'ASSIGN_ROLE', 'REVOKE_ROLE')), rest: partial({ tags: strings(), role: nastyString, until: date(), expiresAt: date(), reason: nastyString }) })
+      .record({
+        filter: orJunk(filter),
+        action: orJunk(fc.constantFrom('TAG', 'UNTAG', 'SUSPEND', 'UNSUSPEND', 'ASSIGN_ROLE', 'REVOKE_ROLE')),
+        rest: partial({ tags: strings(), role: nastyString, until: date(), expiresAt: date(), reason: nastyString }),
+      })
       .map(({ filter: f, action, rest }) => ({ input: { filter: f, action, dryRun: true, ...rest } })),
   },
 ];
 
 /** Sometimes a whole variable is replaced by junk, or an unused one is added. */
-const request = fc.tuple(fc.nat({ max: operations.length - 1 }), caller).chain(([i, who]) =>
-  fc.tuple(fc.constant(i), fc.constant(who), operations[i].variables, fc.option(fc.tuple(fc.constantFrom('input', 'id', 'filter', 'unused'), nastyJson), { freq: 12 })),
-);
+const request = fc
+  .tuple(fc.nat({ max: operations.length - 1 }), caller)
+  .chain(([i, who]) =>
+    fc.tuple(
+      fc.constant(i),
+      fc.constant(who),
+      operations[i].variables,
+      fc.option(fc.tuple(fc.constantFrom('input', 'id', 'filter', 'unused'), nastyJson), { freq: 12 }),
+    ),
+  );
 
 describe('GraphQL inputs (property)', () => {
   it('never a 5xx or INTERNAL; a refusal writes nothing', async () => {

@@ -68,10 +68,18 @@ describe('GraphQL: inputs that used to reach INTERNAL', () => {
 
   it('a NUL in a JSON key is BAD_INPUT (customData, filter equals); nothing written', async () => {
     const before = await audits();
-    const update = await gw.gql('mutation($input: UpdateCustomDataInput!) { updateCustomData(input: $input) { __typename } }', { input: { id: target.gid, data: { 'a\u0000b': 1 } } }, admin.token);
+    const update = await gw.gql(
+      'mutation($input: UpdateCustomDataInput!) { updateCustomData(input: $input) { __typename } }',
+      { input: { id: target.gid, data: { 'a\u0000b': 1 } } },
+      admin.token,
+    );
     expect(update.status).toBe(400);
     expect(update.body.errors[0].extensions.code).toBe('BAD_INPUT');
-    const filter = await gw.gql('query($f: UserFilter) { users(filter: $f) { totalCount } }', { f: { customData: { path: ['x'], equals: { 'k\u0000': 1 } } } }, admin.token);
+    const filter = await gw.gql(
+      'query($f: UserFilter) { users(filter: $f) { totalCount } }',
+      { f: { customData: { path: ['x'], equals: { 'k\u0000': 1 } } } },
+      admin.token,
+    );
     expect(filter.status).toBe(400);
     expect(await audits()).toBe(before);
   });
@@ -86,8 +94,12 @@ describe('GraphQL: inputs that used to reach INTERNAL', () => {
       expect(JSON.stringify(node.body)).not.toContain('INTERNAL');
       expectBadInput(await gw.gql('query($f: UserFilter) { users(filter: $f) { totalCount } }', { f: { id: { in: [gid] } } }, admin.token));
       expectBadInput(await gw.gql('query($f: UserFilter) { users(filter: $f) { totalCount } }', { f: { id: { gt: gid } } }, admin.token));
-      expectBadInput(await gw.gql('mutation($input: UpdateUserInput!) { updateUser(input: $input) { __typename } }', { input: { id: gid, displayName: 'x' } }, admin.token));
-      expectBadInput(await gw.gql('mutation($input: TagUsersInput!) { tagUsers(input: $input) { __typename } }', { input: { ids: [gid], tags: ['t'] } }, admin.token));
+      expectBadInput(
+        await gw.gql('mutation($input: UpdateUserInput!) { updateUser(input: $input) { __typename } }', { input: { id: gid, displayName: 'x' } }, admin.token),
+      );
+      expectBadInput(
+        await gw.gql('mutation($input: TagUsersInput!) { tagUsers(input: $input) { __typename } }', { input: { ids: [gid], tags: ['t'] } }, admin.token),
+      );
       expectBadInput(await gw.gql('query($id: ID!) { sessions(userId: $id) { edges { cursor } } }', { id: gid }, admin.token));
       expectBadInput(await gw.gql('query($id: ID!) { invites(filter: { owner: $id }) { edges { cursor } } }', { id: gid }, admin.token));
     }
@@ -115,12 +127,22 @@ describe('GraphQL: inputs that used to reach INTERNAL', () => {
       ['invites', 'invite'],
       ['applications', 'application'],
     ]) {
-      expectBadInput(await gw.gql(`query($after: String) { ${field}(first: 1, after: $after) { edges { cursor } } }`, { after: b64(`${kind}:${TOO_BIG}`) }, admin.token));
+      expectBadInput(
+        await gw.gql(`query($after: String) { ${field}(first: 1, after: $after) { edges { cursor } } }`, { after: b64(`${kind}:${TOO_BIG}`) }, admin.token),
+      );
     }
-    expectBadInput(await gw.gql('query($after: String) { roles(first: 1, after: $after) { edges { cursor } } }', { after: b64(`role:10|${TOO_BIG}`) }, admin.token));
+    expectBadInput(
+      await gw.gql('query($after: String) { roles(first: 1, after: $after) { edges { cursor } } }', { after: b64(`role:10|${TOO_BIG}`) }, admin.token),
+    );
     for (const key of ['2025-13-45 99:99:99+00', '2025-02-30 00:00:00+00', '0000-01-01 00:00:00+00']) {
       const after = b64(`session:${key}|00000000-0000-0000-0000-000000000000`);
-      expectBadInput(await gw.gql('query($id: ID!, $after: String) { sessions(userId: $id, first: 1, after: $after) { edges { cursor } } }', { id: target.gid, after }, admin.token));
+      expectBadInput(
+        await gw.gql(
+          'query($id: ID!, $after: String) { sessions(userId: $id, first: 1, after: $after) { edges { cursor } } }',
+          { id: target.gid, after },
+          admin.token,
+        ),
+      );
     }
   });
 
@@ -131,10 +153,20 @@ describe('GraphQL: inputs that used to reach INTERNAL', () => {
       expect(inline.status, date).toBe(400);
       expect(inline.body.errors[0].extensions.code).toBe('BAD_INPUT');
       expectBadInput(await gw.gql('query($f: UserFilter) { users(filter: $f) { totalCount } }', { f: { createdAt: { lt: date } } }, admin.token));
-      expectBadInput(await gw.gql('mutation($input: CreateInviteInput!) { createInvite(input: $input) { __typename } }', { input: { expiresAt: date } }, admin.token));
-      expectBadInput(await gw.gql('mutation($input: SuspendUserInput!) { suspendUser(input: $input) { __typename } }', { input: { id: target.gid, until: date } }, admin.token));
+      expectBadInput(
+        await gw.gql('mutation($input: CreateInviteInput!) { createInvite(input: $input) { __typename } }', { input: { expiresAt: date } }, admin.token),
+      );
+      expectBadInput(
+        await gw.gql(
+          'mutation($input: SuspendUserInput!) { suspendUser(input: $input) { __typename } }',
+          { input: { id: target.gid, until: date } },
+          admin.token,
+        ),
+      );
     }
-    expect((await gw.gql('{ users(filter: { createdAt: { gte: "0001-01-01T00:00:00Z", lte: "9999-12-31T23:59:59Z" } }) { totalCount } }', {}, admin.token)).status).toBe(200);
+    expect(
+      (await gw.gql('{ users(filter: { createdAt: { gte: "0001-01-01T00:00:00Z", lte: "9999-12-31T23:59:59Z" } }) { totalCount } }', {}, admin.token)).status,
+    ).toBe(200);
     expect(await audits()).toBe(before);
   });
 
@@ -173,11 +205,19 @@ describe('shims: inputs that used to answer 500', () => {
     expect(await liquid('GET', `/user-info?targets=${target.id},${TOO_BIG}`, admin.token)).toMatchObject({ status: 400, body: bad });
     expect(await liquid('POST', '/credits', admin.token, { target: TOO_BIG, type: 'set', value: 1 })).toMatchObject({ status: 400, body: bad });
     expect(await liquid('PUT', '/custom-data', admin.token, { target: TOO_BIG, customData: {} })).toMatchObject({ status: 400, body: bad });
-    expect(await liquid('PUT', '/custom-data', admin.token, { target: target.id.toString(), customData: { 'a\u0000b': 1 } })).toMatchObject({ status: 400, body: bad });
-    expect(await liquid('PUT', '/custom-data', admin.token, { target: target.id.toString(), customData: { a: { 'b\u0000': 1 } } })).toMatchObject({ status: 400, body: bad });
+    expect(await liquid('PUT', '/custom-data', admin.token, { target: target.id.toString(), customData: { 'a\u0000b': 1 } })).toMatchObject({
+      status: 400,
+      body: bad,
+    });
+    expect(await liquid('PUT', '/custom-data', admin.token, { target: target.id.toString(), customData: { a: { 'b\u0000': 1 } } })).toMatchObject({
+      status: 400,
+      body: bad,
+    });
     expect(await liquid('POST', '/ban', admin.token, { target: TOO_BIG, state: true })).toMatchObject({ status: 400, body: bad });
     expect(await liquid('GET', `/invite-codes?target=${TOO_BIG}`, admin.token)).toMatchObject({ status: 400, body: bad });
-    expect(await liquid('POST', '/access', admin.token, { targets: [TOO_BIG], targetType: 'user', scope: ['admin:profile:read'], operation: 'add' })).toMatchObject({ status: 400, body: bad });
+    expect(
+      await liquid('POST', '/access', admin.token, { targets: [TOO_BIG], targetType: 'user', scope: ['admin:profile:read'], operation: 'add' }),
+    ).toMatchObject({ status: 400, body: bad });
     expect(await liquidClients('GET', `/list?offset=${TOO_BIG}`, admin.token)).toMatchObject({ status: 400, body: bad });
     expect(await liquidClients('DELETE', '/delete', admin.token, { target: TOO_BIG })).toMatchObject({ status: 400, body: bad });
     expect(await audits()).toBe(before);

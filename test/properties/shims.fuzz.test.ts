@@ -1,7 +1,23 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useGateway } from '../helpers/app.js';
-import { anything, caller, expectNoServerError, footprint, idTextOf, nastyDate, nastyJson, nastyNumber, nastyString, orJunk, partial, pathSegment, pct, queryString, type Caller } from './arbitraries.js';
+import {
+  anything,
+  caller,
+  expectNoServerError,
+  footprint,
+  idTextOf,
+  nastyDate,
+  nastyJson,
+  nastyNumber,
+  nastyString,
+  orJunk,
+  partial,
+  pathSegment,
+  pct,
+  queryString,
+  type Caller,
+} from './arbitraries.js';
 
 /**
  * Property: every legacy shim route (src/rest/*\/routes.ts, clients.ts), with random bodies, query
@@ -49,36 +65,97 @@ interface Route {
   bare?: boolean;
 }
 
-const route = (method: string, path: fc.Arbitrary<string> | string, shape?: fc.Arbitrary<unknown>, bare = false): Route => ({ method, path: typeof path === 'string' ? fc.constant(path) : path, body: shape && body(shape), bare });
+const route = (method: string, path: fc.Arbitrary<string> | string, shape?: fc.Arbitrary<unknown>, bare = false): Route => ({
+  method,
+  path: typeof path === 'string' ? fc.constant(path) : path,
+  body: shape && body(shape),
+  bare,
+});
 const at = (prefix: string, seg: fc.Arbitrary<string>, suffix = '') => seg.map((s) => `${prefix}${s}${suffix}`);
 const withQuery = (path: string, params: Record<string, fc.Arbitrary<string>>) => queryString(params).map((q) => `${path}${q}`);
 
 const liquidTarget = partial({ target: orJunk(fc.oneof(idTextOf(ids), fc.array(idTextOf(ids), { maxLength: 2 }))), state: bool });
 const liquidPerson = partial({ username: str, firstName: str, lastName: str, email: str, password: str, role: str, phoneCountryCode: str, phone: str });
-const appFields = partial({ id: str, grants: strs, redirectUris: strs, role: orJunk(fc.constantFrom('internal_client', 'external_client')), scope: strs, displayName: str, secret: str });
+const appFields = partial({
+  id: str,
+  grants: strs,
+  redirectUris: strs,
+  role: orJunk(fc.constantFrom('internal_client', 'external_client')),
+  scope: strs,
+  displayName: str,
+  secret: str,
+});
 
 const routes: Route[] = [
   // Liquid /user/admin-api
-  route('POST', '/user/admin-api/access', partial({ targets: fc.array(id(), { maxLength: 3 }), targetType: orJunk(fc.constantFrom('user', 'client')), scope: orJunk(fc.array(fc.oneof(fc.constantFrom('admin:profile:read', 'admin:users:read'), nastyString), { maxLength: 3 })), operation: orJunk(fc.constantFrom('set', 'add', 'del')) })),
+  route(
+    'POST',
+    '/user/admin-api/access',
+    partial({
+      targets: fc.array(id(), { maxLength: 3 }),
+      targetType: orJunk(fc.constantFrom('user', 'client')),
+      scope: orJunk(fc.array(fc.oneof(fc.constantFrom('admin:profile:read', 'admin:users:read'), nastyString), { maxLength: 3 })),
+      operation: orJunk(fc.constantFrom('set', 'add', 'del')),
+    }),
+  ),
   route('POST', '/user/admin-api/create', orJunk(fc.array(liquidPerson, { maxLength: 3 }))),
   route('GET', withQuery('/user/admin-api/list', { limit: qnum, offset: qv(idTextOf(ids)) })),
   route('GET', withQuery('/user/admin-api/user-info', { targets: fc.array(idTextOf(ids), { maxLength: 3 }).map((t) => pct(t.join(','))) })),
-  route('PATCH', '/user/admin-api/update', fc.tuple(liquidPerson, partial({ target: id() })).map(([a, b]) => ({ ...a, ...b }))),
+  route(
+    'PATCH',
+    '/user/admin-api/update',
+    fc.tuple(liquidPerson, partial({ target: id() })).map(([a, b]) => ({ ...a, ...b })),
+  ),
   route('PUT', '/user/admin-api/custom-data', partial({ target: id(), customData: orJunk(nastyJson) })),
   ...['ban', 'restrict', 'verify'].map((p) => route('POST', `/user/admin-api/${p}`, liquidTarget)),
-  route('POST', '/user/admin-api/credits', partial({ target: id(), operation: orJunk(fc.constantFrom('increment', 'decrement', 'set')), type: orJunk(fc.constantFrom('increment', 'set')), value: num })),
+  route(
+    'POST',
+    '/user/admin-api/credits',
+    partial({
+      target: id(),
+      operation: orJunk(fc.constantFrom('increment', 'decrement', 'set')),
+      type: orJunk(fc.constantFrom('increment', 'set')),
+      value: num,
+    }),
+  ),
   route('GET', withQuery('/user/admin-api/invite-codes', { target: qv(idTextOf(ids)) })),
   // Liquid /client/admin-api
   route('POST', '/client/admin-api/create', orJunk(fc.array(appFields, { maxLength: 2 }))),
-  route('PATCH', '/client/admin-api/update', fc.tuple(appFields, partial({ target: id() })).map(([a, b]) => ({ ...a, ...b }))),
+  route(
+    'PATCH',
+    '/client/admin-api/update',
+    fc.tuple(appFields, partial({ target: id() })).map(([a, b]) => ({ ...a, ...b })),
+  ),
   route('DELETE', '/client/admin-api/delete', partial({ target: id() })),
   route('GET', withQuery('/client/admin-api/list', { limit: qnum, offset: qv(idTextOf(ids)) })),
   // Pleroma /api/pleroma/admin
-  route('GET', withQuery('/api/pleroma/admin/users', { query: qv(nastyString), filters: qv(fc.constantFrom('local', 'external,active', 'is_admin', 'bogus', '')), page: qnum, page_size: qnum, name: qv(nastyString), email: qv(nastyString), 'tags[]': qv(nastyString) })),
+  route(
+    'GET',
+    withQuery('/api/pleroma/admin/users', {
+      query: qv(nastyString),
+      filters: qv(fc.constantFrom('local', 'external,active', 'is_admin', 'bogus', '')),
+      page: qnum,
+      page_size: qnum,
+      name: qv(nastyString),
+      email: qv(nastyString),
+      'tags[]': qv(nastyString),
+    }),
+  ),
   route('POST', '/api/pleroma/admin/users', partial({ nickname: str, email: str, password: str })),
   route('DELETE', withQuery('/api/pleroma/admin/users', { nickname: nameSegment })),
   ...['PUT', 'DELETE'].map((m) => route(m, '/api/pleroma/admin/users/tag', partial({ nicknames: strs, tags: strs }))),
-  route('GET', withQuery('/api/pleroma/admin/users/invite_token', { 'invite[max_use]': qnum, 'invite[expires_at]': qv(fc.oneof(nastyDate.map((d) => d.slice(0, 10)), nastyDate)) })),
+  route(
+    'GET',
+    withQuery('/api/pleroma/admin/users/invite_token', {
+      'invite[max_use]': qnum,
+      'invite[expires_at]': qv(
+        fc.oneof(
+          nastyDate.map((d) => d.slice(0, 10)),
+          nastyDate,
+        ),
+      ),
+    }),
+  ),
   route('GET', '/api/pleroma/admin/users/invites'),
   route('POST', '/api/pleroma/admin/users/email_invite', partial({ email: str, name: str })),
   route('POST', '/api/pleroma/admin/users/revoke_invite', partial({ token: str })),
@@ -88,18 +165,41 @@ const routes: Route[] = [
   route('GET', at('/api/pleroma/admin/users/', nameSegment, '/password_reset')),
   route('GET', at('/api/pleroma/admin/users/', nameSegment, '/permission_group')),
   ...['GET', 'POST', 'DELETE'].map((m) =>
-    route(m, fc.tuple(nameSegment, fc.oneof(fc.constantFrom('admin', 'moderator'), pathSegment([]))).map(([n, g]) => `/api/pleroma/admin/users/${n}/permission_group/${g}`)),
+    route(
+      m,
+      fc
+        .tuple(nameSegment, fc.oneof(fc.constantFrom('admin', 'moderator'), pathSegment([])))
+        .map(([n, g]) => `/api/pleroma/admin/users/${n}/permission_group/${g}`),
+    ),
   ),
   // CookieCMS /api/admin
   route('GET', withQuery('/api/admin/users', { page: qnum, limit: qnum })),
   route('GET', at('/api/admin/user/', idSegment)),
-  route('PATCH', at('/api/admin/user/', idSegment), partial({ username: str, mail: str, mail_verify: orJunk(fc.constantFrom(0, 1, true, false)), password: str, perms: num })),
-  route('POST', at('/api/admin/user/role/', idSegment), partial({ user: num, role_level: orJunk(fc.constantFrom(1, 2, 3)), expired_at: fc.oneof(num, orJunk(nastyDate), fc.constant(null)) })),
+  route(
+    'PATCH',
+    at('/api/admin/user/', idSegment),
+    partial({ username: str, mail: str, mail_verify: orJunk(fc.constantFrom(0, 1, true, false)), password: str, perms: num }),
+  ),
+  route(
+    'POST',
+    at('/api/admin/user/role/', idSegment),
+    partial({ user: num, role_level: orJunk(fc.constantFrom(1, 2, 3)), expired_at: fc.oneof(num, orJunk(nastyDate), fc.constant(null)) }),
+  ),
   route('POST', '/api/admin/mail', partial({ subject: str, message: str })),
   route('GET', withQuery('/api/admin/audit', { page: qnum, limit: qnum })),
   // Litecord /api/v6/admin (the token without a scheme)
   route('PUT', '/api/v6/admin/users', partial({ username: str, email: str, password: str }), true),
-  route('GET', withQuery('/api/v6/admin/users', { username: qv(nastyString), discriminator: qv(fc.oneof(fc.stringMatching(/^\d{4}$/), nastyString)), page: qnum, per_page: qnum }), undefined, true),
+  route(
+    'GET',
+    withQuery('/api/v6/admin/users', {
+      username: qv(nastyString),
+      discriminator: qv(fc.oneof(fc.stringMatching(/^\d{4}$/), nastyString)),
+      page: qnum,
+      per_page: qnum,
+    }),
+    undefined,
+    true,
+  ),
   route('DELETE', at('/api/v6/admin/users/', idSegment), undefined, true),
   route('PATCH', at('/api/v6/admin/users/', idSegment), partial({ flags: num }), true),
   route('GET', '/api/v6/admin/instance/invites', undefined, true),
@@ -107,9 +207,9 @@ const routes: Route[] = [
   route('DELETE', at('/api/v6/admin/instance/invites/', pathSegment([])), undefined, true),
 ];
 
-const request = fc.tuple(fc.nat({ max: routes.length - 1 }), caller).chain(([i, who]) =>
-  fc.tuple(fc.constant(i), fc.constant(who), routes[i].path, routes[i].body ?? fc.constant(undefined), fc.option(anything, { freq: 20 })),
-);
+const request = fc
+  .tuple(fc.nat({ max: routes.length - 1 }), caller)
+  .chain(([i, who]) => fc.tuple(fc.constant(i), fc.constant(who), routes[i].path, routes[i].body ?? fc.constant(undefined), fc.option(anything, { freq: 20 })));
 
 describe('legacy shim inputs (property)', () => {
   it('every route: never a 5xx or an internal error; a refusal writes nothing', async () => {

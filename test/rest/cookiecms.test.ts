@@ -37,7 +37,18 @@ describe('CookieCMS /api/admin', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ error: false, msg: 'Users fetched successfully', url: null });
     const me = res.body.data.find((u: any) => u.id === Number(admin.id));
-    expect(me).toEqual({ id: Number(admin.id), username: admin.username, dsid: null, mail: `${admin.username}@example.org`, mail_verify: 0, uuid: null, perms: 3, accessToken: null, serverID: null, hwidId: null });
+    expect(me).toEqual({
+      id: Number(admin.id),
+      username: admin.username,
+      dsid: null,
+      mail: `${admin.username}@example.org`,
+      mail_verify: 0,
+      uuid: null,
+      perms: 3,
+      accessToken: null,
+      serverID: null,
+      hwidId: null,
+    });
     expect(JSON.stringify(res.body)).not.toContain('argon2');
     expect(await call('GET', '/users', null)).toMatchObject({ status: 401, body: { error: true, url: null, data: null } });
     expect((await call('GET', '/users', plain.token)).status).toBe(403);
@@ -47,11 +58,20 @@ describe('CookieCMS /api/admin', () => {
   it('shows and patches a user by id or username; unknown keys and users are refused', async () => {
     const admin = await gw.user({ roles: ['admin'] });
     const target = await gw.user();
-    expect((await call('GET', `/user/${target.id}`, admin.token)).body.data).toMatchObject({ Username: target.username, PermLvl: 1, Mail_verify: 0, Skins: [], Capes: [] });
+    expect((await call('GET', `/user/${target.id}`, admin.token)).body.data).toMatchObject({
+      Username: target.username,
+      PermLvl: 1,
+      Mail_verify: 0,
+      Skins: [],
+      Capes: [],
+    });
     expect((await call('GET', `/user/${target.username}`, admin.token)).body.data.Username).toBe(target.username);
     expect(await call('GET', '/user/nobody_by_that_name', admin.token)).toMatchObject({ status: 404, body: { error: true, msg: 'User not found' } });
     const patched = await call('PATCH', `/user/${target.id}`, admin.token, { mail: 'cookie.new@example.org', mail_verify: 1, perms: 2 });
-    expect(patched).toMatchObject({ status: 200, body: { error: false, msg: 'User updated successfully', data: { Mail: 'cookie.new@example.org', Mail_verify: 1, PermLvl: 2 } } });
+    expect(patched).toMatchObject({
+      status: 200,
+      body: { error: false, msg: 'User updated successfully', data: { Mail: 'cookie.new@example.org', Mail_verify: 1, PermLvl: 2 } },
+    });
     expect((await call('PATCH', `/user/${target.id}`, admin.token, { hwid: 'x' })).status).toBe(400);
     expect((await call('PATCH', `/user/${target.id}`, admin.token, { perms: 4 })).status).toBe(400);
     // An admin cannot raise anyone to its own level.
@@ -63,7 +83,15 @@ describe('CookieCMS /api/admin', () => {
     const target = await gw.user();
     const until = Math.floor(Date.now() / 1000) + 2;
     const res = await call('POST', `/user/role/${target.id}`, root.token, { user: Number(target.id), role_level: 3, expired_at: until });
-    expect(res).toEqual({ status: 200, body: { error: false, msg: 'User role and expiration updated successfully', url: null, data: { id: Number(target.id), new_role_level: 3, expired_at: until } } });
+    expect(res).toEqual({
+      status: 200,
+      body: {
+        error: false,
+        msg: 'User role and expiration updated successfully',
+        url: null,
+        data: { id: Number(target.id), new_role_level: 3, expired_at: until },
+      },
+    });
     expect(await roles(target.token)).toEqual(['admin']);
     const iso = new Date(Date.now() + 3600_000).toISOString();
     expect((await call('POST', `/user/role/${target.username}`, root.token, { role_level: 2, expired_at: iso })).status).toBe(200);

@@ -46,7 +46,10 @@ describe('Liquid /user/admin-api', () => {
     expect(bad.body.message).toContain('1.username');
     expect((await call('POST', '/create', admin.token, [{ ...person('extra001'), nickname: 'x' }])).status).toBe(400);
     expect(await count('select count(*)::int as n from users')).toBe(before);
-    const made = await call('POST', '/create', admin.token, [person('alpha001'), { ...person('beta0001'), role: 'moderator', phoneCountryCode: '+49', phone: '301234567' }]);
+    const made = await call('POST', '/create', admin.token, [
+      person('alpha001'),
+      { ...person('beta0001'), role: 'moderator', phoneCountryCode: '+49', phone: '301234567' },
+    ]);
     expect(made).toEqual({ status: 201, body: { ok: 1, data: { insertedCount: 2 } } });
     expect((await call('POST', '/create', admin.token, [person('alpha001')])).body.error).toBe('conflict');
     // A role above the caller's own is refused.
@@ -65,7 +68,17 @@ describe('Liquid /user/admin-api', () => {
     const u = await gw.user({ roles: ['moderator'] });
     const info = await call('GET', `/user-info?targets=${u.id},${admin.id}`, admin.token);
     const shown = info.body.data.users.find((x: any) => x._id === u.id.toString());
-    expect(shown).toMatchObject({ _id: u.id.toString(), username: u.username, role: 'moderator', verified: false, verifiedDate: null, isBanned: false, isRestricted: false, credits: 0, customData: {} });
+    expect(shown).toMatchObject({
+      _id: u.id.toString(),
+      username: u.username,
+      role: 'moderator',
+      verified: false,
+      verifiedDate: null,
+      isBanned: false,
+      isRestricted: false,
+      credits: 0,
+      customData: {},
+    });
     expect((await call('GET', '/user-info?targets=abc', admin.token)).status).toBe(400);
     expect((await call('GET', '/list', (await gw.user()).token)).status).toBe(403);
   });
@@ -76,8 +89,13 @@ describe('Liquid /user/admin-api', () => {
     const peer = await gw.user({ roles: ['admin'] });
     const t = target.id.toString();
     expect((await call('PATCH', '/update', admin.token, { firstName: 'No' })).status).toBe(400);
-    expect(await call('PATCH', '/update', admin.token, { target: t, firstName: 'Yes', phoneCountryCode: '+33', phone: '612345678', role: 'moderator' })).toEqual({ status: 200, body: { ok: 1 } });
-    expect(await call('PUT', '/custom-data', admin.token, { target: t, customData: { themePreference: 'dark', nestedKey: { integer: 1 } } })).toEqual({ status: 200, body: { ok: 1 } });
+    expect(
+      await call('PATCH', '/update', admin.token, { target: t, firstName: 'Yes', phoneCountryCode: '+33', phone: '612345678', role: 'moderator' }),
+    ).toEqual({ status: 200, body: { ok: 1 } });
+    expect(await call('PUT', '/custom-data', admin.token, { target: t, customData: { themePreference: 'dark', nestedKey: { integer: 1 } } })).toEqual({
+      status: 200,
+      body: { ok: 1 },
+    });
     expect((await call('POST', '/restrict', admin.token, { target: t, state: true })).status).toBe(200);
     expect((await call('POST', '/verify', admin.token, { target: [t], state: true })).status).toBe(200);
     expect((await call('POST', '/credits', admin.token, { target: t, type: 'increment', value: 50 })).status).toBe(200);
@@ -85,7 +103,15 @@ describe('Liquid /user/admin-api', () => {
     const below = await call('POST', '/credits', admin.token, { target: t, operation: 'decrement', value: 31 });
     expect(below).toMatchObject({ status: 400, body: { ok: 0, error: 'bad_request' } });
     const info = (await call('GET', `/user-info?targets=${t}`, admin.token)).body.data.users[0];
-    expect(info).toMatchObject({ firstName: 'Yes', phone: '+33 612345678', role: 'moderator', isRestricted: true, verified: true, credits: 30, customData: { themePreference: 'dark', nestedKey: { integer: 1 } } });
+    expect(info).toMatchObject({
+      firstName: 'Yes',
+      phone: '+33 612345678',
+      role: 'moderator',
+      isRestricted: true,
+      verified: true,
+      credits: 30,
+      customData: { themePreference: 'dark', nestedKey: { integer: 1 } },
+    });
     expect((await call('POST', '/ban', admin.token, { target: t, state: true })).status).toBe(200);
     expect((await gw.gql('{ viewer { id } }', {}, target.token)).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     // Liquid banned without a rank check; here an admin cannot ban a peer admin.
@@ -99,19 +125,38 @@ describe('Liquid /user/admin-api', () => {
     const target = await gw.user();
     const q = '{ users(first: 1) { totalCount } }';
     expect((await gw.gql(q, {}, target.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
-    expect(await call('POST', '/access', admin.token, { targets: [target.id.toString()], targetType: 'user', scope: ['admin:profile:read'], operation: 'add' })).toEqual({ status: 200, body: { ok: 1 } });
+    expect(
+      await call('POST', '/access', admin.token, { targets: [target.id.toString()], targetType: 'user', scope: ['admin:profile:read'], operation: 'add' }),
+    ).toEqual({ status: 200, body: { ok: 1 } });
     expect((await gw.gql(q, {}, target.token)).body.errors).toBeUndefined();
-    expect((await call('POST', '/access', admin.token, { targets: [target.id.toString()], targetType: 'user', scope: ['admin:profile:read'], operation: 'del' })).status).toBe(200);
+    expect(
+      (await call('POST', '/access', admin.token, { targets: [target.id.toString()], targetType: 'user', scope: ['admin:profile:read'], operation: 'del' }))
+        .status,
+    ).toBe(200);
     expect((await gw.gql(q, {}, target.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
-    expect((await call('POST', '/access', admin.token, { targets: [target.id.toString()], targetType: 'user', scope: ['admin:made:up'], operation: 'add' })).status).toBe(400);
-    expect((await call('POST', '/access', admin.token, { targets: ['1'], targetType: 'client', scope: ['admin:profile:read'], operation: 'add' })).status).toBe(404);
+    expect(
+      (await call('POST', '/access', admin.token, { targets: [target.id.toString()], targetType: 'user', scope: ['admin:made:up'], operation: 'add' })).status,
+    ).toBe(400);
+    expect((await call('POST', '/access', admin.token, { targets: ['1'], targetType: 'client', scope: ['admin:profile:read'], operation: 'add' })).status).toBe(
+      404,
+    );
     // admin:all is the catalog's `admin`, which an admin does not hold in full.
-    expect((await call('POST', '/access', admin.token, { targets: [target.id.toString()], targetType: 'user', scope: ['admin:all'], operation: 'set' })).status).toBe(403);
+    expect(
+      (await call('POST', '/access', admin.token, { targets: [target.id.toString()], targetType: 'user', scope: ['admin:all'], operation: 'set' })).status,
+    ).toBe(403);
   });
 });
 
 describe('Liquid /client/admin-api and invite codes', () => {
-  const client = (id: string, extra: Record<string, unknown> = {}) => ({ id, grants: ['client_credentials'], redirectUris: ['https://redirect.uri'], role: 'external_client', scope: ['admin:profile:read'], displayName: 'My External Client', ...extra });
+  const client = (id: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    grants: ['client_credentials'],
+    redirectUris: ['https://redirect.uri'],
+    role: 'external_client',
+    scope: ['admin:profile:read'],
+    displayName: 'My External Client',
+    ...extra,
+  });
   const callClient = restClient(gw, '/client/admin-api');
 
   it('create answers the generated secrets once; list never shows them; update and delete by DBID', async () => {
@@ -144,13 +189,16 @@ describe('Liquid /client/admin-api and invite codes', () => {
     expect((await callClient('DELETE', '/delete', admin.token, { target: dbid })).status).toBe(404);
   });
 
-  it('invite-codes lists a user\'s codes with the id of whoever used them', async () => {
+  it("invite-codes lists a user's codes with the id of whoever used them", async () => {
     const admin = await gw.user({ roles: ['admin'] });
     const owner = await gw.user();
     const q = `mutation($input: CreateInviteInput!) { createInvite(input: $input) { __typename } }`;
     await gw.gql(q, { input: { code: 'GU-2526-1687389089010', owner: owner.gid } }, admin.token);
     await gw.gql(q, { input: { code: 'IE-2949-1687895089010', owner: owner.gid } }, admin.token);
-    const reg = await gw.gql(`mutation($input: RegisterWithInviteInput!) { registerWithInvite(input: $input) { ... on RegisterWithInviteSuccess { account { id } } } }`, { input: { code: 'GU-2526-1687389089010', username: 'liquid_invitee', email: 'liquid_invitee@example.org', password: 'liquid-pass-1' } });
+    const reg = await gw.gql(
+      `mutation($input: RegisterWithInviteInput!) { registerWithInvite(input: $input) { ... on RegisterWithInviteSuccess { account { id } } } }`,
+      { input: { code: 'GU-2526-1687389089010', username: 'liquid_invitee', email: 'liquid_invitee@example.org', password: 'liquid-pass-1' } },
+    );
     const used = Buffer.from(reg.body.data.registerWithInvite.account.id, 'base64').toString().split(':')[1];
     const res = await call('GET', `/invite-codes?target=${owner.id}`, admin.token);
     expect(res.status).toBe(200);

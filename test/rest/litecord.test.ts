@@ -48,7 +48,11 @@ describe('Litecord /api/v6/admin/users', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body).toMatchObject({ error: true, status: 400 });
     }
-    const malformed = await gw.request(BASE, { method: 'PUT', headers: { authorization: staff.token, 'content-type': 'application/json' }, body: '{"username": ' });
+    const malformed = await gw.request(BASE, {
+      method: 'PUT',
+      headers: { authorization: staff.token, 'content-type': 'application/json' },
+      body: '{"username": ',
+    });
     expect(malformed.status).toBe(400);
     expect(await count()).toBe(before);
   });
@@ -124,7 +128,10 @@ describe('Litecord /api/v6/admin/instance/invites', () => {
     expect(list.body.map((i: any) => i.code)).toContain(made.body.code);
     expect(await call('DELETE', `${INV}/${made.body.code}`, staff.token)).toEqual({ status: 204, body: null });
     expect((await call('GET', INV, staff.token)).body.map((i: any) => i.code)).not.toContain(made.body.code);
-    expect(await call('DELETE', `${INV}/${made.body.code}`, staff.token)).toMatchObject({ status: 404, body: { error: true, message: 'Unknown invite', code: 10006 } });
+    expect(await call('DELETE', `${INV}/${made.body.code}`, staff.token)).toMatchObject({
+      status: 404,
+      body: { error: true, message: 'Unknown invite', code: 10006 },
+    });
     expect((await call('DELETE', `${INV}/never-was`, staff.token)).status).toBe(404);
   });
 });

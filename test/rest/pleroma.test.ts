@@ -16,10 +16,18 @@ describe('Pleroma /api/pleroma/admin', () => {
     const prefix = `pl${Date.now().toString(36)}`;
     const a = await gw.user({ username: `${prefix}_anna`, roles: ['moderator'] });
     const b = await gw.user({ username: `${prefix}_bert` });
-    await gw.request('/graphql', { method: 'POST', token: admin.token, json: { query: `mutation($i: TagUsersInput!) { tagUsers(input: $i) { __typename } }`, variables: { i: { ids: [b.gid], tags: ['force_nsfw'] } } } });
+    await gw.request('/graphql', {
+      method: 'POST',
+      token: admin.token,
+      json: { query: `mutation($i: TagUsersInput!) { tagUsers(input: $i) { __typename } }`, variables: { i: { ids: [b.gid], tags: ['force_nsfw'] } } },
+    });
     const all = await call('GET', `/users?query=${prefix}&page=1&page_size=1`, admin.token);
     expect(all.status).toBe(200);
-    expect(all.body).toEqual({ page_size: 1, count: 2, users: [{ deactivated: false, id: a.id.toString(), nickname: a.username, roles: { admin: false, moderator: true }, local: true, tags: [] }] });
+    expect(all.body).toEqual({
+      page_size: 1,
+      count: 2,
+      users: [{ deactivated: false, id: a.id.toString(), nickname: a.username, roles: { admin: false, moderator: true }, local: true, tags: [] }],
+    });
     const page2 = await call('GET', `/users?query=${prefix}&page=2&page_size=1`, admin.token);
     expect(page2.body.users.map((u: any) => u.nickname)).toEqual([b.username]);
     expect((await call('GET', `/users?query=${prefix}&filters=is_moderator`, admin.token)).body.users.map((u: any) => u.nickname)).toEqual([a.username]);
@@ -108,7 +116,10 @@ describe('Pleroma /api/pleroma/admin', () => {
     expect(await call('DELETE', `/users/${target.username}/permission_group/moderator`, admin.token)).toEqual({ status: 200, body: { is_moderator: false } });
     // An admin gives only groups ranked below its own.
     expect((await call('POST', `/users/${target.username}/permission_group/admin`, admin.token)).status).toBe(403);
-    expect(await call('DELETE', `/users/${admin.username}/permission_group/admin`, admin.token)).toEqual({ status: 403, body: { error: "You can't revoke your own admin status." } });
+    expect(await call('DELETE', `/users/${admin.username}/permission_group/admin`, admin.token)).toEqual({
+      status: 403,
+      body: { error: "You can't revoke your own admin status." },
+    });
     expect((await call('POST', `/users/${target.username}/permission_group/owner`, admin.token)).status).toBe(404);
   });
 });
@@ -126,7 +137,12 @@ describe('Pleroma invites', () => {
     expect((await call('GET', '/users/invite_token?invite[expires_at]=soon', admin.token)).status).toBe(400);
     const list = (await call('GET', '/users/invites', admin.token)).body.invites;
     expect(list.find((i: any) => i.token === oneTime.body)).toMatchObject({ used: false, expires_at: null, uses: 0, max_use: null, invite_type: 'one_time' });
-    expect(list.find((i: any) => i.token === reusable)).toMatchObject({ used: false, expires_at: '2099-04-07', max_use: 5, invite_type: 'reusable_date_limited' });
+    expect(list.find((i: any) => i.token === reusable)).toMatchObject({
+      used: false,
+      expires_at: '2099-04-07',
+      max_use: 5,
+      invite_type: 'reusable_date_limited',
+    });
     expect(typeof list[0].id).toBe('number');
     const revoked = await call('POST', '/users/revoke_invite', admin.token, { token: oneTime.body });
     expect(revoked).toMatchObject({ status: 200, body: { token: oneTime.body, used: true, invite_type: 'one_time' } });
@@ -145,7 +161,9 @@ describe('Pleroma password reset', () => {
     expect((await call('GET', `/users/${target.username}/password_reset`, target.token)).status).toBe(403);
     const res = await call('GET', `/users/${target.username}/password_reset`, admin.token);
     expect(res.status).toBe(200);
-    const done = await gw.gql(`mutation($i: ResetPasswordInput!) { resetPassword(input: $i) { __typename } }`, { i: { token: res.body, newPassword: 'pleroma-reset-1' } });
+    const done = await gw.gql(`mutation($i: ResetPasswordInput!) { resetPassword(input: $i) { __typename } }`, {
+      i: { token: res.body, newPassword: 'pleroma-reset-1' },
+    });
     expect(done.body.data.resetPassword.__typename).toBe('ResetPasswordSuccess');
     expect((await call('GET', '/users/nobody_here_x/password_reset', admin.token)).status).toBe(404);
   });

@@ -30,7 +30,13 @@ interface Fixture {
 const fx = {} as Fixture;
 
 /** The mounts of the four shims, and each route's own prefix. */
-const MOUNTS = { litecord: '/api/v6/admin', pleroma: '/api/pleroma/admin', liquid: '/user/admin-api', liquidClient: '/client/admin-api', cookie: '/api/admin' } as const;
+const MOUNTS = {
+  litecord: '/api/v6/admin',
+  pleroma: '/api/pleroma/admin',
+  liquid: '/user/admin-api',
+  liquidClient: '/client/admin-api',
+  cookie: '/api/admin',
+} as const;
 type Mount = keyof typeof MOUNTS;
 
 interface Case {
@@ -43,11 +49,30 @@ interface Case {
   status: number;
 }
 
-const c = (mount: Mount, method: string, pattern: string, cases: [why: string, who: Who, status: number, path: ((f: Fixture) => string) | null, json?: (f: Fixture) => unknown][]): Case[] =>
-  cases.map(([why, who, status, path, json]) => ({ route: `${mount} ${method} ${pattern}`, why, who, status, path: path ?? (() => pattern), json }));
+const c = (
+  mount: Mount,
+  method: string,
+  pattern: string,
+  cases: [why: string, who: Who, status: number, path: ((f: Fixture) => string) | null, json?: (f: Fixture) => unknown][],
+): Case[] => cases.map(([why, who, status, path, json]) => ({ route: `${mount} ${method} ${pattern}`, why, who, status, path: path ?? (() => pattern), json }));
 
-const person = (n: string, extra: Record<string, unknown> = {}) => ({ username: `refused_${n}`, firstName: 'Re', lastName: 'Fused', email: `refused_${n}@example.org`, password: 'refused-pass-1', ...extra });
-const client = (id: string, extra: Record<string, unknown> = {}) => ({ id, grants: ['client_credentials'], redirectUris: ['https://redirect.example'], role: 'external_client', scope: ['admin:profile:read'], displayName: id, ...extra });
+const person = (n: string, extra: Record<string, unknown> = {}) => ({
+  username: `refused_${n}`,
+  firstName: 'Re',
+  lastName: 'Fused',
+  email: `refused_${n}@example.org`,
+  password: 'refused-pass-1',
+  ...extra,
+});
+const client = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  grants: ['client_credentials'],
+  redirectUris: ['https://redirect.example'],
+  role: 'external_client',
+  scope: ['admin:profile:read'],
+  displayName: id,
+  ...extra,
+});
 
 const CASES: Case[] = [
   // Litecord (`Authorization: <token>`; a refused caller is 401 "you are not staff").
@@ -121,7 +146,7 @@ const CASES: Case[] = [
   ]),
   ...c('pleroma', 'POST', '/users/:nickname/permission_group/:group', [
     ['not admin', 'plain', 403, (f) => `/users/${f.target.username}/permission_group/moderator`],
-    ['a group at the caller\'s own rank', 'admin', 403, (f) => `/users/${f.target.username}/permission_group/admin`],
+    ["a group at the caller's own rank", 'admin', 403, (f) => `/users/${f.target.username}/permission_group/admin`],
     ['no such group', 'admin', 404, (f) => `/users/${f.target.username}/permission_group/owner`],
   ]),
   ...c('pleroma', 'DELETE', '/users/:nickname/permission_group/:group', [
@@ -131,8 +156,20 @@ const CASES: Case[] = [
 
   // Liquid users.
   ...c('liquid', 'POST', '/access', [
-    ['missing admin:roles:grant', 'mod', 403, null, (f) => ({ targets: [String(f.target.id)], targetType: 'user', scope: ['admin:profile:read'], operation: 'add' })],
-    ['one target ranked as high', 'admin', 403, null, (f) => ({ targets: [String(f.target.id), String(f.peer.id)], targetType: 'user', scope: ['admin:profile:read'], operation: 'add' })],
+    [
+      'missing admin:roles:grant',
+      'mod',
+      403,
+      null,
+      (f) => ({ targets: [String(f.target.id)], targetType: 'user', scope: ['admin:profile:read'], operation: 'add' }),
+    ],
+    [
+      'one target ranked as high',
+      'admin',
+      403,
+      null,
+      (f) => ({ targets: [String(f.target.id), String(f.peer.id)], targetType: 'user', scope: ['admin:profile:read'], operation: 'add' }),
+    ],
     ['a scope the caller lacks', 'admin', 403, null, (f) => ({ targets: [String(f.target.id)], targetType: 'user', scope: ['admin:all'], operation: 'set' })],
     ['unknown scope name', 'admin', 400, null, (f) => ({ targets: [String(f.target.id)], targetType: 'user', scope: ['admin:made:up'], operation: 'add' })],
   ]),
@@ -144,8 +181,14 @@ const CASES: Case[] = [
   ]),
   ...c('liquid', 'PATCH', '/update', [
     ['not allowed', 'plain', 403, null, (f) => ({ target: String(f.target.id), firstName: 'Changed' })],
-    ['a role at the caller\'s rank with a profile change', 'admin', 403, null, (f) => ({ target: String(f.target.id), firstName: 'Changed', role: 'admin' })],
-    ['a role without admin:roles:grant with a profile change', 'mod', 403, null, (f) => ({ target: String(f.target.id), firstName: 'Changed', role: 'moderator' })],
+    ["a role at the caller's rank with a profile change", 'admin', 403, null, (f) => ({ target: String(f.target.id), firstName: 'Changed', role: 'admin' })],
+    [
+      'a role without admin:roles:grant with a profile change',
+      'mod',
+      403,
+      null,
+      (f) => ({ target: String(f.target.id), firstName: 'Changed', role: 'moderator' }),
+    ],
     ['bad email with a role', 'admin', 400, null, (f) => ({ target: String(f.target.id), firstName: 'Changed', email: 'nope', role: 'moderator' })],
     ['peer ranked as high', 'admin', 403, null, (f) => ({ target: String(f.peer.id), firstName: 'Changed' })],
   ]),
@@ -174,10 +217,22 @@ const CASES: Case[] = [
   // Liquid clients.
   ...c('liquidClient', 'POST', '/create', [
     ['missing admin:applications:write', 'mod', 403, null, () => [client('mod_client')]],
-    ['bad redirect URI in the second item', 'admin', 400, null, () => [client('good_client1'), client('bad_client1', { redirectUris: ['http://evil.example'] })]],
+    [
+      'bad redirect URI in the second item',
+      'admin',
+      400,
+      null,
+      () => [client('good_client1'), client('bad_client1', { redirectUris: ['http://evil.example'] })],
+    ],
     ['the same id twice', 'admin', 400, null, () => [client('twice_client'), client('twice_client')]],
     ['an id taken already in the second item', 'admin', 400, null, () => [client('good_client2'), client('root_client')]],
-    ['a scope the caller lacks in the second item', 'admin', 403, null, () => [client('good_client3'), client('internal_client', { role: 'internal_client', scope: ['admin:all'] })]],
+    [
+      'a scope the caller lacks in the second item',
+      'admin',
+      403,
+      null,
+      () => [client('good_client3'), client('internal_client', { role: 'internal_client', scope: ['admin:all'] })],
+    ],
     ['a chosen secret', 'admin', 400, null, () => [client('good_client4'), client('secret_client', { secret: 'mine' })]],
   ]),
   ...c('liquidClient', 'PATCH', '/update', [
@@ -193,7 +248,13 @@ const CASES: Case[] = [
   // CookieCMS.
   ...c('cookie', 'PATCH', '/user/:identifier', [
     ['not allowed', 'plain', 403, (f) => `/user/${f.target.id}`, () => ({ mail: 'changed@example.org', mail_verify: 1 })],
-    ['a level at the caller\'s rank with a profile change and mail_verify', 'admin', 403, (f) => `/user/${f.target.id}`, () => ({ mail: 'changed@example.org', mail_verify: 1, perms: 3 })],
+    [
+      "a level at the caller's rank with a profile change and mail_verify",
+      'admin',
+      403,
+      (f) => `/user/${f.target.id}`,
+      () => ({ mail: 'changed@example.org', mail_verify: 1, perms: 3 }),
+    ],
     ['moderator on an admin', 'mod', 403, (f) => `/user/${f.admin.id}`, () => ({ mail_verify: 1 })],
     ['bad mail with mail_verify', 'admin', 400, (f) => `/user/${f.target.id}`, () => ({ mail: 'nope', mail_verify: 1 })],
     ['a taken username with mail_verify', 'admin', 409, (f) => `/user/${f.target.id}`, (f) => ({ username: f.peer.username, mail_verify: 1 })],
@@ -201,8 +262,14 @@ const CASES: Case[] = [
   ]),
   ...c('cookie', 'POST', '/user/role/:identifier', [
     ['not allowed', 'plain', 403, (f) => `/user/role/${f.target.id}`, () => ({ role_level: 2 })],
-    ['a level at the caller\'s rank', 'admin', 403, (f) => `/user/role/${f.target.id}`, () => ({ role_level: 3 })],
-    ['a temporary level at the caller\'s rank', 'admin', 403, (f) => `/user/role/${f.target.id}`, () => ({ role_level: 3, expired_at: Math.floor(Date.now() / 1000) + 3600 })],
+    ["a level at the caller's rank", 'admin', 403, (f) => `/user/role/${f.target.id}`, () => ({ role_level: 3 })],
+    [
+      "a temporary level at the caller's rank",
+      'admin',
+      403,
+      (f) => `/user/role/${f.target.id}`,
+      () => ({ role_level: 3, expired_at: Math.floor(Date.now() / 1000) + 3600 }),
+    ],
     ['an expiry in the past', 'admin', 400, (f) => `/user/role/${f.target.id}`, () => ({ role_level: 2, expired_at: 1000 })],
     ['peer ranked as high', 'admin', 403, (f) => `/user/role/${f.peer.id}`, () => ({ role_level: 1 })],
   ]),
@@ -217,11 +284,21 @@ const WRITING_GETS = new Set(['pleroma GET /users/invite_token', 'pleroma GET /u
 
 /** Every route of the shims that may change data, as registered in their Hono apps. */
 function writingRoutes(): string[] {
-  const deps: ShimDeps = { contextFor: async () => { throw new Error('not called'); } };
+  const deps: ShimDeps = {
+    contextFor: async () => {
+      throw new Error('not called');
+    },
+  };
   const apps: [Mount, Hono][] = [
-    ['litecord', litecordRoutes(deps)], ['pleroma', pleromaRoutes(deps)], ['liquid', liquidRoutes(deps)], ['liquidClient', liquidClientRoutes(deps)], ['cookie', cookieRoutes(deps)],
+    ['litecord', litecordRoutes(deps)],
+    ['pleroma', pleromaRoutes(deps)],
+    ['liquid', liquidRoutes(deps)],
+    ['liquidClient', liquidClientRoutes(deps)],
+    ['cookie', cookieRoutes(deps)],
   ];
-  return [...new Set(apps.flatMap(([mount, app]) => app.routes.map((r) => `${mount} ${r.method} ${r.path}`)))].filter((key) => !/ (GET|ALL|HEAD|OPTIONS) /.test(key) || WRITING_GETS.has(key));
+  return [...new Set(apps.flatMap(([mount, app]) => app.routes.map((r) => `${mount} ${r.method} ${r.path}`)))].filter(
+    (key) => !/ (GET|ALL|HEAD|OPTIONS) /.test(key) || WRITING_GETS.has(key),
+  );
 }
 
 /** A digest of every row of every table: anything written, anywhere, changes it. */
@@ -256,10 +333,18 @@ beforeAll(async () => {
   Object.assign(fx, { admin, peer, target, tokens: { anon: null, plain: plain.token, mod: mod.token, admin: admin.token } });
   // Something for the refused untag, revoke, update and delete requests to leave alone.
   expect(await mutate(gw, 'tagUsers', { ids: [target.gid], tags: ['keep'] }, root.token)).toMatchObject({ __typename: 'TagUsersSuccess' });
-  expect(await mutate(gw, 'adjustCredits', { userId: target.gid, operation: 'SET', value: 0 }, root.token)).toMatchObject({ __typename: 'AdjustCreditsSuccess' });
+  expect(await mutate(gw, 'adjustCredits', { userId: target.gid, operation: 'SET', value: 0 }, root.token)).toMatchObject({
+    __typename: 'AdjustCreditsSuccess',
+  });
   expect(await mutate(gw, 'createInvite', { code: 'REFUSALS-INVITE', maxUses: 2 }, root.token)).toMatchObject({ __typename: 'CreateInviteSuccess' });
   const app = (clientId: string, role: string, scopes: string[], token: string) =>
-    mutate(gw, 'createApplication', { clientId, displayName: clientId, grants: ['client_credentials'], redirectUris: [], role, scopes }, token, 'result { application { id } }');
+    mutate(
+      gw,
+      'createApplication',
+      { clientId, displayName: clientId, grants: ['client_credentials'], redirectUris: [], role, scopes },
+      token,
+      'result { application { id } }',
+    );
   const idOf = (gid: string) => Buffer.from(gid, 'base64').toString().split(':')[1];
   fx.rootApp = idOf((await app('root_client', 'INTERNAL', ['admin:roles:write'], root.token)).result.application.id);
   fx.adminApp = idOf((await app('admin_client', 'EXTERNAL', ['admin:users:read'], admin.token)).result.application.id);

@@ -18,19 +18,30 @@ export const GRANTS = ['client_credentials', 'authorization_code', 'refresh_toke
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Absolute https URLs; plain http only for the local machine (development). */
-const redirectUri = z.string().max(2048).refine((value) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
-  } catch {
-    return false;
-  }
-}, 'must be an absolute https URL (http only for localhost)');
+const redirectUri = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute https URL (http only for localhost)');
 
 const fields = {
-  clientId: z.string().min(2).max(100).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+  clientId: z
+    .string()
+    .min(2)
+    .max(100)
+    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
   displayName: z.string().min(1).max(200),
-  grants: z.array(z.enum(GRANTS)).min(1).max(4).transform((g) => [...new Set(g)]),
+  grants: z
+    .array(z.enum(GRANTS))
+    .min(1)
+    .max(4)
+    .transform((g) => [...new Set(g)]),
   redirectUris: z.array(redirectUri).max(20),
   role: z.enum(['INTERNAL', 'EXTERNAL']),
   scopes: scopeList,
@@ -44,11 +55,21 @@ export const updateApplicationSchema = z.object(fields).partial();
  */
 function assertRoleAllows(role: 'INTERNAL' | 'EXTERNAL', scopes: readonly string[], prefix: string[] = ['input']): void {
   const beyond = role === 'EXTERNAL' ? scopes.filter((s) => !s.endsWith(':read')) : [];
-  if (beyond.length) throw new BadInputError(`An external application may hold only reading scopes: ${beyond.join(', ')}`, [{ path: [...prefix, 'scopes'], message: 'external applications hold only :read scopes' }]);
+  if (beyond.length)
+    throw new BadInputError(`An external application may hold only reading scopes: ${beyond.join(', ')}`, [
+      { path: [...prefix, 'scopes'], message: 'external applications hold only :read scopes' },
+    ]);
 }
 
 const newSecret = () => randomBytes(32).toString('base64url');
-const view = (a: Partial<ApplicationRow>) => ({ clientId: a.clientId, displayName: a.displayName, grants: a.grants, redirectUris: a.redirectUris, role: a.role, scopes: a.scopes });
+const view = (a: Partial<ApplicationRow>) => ({
+  clientId: a.clientId,
+  displayName: a.displayName,
+  grants: a.grants,
+  redirectUris: a.redirectUris,
+  role: a.role,
+  scopes: a.scopes,
+});
 
 export interface WithSecret {
   application: ApplicationRow;
@@ -67,11 +88,17 @@ type CreateApplicationData = z.output<typeof createApplicationSchema>;
  * already are conflicts at `…<n>.clientId`, and every item's scopes must be allowed by its role and
  * held by the actor. Each secret is generated here and answered once.
  */
-export async function createApplications(ctx: ActionContext, inputs: z.input<typeof createApplicationSchema>[], opts: { prefix?: string[] } = {}): Promise<WithSecret[]> {
+export async function createApplications(
+  ctx: ActionContext,
+  inputs: z.input<typeof createApplicationSchema>[],
+  opts: { prefix?: string[] } = {},
+): Promise<WithSecret[]> {
   const prefix = opts.prefix ?? ['input', 'applications'];
   const at = (i: number) => (opts.prefix ? prefix : [...prefix, String(i)]);
   if (inputs.length === 0 || inputs.length > MAX_APPLICATIONS) {
-    throw new BadInputError(`between 1 and ${MAX_APPLICATIONS} applications at once`, [{ path: prefix, message: `between 1 and ${MAX_APPLICATIONS} applications` }]);
+    throw new BadInputError(`between 1 and ${MAX_APPLICATIONS} applications at once`, [
+      { path: prefix, message: `between 1 and ${MAX_APPLICATIONS} applications` },
+    ]);
   }
   const problems: FieldProblem[] = [];
   const items = inputs.map((input, i) => {
@@ -83,7 +110,11 @@ export async function createApplications(ctx: ActionContext, inputs: z.input<typ
     }
     return result.data;
   });
-  if (problems.length) throw new BadInputError(`${problems[0].path.join('.')}: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
+  if (problems.length)
+    throw new BadInputError(
+      `${problems[0].path.join('.')}: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+      problems,
+    );
   const valid = items as CreateApplicationData[];
 
   const conflicts: FieldProblem[] = [];
@@ -92,9 +123,16 @@ export async function createApplications(ctx: ActionContext, inputs: z.input<typ
     if (seen.has(a.clientId)) conflicts.push({ path: [...at(i), 'clientId'], message: `same as item ${seen.get(a.clientId)}` });
     else seen.set(a.clientId, i);
   });
-  const existing = await ctx.db.select({ clientId: applications.clientId }).from(applications).where(inArray(applications.clientId, [...seen.keys()]));
+  const existing = await ctx.db
+    .select({ clientId: applications.clientId })
+    .from(applications)
+    .where(inArray(applications.clientId, [...seen.keys()]));
   for (const { clientId } of existing) conflicts.push({ path: [...at(seen.get(clientId)!), 'clientId'], message: 'already taken' });
-  if (conflicts.length) throw new ConflictError(conflicts.length === 1 ? 'An application with this client id exists' : `${conflicts.length} client ids are already taken`, conflicts);
+  if (conflicts.length)
+    throw new ConflictError(
+      conflicts.length === 1 ? 'An application with this client id exists' : `${conflicts.length} client ids are already taken`,
+      conflicts,
+    );
 
   const secrets = valid.map(() => newSecret());
   try {
@@ -106,8 +144,15 @@ export async function createApplications(ctx: ActionContext, inputs: z.input<typ
         .insert(applications)
         .values(valid.map((a, i) => ({ ...a, secretHash: sha256(secrets[i]), createdBy: ctx.actor.actorId })))
         .returning({ id: applications.id });
-      await writeAudit(tx, ctx.actor, rows.map((row, i) => ({ action: 'application.create', targetType: 'Application', targetId: row.id.toString(), diff: diffOf(null, view(valid[i])) })));
-      return findApplicationsByIds(tx, rows.map((r) => r.id));
+      await writeAudit(
+        tx,
+        ctx.actor,
+        rows.map((row, i) => ({ action: 'application.create', targetType: 'Application', targetId: row.id.toString(), diff: diffOf(null, view(valid[i])) })),
+      );
+      return findApplicationsByIds(
+        tx,
+        rows.map((r) => r.id),
+      );
     });
     return created.map((application, i) => ({ application, clientSecret: secrets[i] }));
   } catch (error) {
@@ -141,7 +186,10 @@ export async function updateApplication(ctx: ActionContext, id: bigint, input: z
       assertHoldsScopes(actor, [...after.scopes.filter((s) => !before.scopes.includes(s)), ...before.scopes.filter((s) => !after.scopes.includes(s))]);
       const diff = diffOf(view(before), view(after));
       if (Object.keys(diff).length) {
-        await tx.update(applications).set({ ...changes, updatedAt: new Date() }).where(eq(applications.id, id));
+        await tx
+          .update(applications)
+          .set({ ...changes, updatedAt: new Date() })
+          .where(eq(applications.id, id));
         await writeAudit(tx, ctx.actor, [{ action: 'application.update', targetType: 'Application', targetId: id.toString(), diff }]);
       }
       return (await findApplication(tx, id))!;
@@ -158,8 +206,13 @@ export async function rotateApplicationSecret(ctx: ActionContext, id: bigint): P
     const app = await lockApplication(tx, id);
     // Whoever may not grant the application's scopes may not take over its credentials either.
     assertHoldsScopes(await findStanding(tx, ctx.actor.actorId), app.scopes);
-    await tx.update(applications).set({ secretHash: sha256(clientSecret), secretRotatedAt: new Date(), updatedAt: new Date() }).where(eq(applications.id, id));
-    await writeAudit(tx, ctx.actor, [{ action: 'application.rotate-secret', targetType: 'Application', targetId: id.toString(), diff: { secret: { changed: true } } }]);
+    await tx
+      .update(applications)
+      .set({ secretHash: sha256(clientSecret), secretRotatedAt: new Date(), updatedAt: new Date() })
+      .where(eq(applications.id, id));
+    await writeAudit(tx, ctx.actor, [
+      { action: 'application.rotate-secret', targetType: 'Application', targetId: id.toString(), diff: { secret: { changed: true } } },
+    ]);
     return (await findApplication(tx, id))!;
   });
   return { application, clientSecret };
@@ -176,11 +229,16 @@ export async function deleteApplication(ctx: ActionContext, id: bigint, reason: 
 }
 
 /** setScopes for APPLICATION targets: the applications' scope sets, all or nothing, under the same rules. */
-export async function setApplicationScopes(ctx: ActionContext, input: { targets: bigint[]; scopes: string[]; operation: 'SET' | 'ADD' | 'REMOVE'; expiresAt?: Date | null }): Promise<{ changedCount: number }> {
-  if (input.expiresAt) throw new BadInputError('Application scopes do not expire; omit expiresAt', [{ path: ['input', 'expiresAt'], message: 'not for applications' }]);
+export async function setApplicationScopes(
+  ctx: ActionContext,
+  input: { targets: bigint[]; scopes: string[]; operation: 'SET' | 'ADD' | 'REMOVE'; expiresAt?: Date | null },
+): Promise<{ changedCount: number }> {
+  if (input.expiresAt)
+    throw new BadInputError('Application scopes do not expire; omit expiresAt', [{ path: ['input', 'expiresAt'], message: 'not for applications' }]);
   const scopes = parseInput(scopeList, input.scopes, ['input', 'scopes']);
   const targets = [...new Set(input.targets)];
-  if (targets.length === 0 || targets.length > 1000) throw new BadInputError('targets must hold 1 to 1,000 applications', [{ path: ['input', 'targets'], message: 'between 1 and 1,000' }]);
+  if (targets.length === 0 || targets.length > 1000)
+    throw new BadInputError('targets must hold 1 to 1,000 applications', [{ path: ['input', 'targets'], message: 'between 1 and 1,000' }]);
   return ctx.db.transaction(async (tx) => {
     const actor = await findStanding(tx, ctx.actor.actorId);
     const rows = await tx.select().from(applications).where(inArray(applications.id, targets)).orderBy(applications.id).for('update');
@@ -188,13 +246,23 @@ export async function setApplicationScopes(ctx: ActionContext, input: { targets:
     if (missing.length) throw new NotFoundError(`No such application: ${missing.join(', ')}`);
     const audit: AuditEntry[] = [];
     for (const app of rows) {
-      const next = input.operation === 'SET' ? scopes : input.operation === 'ADD' ? [...new Set([...app.scopes, ...scopes])] : app.scopes.filter((s) => !scopes.includes(s));
+      const next =
+        input.operation === 'SET'
+          ? scopes
+          : input.operation === 'ADD'
+            ? [...new Set([...app.scopes, ...scopes])]
+            : app.scopes.filter((s) => !scopes.includes(s));
       const changed = [...next.filter((s) => !app.scopes.includes(s)), ...app.scopes.filter((s) => !next.includes(s))];
       if (!changed.length) continue;
       assertRoleAllows(app.role, next);
       assertHoldsScopes(actor, changed);
       await tx.update(applications).set({ scopes: next, updatedAt: new Date() }).where(eq(applications.id, app.id));
-      audit.push({ action: 'scopes.set', targetType: 'Application', targetId: app.id.toString(), diff: { scopes: { from: app.scopes, to: next }, operation: input.operation } });
+      audit.push({
+        action: 'scopes.set',
+        targetType: 'Application',
+        targetId: app.id.toString(),
+        diff: { scopes: { from: app.scopes, to: next }, operation: input.operation },
+      });
     }
     await writeAudit(tx, ctx.actor, audit);
     return { changedCount: audit.length };

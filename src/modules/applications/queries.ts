@@ -28,7 +28,10 @@ export async function findApplication(db: Tx, id: bigint): Promise<ApplicationRo
 /** The applications of `ids`, in the order of `ids` (missing ones left out). */
 export async function findApplicationsByIds(db: Tx, ids: readonly bigint[]): Promise<ApplicationRow[]> {
   if (ids.length === 0) return [];
-  const rows = await db.select(columns).from(applications).where(inArray(applications.id, [...ids]));
+  const rows = await db
+    .select(columns)
+    .from(applications)
+    .where(inArray(applications.id, [...ids]));
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
@@ -37,6 +40,17 @@ export async function findApplicationsByIds(db: Tx, ids: readonly bigint[]): Pro
 export async function findApplicationPage(db: Tx, args: { first?: number | null; after?: string | null }): Promise<Page<ApplicationRow>> {
   const first = pageSize(args.first, 50);
   const after = args.after ? gt(applications.id, BigInt(decodeCursor('application', args.after, /^(\d{1,19})$/)[0])) : undefined;
-  const rows = await db.select(columns).from(applications).where(after).orderBy(asc(applications.id)).limit(first + 1);
-  return toPage(rows, first, args.after, (node) => encodeCursor('application', node.id), (node) => node);
+  const rows = await db
+    .select(columns)
+    .from(applications)
+    .where(after)
+    .orderBy(asc(applications.id))
+    .limit(first + 1);
+  return toPage(
+    rows,
+    first,
+    args.after,
+    (node) => encodeCursor('application', node.id),
+    (node) => node,
+  );
 }

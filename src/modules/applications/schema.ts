@@ -2,11 +2,23 @@ import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
 import { decodeId, encodeId } from '../../graphql/ids.js';
-import { createApplication, createApplications, deleteApplication, GRANTS, MAX_APPLICATIONS, rotateApplicationSecret, updateApplication, type WithSecret } from './actions.js';
+import {
+  createApplication,
+  createApplications,
+  deleteApplication,
+  GRANTS,
+  MAX_APPLICATIONS,
+  rotateApplicationSecret,
+  updateApplication,
+  type WithSecret,
+} from './actions.js';
 import { findApplicationPage, type ApplicationRow } from './queries.js';
 
 const GrantEnum = builder.enumType('ApplicationGrant', { values: GRANTS });
-const RoleEnum = builder.enumType('ApplicationRole', { values: ['INTERNAL', 'EXTERNAL'] as const, description: 'INTERNAL may hold any scope; EXTERNAL only :read scopes' });
+const RoleEnum = builder.enumType('ApplicationRole', {
+  values: ['INTERNAL', 'EXTERNAL'] as const,
+  description: 'INTERNAL may hold any scope; EXTERNAL only :read scopes',
+});
 
 export const ApplicationRef = builder.objectRef<ApplicationRow>('Application').implement({
   description: 'An OAuth client. Its secret is never readable: it is shown once, at creation or rotation.',
@@ -58,7 +70,9 @@ const appFields = <T extends { string: Function; stringList: Function; field: Fu
 
 const CreateApplicationInput = builder.inputType('CreateApplicationInput', { fields: (t) => appFields(t, true) });
 const CreateApplicationsInput = builder.inputType('CreateApplicationsInput', {
-  fields: (t) => ({ applications: t.field({ type: [CreateApplicationInput], required: true, description: `1 to ${MAX_APPLICATIONS} applications; all or nothing` }) }),
+  fields: (t) => ({
+    applications: t.field({ type: [CreateApplicationInput], required: true, description: `1 to ${MAX_APPLICATIONS} applications; all or nothing` }),
+  }),
 });
 const CreateApplicationsResult = builder.objectRef<WithSecret[]>('CreateApplicationsResult').implement({
   description: 'The applications created, each with its secret: store them now, they are never shown again.',
@@ -94,7 +108,8 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:applications:write' },
     errors: payload('UpdateApplication', 'application'),
     args: { input: t.arg({ type: UpdateApplicationInput, required: true }) },
-    resolve: (_root, { input: { id, ...changes } }, ctx) => updateApplication(actionContext(ctx), appId(id), Object.fromEntries(Object.entries(changes).filter(([, v]) => v != null)) as never),
+    resolve: (_root, { input: { id, ...changes } }, ctx) =>
+      updateApplication(actionContext(ctx), appId(id), Object.fromEntries(Object.entries(changes).filter(([, v]) => v != null)) as never),
   }),
   rotateApplicationSecret: t.field({
     type: WithSecretRef,

@@ -57,7 +57,12 @@ export class AuditEvents {
   async *subscribe(f: AdminEventFilter | null | undefined): AsyncGenerator<AuditRow> {
     const events = pipe(
       this.pubsub.subscribe('audit'),
-      filter((row: AuditRow) => (!f?.actions?.length || f.actions.some((a) => row.action === a || row.action.startsWith(`${a}.`))) && (!f?.targetType || row.targetType === f.targetType) && (!f?.targetId || row.targetId === f.targetId)),
+      filter(
+        (row: AuditRow) =>
+          (!f?.actions?.length || f.actions.some((a) => row.action === a || row.action.startsWith(`${a}.`))) &&
+          (!f?.targetType || row.targetType === f.targetType) &&
+          (!f?.targetId || row.targetId === f.targetId),
+      ),
     )[Symbol.asyncIterator]();
     try {
       for (;;) {

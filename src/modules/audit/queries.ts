@@ -30,8 +30,19 @@ export async function findAuditPage(db: Tx, args: { first?: number | null; after
     f.from ? gte(auditLog.at, f.from) : undefined,
     f.to ? lt(auditLog.at, f.to) : undefined,
   ];
-  const rows = await db.select().from(auditLog).where(and(...conditions)).orderBy(desc(auditLog.seq)).limit(first + 1);
-  return toPage(rows, first, args.after, (row) => encodeCursor('audit', row.seq), (row) => row);
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(and(...conditions))
+    .orderBy(desc(auditLog.seq))
+    .limit(first + 1);
+  return toPage(
+    rows,
+    first,
+    args.after,
+    (row) => encodeCursor('audit', row.seq),
+    (row) => row,
+  );
 }
 
 export interface ChainReport {

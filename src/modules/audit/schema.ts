@@ -52,7 +52,10 @@ builder.queryField('auditLog', (t) =>
           filter: f && {
             ...f,
             actorId: f.actorId ? decodeId(String(f.actorId), 'User', ['filter', 'actorId']) : null,
-            targetId: targetId && !/^\d+$/.test(targetId) && (f.targetType ?? 'User') === 'User' ? decodeId(targetId, 'User', ['filter', 'targetId']).toString() : targetId,
+            targetId:
+              targetId && !/^\d+$/.test(targetId) && (f.targetType ?? 'User') === 'User'
+                ? decodeId(targetId, 'User', ['filter', 'targetId']).toString()
+                : targetId,
           },
         });
       },
@@ -99,7 +102,15 @@ builder.subscriptionField('adminEvents', (t) =>
       // authorizeOnSubscribe: scope-auth refuses a caller without the scope before the stream opens.
       const f = args.filter;
       const targetId = f?.targetId ? String(f.targetId) : null;
-      return ctx.events.subscribe(f && { ...f, targetId: targetId && !/^\d+$/.test(targetId) && (f.targetType ?? 'User') === 'User' ? decodeId(targetId, 'User', ['filter', 'targetId']).toString() : targetId });
+      return ctx.events.subscribe(
+        f && {
+          ...f,
+          targetId:
+            targetId && !/^\d+$/.test(targetId) && (f.targetType ?? 'User') === 'User'
+              ? decodeId(targetId, 'User', ['filter', 'targetId']).toString()
+              : targetId,
+        },
+      );
     },
     resolve: (row) => row,
   }),

@@ -14,7 +14,11 @@ import { emailSchema, passwordSchema, usernameSchema } from '../users/validation
 import { findInviteByCode, inviteIsValid, type InviteView } from './queries.js';
 import { invites, inviteUses } from './table.js';
 
-const codeSchema = z.string().min(4, 'at least 4 characters').max(64, 'at most 64 characters').regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only');
+const codeSchema = z
+  .string()
+  .min(4, 'at least 4 characters')
+  .max(64, 'at most 64 characters')
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only');
 
 export const createInviteSchema = z.object({
   code: codeSchema.nullish(),
@@ -28,24 +32,51 @@ export const createInviteSchema = z.object({
   name: z.string().max(100).nullish(),
 });
 
-const view = (i: InviteView | typeof invites.$inferSelect) => ({ code: i.code, maxUses: i.maxUses, expiresAt: i.expiresAt?.toISOString() ?? null, ownerId: i.ownerId?.toString() ?? null });
+const view = (i: InviteView | typeof invites.$inferSelect) => ({
+  code: i.code,
+  maxUses: i.maxUses,
+  expiresAt: i.expiresAt?.toISOString() ?? null,
+  ownerId: i.ownerId?.toString() ?? null,
+});
 
 /** A new invite: a random code unless one is given; one use unless a limit or `unlimited` is given. */
 export async function createInvite(ctx: ActionContext, input: z.input<typeof createInviteSchema>, links?: { publicUrl: string }): Promise<InviteView> {
   const data = parseInput(createInviteSchema, input);
-  if (data.expiresAt && data.expiresAt <= new Date()) throw new BadInputError('expiresAt must be in the future', [{ path: ['input', 'expiresAt'], message: 'must be in the future' }]);
-  if (data.unlimited && data.maxUses != null) throw new BadInputError('give maxUses or unlimited, not both', [{ path: ['input', 'maxUses'], message: 'not with unlimited' }]);
+  if (data.expiresAt && data.expiresAt <= new Date())
+    throw new BadInputError('expiresAt must be in the future', [{ path: ['input', 'expiresAt'], message: 'must be in the future' }]);
+  if (data.unlimited && data.maxUses != null)
+    throw new BadInputError('give maxUses or unlimited, not both', [{ path: ['input', 'maxUses'], message: 'not with unlimited' }]);
   const code = data.code ?? randomBytes(12).toString('base64url');
   try {
     return await ctx.db.transaction(async (tx) => {
       const [row] = await tx
         .insert(invites)
-        .values({ code, maxUses: data.unlimited ? null : (data.maxUses ?? 1), expiresAt: data.expiresAt ?? null, ownerId: data.ownerId ?? null, createdBy: ctx.actor.actorId })
+        .values({
+          code,
+          maxUses: data.unlimited ? null : (data.maxUses ?? 1),
+          expiresAt: data.expiresAt ?? null,
+          ownerId: data.ownerId ?? null,
+          createdBy: ctx.actor.actorId,
+        })
         .returning();
-      await writeAudit(tx, ctx.actor, [{ action: 'invite.create', targetType: 'Invite', targetId: row.id.toString(), diff: { to: view(row), ...(data.email ? { mailedTo: data.email } : {}) } }]);
+      await writeAudit(tx, ctx.actor, [
+        {
+          action: 'invite.create',
+          targetType: 'Invite',
+          targetId: row.id.toString(),
+          diff: { to: view(row), ...(data.email ? { mailedTo: data.email } : {}) },
+        },
+      ]);
       if (data.email) {
         const link = `${links?.publicUrl ?? ''}/invite_register.html?code=${encodeURIComponent(code)}`;
-        await enqueueMail(tx, ctx, [{ kind: 'invite', to: data.email, subject: 'You are invited', body: `Hello${data.name ? ` ${data.name}` : ''},\n\nyou are invited to register: ${link}\n\nYour invite code: ${code}\n` }]);
+        await enqueueMail(tx, ctx, [
+          {
+            kind: 'invite',
+            to: data.email,
+            subject: 'You are invited',
+            body: `Hello${data.name ? ` ${data.name}` : ''},\n\nyou are invited to register: ${link}\n\nYour invite code: ${code}\n`,
+          },
+        ]);
       }
       return (await findInviteByCode(tx, code))!;
     });
@@ -58,7 +89,11 @@ export async function createInvite(ctx: ActionContext, input: z.input<typeof cre
 
 export async function revokeInvite(ctx: ActionContext, code: string, reason: string | null = null): Promise<InviteView> {
   return ctx.db.transaction(async (tx) => {
-    const [row] = await tx.update(invites).set({ revokedAt: new Date(), updatedAt: new Date() }).where(and(eq(invites.code, code), isNull(invites.revokedAt))).returning();
+    const [row] = await tx
+      .update(invites)
+      .set({ revokedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(invites.code, code), isNull(invites.revokedAt)))
+      .returning();
     if (!row) {
       const existing = await findInviteByCode(tx, code);
       if (!existing) throw new NotFoundError('No such invite');

@@ -52,7 +52,9 @@ const columns = {
   revokedAt: invites.revokedAt,
   createdAt: invites.createdAt,
   // The users who registered with it, in one aggregate (one statement per page).
-  usedBy: sql<string[]>`(select coalesce(array_agg(${inviteUses.userId}::text order by ${inviteUses.usedAt}), '{}') from ${inviteUses} where ${inviteUses.inviteId} = ${invites.id})`,
+  usedBy: sql<
+    string[]
+  >`(select coalesce(array_agg(${inviteUses.userId}::text order by ${inviteUses.usedAt}), '{}') from ${inviteUses} where ${inviteUses.inviteId} = ${invites.id})`,
 };
 
 export async function findInviteByCode(db: Tx, code: string): Promise<InviteView | null> {
@@ -82,5 +84,11 @@ export async function findInvitePage(db: Tx, args: { first?: number | null; afte
     )
     .orderBy(desc(invites.id))
     .limit(first + 1);
-  return toPage(rows, first, args.after, (node) => encodeCursor('invite', node.id), (node) => node);
+  return toPage(
+    rows,
+    first,
+    args.after,
+    (node) => encodeCursor('invite', node.id),
+    (node) => node,
+  );
 }

@@ -20,7 +20,11 @@ const InviteRef = builder.objectRef<InviteView>('Invite').implement({
     valid: t.boolean({ description: 'Not revoked, not expired, uses left', resolve: (i) => isValid(i) }),
     revoked: t.boolean({ resolve: (i) => i.revokedAt !== null }),
     createdBy: t.id({ nullable: true, description: 'User ID of the creator', resolve: (i) => (i.createdBy === null ? null : encodeId('User', i.createdBy)) }),
-    owner: t.id({ nullable: true, description: 'User ID the code belongs to (Liquid)', resolve: (i) => (i.ownerId === null ? null : encodeId('User', i.ownerId)) }),
+    owner: t.id({
+      nullable: true,
+      description: 'User ID the code belongs to (Liquid)',
+      resolve: (i) => (i.ownerId === null ? null : encodeId('User', i.ownerId)),
+    }),
     usedBy: t.idList({ description: 'User IDs of those who registered with it', resolve: (i) => i.usedBy.map((id) => encodeId('User', id)) }),
     createdAt: t.field({ type: 'DateTime', resolve: (i) => i.createdAt }),
   }),
@@ -69,7 +73,12 @@ const CreateInviteInput = builder.inputType('CreateInviteInput', {
 });
 const RevokeInviteInput = builder.inputType('RevokeInviteInput', { fields: (t) => ({ code: t.string({ required: true }), reason: t.string() }) });
 const RegisterWithInviteInput = builder.inputType('RegisterWithInviteInput', {
-  fields: (t) => ({ code: t.string({ required: true }), username: t.string({ required: true }), email: t.string({ required: true }), password: t.string({ required: true }) }),
+  fields: (t) => ({
+    code: t.string({ required: true }),
+    username: t.string({ required: true }),
+    email: t.string({ required: true }),
+    password: t.string({ required: true }),
+  }),
 });
 
 /** What a new account learns about itself: enough to sign in. */
@@ -85,7 +94,11 @@ builder.mutationFields((t) => ({
     errors: payload('CreateInvite', 'invite'),
     args: { input: t.arg({ type: CreateInviteInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      createInvite(actionContext(ctx), { ...input, ownerId: input.owner ? decodeId(String(input.owner), 'User', ['input', 'owner']) : null }, { publicUrl: ctx.config.mail.publicUrl }),
+      createInvite(
+        actionContext(ctx),
+        { ...input, ownerId: input.owner ? decodeId(String(input.owner), 'User', ['input', 'owner']) : null },
+        { publicUrl: ctx.config.mail.publicUrl },
+      ),
   }),
   revokeInvite: t.field({
     type: InviteRef,

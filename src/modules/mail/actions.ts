@@ -51,8 +51,13 @@ export async function mailAllUsers(ctx: ActionContext, input: z.input<typeof mai
   const data = parseInput(mailAllSchema, input);
   return ctx.db.transaction(async (tx) => {
     const [{ n }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${users} where ${RECIPIENTS}`);
-    const [job] = await tx.insert(mailJobs).values({ subject: data.subject, body: data.message, total: Number(n), createdBy: ctx.actor.actorId }).returning();
-    await writeAudit(tx, ctx.actor, [{ action: 'mail.all-users', targetType: 'MailJob', targetId: job.id.toString(), diff: { subject: job.subject, total: job.total } }]);
+    const [job] = await tx
+      .insert(mailJobs)
+      .values({ subject: data.subject, body: data.message, total: Number(n), createdBy: ctx.actor.actorId })
+      .returning();
+    await writeAudit(tx, ctx.actor, [
+      { action: 'mail.all-users', targetType: 'MailJob', targetId: job.id.toString(), diff: { subject: job.subject, total: job.total } },
+    ]);
     await tx.execute(sql`select pg_notify('gateway_mail', 'job')`);
     return job;
   });

@@ -7,7 +7,10 @@ import { decodeId, encodeId } from '../../graphql/ids.js';
 import { mailAllUsers, type MailJobRow } from './actions.js';
 import { mailJobs, outbox } from './table.js';
 
-const MailJobStatus = builder.enumType('MailJobStatus', { values: ['RUNNING', 'DONE'] as const, description: 'RUNNING while recipients are still being queued' });
+const MailJobStatus = builder.enumType('MailJobStatus', {
+  values: ['RUNNING', 'DONE'] as const,
+  description: 'RUNNING while recipients are still being queued',
+});
 
 const MailJobRef = builder.objectRef<MailJobRow>('MailJob').implement({
   description: 'A mail to all users, and how far it got.',
@@ -51,7 +54,10 @@ builder.queryField('mailJob', (t) =>
     authScopes: { scope: 'admin:mail:send' },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      const [job] = await ctx.database.db.select().from(mailJobs).where(eq(mailJobs.id, decodeId(String(args.id), 'MailJob')));
+      const [job] = await ctx.database.db
+        .select()
+        .from(mailJobs)
+        .where(eq(mailJobs.id, decodeId(String(args.id), 'MailJob')));
       return job ?? null;
     },
   }),

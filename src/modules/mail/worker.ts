@@ -48,13 +48,19 @@ export class MailWorker {
   private async getTransport(): Promise<Transporter> {
     if (!this.transport) {
       const nodemailer = (await import('nodemailer')).default;
-      this.transport = this.config.smtpUrl ? nodemailer.createTransport(this.config.smtpUrl) : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+      this.transport = this.config.smtpUrl
+        ? nodemailer.createTransport(this.config.smtpUrl)
+        : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
     }
     return this.transport;
   }
 
   async start(): Promise<void> {
-    this.unlisten = await this.database.listen('gateway_mail', () => this.kick(), () => this.kick());
+    this.unlisten = await this.database.listen(
+      'gateway_mail',
+      () => this.kick(),
+      () => this.kick(),
+    );
     this.timer = setInterval(() => this.kick(), POLL_MS);
     this.timer.unref();
     this.kick();
@@ -98,15 +104,24 @@ export class MailWorker {
     const jobs = await this.database.db.select().from(mailJobs).where(eq(mailJobs.status, 'RUNNING'));
     for (const job of jobs) {
       await this.database.db.transaction(async (tx) => {
-        const [locked] = await tx.select().from(mailJobs).where(and(eq(mailJobs.id, job.id), eq(mailJobs.status, 'RUNNING'))).for('update', { skipLocked: true });
+        const [locked] = await tx
+          .select()
+          .from(mailJobs)
+          .where(and(eq(mailJobs.id, job.id), eq(mailJobs.status, 'RUNNING')))
+          .for('update', { skipLocked: true });
         if (!locked) return;
         const batch = await queryRows<{ id: string; email: string }>(
           tx,
           sql`select ${users.id}::text as id, ${users.email} as email from ${users} where ${RECIPIENTS} and ${users.id} > ${locked.cursor} order by ${users.id} limit ${JOB_BATCH}`,
         );
         if (batch.length) {
-          await tx.insert(outbox).values(batch.map((u) => outboxRow(this.box, { kind: 'mail.all-users', to: u.email, subject: locked.subject, body: locked.body }, locked.id)));
-          await tx.update(mailJobs).set({ cursor: BigInt(batch.at(-1)!.id), queued: locked.queued + batch.length }).where(eq(mailJobs.id, locked.id));
+          await tx
+            .insert(outbox)
+            .values(batch.map((u) => outboxRow(this.box, { kind: 'mail.all-users', to: u.email, subject: locked.subject, body: locked.body }, locked.id)));
+          await tx
+            .update(mailJobs)
+            .set({ cursor: BigInt(batch.at(-1)!.id), queued: locked.queued + batch.length })
+            .where(eq(mailJobs.id, locked.id));
           progressed = true;
         } else {
           await tx.update(mailJobs).set({ status: 'DONE', finishedAt: new Date() }).where(eq(mailJobs.id, locked.id));
@@ -136,14 +151,20 @@ export class MailWorker {
         } catch {
           // Another SECRETS_KEY, or an altered row: no retry can read it.
           this.log.error({ mail: about }, 'mail body cannot be decrypted (was SECRETS_KEY changed?); giving up');
-          await tx.update(outbox).set({ status: 'FAILED', attempts, lastError: 'body cannot be decrypted with this SECRETS_KEY', ...CLEARED_BODY }).where(eq(outbox.id, mail.id));
+          await tx
+            .update(outbox)
+            .set({ status: 'FAILED', attempts, lastError: 'body cannot be decrypted with this SECRETS_KEY', ...CLEARED_BODY })
+            .where(eq(outbox.id, mail.id));
           continue;
         }
         try {
           const info = await transport!.sendMail({ from: this.config.from, to: mail.toAddress, subject: mail.subject, text });
           if (this.config.smtpUrl) this.log.info({ mail: about }, 'mail sent');
           else this.log.info({ mail: about, file: await this.writeFile(mail.id, info.message as Buffer) }, 'mail written to a file (no SMTP_URL)');
-          await tx.update(outbox).set({ status: 'SENT', sentAt: new Date(), attempts, lastError: null, ...CLEARED_BODY }).where(eq(outbox.id, mail.id));
+          await tx
+            .update(outbox)
+            .set({ status: 'SENT', sentAt: new Date(), attempts, lastError: null, ...CLEARED_BODY })
+            .where(eq(outbox.id, mail.id));
         } catch (error) {
           const delay = this.config.retrySeconds * 2 ** (attempts - 1);
           const failed = attempts >= MAX_ATTEMPTS;

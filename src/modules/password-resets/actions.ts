@@ -21,7 +21,11 @@ const INVALID = 'This reset token is not valid';
  * A one-time reset token for a user, shown once: only its hash is stored, it expires after a day,
  * and it replaces any earlier unused token of the user.
  */
-export async function createPasswordResetToken(ctx: ActionContext, userId: bigint, opts: { sendEmail?: boolean } = {}): Promise<{ token: string; expiresAt: Date; mailedTo: string | null }> {
+export async function createPasswordResetToken(
+  ctx: ActionContext,
+  userId: bigint,
+  opts: { sendEmail?: boolean } = {},
+): Promise<{ token: string; expiresAt: Date; mailedTo: string | null }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + RESET_TOKEN_TTL_SECONDS * 1000);
   const mailedTo = await ctx.db.transaction(async (tx) => {
@@ -34,9 +38,23 @@ export async function createPasswordResetToken(ctx: ActionContext, userId: bigin
     await tx.insert(passwordResetTokens).values({ userId, tokenHash: sha256(token), expiresAt, createdBy: ctx.actor.actorId });
     const to = opts.sendEmail ? user.email : null;
     if (opts.sendEmail && !to) throw new BadInputError('The user has no email address', [{ path: ['input', 'sendEmail'], message: 'the user has no email' }]);
-    await writeAudit(tx, ctx.actor, [{ action: 'user.password-reset-token', targetType: 'User', targetId: userId.toString(), diff: { expiresAt: expiresAt.toISOString(), superseded: superseded.length, mailed: !!to } }]);
+    await writeAudit(tx, ctx.actor, [
+      {
+        action: 'user.password-reset-token',
+        targetType: 'User',
+        targetId: userId.toString(),
+        diff: { expiresAt: expiresAt.toISOString(), superseded: superseded.length, mailed: !!to },
+      },
+    ]);
     if (to) {
-      await enqueueMail(tx, ctx, [{ kind: 'password-reset', to, subject: 'Reset your password', body: `Hello ${user.username},\n\nan administrator started a password reset for your account. Your one-time reset token, valid for 24 hours:\n\n${token}\n\nIf you did not ask for this, tell your administrator.\n` }]);
+      await enqueueMail(tx, ctx, [
+        {
+          kind: 'password-reset',
+          to,
+          subject: 'Reset your password',
+          body: `Hello ${user.username},\n\nan administrator started a password reset for your account. Your one-time reset token, valid for 24 hours:\n\n${token}\n\nIf you did not ask for this, tell your administrator.\n`,
+        },
+      ]);
     }
     return to;
   });
@@ -75,7 +93,12 @@ async function setPasswordWithToken(ctx: ActionContext, token: string, passwordH
     await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, used.userId));
     const revoked = await endSessionsOnPasswordChange(tx, ctx, used.userId, 'reset');
     await writeAudit(tx, { ...ctx.actor, actorId: ctx.actor.actorId ?? used.userId }, [
-      { action: 'user.password-reset', targetType: 'User', targetId: used.userId.toString(), diff: { passwordHash: { changed: true }, sessionsRevoked: revoked } },
+      {
+        action: 'user.password-reset',
+        targetType: 'User',
+        targetId: used.userId.toString(),
+        diff: { passwordHash: { changed: true }, sessionsRevoked: revoked },
+      },
     ]);
     return used.userId;
   });

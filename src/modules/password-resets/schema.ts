@@ -20,9 +20,14 @@ const ResetDone = builder.objectRef<{ reset: boolean }>('PasswordReset').impleme
 });
 
 const CreatePasswordResetTokenInput = builder.inputType('CreatePasswordResetTokenInput', {
-  fields: (t) => ({ userId: t.id({ required: true }), sendEmail: t.boolean({ description: "Also mail the token to the user's address (through the outbox)" }) }),
+  fields: (t) => ({
+    userId: t.id({ required: true }),
+    sendEmail: t.boolean({ description: "Also mail the token to the user's address (through the outbox)" }),
+  }),
 });
-const ResetPasswordInput = builder.inputType('ResetPasswordInput', { fields: (t) => ({ token: t.string({ required: true }), newPassword: t.string({ required: true }) }) });
+const ResetPasswordInput = builder.inputType('ResetPasswordInput', {
+  fields: (t) => ({ token: t.string({ required: true }), newPassword: t.string({ required: true }) }),
+});
 
 builder.mutationFields((t) => ({
   createPasswordResetToken: t.field({
@@ -31,7 +36,8 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:users:write' },
     errors: payload('CreatePasswordResetToken', 'result'),
     args: { input: t.arg({ type: CreatePasswordResetTokenInput, required: true }) },
-    resolve: (_root, { input }, ctx) => createPasswordResetToken(actionContext(ctx), decodeId(String(input.userId), 'User', ['input', 'userId']), { sendEmail: input.sendEmail ?? false }),
+    resolve: (_root, { input }, ctx) =>
+      createPasswordResetToken(actionContext(ctx), decodeId(String(input.userId), 'User', ['input', 'userId']), { sendEmail: input.sendEmail ?? false }),
   }),
   resetPassword: t.field({
     type: ResetDone,

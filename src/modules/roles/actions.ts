@@ -9,18 +9,39 @@ import { users } from '../users/table.js';
 import type { RoleRow } from './queries.js';
 import { roles, userRoles, userScopes } from './table.js';
 import { findStanding, type Standing } from '../../access/standing.js';
-import { requireScope, superadminRank, assertRoleBelow, assertHoldsScopes, assertOutranks, assertOutranksAll, lockUser, assertKeepsAdminRole } from '../../access/policy.js';
+import {
+  requireScope,
+  superadminRank,
+  assertRoleBelow,
+  assertHoldsScopes,
+  assertOutranks,
+  assertOutranksAll,
+  lockUser,
+  assertKeepsAdminRole,
+} from '../../access/policy.js';
 import { accountName } from '../../access/status.js';
 import { scopeList } from '../../access/scopes.js';
 
 // ---- roles ----
 
-const roleName = z.string().min(2, 'at least 2 characters').max(64, 'at most 64 characters').regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only');
-const rank = z.number().int().min(1, 'at least 1').max(superadminRank - 1, `below ${superadminRank} (superadmin)`);
+const roleName = z
+  .string()
+  .min(2, 'at least 2 characters')
+  .max(64, 'at most 64 characters')
+  .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only');
+const rank = z
+  .number()
+  .int()
+  .min(1, 'at least 1')
+  .max(superadminRank - 1, `below ${superadminRank} (superadmin)`);
 
 export const createRoleSchema = z.object({ name: roleName, rank, description: z.string().max(1000).nullish(), scopes: scopeList });
-export const updateRoleSchema = z.object({ name: roleName.optional(), rank: rank.optional(), description: z.string().max(1000).nullish(), scopes: scopeList.optional() });
-
+export const updateRoleSchema = z.object({
+  name: roleName.optional(),
+  rank: rank.optional(),
+  description: z.string().max(1000).nullish(),
+  scopes: scopeList.optional(),
+});
 
 const nameTaken = () => new ConflictError('A role with this name already exists', [{ path: ['input', 'name'], message: 'already taken' }]);
 const roleView = (r: RoleRow) => ({ name: r.name, rank: r.rank, description: r.description, scopes: r.scopes });
@@ -32,7 +53,10 @@ export async function createRole(ctx: ActionContext, input: z.input<typeof creat
       const actor = await findStanding(tx, ctx.actor.actorId);
       assertRoleBelow(actor, data);
       assertHoldsScopes(actor, data.scopes);
-      const [row] = await tx.insert(roles).values({ name: data.name, rank: data.rank, description: data.description ?? '', scopes: data.scopes }).returning();
+      const [row] = await tx
+        .insert(roles)
+        .values({ name: data.name, rank: data.rank, description: data.description ?? '', scopes: data.scopes })
+        .returning();
       await writeAudit(tx, ctx.actor, [{ action: 'role.create', targetType: 'Role', targetId: row.id.toString(), diff: { to: roleView(row) } }]);
       return row;
     });
@@ -55,16 +79,28 @@ export async function updateRole(ctx: ActionContext, id: bigint, input: z.input<
       const before = await loadRole(tx, id);
       assertRoleBelow(actor, before);
       if (before.builtIn && ((data.name !== undefined && data.name !== before.name) || (data.rank !== undefined && data.rank !== before.rank))) {
-        throw new BadInputError('Built-in roles keep their name and rank', [{ path: ['input', data.name !== undefined ? 'name' : 'rank'], message: 'built-in roles keep their name and rank' }]);
+        throw new BadInputError('Built-in roles keep their name and rank', [
+          { path: ['input', data.name !== undefined ? 'name' : 'rank'], message: 'built-in roles keep their name and rank' },
+        ]);
       }
-      const after = { ...before, ...Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)), description: data.description === undefined ? before.description : (data.description ?? '') } as RoleRow;
+      const after = {
+        ...before,
+        ...Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)),
+        description: data.description === undefined ? before.description : (data.description ?? ''),
+      } as RoleRow;
       assertRoleBelow(actor, after);
       if (data.scopes) {
         const changed = [...data.scopes.filter((s) => !before.scopes.includes(s)), ...before.scopes.filter((s) => !data.scopes!.includes(s))];
         assertHoldsScopes(actor, changed);
       }
-      const [row] = await tx.update(roles).set({ name: after.name, rank: after.rank, description: after.description, scopes: after.scopes }).where(eq(roles.id, id)).returning();
-      await writeAudit(tx, ctx.actor, [{ action: 'role.update', targetType: 'Role', targetId: id.toString(), diff: { from: roleView(before), to: roleView(row) } }]);
+      const [row] = await tx
+        .update(roles)
+        .set({ name: after.name, rank: after.rank, description: after.description, scopes: after.scopes })
+        .where(eq(roles.id, id))
+        .returning();
+      await writeAudit(tx, ctx.actor, [
+        { action: 'role.update', targetType: 'Role', targetId: id.toString(), diff: { from: roleView(before), to: roleView(row) } },
+      ]);
       return row;
     });
   } catch (error) {
@@ -83,7 +119,14 @@ export async function deleteRole(ctx: ActionContext, id: bigint, reason: string 
     await tx.delete(roles).where(eq(roles.id, id));
     await writeAudit(tx, ctx.actor, [
       { action: 'role.delete', targetType: 'Role', targetId: id.toString(), diff: { from: roleView(role), holders: holders.length, reason } },
-      ...holders.map((h): AuditEntry => ({ action: 'role.revoke', targetType: 'User', targetId: h.userId.toString(), diff: { role: { from: role.name, to: null }, reason: 'role deleted' } })),
+      ...holders.map(
+        (h): AuditEntry => ({
+          action: 'role.revoke',
+          targetType: 'User',
+          targetId: h.userId.toString(),
+          diff: { role: { from: role.name, to: null }, reason: 'role deleted' },
+        }),
+      ),
     ]);
     return role;
   });
@@ -101,8 +144,10 @@ export function checkWindow(window: GrantWindow, path: string[] = ['input']): { 
   const now = new Date();
   const startsAt = window.startsAt ?? null;
   const expiresAt = window.expiresAt ?? null;
-  if (expiresAt && expiresAt <= now) throw new BadInputError('expiresAt must be in the future', [{ path: [...path, 'expiresAt'], message: 'must be in the future' }]);
-  if (expiresAt && expiresAt <= (startsAt ?? now)) throw new BadInputError('expiresAt must be after startsAt', [{ path: [...path, 'expiresAt'], message: 'must be after startsAt' }]);
+  if (expiresAt && expiresAt <= now)
+    throw new BadInputError('expiresAt must be in the future', [{ path: [...path, 'expiresAt'], message: 'must be in the future' }]);
+  if (expiresAt && expiresAt <= (startsAt ?? now))
+    throw new BadInputError('expiresAt must be after startsAt', [{ path: [...path, 'expiresAt'], message: 'must be after startsAt' }]);
   return { startsAt, expiresAt };
 }
 
@@ -126,7 +171,10 @@ export async function assignRoleTx(tx: Tx, ctx: ActionContext, actor: Standing, 
   assertRoleBelow(actor, role);
   assertHoldsScopes(actor, role.scopes);
   await assertOutranks(tx, actor, userId);
-  const [before] = await tx.select().from(userRoles).where(and(eq(userRoles.userId, userId), eq(userRoles.roleId, role.id)));
+  const [before] = await tx
+    .select()
+    .from(userRoles)
+    .where(and(eq(userRoles.userId, userId), eq(userRoles.roleId, role.id)));
   // Without a start, the grant opens at the transaction's now(), so it already counts inside it.
   const opens = startsAt ?? sql`now()`;
   const [grant] = await tx
@@ -135,19 +183,38 @@ export async function assignRoleTx(tx: Tx, ctx: ActionContext, actor: Standing, 
     .onConflictDoUpdate({ target: [userRoles.userId, userRoles.roleId], set: { startsAt: opens, expiresAt, grantedBy: ctx.actor.actorId } })
     .returning({ startsAt: userRoles.startsAt });
   const from = before ? { role: role.name, startsAt: iso(before.startsAt), expiresAt: iso(before.expiresAt) } : null;
-  await writeAudit(tx, ctx.actor, [{ action: 'role.assign', targetType: 'User', targetId: userId.toString(), diff: { role: { from: from?.role ?? null, to: role.name }, window: { from, to: { startsAt: iso(grant.startsAt), expiresAt: iso(expiresAt) } } } }]);
+  await writeAudit(tx, ctx.actor, [
+    {
+      action: 'role.assign',
+      targetType: 'User',
+      targetId: userId.toString(),
+      diff: { role: { from: from?.role ?? null, to: role.name }, window: { from, to: { startsAt: iso(grant.startsAt), expiresAt: iso(expiresAt) } } },
+    },
+  ]);
 }
 
-export async function revokeRoleTx(tx: Tx, ctx: ActionContext, actor: Standing, userId: bigint, name: string, reason: string | null = null): Promise<{ changed: boolean }> {
+export async function revokeRoleTx(
+  tx: Tx,
+  ctx: ActionContext,
+  actor: Standing,
+  userId: bigint,
+  name: string,
+  reason: string | null = null,
+): Promise<{ changed: boolean }> {
   requireScope(actor, 'admin:roles:grant', 'Taking a role away needs admin:roles:grant');
   await lockUser(tx, userId);
   const role = await roleByName(tx, name, ['input', 'role']);
   await assertKeepsAdminRole(tx, actor, userId, role);
   assertRoleBelow(actor, role);
   await assertOutranks(tx, actor, userId);
-  const removed = await tx.delete(userRoles).where(and(eq(userRoles.userId, userId), eq(userRoles.roleId, role.id))).returning();
+  const removed = await tx
+    .delete(userRoles)
+    .where(and(eq(userRoles.userId, userId), eq(userRoles.roleId, role.id)))
+    .returning();
   if (removed.length === 0) return { changed: false };
-  await writeAudit(tx, ctx.actor, [{ action: 'role.revoke', targetType: 'User', targetId: userId.toString(), diff: { role: { from: role.name, to: null }, reason } }]);
+  await writeAudit(tx, ctx.actor, [
+    { action: 'role.revoke', targetType: 'User', targetId: userId.toString(), diff: { role: { from: role.name, to: null }, reason } },
+  ]);
   return { changed: true };
 }
 
@@ -171,7 +238,8 @@ export async function setScopes(
   input: { targets: bigint[]; scopes: string[]; operation: ScopeOperation; expiresAt?: Date | null },
 ): Promise<{ changedCount: number }> {
   const scopes = parseInput(scopeList, input.scopes, ['input', 'scopes']);
-  if (input.targets.length === 0 || input.targets.length > 1000) throw new BadInputError('targets must hold 1 to 1,000 users', [{ path: ['input', 'targets'], message: 'between 1 and 1,000' }]);
+  if (input.targets.length === 0 || input.targets.length > 1000)
+    throw new BadInputError('targets must hold 1 to 1,000 users', [{ path: ['input', 'targets'], message: 'between 1 and 1,000' }]);
   const { expiresAt } = checkWindow({ expiresAt: input.expiresAt });
   const targets = [...new Set(input.targets)];
   const changed = await ctx.db.transaction(async (tx) => {
@@ -182,12 +250,17 @@ export async function setScopes(
       throw new NotFoundError(`No such user: ${missing.join(', ')}`);
     }
     const names = new Map(found.map((f) => [f.id, f.name]));
-    await assertOutranksAll(tx, actor, input.targets.map((id, i) => ({ id, name: names.get(id) ?? id.toString(), path: ['input', 'targets', String(i)] })));
+    await assertOutranksAll(
+      tx,
+      actor,
+      input.targets.map((id, i) => ({ id, name: names.get(id) ?? id.toString(), path: ['input', 'targets', String(i)] })),
+    );
     const audit: AuditEntry[] = [];
     for (const userId of targets) {
       const current = (await tx.select({ scope: userScopes.scope }).from(userScopes).where(eq(userScopes.userId, userId))).map((r) => r.scope);
       const add = input.operation === 'REMOVE' ? [] : scopes;
-      const remove = input.operation === 'SET' ? current.filter((s) => !scopes.includes(s)) : input.operation === 'REMOVE' ? scopes.filter((s) => current.includes(s)) : [];
+      const remove =
+        input.operation === 'SET' ? current.filter((s) => !scopes.includes(s)) : input.operation === 'REMOVE' ? scopes.filter((s) => current.includes(s)) : [];
       assertHoldsScopes(actor, [...add, ...remove]);
       if (remove.length) await tx.delete(userScopes).where(and(eq(userScopes.userId, userId), inArray(userScopes.scope, remove)));
       for (const scope of add) {
@@ -196,9 +269,15 @@ export async function setScopes(
           .values({ userId, scope, expiresAt, grantedBy: ctx.actor.actorId })
           .onConflictDoUpdate({ target: [userScopes.userId, userScopes.scope], set: { expiresAt, startsAt: sql`now()`, grantedBy: ctx.actor.actorId } });
       }
-      const next = input.operation === 'SET' ? scopes : input.operation === 'ADD' ? [...new Set([...current, ...scopes])] : current.filter((s) => !remove.includes(s));
+      const next =
+        input.operation === 'SET' ? scopes : input.operation === 'ADD' ? [...new Set([...current, ...scopes])] : current.filter((s) => !remove.includes(s));
       if (add.length || remove.length) {
-        audit.push({ action: 'scopes.set', targetType: 'User', targetId: userId.toString(), diff: { scopes: { from: current.sort(), to: next.sort() }, operation: input.operation, expiresAt: iso(expiresAt) } });
+        audit.push({
+          action: 'scopes.set',
+          targetType: 'User',
+          targetId: userId.toString(),
+          diff: { scopes: { from: current.sort(), to: next.sort() }, operation: input.operation, expiresAt: iso(expiresAt) },
+        });
       }
     }
     await writeAudit(tx, ctx.actor, audit);

@@ -27,7 +27,10 @@ const roleJson = sql<RoleJson>`${jsonObject(Object.entries(roleFieldSql))}`;
 /** Roles by key, as JSON (for node(id)). */
 export async function findRolesByIds(db: Tx, ids: bigint[]): Promise<Map<string, RoleJson>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.select({ id: sql<string>`${roles.id}::text`, role: roleJson }).from(roles).where(inArray(roles.id, ids));
+  const rows = await db
+    .select({ id: sql<string>`${roles.id}::text`, role: roleJson })
+    .from(roles)
+    .where(inArray(roles.id, ids));
   return new Map(rows.map((r) => [r.id, r.role]));
 }
 
@@ -53,7 +56,13 @@ export async function findRolePage(db: Tx, args: { first?: number | null; after?
     .where(after)
     .orderBy(sql`${roles.rank} desc`, roles.id)
     .limit(first + 1);
-  return toPage(rows, first, args.after, (r) => encodeCursor('role', r.rank, r.id), (r) => r.role);
+  return toPage(
+    rows,
+    first,
+    args.after,
+    (r) => encodeCursor('role', r.rank, r.id),
+    (r) => r.role,
+  );
 }
 
 /** One way a user may hold a scope: a role, or a direct grant, with its window. */
@@ -93,15 +102,19 @@ export async function explainAccess(db: Tx, userId: bigint, scope: string): Prom
       union all
       select 'DIRECT', null::json, ${userScopes.scope}, ${iso(userScopes.startsAt)}, ${iso(userScopes.expiresAt)}, (${directIsActive})
       from ${userScopes} where ${userScopes.userId} = ${users.id} and ${userScopes.scope} = any(${granting})) p), '[]'::json)`;
-  const [row] = await runPrepared(db, 'explain_access', p, () =>
-    db
-      .select({
-        status: effectiveStatus,
-        // Nested, so Drizzle keeps the table names a single-table select would drop.
-        via: sql<AccessPath[]>`${via}`,
-      })
-      .from(users)
-      .where(sql`${users.id} = ${id}::bigint`),
+  const [row] = await runPrepared(
+    db,
+    'explain_access',
+    p,
+    () =>
+      db
+        .select({
+          status: effectiveStatus,
+          // Nested, so Drizzle keeps the table names a single-table select would drop.
+          via: sql<AccessPath[]>`${via}`,
+        })
+        .from(users)
+        .where(sql`${users.id} = ${id}::bigint`),
     { name: 'explain_access', plan: 'reuse' },
   );
   if (!row) return null;

@@ -18,7 +18,10 @@ builder.node(RoleRef, {
   authScopes: { authenticated: true },
   id: { resolve: (role) => role.id },
   loadMany: async (ids, ctx) => {
-    const found = await findRolesByIds(ctx.database.db, ids.flatMap((id) => parseBigintId(id) ?? []));
+    const found = await findRolesByIds(
+      ctx.database.db,
+      ids.flatMap((id) => parseBigintId(id) ?? []),
+    );
     return ids.map((id) => found.get(id) ?? null);
   },
   isTypeOf: (value) => (value as { __typename?: string })?.__typename === 'Role',
@@ -80,7 +83,8 @@ builder.queryFields((t) => ({
     authScopes: { scope: 'admin:roles:read' },
     args: { userId: t.arg.id({ required: true }), scope: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      if (!ALL_SCOPES.includes(args.scope as never)) throw new BadInputError(`${args.scope} is not a scope of the catalog`, [{ path: ['scope'], message: 'not a scope of the catalog' }]);
+      if (!ALL_SCOPES.includes(args.scope as never))
+        throw new BadInputError(`${args.scope} is not a scope of the catalog`, [{ path: ['scope'], message: 'not a scope of the catalog' }]);
       const explained = await explainAccess(ctx.database.db, decodeId(String(args.userId), 'User', ['userId']), args.scope);
       if (!explained) throw new NotFoundError('No such user');
       return explained;

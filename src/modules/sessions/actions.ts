@@ -1,5 +1,5 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, eq, inArray, isNull, ne, } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { newRefreshToken, sha256, type Tokens } from '../../access/tokens.js';
 import { NotFoundError, unauthenticated } from '../../core/errors.js';
@@ -26,7 +26,13 @@ export interface ClientInfo {
 }
 
 /** Opens a session for a user and signs its first tokens. */
-export async function openSession(ctx: ActionContext, tokens: Tokens, userId: bigint, client: ClientInfo, opts: { ttlSeconds?: number; refreshTtlSeconds: number; action: string }): Promise<SessionTokens> {
+export async function openSession(
+  ctx: ActionContext,
+  tokens: Tokens,
+  userId: bigint,
+  client: ClientInfo,
+  opts: { ttlSeconds?: number; refreshTtlSeconds: number; action: string },
+): Promise<SessionTokens> {
   const id = randomUUID();
   const refreshToken = newRefreshToken(id);
   const refreshTtl = Math.max(opts.refreshTtlSeconds, opts.ttlSeconds ?? 0);
@@ -51,7 +57,14 @@ export async function openSession(ctx: ActionContext, tokens: Tokens, userId: bi
  * Password login for local accounts: checkPasswordLogin (limits, then the password; one answer for
  * unknown and wrong), then a new session.
  */
-export async function login(ctx: ActionContext, tokens: Tokens, username: string, password: string, client: ClientInfo, refreshTtlSeconds: number): Promise<SessionTokens> {
+export async function login(
+  ctx: ActionContext,
+  tokens: Tokens,
+  username: string,
+  password: string,
+  client: ClientInfo,
+  refreshTtlSeconds: number,
+): Promise<SessionTokens> {
   const { userId } = await checkPasswordLogin(ctx.db, username, password, client.ip);
   return openSession({ ...ctx, actor: { ...ctx.actor, actorId: userId } }, tokens, userId, client, { refreshTtlSeconds, action: 'session.login' });
 }
@@ -85,7 +98,10 @@ export async function refreshSession(ctx: ActionContext, tokens: Tokens, refresh
       return 'reused' as const;
     }
     const next = newRefreshToken(sessionId);
-    await tx.update(sessions).set({ refreshTokenHash: sha256(next), lastSeenAt: new Date() }).where(eq(sessions.id, sessionId));
+    await tx
+      .update(sessions)
+      .set({ refreshTokenHash: sha256(next), lastSeenAt: new Date() })
+      .where(eq(sessions.id, sessionId));
     return { userId: row.s.userId, refreshToken: next };
   });
   if (!result || result === 'reused') throw unauthenticated('Invalid refresh token');
@@ -141,7 +157,16 @@ export async function endSessionsOnPasswordChange(tx: Tx, ctx: ActionContext, us
     .set({ revokedAt: new Date() })
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), ...(keep ? [ne(sessions.id, keep)] : [])))
     .returning({ id: sessions.id });
-  await writeAudit(tx, { ...ctx.actor, actorId: ctx.actor.actorId ?? userId }, rows.map((r) => ({ action: 'session.revoke', targetType: 'Session', targetId: r.id, diff: { reason: 'password changed', userId: userId.toString(), kept: keep } })));
+  await writeAudit(
+    tx,
+    { ...ctx.actor, actorId: ctx.actor.actorId ?? userId },
+    rows.map((r) => ({
+      action: 'session.revoke',
+      targetType: 'Session',
+      targetId: r.id,
+      diff: { reason: 'password changed', userId: userId.toString(), kept: keep },
+    })),
+  );
   return rows.length;
 }
 
@@ -149,7 +174,11 @@ export async function revokeAllSessions(ctx: ActionContext, userId: bigint, reas
   const count = await ctx.db.transaction(async (tx) => {
     await assertMayEndSessionsOf(tx, ctx.actor.actorId, userId);
     const ids = await endSessions(tx, [userId]);
-    await writeAudit(tx, ctx.actor, ids.map((id) => ({ action: 'session.revoke', targetType: 'Session', targetId: id, diff: { reason, userId: userId.toString() } })));
+    await writeAudit(
+      tx,
+      ctx.actor,
+      ids.map((id) => ({ action: 'session.revoke', targetType: 'Session', targetId: id, diff: { reason, userId: userId.toString() } })),
+    );
     return ids.length;
   });
   return count;

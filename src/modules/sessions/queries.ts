@@ -18,11 +18,19 @@ const sessionColumns = {
 };
 
 /** A user's sessions, newest first, keyset on (created_at, id); the refresh token hash never leaves. */
-export async function findSessionPage(db: Tx, userId: bigint, args: { first?: number | null; after?: string | null; active?: boolean | null }): Promise<Page<SessionRow>> {
+export async function findSessionPage(
+  db: Tx,
+  userId: bigint,
+  args: { first?: number | null; after?: string | null; active?: boolean | null },
+): Promise<Page<SessionRow>> {
   const first = pageSize(args.first, 20);
   let after: SQL | undefined;
   if (args.after) {
-    const [at, id] = decodeCursor('session', args.after, /^(\d{4}-\d\d-\d\d [\d:.]+[+-][\d:]+)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/);
+    const [at, id] = decodeCursor(
+      'session',
+      args.after,
+      /^(\d{4}-\d\d-\d\d [\d:.]+[+-][\d:]+)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+    );
     // The regex admits `2025-13-45 99:99:99+00`; PostgreSQL would refuse it mid-statement.
     if (!isTimestampText(at)) throw invalidCursor();
     after = sql`(${sessions.createdAt}, ${sessions.id}) < (${at}::timestamptz, ${id}::uuid)`;
@@ -34,7 +42,13 @@ export async function findSessionPage(db: Tx, userId: bigint, args: { first?: nu
     .where(and(eq(sessions.userId, userId), after, args.active == null ? undefined : args.active ? live : sql`not ${live}`))
     .orderBy(desc(sessions.createdAt), desc(sessions.id))
     .limit(first + 1);
-  return toPage(rows, first, args.after, (row) => encodeCursor('session', row.key, row.id), ({ key: _key, ...node }) => node);
+  return toPage(
+    rows,
+    first,
+    args.after,
+    (row) => encodeCursor('session', row.key, row.id),
+    ({ key: _key, ...node }) => node,
+  );
 }
 
 export async function findSessionOwner(db: Tx, sessionId: string): Promise<bigint | null> {

@@ -59,7 +59,10 @@ builder.mutationFields((t) => ({
     authScopes: { public: true },
     args: { username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) =>
-      signedIn(ctx, await login(actionContext(ctx), ctx.tokens, args.username, args.password, { ip: ctx.ip, userAgent: ctx.userAgent }, ctx.config.jwt.refreshTtlSeconds)),
+      signedIn(
+        ctx,
+        await login(actionContext(ctx), ctx.tokens, args.username, args.password, { ip: ctx.ip, userAgent: ctx.userAgent }, ctx.config.jwt.refreshTtlSeconds),
+      ),
   }),
   refreshToken: t.field({
     type: RefreshTokenPayload,
@@ -106,7 +109,6 @@ const SessionRef = builder.objectRef<SessionRow>('Session').implement({
   }),
 });
 
-
 builder.queryField('sessions', (t) =>
   t.connection(
     {
@@ -127,7 +129,6 @@ const RevokedSessions = builder.objectRef<{ revokedCount: number }>('RevokedSess
   authScopes: { public: true },
   fields: (t) => ({ revokedCount: t.exposeInt('revokedCount', { description: 'Sessions that were live and are now ended' }) }),
 });
-
 
 builder.mutationFields((t) => ({
   revokeSession: t.field({

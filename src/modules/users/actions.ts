@@ -28,11 +28,10 @@ function conflictFor(error: unknown, prefix = 'input'): ConflictError | null {
   const constraint = uniqueViolation(error);
   if (!constraint) return null;
   if (constraint.includes('email')) return new ConflictError('A user with this email already exists', [{ path: [prefix, 'email'], message: 'already taken' }]);
-  if (constraint.includes('username')) return new ConflictError('A user with this username already exists', [{ path: [prefix, 'username'], message: 'already taken' }]);
+  if (constraint.includes('username'))
+    return new ConflictError('A user with this username already exists', [{ path: [prefix, 'username'], message: 'already taken' }]);
   return new ConflictError('A user with these values already exists');
 }
-
-
 
 export const MAX_BATCH = 1000;
 
@@ -55,20 +54,28 @@ async function hashAll(passwords: (string | null | undefined)[]): Promise<(strin
 export async function createUsers(ctx: ActionContext, inputs: CreateUserInput[], opts: { prefix?: string[]; roleNames?: string[] } = {}): Promise<UserJson[]> {
   const prefix = opts.prefix ?? ['input', 'users'];
   const at = (i: number) => (opts.prefix ? prefix : [...prefix, String(i)]);
-  if (inputs.length === 0 || inputs.length > MAX_BATCH) throw new BadInputError(`between 1 and ${MAX_BATCH} users at once`, [{ path: prefix, message: `between 1 and ${MAX_BATCH} users` }]);
+  if (inputs.length === 0 || inputs.length > MAX_BATCH)
+    throw new BadInputError(`between 1 and ${MAX_BATCH} users at once`, [{ path: prefix, message: `between 1 and ${MAX_BATCH} users` }]);
   const problems: FieldProblem[] = [];
   const items = inputs.map((input, i) => {
     const result = createUserSchema.safeParse(input);
     if (!result.success) problems.push(...fromZodIssues(result.error.issues, at(i)).fields);
     return result.data;
   });
-  if (problems.length) throw new BadInputError(`${problems[0].path.join('.')}: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
+  if (problems.length)
+    throw new BadInputError(
+      `${problems[0].path.join('.')}: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+      problems,
+    );
   const valid = items as NonNullable<(typeof items)[number]>[];
 
   const conflicts: FieldProblem[] = [];
   const seen = new Map<string, number>();
   valid.forEach((u, i) => {
-    for (const [field, key] of [['username', `u:${u.username.toLowerCase()}@${u.domain ?? ''}`], ['email', u.email ? `e:${u.email.toLowerCase()}` : null]] as const) {
+    for (const [field, key] of [
+      ['username', `u:${u.username.toLowerCase()}@${u.domain ?? ''}`],
+      ['email', u.email ? `e:${u.email.toLowerCase()}` : null],
+    ] as const) {
       if (!key) continue;
       if (seen.has(key)) conflicts.push({ path: [...at(i), field], message: `same as item ${seen.get(key)}` });
       else seen.set(key, i);
@@ -87,7 +94,10 @@ export async function createUsers(ctx: ActionContext, inputs: CreateUserInput[],
   }
   if (conflicts.length) {
     const field = conflicts[0].path.at(-1);
-    throw new ConflictError(conflicts.length === 1 ? `A user with this ${field} already exists` : `${conflicts.length} usernames or emails are already taken`, conflicts);
+    throw new ConflictError(
+      conflicts.length === 1 ? `A user with this ${field} already exists` : `${conflicts.length} usernames or emails are already taken`,
+      conflicts,
+    );
   }
 
   const hashes = await hashAll(valid.map((u) => u.password));
@@ -95,15 +105,30 @@ export async function createUsers(ctx: ActionContext, inputs: CreateUserInput[],
     return await ctx.db.transaction(async (tx) => {
       const rows = await tx
         .insert(users)
-        .values(valid.map(({ password: _p, role: _r, ...fields }, i) => ({ ...fields, tags: fields.tags ?? [], customData: fields.customData ?? {}, flags: fields.flags ?? 0, passwordHash: hashes[i] })))
+        .values(
+          valid.map(({ password: _p, role: _r, ...fields }, i) => ({
+            ...fields,
+            tags: fields.tags ?? [],
+            customData: fields.customData ?? {},
+            flags: fields.flags ?? 0,
+            passwordHash: hashes[i],
+          })),
+        )
         .returning();
-      await writeAudit(tx, ctx.actor, rows.map((row) => ({ action: 'user.create', targetType: 'User', targetId: row.id.toString(), diff: diffOf(null, auditView(row)) })));
+      await writeAudit(
+        tx,
+        ctx.actor,
+        rows.map((row) => ({ action: 'user.create', targetType: 'User', targetId: row.id.toString(), diff: diffOf(null, auditView(row)) })),
+      );
       const grants = valid.map((u, i) => [rows[i].id, [...(u.role ? [u.role] : []), ...(opts.roleNames ?? [])]] as const).filter(([, names]) => names.length);
       if (grants.length) {
         const actor = await findStanding(tx, ctx.actor.actorId);
         for (const [id, names] of grants) for (const name of names) await assignRoleTx(tx, ctx, actor, id, name, {});
       }
-      return findUsersByIds(tx, rows.map((r) => r.id));
+      return findUsersByIds(
+        tx,
+        rows.map((r) => r.id),
+      );
     });
   } catch (error) {
     throw conflictFor(error) ?? error;
@@ -131,9 +156,14 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
       if (passwordHash) changes.passwordHash = passwordHash;
       const diff = diffOf(auditView(before), auditView({ ...before, ...changes }));
       if (Object.keys(diff).length > 0) {
-        await tx.update(users).set({ ...changes, updatedAt: new Date() }).where(eq(users.id, id));
+        await tx
+          .update(users)
+          .set({ ...changes, updatedAt: new Date() })
+          .where(eq(users.id, id));
         const revoked = passwordHash ? await endSessionsOnPasswordChange(tx, ctx, id, 'change') : 0;
-        await writeAudit(tx, ctx.actor, [{ action: 'user.update', targetType: 'User', targetId: id.toString(), diff: passwordHash ? { ...diff, sessionsRevoked: revoked } : diff }]);
+        await writeAudit(tx, ctx.actor, [
+          { action: 'user.update', targetType: 'User', targetId: id.toString(), diff: passwordHash ? { ...diff, sessionsRevoked: revoked } : diff },
+        ]);
       }
       // verifyUser's change and audit row (same scope, same rank rule: lockTarget above), in this transaction.
       if (verified !== undefined) await lifecycleTx(tx, ctx, id, { kind: 'verify', on: verified }, null, actor);
@@ -149,8 +179,20 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
 
 /** The identity a soft delete scrubs and a restore brings back. */
 const SEALED_FIELDS = [
-  'username', 'email', 'passwordHash', 'displayName', 'firstName', 'middleName', 'lastName',
-  'phone', 'bio', 'pronouns', 'avatarHash', 'status', 'customData', 'timezone',
+  'username',
+  'email',
+  'passwordHash',
+  'displayName',
+  'firstName',
+  'middleName',
+  'lastName',
+  'phone',
+  'bio',
+  'pronouns',
+  'avatarHash',
+  'status',
+  'customData',
+  'timezone',
 ] as const satisfies readonly (keyof UserRow)[];
 
 /**
@@ -160,7 +202,11 @@ const SEALED_FIELDS = [
 /** Gives the roles of `give` (open-ended from now, as assignRole) and takes away those of `take` held now (and not given), under the rank rules. */
 async function changeRoles(tx: Tx, ctx: ActionContext, id: bigint, give: string[], take: string[]): Promise<void> {
   const actor = await findStanding(tx, ctx.actor.actorId);
-  const rows = await tx.select({ name: roles.name }).from(userRoles).innerJoin(roles, eq(roles.id, userRoles.roleId)).where(and(eq(userRoles.userId, id), grantIsActive));
+  const rows = await tx
+    .select({ name: roles.name })
+    .from(userRoles)
+    .innerJoin(roles, eq(roles.id, userRoles.roleId))
+    .where(and(eq(userRoles.userId, id), grantIsActive));
   const held = new Set(rows.map((r) => r.name));
   for (const name of new Set(give)) await assignRoleTx(tx, ctx, actor, id, name, {});
   for (const name of new Set(take)) if (held.has(name) && !give.includes(name)) await revokeRoleTx(tx, ctx, actor, id, name);
@@ -172,14 +218,25 @@ export async function deleteUser(ctx: ActionContext, id: bigint, reason: string 
     if (row.status === 'DELETED') throw new ConflictError('The user is already deleted');
     const before = (await findUserById(tx, id))!;
     const snapshot = Object.fromEntries(SEALED_FIELDS.map((f) => [f, row[f]]));
-    await tx.insert(userTombstones).values({ userId: id, snapshot }).onConflictDoUpdate({ target: userTombstones.userId, set: { snapshot, createdAt: new Date() } });
+    await tx
+      .insert(userTombstones)
+      .values({ userId: id, snapshot })
+      .onConflictDoUpdate({ target: userTombstones.userId, set: { snapshot, createdAt: new Date() } });
     const scrubbed = {
       username: `Deleted User ${randomBytes(4).toString('hex')}`,
       email: null,
       // Not an argon2 hash, so no password can ever match it.
       passwordHash: `!deleted:${randomBytes(16).toString('hex')}`,
-      displayName: null, firstName: null, middleName: null, lastName: null, phone: null, bio: null,
-      pronouns: null, avatarHash: null, timezone: null, customData: {},
+      displayName: null,
+      firstName: null,
+      middleName: null,
+      lastName: null,
+      phone: null,
+      bio: null,
+      pronouns: null,
+      avatarHash: null,
+      timezone: null,
+      customData: {},
       status: 'DELETED' as const,
       deletedAt: new Date(),
       updatedAt: new Date(),
@@ -187,7 +244,12 @@ export async function deleteUser(ctx: ActionContext, id: bigint, reason: string 
     await tx.update(users).set(scrubbed).where(eq(users.id, id));
     const revoked = (await endSessions(tx, [id])).length;
     await writeAudit(tx, ctx.actor, [
-      { action: 'user.delete', targetType: 'User', targetId: id.toString(), diff: { ...diffOf(auditView(row), auditView({ ...row, ...scrubbed })), sessionsRevoked: revoked, reason } },
+      {
+        action: 'user.delete',
+        targetType: 'User',
+        targetId: id.toString(),
+        diff: { ...diffOf(auditView(row), auditView({ ...row, ...scrubbed })), sessionsRevoked: revoked, reason },
+      },
     ]);
     return { before, after: (await findUserById(tx, id))! };
   });
@@ -199,13 +261,19 @@ export async function restoreUser(ctx: ActionContext, id: bigint, reason: string
     return await ctx.db.transaction(async (tx) => {
       const row = await lockTarget(tx, ctx, id, 'restore', { allowDeleted: true });
       const [tomb] = await tx.select().from(userTombstones).where(eq(userTombstones.userId, id));
-      if (row.status !== 'DELETED' || !tomb) throw new ConflictError(row.erasedAt ? 'The user was erased; nothing is left to restore' : 'The user is not deleted');
+      if (row.status !== 'DELETED' || !tomb)
+        throw new ConflictError(row.erasedAt ? 'The user was erased; nothing is left to restore' : 'The user is not deleted');
       const snapshot = tomb.snapshot as Partial<UserRow>;
       const restored = { ...snapshot, status: (snapshot.status ?? 'ACTIVE') as UserRow['status'], deletedAt: null, updatedAt: new Date() };
       await tx.update(users).set(restored).where(eq(users.id, id));
       await tx.delete(userTombstones).where(eq(userTombstones.userId, id));
       await writeAudit(tx, ctx.actor, [
-        { action: 'user.restore', targetType: 'User', targetId: id.toString(), diff: { ...diffOf(auditView(row), auditView({ ...row, ...restored })), reason } },
+        {
+          action: 'user.restore',
+          targetType: 'User',
+          targetId: id.toString(),
+          diff: { ...diffOf(auditView(row), auditView({ ...row, ...restored })), reason },
+        },
       ]);
       return (await findUserById(tx, id))!;
     });
@@ -216,8 +284,76 @@ export async function restoreUser(ctx: ActionContext, id: bigint, reason: string
   }
 }
 
-const FIRST = ['Abigail', 'Abraham', 'Ada', 'Alan', 'Barbara', 'Bea', 'Carlos', 'Chen', 'Dana', 'Diego', 'Elif', 'Emma', 'Fabian', 'Fatima', 'Gabriel', 'Grace', 'Hana', 'Ibrahim', 'Ines', 'Jonas', 'Kai', 'Layla', 'Liam', 'Mateo', 'Mia', 'Noah', 'Nour', 'Olga', 'Omar', 'Priya', 'Quinn', 'Rafael', 'Sara', 'Sabine', 'Tariq', 'Uma', 'Valentina', 'Wei', 'Yara', 'Zainab'];
-const LAST = ['Abbott', 'Akhtar', 'Baker', 'Becker', 'Costa', 'Dubois', 'Fischer', 'Garcia', 'Haddad', 'Ivanova', 'Jansen', 'Kowalski', 'Laban', 'Morales', 'Nakamura', 'Novak', 'Okafor', 'Petrov', 'Rossi', 'Sabbagh', 'Schmidt', 'Silva', 'Tanaka', 'Wagner', 'Yilmaz', 'Zhang'];
+const FIRST = [
+  'Abigail',
+  'Abraham',
+  'Ada',
+  'Alan',
+  'Barbara',
+  'Bea',
+  'Carlos',
+  'Chen',
+  'Dana',
+  'Diego',
+  'Elif',
+  'Emma',
+  'Fabian',
+  'Fatima',
+  'Gabriel',
+  'Grace',
+  'Hana',
+  'Ibrahim',
+  'Ines',
+  'Jonas',
+  'Kai',
+  'Layla',
+  'Liam',
+  'Mateo',
+  'Mia',
+  'Noah',
+  'Nour',
+  'Olga',
+  'Omar',
+  'Priya',
+  'Quinn',
+  'Rafael',
+  'Sara',
+  'Sabine',
+  'Tariq',
+  'Uma',
+  'Valentina',
+  'Wei',
+  'Yara',
+  'Zainab',
+];
+const LAST = [
+  'Abbott',
+  'Akhtar',
+  'Baker',
+  'Becker',
+  'Costa',
+  'Dubois',
+  'Fischer',
+  'Garcia',
+  'Haddad',
+  'Ivanova',
+  'Jansen',
+  'Kowalski',
+  'Laban',
+  'Morales',
+  'Nakamura',
+  'Novak',
+  'Okafor',
+  'Petrov',
+  'Rossi',
+  'Sabbagh',
+  'Schmidt',
+  'Silva',
+  'Tanaka',
+  'Wagner',
+  'Yilmaz',
+  'Zhang',
+];
 const COUNTRIES = ['DE', 'US', 'BR', 'FR', 'JP', 'IN', 'NG', 'TR', 'PL', 'GB'];
 const ZONES = ['Europe/Berlin', 'America/New_York', 'America/Sao_Paulo', 'Europe/Paris', 'Asia/Tokyo', 'Asia/Kolkata', 'Africa/Lagos'];
 

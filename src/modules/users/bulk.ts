@@ -16,7 +16,12 @@ import { accountName } from '../../access/status.js';
 export const BULK_ACTIONS = ['TAG', 'UNTAG', 'SUSPEND', 'UNSUSPEND', 'ASSIGN_ROLE', 'REVOKE_ROLE'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 /** Actions that need a scope beyond admin:users:write. */
-const BULK_SCOPE: Partial<Record<BulkAction, Scope>> = { SUSPEND: 'admin:users:ban', UNSUSPEND: 'admin:users:ban', ASSIGN_ROLE: 'admin:roles:grant', REVOKE_ROLE: 'admin:roles:grant' };
+const BULK_SCOPE: Partial<Record<BulkAction, Scope>> = {
+  SUSPEND: 'admin:users:ban',
+  UNSUSPEND: 'admin:users:ban',
+  ASSIGN_ROLE: 'admin:roles:grant',
+  REVOKE_ROLE: 'admin:roles:grant',
+};
 
 /** More matches than this need a narrower filter: one transaction should not hold that many rows. */
 export const MAX_BULK = 10_000;
@@ -40,13 +45,17 @@ export interface BulkArgs {
  */
 export async function bulkUpdateUsers(ctx: ActionContext, args: BulkArgs): Promise<{ matchedCount: number; changedCount: number; dryRun: boolean }> {
   const need = (field: 'tags' | 'role') => {
-    if (!args[field] || (Array.isArray(args[field]) && !args[field].length)) throw new BadInputError(`${args.action} needs ${field}`, [{ path: ['input', field], message: `required for ${args.action}` }]);
+    if (!args[field] || (Array.isArray(args[field]) && !args[field].length))
+      throw new BadInputError(`${args.action} needs ${field}`, [{ path: ['input', field], message: `required for ${args.action}` }]);
   };
   if (args.action === 'TAG' || args.action === 'UNTAG') need('tags');
   if (args.action === 'ASSIGN_ROLE' || args.action === 'REVOKE_ROLE') need('role');
   const where = userFilterSql(args.filter, new Params(true)) ?? sql`true`;
   const result = await ctx.db.transaction(async (tx) => {
-    const matched = await queryRows<{ id: string; name: string }>(tx, sql`select ${users.id}::text as id, ${accountName} as name from ${users} where ${where} order by ${users.id} limit ${MAX_BULK + 1}`);
+    const matched = await queryRows<{ id: string; name: string }>(
+      tx,
+      sql`select ${users.id}::text as id, ${accountName} as name from ${users} where ${where} order by ${users.id} limit ${MAX_BULK + 1}`,
+    );
     // Where the actor stands is read once for the whole action, not once per user.
     const actor = await findStanding(tx, ctx.actor.actorId);
     const extra = BULK_SCOPE[args.action];
@@ -59,7 +68,10 @@ export async function bulkUpdateUsers(ctx: ActionContext, args: BulkArgs): Promi
       const [{ n }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${users} where ${where}`);
       return { matchedCount: Number(n), changedCount: 0 };
     }
-    if (matched.length > MAX_BULK) throw new BadInputError(`The filter matches more than ${MAX_BULK} users; narrow it`, [{ path: ['input', 'filter'], message: `matches more than ${MAX_BULK} users` }]);
+    if (matched.length > MAX_BULK)
+      throw new BadInputError(`The filter matches more than ${MAX_BULK} users; narrow it`, [
+        { path: ['input', 'filter'], message: `matches more than ${MAX_BULK} users` },
+      ]);
     const ids = targets.map((t) => t.id);
     let changed = 0;
     switch (args.action) {

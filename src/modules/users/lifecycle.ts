@@ -40,7 +40,8 @@ function nextFields(row: UserRow, change: Lifecycle): Partial<UserRow> {
     case 'deactivate':
       return { status: 'DEACTIVATED' };
     case 'suspend':
-      if (change.until && change.until <= now) throw new BadInputError('until must be in the future', [{ path: ['input', 'until'], message: 'must be in the future' }]);
+      if (change.until && change.until <= now)
+        throw new BadInputError('until must be in the future', [{ path: ['input', 'until'], message: 'must be in the future' }]);
       return { status: 'SUSPENDED', bannedAt: now, bannedUntil: change.until ?? null };
     case 'unsuspend':
       if (status !== 'SUSPENDED') return { bannedAt: null, bannedUntil: null, status };
@@ -56,7 +57,13 @@ const VIEW_KEYS = ['status', 'bannedAt', 'bannedUntil', 'restrictedAt', 'verifie
 const view = (row: Partial<UserRow>) => Object.fromEntries(VIEW_KEYS.map((k) => [k, row[k] ?? null]));
 
 /** Locks the user and checks that the actor may act on it; a deleted account only comes back by restore. */
-export async function lockTarget(tx: Tx, ctx: ActionContext, id: bigint, what: string, opts: { notSelf?: boolean; allowDeleted?: boolean; actor?: Standing } = {}): Promise<UserRow> {
+export async function lockTarget(
+  tx: Tx,
+  ctx: ActionContext,
+  id: bigint,
+  what: string,
+  opts: { notSelf?: boolean; allowDeleted?: boolean; actor?: Standing } = {},
+): Promise<UserRow> {
   const [row] = await tx.select().from(users).where(eq(users.id, id)).for('update');
   if (!row) throw new NotFoundError('No such user');
   if (opts.notSelf && ctx.actor.actorId === id) throw forbidden(`You cannot ${what} your own account`);
@@ -65,17 +72,26 @@ export async function lockTarget(tx: Tx, ctx: ActionContext, id: bigint, what: s
   return row;
 }
 
-
 /** Applies one lifecycle change inside a transaction; a change to what is already so writes nothing. */
 export async function lifecycleTx(tx: Tx, ctx: ActionContext, id: bigint, change: Lifecycle, reason: string | null, actor?: Standing): Promise<boolean> {
   const row = await lockTarget(tx, ctx, id, change.kind, { notSelf: ENDS_SESSIONS.has(change.kind), actor });
   const next = nextFields(row, change);
   const diff = diffOf(view(row), view({ ...row, ...next }));
   if (Object.keys(diff).length === 0) return false;
-  await tx.update(users).set({ ...next, updatedAt: new Date() }).where(eq(users.id, id));
+  await tx
+    .update(users)
+    .set({ ...next, updatedAt: new Date() })
+    .where(eq(users.id, id));
   const revoked = ENDS_SESSIONS.has(change.kind) ? (await endSessions(tx, [id])).length : 0;
   const undo = 'on' in change && !change.on ? '.undo' : '';
-  await writeAudit(tx, ctx.actor, [{ action: `user.${change.kind}${undo}`, targetType: 'User', targetId: id.toString(), diff: { ...diff, ...(revoked ? { sessionsRevoked: revoked } : {}), reason } }]);
+  await writeAudit(tx, ctx.actor, [
+    {
+      action: `user.${change.kind}${undo}`,
+      targetType: 'User',
+      targetId: id.toString(),
+      diff: { ...diff, ...(revoked ? { sessionsRevoked: revoked } : {}), reason },
+    },
+  ]);
   return true;
 }
 
@@ -101,11 +117,30 @@ export async function eraseUser(ctx: ActionContext, id: bigint, reason: string |
       .update(users)
       .set({
         username: `Erased User ${randomBytes(4).toString('hex')}`,
-        email: null, passwordHash: `!erased:${randomBytes(16).toString('hex')}`,
-        displayName: null, firstName: null, middleName: null, lastName: null, phone: null, countryCode: null,
-        bio: null, pronouns: null, avatarHash: null, timezone: null, flags: 0, credits: 0, tags: [], customData: {},
-        verifiedAt: null, restrictedAt: null, bannedAt: null, bannedUntil: null,
-        status: 'DELETED', deletedAt: row.deletedAt ?? now, erasedAt: now, updatedAt: now,
+        email: null,
+        passwordHash: `!erased:${randomBytes(16).toString('hex')}`,
+        displayName: null,
+        firstName: null,
+        middleName: null,
+        lastName: null,
+        phone: null,
+        countryCode: null,
+        bio: null,
+        pronouns: null,
+        avatarHash: null,
+        timezone: null,
+        flags: 0,
+        credits: 0,
+        tags: [],
+        customData: {},
+        verifiedAt: null,
+        restrictedAt: null,
+        bannedAt: null,
+        bannedUntil: null,
+        status: 'DELETED',
+        deletedAt: row.deletedAt ?? now,
+        erasedAt: now,
+        updatedAt: now,
       })
       .where(eq(users.id, id));
     await tx.delete(userTombstones).where(eq(userTombstones.userId, id));
@@ -119,11 +154,16 @@ export async function eraseUser(ctx: ActionContext, id: bigint, reason: string |
       .where(
         and(
           isNull(auditLog.erasedAt),
-          or(and(eq(auditLog.targetType, 'User'), eq(auditLog.targetId, id.toString())), and(eq(auditLog.targetType, 'Session'), sql`${auditLog.diff}->>'userId' = ${id.toString()}`)),
+          or(
+            and(eq(auditLog.targetType, 'User'), eq(auditLog.targetId, id.toString())),
+            and(eq(auditLog.targetType, 'Session'), sql`${auditLog.diff}->>'userId' = ${id.toString()}`),
+          ),
         ),
       )
       .returning({ seq: auditLog.seq });
-    await writeAudit(tx, ctx.actor, [{ action: 'user.erase', targetType: 'User', targetId: id.toString(), diff: { auditPayloadsBlanked: blanked.length, reason } }]);
+    await writeAudit(tx, ctx.actor, [
+      { action: 'user.erase', targetType: 'User', targetId: id.toString(), diff: { auditPayloadsBlanked: blanked.length, reason } },
+    ]);
     return findUserById(tx, id);
   });
   return result!;

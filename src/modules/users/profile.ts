@@ -12,7 +12,6 @@ import { assertOutranksAll, type BatchTarget } from '../../access/policy.js';
 import { findStanding } from '../../access/standing.js';
 import { accountName } from '../../access/status.js';
 
-
 /**
  * Users named by ID or by username (`name` local, `name@domain` remote); all must exist.
  * Missing names are reported together. Each target keeps the input field that named it
@@ -21,7 +20,10 @@ import { accountName } from '../../access/status.js';
 export async function resolveUsers(db: Tx, ids: readonly bigint[], usernames: readonly string[]): Promise<BatchTarget[]> {
   const targets: BatchTarget[] = [];
   if (ids.length) {
-    const rows = await db.select({ id: users.id, name: accountName }).from(users).where(sql`${users.id} = any(${bigintArray(ids)})`);
+    const rows = await db
+      .select({ id: users.id, name: accountName })
+      .from(users)
+      .where(sql`${users.id} = any(${bigintArray(ids)})`);
     const byId = new Map(rows.map((r) => [r.id, r.name]));
     const missing = ids.filter((id) => !byId.has(id));
     if (missing.length) throw new NotFoundError(`No such user: ${missing.join(', ')}`);
@@ -53,7 +55,8 @@ const tagList = profileFields.tags.unwrap().unwrap();
  */
 export async function retagUsers(ctx: ActionContext, tx: Tx, ids: readonly bigint[], tags: readonly string[], op: 'add' | 'remove'): Promise<number> {
   const parsed = tagList.min(1, 'at least one tag').safeParse(tags);
-  if (!parsed.success) throw new BadInputError(`tags: ${parsed.error.issues[0].message}`, [{ path: ['input', 'tags'], message: parsed.error.issues[0].message }]);
+  if (!parsed.success)
+    throw new BadInputError(`tags: ${parsed.error.issues[0].message}`, [{ path: ['input', 'tags'], message: parsed.error.issues[0].message }]);
   if (ids.length === 0) return 0;
   const t = textArray(parsed.data);
   const rows = await queryRows<{ id: string; before: string[]; after: string[] }>(
@@ -64,8 +67,18 @@ export async function retagUsers(ctx: ActionContext, tx: Tx, ids: readonly bigin
       where u.id = old.id and ${op === 'add' ? sql`not (old.tags @> ${t})` : sql`old.tags && ${t}`}
       returning u.id::text as id, old.tags as before, u.tags as after`,
   );
-  if (rows.some((r) => r.after.length > 100)) throw new BadInputError('A user may carry at most 100 tags', [{ path: ['input', 'tags'], message: 'at most 100 tags per user' }]);
-  await writeAudit(tx, ctx.actor, rows.map((r) => ({ action: op === 'add' ? 'user.tag' : 'user.untag', targetType: 'User', targetId: r.id, diff: { tags: { from: r.before, to: r.after } } })));
+  if (rows.some((r) => r.after.length > 100))
+    throw new BadInputError('A user may carry at most 100 tags', [{ path: ['input', 'tags'], message: 'at most 100 tags per user' }]);
+  await writeAudit(
+    tx,
+    ctx.actor,
+    rows.map((r) => ({
+      action: op === 'add' ? 'user.tag' : 'user.untag',
+      targetType: 'User',
+      targetId: r.id,
+      diff: { tags: { from: r.before, to: r.after } },
+    })),
+  );
   return rows.length;
 }
 
@@ -73,7 +86,13 @@ export async function retagUsers(ctx: ActionContext, tx: Tx, ids: readonly bigin
  * tagUsers / untagUsers: the whole batch is refused (FORBIDDEN, nothing written) when the actor may
  * not act on one of the accounts, by the same rank rule as every other account write.
  */
-export async function tagUsers(ctx: ActionContext, ids: bigint[], usernames: string[], tags: string[], op: 'add' | 'remove'): Promise<{ changedCount: number; ids: bigint[] }> {
+export async function tagUsers(
+  ctx: ActionContext,
+  ids: bigint[],
+  usernames: string[],
+  tags: string[],
+  op: 'add' | 'remove',
+): Promise<{ changedCount: number; ids: bigint[] }> {
   return ctx.db.transaction(async (tx) => {
     const targets = await resolveUsers(tx, ids, usernames);
     await assertOutranksAll(tx, await findStanding(tx, ctx.actor.actorId), targets);
@@ -105,9 +124,12 @@ export async function updateCustomData(ctx: ActionContext, id: bigint, data: unk
   return ctx.db.transaction(async (tx) => {
     const row = await lockTarget(tx, ctx, id, 'change');
     const next = mode === 'MERGE' ? deepMerge(row.customData, data) : data;
-    if (Buffer.byteLength(JSON.stringify(next)) > MAX_CUSTOM_DATA) throw new BadInputError('customData must stay within 64 KB', [{ path: ['input', 'data'], message: 'the result exceeds 64 KB' }]);
+    if (Buffer.byteLength(JSON.stringify(next)) > MAX_CUSTOM_DATA)
+      throw new BadInputError('customData must stay within 64 KB', [{ path: ['input', 'data'], message: 'the result exceeds 64 KB' }]);
     await tx.update(users).set({ customData: next, updatedAt: new Date() }).where(eq(users.id, id));
-    await writeAudit(tx, ctx.actor, [{ action: 'user.custom-data', targetType: 'User', targetId: id.toString(), diff: { customData: { from: row.customData, to: next }, mode } }]);
+    await writeAudit(tx, ctx.actor, [
+      { action: 'user.custom-data', targetType: 'User', targetId: id.toString(), diff: { customData: { from: row.customData, to: next }, mode } },
+    ]);
     return (await findUserById(tx, id))!;
   });
 }
@@ -119,10 +141,12 @@ export type CreditOperation = 'INCREMENT' | 'DECREMENT' | 'SET';
  * a result below zero changes nothing and is BAD_INPUT.
  */
 export async function adjustCredits(ctx: ActionContext, id: bigint, operation: CreditOperation, value: number): Promise<UserJson> {
-  if (!Number.isSafeInteger(value) || value < 0) throw new BadInputError('value must be a whole number of at least 0', [{ path: ['input', 'value'], message: 'a whole number of at least 0' }]);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new BadInputError('value must be a whole number of at least 0', [{ path: ['input', 'value'], message: 'a whole number of at least 0' }]);
   return ctx.db.transaction(async (tx) => {
     await lockTarget(tx, ctx, id, 'change');
-    const next = operation === 'SET' ? sql`${value}::bigint` : operation === 'INCREMENT' ? sql`old.credits + ${value}::bigint` : sql`old.credits - ${value}::bigint`;
+    const next =
+      operation === 'SET' ? sql`${value}::bigint` : operation === 'INCREMENT' ? sql`old.credits + ${value}::bigint` : sql`old.credits - ${value}::bigint`;
     const [row] = await queryRows<{ before: string; after: string }>(
       tx,
       sql`update ${users} u set credits = ${next}, updated_at = now()
@@ -131,7 +155,14 @@ export async function adjustCredits(ctx: ActionContext, id: bigint, operation: C
         returning old.credits::text as before, u.credits::text as after`,
     );
     if (!row) throw new BadInputError('Credits cannot go below zero', [{ path: ['input', 'value'], message: 'the balance would go below zero' }]);
-    await writeAudit(tx, ctx.actor, [{ action: 'user.credits', targetType: 'User', targetId: id.toString(), diff: { credits: { from: Number(row.before), to: Number(row.after) }, operation, value } }]);
+    await writeAudit(tx, ctx.actor, [
+      {
+        action: 'user.credits',
+        targetType: 'User',
+        targetId: id.toString(),
+        diff: { credits: { from: Number(row.before), to: Number(row.after) }, operation, value },
+      },
+    ]);
     return (await findUserById(tx, id))!;
   });
 }

@@ -14,7 +14,6 @@ import { users } from './table.js';
 import { grantIsActive, userHoldsScope } from '../../access/standing.js';
 import type { RoleJson } from '../roles/queries.js';
 
-
 export const USER_STATUSES = ['ACTIVE', 'DEACTIVATED', 'SUSPENDED', 'DELETED'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 
@@ -158,14 +157,17 @@ export function userFilterSql(filter: UserFilter | null | undefined, p: Params =
     parts.push(sql`exists (select 1 from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
       where ${userRoles.userId} = ${users.id} and lower(${roles.name}) = lower(${p.add(filter.role)}) and ${grantIsActive})`);
   }
-  if (filter.id?.in) parts.push(sql`${users.id} = any(array(select jsonb_array_elements_text(${p.add(JSON.stringify(filter.id.in.map(String)))}::jsonb))::bigint[])`);
+  if (filter.id?.in)
+    parts.push(sql`${users.id} = any(array(select jsonb_array_elements_text(${p.add(JSON.stringify(filter.id.in.map(String)))}::jsonb))::bigint[])`);
   if (filter.id?.gt != null) parts.push(sql`${users.id} > ${p.add(filter.id.gt.toString())}::bigint`);
   if (filter.tags?.any?.length) parts.push(sql`${users.tags} && array(select jsonb_array_elements_text(${p.add(JSON.stringify(filter.tags.any))}::jsonb))`);
   if (filter.tags?.all?.length) parts.push(sql`${users.tags} @> array(select jsonb_array_elements_text(${p.add(JSON.stringify(filter.tags.all))}::jsonb))`);
   if (filter.customData) {
     const { path, equals, exists } = filter.customData;
     if (!path.length || path.length > 16 || path.some((k) => k.length === 0 || k.length > 256)) {
-      throw new BadInputError('filter.customData.path must have 1 to 16 non-empty keys', [{ path: ['filter', 'customData', 'path'], message: 'between 1 and 16 non-empty keys' }]);
+      throw new BadInputError('filter.customData.path must have 1 to 16 non-empty keys', [
+        { path: ['filter', 'customData', 'path'], message: 'between 1 and 16 non-empty keys' },
+      ]);
     }
     if (equals !== undefined && equals !== null) parts.push(sql`${users.customData} @> ${p.add(JSON.stringify(nestAt(path, equals)))}::jsonb`);
     if (exists != null) {
@@ -251,20 +253,27 @@ function rolesJson(roleFields: readonly string[]): SQL {
 async function rolesOfUsers(db: Tx, ids: string[], roleFields: readonly string[]): Promise<Map<string, RoleJson[]>> {
   const p = new Params();
   const idList = p.add(ids.join(','));
-  const rows = await runPrepared(db, `roles:${JSON.stringify(roleFields)}`, p, () =>
-    db
-      .select({ userId: sql<string>`${userRoles.userId}::text`, roles: sql<RoleJson[]>`json_agg(${roleJsonSql(roleFields)} order by ${ROLE_ORDER})` })
-      .from(userRoles)
-      .innerJoin(roles, eq(roles.id, userRoles.roleId))
-      .where(and(sql`${userRoles.userId} = any(string_to_array(${idList}, ',')::bigint[])`, grantIsActive))
-      .groupBy(userRoles.userId),
+  const rows = await runPrepared(
+    db,
+    `roles:${JSON.stringify(roleFields)}`,
+    p,
+    () =>
+      db
+        .select({ userId: sql<string>`${userRoles.userId}::text`, roles: sql<RoleJson[]>`json_agg(${roleJsonSql(roleFields)} order by ${ROLE_ORDER})` })
+        .from(userRoles)
+        .innerJoin(roles, eq(roles.id, userRoles.roleId))
+        .where(and(sql`${userRoles.userId} = any(string_to_array(${idList}, ',')::bigint[])`, grantIsActive))
+        .groupBy(userRoles.userId),
     { name: 'roles_of_users', plan: 'reuse' },
   );
   return new Map(rows.map((r) => [r.userId, r.roles]));
 }
 
 export function userJsonSql(shape: UserShape, extra: [string, SQL][] = [], typename: SQL = sql.raw(`'User'`)): SQL {
-  const entries: [string, SQL][] = [['__typename', typename], ['id', userFieldSql.id]];
+  const entries: [string, SQL][] = [
+    ['__typename', typename],
+    ['id', userFieldSql.id],
+  ];
   for (const f of shape.fields) if (f !== 'id' && userFieldSql[f]) entries.push([f, userFieldSql[f]]);
   if (shape.roleFields) entries.push(['roles', rolesJson(shape.roleFields)]);
   return jsonObject([...entries, ...extra]);
@@ -282,8 +291,15 @@ export async function findUserByUsername(db: Tx, username: string, domain: strin
 export async function findUserById(db: Tx, id: bigint, shape: UserShape = FULL_USER_SHAPE): Promise<UserJson | null> {
   const p = new Params();
   const where = eq(users.id, p.add(id) as never);
-  const [row] = await runPrepared(db, `byId:${JSON.stringify([shape.fields, shape.roleFields ?? null])}`, p, () =>
-    db.select({ user: sql<UserJson>`${userJsonSql(shape)}` }).from(users).where(where),
+  const [row] = await runPrepared(
+    db,
+    `byId:${JSON.stringify([shape.fields, shape.roleFields ?? null])}`,
+    p,
+    () =>
+      db
+        .select({ user: sql<UserJson>`${userJsonSql(shape)}` })
+        .from(users)
+        .where(where),
     { name: 'user_by_id', plan: 'reuse' },
   );
   return row?.user ?? null;
@@ -335,8 +351,16 @@ function decodeCursor(cursor: string, order: UserOrder, arg: string): { key: str
   } catch {
     throw invalidCursor(arg);
   }
-  if (Array.isArray(value) && value.length === 3 && typeof value[0] === 'string' && typeof value[1] === 'string' && typeof value[2] === 'string' && parseBigintId(value[2]) !== null) {
-    if (value[0] !== order) throw new BadInputError(`${arg}: the cursor belongs to another orderBy`, [{ path: [arg], message: 'cursor was made for another orderBy' }]);
+  if (
+    Array.isArray(value) &&
+    value.length === 3 &&
+    typeof value[0] === 'string' &&
+    typeof value[1] === 'string' &&
+    typeof value[2] === 'string' &&
+    parseBigintId(value[2]) !== null
+  ) {
+    if (value[0] !== order)
+      throw new BadInputError(`${arg}: the cursor belongs to another orderBy`, [{ path: [arg], message: 'cursor was made for another orderBy' }]);
     if (isOrderKey(order, value[1])) return { key: value[1], id: value[2] };
   }
   throw invalidCursor(arg);
@@ -356,11 +380,17 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
   checkCount(args.first, 'first', MAX_PAGE_SIZE);
   checkCount(args.last, 'last', MAX_PAGE_SIZE);
   checkCount(args.offset, 'offset', MAX_OFFSET);
-  if (args.first != null && args.last != null) throw new BadInputError('use first or last, not both', [{ path: ['last'], message: 'use first or last, not both' }]);
-  if (args.offset && (args.last != null || args.before != null)) throw new BadInputError('offset pages forwards only', [{ path: ['offset'], message: 'use offset with first' }]);
+  if (args.first != null && args.last != null)
+    throw new BadInputError('use first or last, not both', [{ path: ['last'], message: 'use first or last, not both' }]);
+  if (args.offset && (args.last != null || args.before != null))
+    throw new BadInputError('offset pages forwards only', [{ path: ['offset'], message: 'use offset with first' }]);
 
   const order = args.orderBy ?? 'CREATED_AT_ASC';
-  const [field, direction] = order.startsWith('CREATED_AT') ? (['CREATED_AT', order.slice(11)] as const) : order.startsWith('ID') ? (['ID', order.slice(3)] as const) : (['USERNAME', order.slice(9)] as const);
+  const [field, direction] = order.startsWith('CREATED_AT')
+    ? (['CREATED_AT', order.slice(11)] as const)
+    : order.startsWith('ID')
+      ? (['ID', order.slice(3)] as const)
+      : (['USERNAME', order.slice(9)] as const);
   const backward = args.last != null || (args.before != null && args.first == null);
   const size = backward ? (args.last ?? DEFAULT_PAGE_SIZE) : (args.first ?? DEFAULT_PAGE_SIZE);
   const ascending = (direction === 'ASC') !== backward;
@@ -387,26 +417,40 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
   // every call; the type name as a parameter keeps it on the prepared path.
   const typename = sql`${p.add('User')}::text`;
 
-  const [result] = await runPrepared(db, key, p, () => {
-    const dir = sql.raw(ascending ? 'asc' : 'desc');
-    const keyText = field === 'USERNAME' ? sql`lower(${users.username})` : sql`${orderKey}::text`;
-    const page = db
-      .select({ obj: sql`${userJsonSql({ fields: shape.fields }, wants.cursors ? [['_k', keyText]] : [], typename)}`.as('obj'), k1: sql`${orderKey}`.as('k1'), k2: sql`${users.id}`.as('k2') })
-      .from(users)
-      .where(and(filter, ...cursors))
-      .orderBy(sql`${orderKey} ${dir}`, sql`${users.id} ${dir}`)
-      .limit(sql.raw(String(size + 1)) as never)
-      .offset((offset ?? 0) as never)
-      .as('page');
-    return db
-      .select({
-        rows: sql<(UserJson & { _k: string })[]>`coalesce(json_agg(${page.obj} order by ${page.k1} ${dir}, ${page.k2} ${dir}), '[]'::json)`,
-        total: wantTotal ? sql<number>`(select count(*)::int from ${users} ${filter ? sql`where ${filter}` : sql``})` : sql<null>`null::int`,
-      })
-      .from(page);
-  }, { name: 'users_page', plan: args.filter ? 'per-values' : 'reuse' });
+  const [result] = await runPrepared(
+    db,
+    key,
+    p,
+    () => {
+      const dir = sql.raw(ascending ? 'asc' : 'desc');
+      const keyText = field === 'USERNAME' ? sql`lower(${users.username})` : sql`${orderKey}::text`;
+      const page = db
+        .select({
+          obj: sql`${userJsonSql({ fields: shape.fields }, wants.cursors ? [['_k', keyText]] : [], typename)}`.as('obj'),
+          k1: sql`${orderKey}`.as('k1'),
+          k2: sql`${users.id}`.as('k2'),
+        })
+        .from(users)
+        .where(and(filter, ...cursors))
+        .orderBy(sql`${orderKey} ${dir}`, sql`${users.id} ${dir}`)
+        .limit(sql.raw(String(size + 1)) as never)
+        .offset((offset ?? 0) as never)
+        .as('page');
+      return db
+        .select({
+          rows: sql<(UserJson & { _k: string })[]>`coalesce(json_agg(${page.obj} order by ${page.k1} ${dir}, ${page.k2} ${dir}), '[]'::json)`,
+          total: wantTotal ? sql<number>`(select count(*)::int from ${users} ${filter ? sql`where ${filter}` : sql``})` : sql<null>`null::int`,
+        })
+        .from(page);
+    },
+    { name: 'users_page', plan: args.filter ? 'per-values' : 'reuse' },
+  );
   if (shape.roleFields) {
-    const byUser = await rolesOfUsers(db, result.rows.map((r) => r.id), shape.roleFields);
+    const byUser = await rolesOfUsers(
+      db,
+      result.rows.map((r) => r.id),
+      shape.roleFields,
+    );
     for (const row of result.rows) row.roles = byUser.get(row.id) ?? [];
   }
   const total = wantTotal ? Number(result.total) : null;

@@ -9,10 +9,21 @@ import { childFields, selectedAt, type SelectionMap } from '../../graphql/select
 import { RoleRef } from '../roles/ref.schema.js';
 import { ROLE_FIELDS } from '../roles/queries.js';
 import { createUser, createUsers, deleteUser, MAX_BATCH, restoreUser, updateUser } from './actions.js';
-import { BULK_ACTIONS, bulkUpdateUsers, } from './bulk.js';
+import { BULK_ACTIONS, bulkUpdateUsers } from './bulk.js';
 import { changeLifecycle, eraseUser, type Lifecycle } from './lifecycle.js';
 import { adjustCredits, tagUsers, updateCustomData } from './profile.js';
-import { findUserById, findUserPage, findUsersByIds, MAX_OFFSET, MAX_PAGE_SIZE, findUserByUsername, USER_ORDERS, USER_STATUSES, type UserJson, type UserShape } from './queries.js';
+import {
+  findUserById,
+  findUserPage,
+  findUsersByIds,
+  MAX_OFFSET,
+  MAX_PAGE_SIZE,
+  findUserByUsername,
+  USER_ORDERS,
+  USER_STATUSES,
+  type UserJson,
+  type UserShape,
+} from './queries.js';
 
 export const UserStatusEnum = builder.enumType('UserStatus', { values: USER_STATUSES });
 const UserOrderEnum = builder.enumType('UserOrderBy', { values: USER_ORDERS });
@@ -36,15 +47,19 @@ builder.node(UserRef, {
   id: { resolve: (user) => user.id },
   isTypeOf: (value) => (value as { __typename?: string })?.__typename === 'User',
   loadMany: (ids, ctx) =>
-    Promise.all(ids.map(async (id) => {
-      const key = parseBigintId(id);
-      return visibleAccount(ctx.viewer, key === null ? null : await findUserById(ctx.database.db, key));
-    })),
+    Promise.all(
+      ids.map(async (id) => {
+        const key = parseBigintId(id);
+        return visibleAccount(ctx.viewer, key === null ? null : await findUserById(ctx.database.db, key));
+      }),
+    ),
   fields: (t) => {
-    type Nullable<V> = Exclude<{ [K in keyof UserJson]-?: UserJson[K] extends V | null ? (null extends UserJson[K] ? K : never) : never }[keyof UserJson], undefined>;
+    type Nullable<V> = Exclude<
+      { [K in keyof UserJson]-?: UserJson[K] extends V | null ? (null extends UserJson[K] ? K : never) : never }[keyof UserJson],
+      undefined
+    >;
     const s = (name: Nullable<string>, description?: string) => t.exposeString(name, { nullable: true, description });
-    const d = (name: Nullable<string>, description?: string) =>
-      t.field({ type: 'DateTime', nullable: true, description, resolve: (u) => u[name] ?? null });
+    const d = (name: Nullable<string>, description?: string) => t.field({ type: 'DateTime', nullable: true, description, resolve: (u) => u[name] ?? null });
     return {
       username: t.exposeString('username'),
       discriminator: t.exposeString('discriminator', { description: "Litecord's 4-digit suffix" }),
@@ -106,7 +121,12 @@ const StatusFilter = builder.inputType('UserStatusFilter', {
 });
 
 const DateRange = builder.inputType('DateTimeRange', {
-  fields: (t) => ({ gt: t.field({ type: 'DateTime' }), gte: t.field({ type: 'DateTime' }), lt: t.field({ type: 'DateTime' }), lte: t.field({ type: 'DateTime' }) }),
+  fields: (t) => ({
+    gt: t.field({ type: 'DateTime' }),
+    gte: t.field({ type: 'DateTime' }),
+    lt: t.field({ type: 'DateTime' }),
+    lte: t.field({ type: 'DateTime' }),
+  }),
 });
 
 const TagFilter = builder.inputType('TagFilter', {
@@ -130,8 +150,12 @@ export function decodeFilter(filter: FilterInput | null | undefined, path: strin
   const key = (id: string | bigint, at: string[]) => (typeof id === 'bigint' ? id : decodeId(String(id), 'User', at));
   const out: import('./queries.js').UserFilter = { ...filter, id: undefined };
   if (filter.id) {
-    if ((filter.id.in?.length ?? 0) > 1000) throw new BadInputError('id.in takes at most 1,000 IDs', [{ path: [...path, 'id', 'in'], message: 'at most 1,000' }]);
-    out.id = { in: filter.id.in?.map((id, i) => key(id, [...path, 'id', 'in', String(i)])), gt: filter.id.gt == null ? null : key(filter.id.gt, [...path, 'id', 'gt']) };
+    if ((filter.id.in?.length ?? 0) > 1000)
+      throw new BadInputError('id.in takes at most 1,000 IDs', [{ path: [...path, 'id', 'in'], message: 'at most 1,000' }]);
+    out.id = {
+      in: filter.id.in?.map((id, i) => key(id, [...path, 'id', 'in', String(i)])),
+      gt: filter.id.gt == null ? null : key(filter.id.gt, [...path, 'id', 'gt']),
+    };
   }
   if (filter.and) out.and = filter.and.map((f, i) => decodeFilter(f, [...path, 'and', String(i)])!);
   if (filter.or) out.or = filter.or.map((f, i) => decodeFilter(f, [...path, 'or', String(i)])!);
@@ -140,7 +164,10 @@ export function decodeFilter(filter: FilterInput | null | undefined, path: strin
 }
 
 const IdFilter = builder.inputType('UserIdFilter', {
-  fields: (t) => ({ in: t.idList({ description: 'One of these users (at most 1,000)' }), gt: t.id({ description: 'Created after this user (IDs grow with time)' }) }),
+  fields: (t) => ({
+    in: t.idList({ description: 'One of these users (at most 1,000)' }),
+    gt: t.id({ description: 'Created after this user (IDs grow with time)' }),
+  }),
 });
 
 export const UserFilter = builder.inputRef<import('./queries.js').UserFilter>('UserFilter').implement({
@@ -203,8 +230,12 @@ builder.queryFields((t) => ({
       },
       resolve: (_root, args, ctx, info) => {
         const top = selectedAt(info);
-        const cursors = childFields(top.get('edges'), info).has('cursor') || ['startCursor', 'endCursor'].some((f) => childFields(top.get('pageInfo'), info).has(f));
-        return findUserPage(ctx.database.db, { ...args, filter: decodeFilter(args.filter) }, shapeOf(selectedAt(info, ['edges', 'node']), info), { totalCount: top.has('totalCount'), cursors });
+        const cursors =
+          childFields(top.get('edges'), info).has('cursor') || ['startCursor', 'endCursor'].some((f) => childFields(top.get('pageInfo'), info).has(f));
+        return findUserPage(ctx.database.db, { ...args, filter: decodeFilter(args.filter) }, shapeOf(selectedAt(info, ['edges', 'node']), info), {
+          totalCount: top.has('totalCount'),
+          cursors,
+        });
       },
     },
     {
@@ -237,7 +268,6 @@ function profileFields<T extends { string: Function; int: Function; stringList: 
   };
 }
 
-
 const CreateUserInput = builder.inputType('CreateUserInput', {
   fields: (t) => ({
     username: t.string({ required: true }),
@@ -256,9 +286,15 @@ const UpdateUserInput = builder.inputType('UpdateUserInput', {
     username: t.string(),
     email: t.string(),
     password: t.string(),
-    giveRoles: t.stringList({ description: 'Roles to give, open-ended from now (as assignRole), under the rank rules; needs admin:roles:grant. All or nothing with the other changes' }),
-    takeRoles: t.stringList({ description: 'Roles to take away (if held now), under the rank rules; needs admin:roles:grant. All or nothing with the other changes' }),
-    verified: t.boolean({ description: 'Sets (true) or clears (false) verifiedAt, as verifyUser does (audited as user.verify). All or nothing with the other changes' }),
+    giveRoles: t.stringList({
+      description: 'Roles to give, open-ended from now (as assignRole), under the rank rules; needs admin:roles:grant. All or nothing with the other changes',
+    }),
+    takeRoles: t.stringList({
+      description: 'Roles to take away (if held now), under the rank rules; needs admin:roles:grant. All or nothing with the other changes',
+    }),
+    verified: t.boolean({
+      description: 'Sets (true) or clears (false) verifiedAt, as verifyUser does (audited as user.verify). All or nothing with the other changes',
+    }),
     ...profileFields(t),
   }),
 });
@@ -301,7 +337,8 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:users:delete' },
     errors: userPayload('DeleteUser'),
     args: { input: t.arg({ type: DeleteUserInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => (await deleteUser(actionContext(ctx), decodeId(String(input.id), 'User', ['input', 'id']), input.reason ?? null)).after,
+    resolve: async (_root, { input }, ctx) =>
+      (await deleteUser(actionContext(ctx), decodeId(String(input.id), 'User', ['input', 'id']), input.reason ?? null)).after,
   }),
   restoreUser: t.field({
     type: UserRef,
@@ -311,7 +348,6 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) => restoreUser(actionContext(ctx), decodeId(String(input.id), 'User', ['input', 'id']), input.reason ?? null),
   }),
 }));
-
 
 // ---- lifecycle ----
 
@@ -339,8 +375,16 @@ const lifecycleMutation = (
     }),
   );
 
-lifecycleMutation('activateUser', 'Lets a deactivated account sign in again.', 'admin:users:ban', UserIdInput('ActivateUserInput'), () => ({ kind: 'activate' }));
-lifecycleMutation('deactivateUser', 'Stops an account from signing in and ends its sessions (Pleroma deactivation).', 'admin:users:ban', UserIdInput('DeactivateUserInput'), () => ({ kind: 'deactivate' }));
+lifecycleMutation('activateUser', 'Lets a deactivated account sign in again.', 'admin:users:ban', UserIdInput('ActivateUserInput'), () => ({
+  kind: 'activate',
+}));
+lifecycleMutation(
+  'deactivateUser',
+  'Stops an account from signing in and ends its sessions (Pleroma deactivation).',
+  'admin:users:ban',
+  UserIdInput('DeactivateUserInput'),
+  () => ({ kind: 'deactivate' }),
+);
 lifecycleMutation(
   'suspendUser',
   'Bans an account, optionally until a time (the ban lapses by itself then); sign-in refused and every session ended at once.',
@@ -394,7 +438,10 @@ const TagUsersResult = builder.objectRef<{ changedCount: number; ids: bigint[] }
   }),
 });
 
-for (const [name, op] of [['tagUsers', 'add'], ['untagUsers', 'remove']] as const) {
+for (const [name, op] of [
+  ['tagUsers', 'add'],
+  ['untagUsers', 'remove'],
+] as const) {
   const Input = ManyUsersInput(`${name.charAt(0).toUpperCase()}${name.slice(1)}Input`);
   builder.mutationField(name, (t) =>
     t.field({
@@ -410,9 +457,16 @@ for (const [name, op] of [['tagUsers', 'add'], ['untagUsers', 'remove']] as cons
   );
 }
 
-const CustomDataMode = builder.enumType('CustomDataMode', { values: ['REPLACE', 'MERGE'] as const, description: 'MERGE merges objects key by key (null deletes a key)' });
+const CustomDataMode = builder.enumType('CustomDataMode', {
+  values: ['REPLACE', 'MERGE'] as const,
+  description: 'MERGE merges objects key by key (null deletes a key)',
+});
 const UpdateCustomDataInput = builder.inputType('UpdateCustomDataInput', {
-  fields: (t) => ({ id: t.id({ required: true }), data: t.field({ type: 'JSON', required: true }), mode: t.field({ type: CustomDataMode, defaultValue: 'REPLACE' }) }),
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    data: t.field({ type: 'JSON', required: true }),
+    mode: t.field({ type: CustomDataMode, defaultValue: 'REPLACE' }),
+  }),
 });
 
 const CreditOperationEnum = builder.enumType('CreditOperation', { values: ['INCREMENT', 'DECREMENT', 'SET'] as const });
@@ -466,7 +520,8 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:users:write' },
     errors: userPayload('UpdateCustomData'),
     args: { input: t.arg({ type: UpdateCustomDataInput, required: true }) },
-    resolve: (_root, { input }, ctx) => updateCustomData(actionContext(ctx), decodeId(String(input.id), 'User', ['input', 'id']), input.data, input.mode ?? 'REPLACE'),
+    resolve: (_root, { input }, ctx) =>
+      updateCustomData(actionContext(ctx), decodeId(String(input.id), 'User', ['input', 'id']), input.data, input.mode ?? 'REPLACE'),
   }),
   adjustCredits: t.field({
     type: UserRef,
@@ -474,7 +529,8 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:users:write' },
     errors: userPayload('AdjustCredits'),
     args: { input: t.arg({ type: AdjustCreditsInput, required: true }) },
-    resolve: (_root, { input }, ctx) => adjustCredits(actionContext(ctx), decodeId(String(input.userId), 'User', ['input', 'userId']), input.operation, input.value),
+    resolve: (_root, { input }, ctx) =>
+      adjustCredits(actionContext(ctx), decodeId(String(input.userId), 'User', ['input', 'userId']), input.operation, input.value),
   }),
   createUsers: t.field({
     type: CreateUsersResult,

@@ -33,9 +33,7 @@ export const users = pgTable(
     credits: bigint('credits', { mode: 'number' }).notNull().default(0),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     customData: jsonb('custom_data').$type<Record<string, unknown>>().notNull().default({}),
-    shortId: text('short_id')
-      .notNull()
-      .default(sql`random_short_id()`),
+    shortId: text('short_id').notNull().default(sql`random_short_id()`),
     timezone: text('timezone'),
     deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
     /** Set when personal data was removed for good; the row stays as an anonymous reference. */

@@ -10,7 +10,11 @@ export const usernameSchema = text(64)
   .refine((s) => !s.includes('@'), 'must not contain @ (the domain is separate)');
 
 export const emailSchema = z.email('must be an email address').max(254);
-export const passwordSchema = z.string().min(8, 'at least 8 characters').max(256, 'at most 256 characters').refine(noControl, 'must not contain control characters');
+export const passwordSchema = z
+  .string()
+  .min(8, 'at least 8 characters')
+  .max(256, 'at most 256 characters')
+  .refine(noControl, 'must not contain control characters');
 
 function isTimeZone(value: string): boolean {
   try {
@@ -27,11 +31,20 @@ export const profileFields = {
   firstName: text(100).nullish(),
   middleName: text(100).nullish(),
   lastName: text(100).nullish(),
-  phone: z.string().regex(/^\+?[0-9 ()-]{3,32}$/, 'must be a phone number').nullish(),
-  countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter ISO 3166 code').nullish(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9 ()-]{3,32}$/, 'must be a phone number')
+    .nullish(),
+  countryCode: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter ISO 3166 code')
+    .nullish(),
   bio: text(4000).nullish(),
   pronouns: text(100).nullish(),
-  avatarHash: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a content hash').nullish(),
+  avatarHash: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a content hash')
+    .nullish(),
   timezone: z.string().refine(isTimeZone, 'must be an IANA time zone').nullish(),
   flags: z
     .number()

@@ -8,7 +8,15 @@ export const envelope = (msg: string, data: unknown, error = false) => ({ error,
 export function cookieError(c: Context, thrown: unknown) {
   const error = asShimError(thrown);
   if (!error) throw thrown;
-  const statuses: Record<string, ContentfulStatusCode> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_INPUT: 400, CONFLICT: 409, RATE_LIMITED: 429, UNAVAILABLE: 503 };
+  const statuses: Record<string, ContentfulStatusCode> = {
+    UNAUTHENTICATED: 401,
+    FORBIDDEN: 403,
+    NOT_FOUND: 404,
+    BAD_INPUT: 400,
+    CONFLICT: 409,
+    RATE_LIMITED: 429,
+    UNAVAILABLE: 503,
+  };
   const status = statuses[error.code] ?? 500;
   const msg = status === 500 ? 'Internal server error' : error.code === 'NOT_FOUND' ? 'User not found' : error.message;
   return c.json(envelope(msg, error.fields.length ? { fields: error.fields } : null, true), status);

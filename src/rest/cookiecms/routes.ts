@@ -3,7 +3,16 @@ import { z } from 'zod';
 import { encodeId } from '../../graphql/ids.js';
 import { mutationDocument, readJson, readQuery, run, ShimError, storableDate, type ShimDeps } from '../shim.js';
 import { cookieError, envelope } from './errors.js';
-import { COOKIE_USER_FIELDS, LEVEL_ROLES, levelOf, presentAudit, presentListUser, presentUser, type CookieAuditSource, type CookieUserSource } from './present.js';
+import {
+  COOKIE_USER_FIELDS,
+  LEVEL_ROLES,
+  levelOf,
+  presentAudit,
+  presentListUser,
+  presentUser,
+  type CookieAuditSource,
+  type CookieUserSource,
+} from './present.js';
 
 const USER = `fragment CookieUser on User { ${COOKIE_USER_FIELDS} }`;
 const LIST = `query CookieUsers($first: Int!, $offset: Int!) {
@@ -28,7 +37,14 @@ const patchBody = z.strictObject({
 });
 // expired_at is Unix seconds in practice; the documentation's ISO 8601 is accepted too.
 const expiry = z
-  .union([z.number().int().positive().transform((s) => new Date(s * 1000)), z.iso.datetime({ offset: true }).transform((s) => new Date(s))])
+  .union([
+    z
+      .number()
+      .int()
+      .positive()
+      .transform((s) => new Date(s * 1000)),
+    z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+  ])
   .pipe(storableDate());
 const roleBody = z.strictObject({ user: z.number().int().optional(), role_level: level, expired_at: expiry.optional().nullable() });
 
@@ -66,7 +82,12 @@ export function cookieRoutes(deps: ShimDeps) {
     const ctx = await deps.contextFor(c);
     const q = readQuery(c, pageQuery);
     const data = await run<{ users: { edges: { node: CookieUserSource }[] } }>(ctx, LIST, { first: q.limit, offset: (q.page - 1) * q.limit });
-    return c.json(envelope('Users fetched successfully', data.users.edges.map((e) => presentListUser(e.node))));
+    return c.json(
+      envelope(
+        'Users fetched successfully',
+        data.users.edges.map((e) => presentListUser(e.node)),
+      ),
+    );
   });
 
   app.get('/user/:identifier', async (c) => c.json(envelope('User data fetched successfully', presentUser(await find(c)))));
@@ -75,7 +96,9 @@ export function cookieRoutes(deps: ShimDeps) {
     const body = await readJson(c, patchBody);
     const user = await find(c);
     const ctx = await deps.contextFor(c);
-    const changes: Record<string, unknown> = Object.fromEntries(Object.entries({ username: body.username, email: body.mail, password: body.password }).filter(([, v]) => v !== undefined));
+    const changes: Record<string, unknown> = Object.fromEntries(
+      Object.entries({ username: body.username, email: body.mail, password: body.password }).filter(([, v]) => v !== undefined),
+    );
     // The level change and the verified state travel in the same updateUser as the profile (one
     // transaction), so a refused level or a bad field writes nothing at all.
     if (body.perms !== undefined && body.perms !== levelOf(user.roles)) Object.assign(changes, levelChange(user, body.perms as 1 | 2 | 3));
@@ -112,7 +135,12 @@ export function cookieRoutes(deps: ShimDeps) {
     const ctx = await deps.contextFor(c);
     const q = readQuery(c, pageQuery);
     const data = await run<{ auditLog: { edges: { node: CookieAuditSource }[] } }>(ctx, AUDIT, { first: q.limit });
-    return c.json(envelope('Audit fetched successfully', data.auditLog.edges.map((e) => presentAudit(e.node))));
+    return c.json(
+      envelope(
+        'Audit fetched successfully',
+        data.auditLog.edges.map((e) => presentAudit(e.node)),
+      ),
+    );
   });
 
   app.onError((error, c) => cookieError(c, error));

@@ -25,7 +25,9 @@ const client = {
   displayName: z.string(),
 };
 const createBody = z.array(z.strictObject(client)).min(1).max(100);
-const updateBody = z.strictObject({ target, ...Object.fromEntries(Object.entries(client).map(([k, v]) => [k, v.optional()])) } as { target: typeof target } & { [K in keyof typeof client]: z.ZodOptional<(typeof client)[K]> });
+const updateBody = z.strictObject({ target, ...Object.fromEntries(Object.entries(client).map(([k, v]) => [k, v.optional()])) } as { target: typeof target } & {
+  [K in keyof typeof client]: z.ZodOptional<(typeof client)[K]>;
+});
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), offset: target.optional() });
 
 const toInput = (b: Partial<z.output<z.ZodObject<typeof client>>>) =>
@@ -75,7 +77,10 @@ export function liquidClientRoutes(deps: ShimDeps) {
     // Liquid pages by the last id it saw: that is the applications connection's keyset cursor.
     const after = q.offset ? encodeCursor('application', q.offset) : null;
     const data = await run<{ applications: { edges: { node: LiquidAppSource }[] } }>(ctx, LIST, { first: q.limit, after });
-    return ok(c, data.applications.edges.map((e) => presentApp(e.node)));
+    return ok(
+      c,
+      data.applications.edges.map((e) => presentApp(e.node)),
+    );
   });
 
   app.onError((error, c) => liquidError(c, error));

@@ -38,7 +38,8 @@ export const ok = (c: Context, data?: unknown, status: 200 | 201 = 200) => c.jso
 export const toRoleName = (liquid: string) => (liquid === 'super_admin' ? 'superadmin' : liquid);
 export const fromRoleName = (name: string | undefined) => (name === undefined ? 'user' : name === 'superadmin' ? 'super_admin' : name);
 
-export const LIQUID_USER_FIELDS = 'id username firstName middleName lastName bio pronouns verified verifiedAt banned restricted email phone customData credits createdAt roles { name }';
+export const LIQUID_USER_FIELDS =
+  'id username firstName middleName lastName bio pronouns verified verifiedAt banned restricted email phone customData credits createdAt roles { name }';
 
 export interface LiquidUserSource {
   id: string;

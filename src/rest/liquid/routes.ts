@@ -32,7 +32,10 @@ const createItem = z.strictObject({
   email: z.string(),
   password: z.string(),
   role: z.string().max(64).optional(),
-  phoneCountryCode: z.string().regex(/^\+\d{1,4}$/, 'like +49').optional(),
+  phoneCountryCode: z
+    .string()
+    .regex(/^\+\d{1,4}$/, 'like +49')
+    .optional(),
   phone: phone.optional(),
 });
 
@@ -44,7 +47,10 @@ const updateBody = z.strictObject({
   email: z.string().optional(),
   password: z.string().optional(),
   role: z.string().max(64).optional(),
-  phoneCountryCode: z.string().regex(/^\+\d{1,4}$/, 'like +49').optional(),
+  phoneCountryCode: z
+    .string()
+    .regex(/^\+\d{1,4}$/, 'like +49')
+    .optional(),
   phone: phone.optional(),
 });
 
@@ -52,14 +58,25 @@ const stateBody = z.strictObject({ target: targets, state: z.boolean() });
 const customDataBody = z.strictObject({ target, customData: z.record(z.string(), z.unknown()) });
 // The documentation names the operation `operation`, the implementation reads `type`: accept both.
 const creditsBody = z
-  .strictObject({ target: targets, operation: z.enum(['increment', 'decrement', 'set']).optional(), type: z.enum(['increment', 'decrement', 'set']).optional(), value: z.number().int().min(0) })
+  .strictObject({
+    target: targets,
+    operation: z.enum(['increment', 'decrement', 'set']).optional(),
+    type: z.enum(['increment', 'decrement', 'set']).optional(),
+    value: z.number().int().min(0),
+  })
   .refine((b) => (b.operation ?? b.type) !== undefined, { message: 'operation (or type) is required', path: ['operation'] });
 
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), offset: target.optional() });
-const infoQuery = z.object({ targets: z.string().transform((s) => s.split(',').filter(Boolean)).pipe(z.array(target).min(1).max(100)) });
+const infoQuery = z.object({
+  targets: z
+    .string()
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(target).min(1).max(100)),
+});
 
 /** Liquid's phone number arrives as a dialing code plus number; the gateway keeps one phone field. */
-const phoneOf = (b: { phoneCountryCode?: string; phone?: string }) => (b.phone === undefined ? undefined : b.phoneCountryCode ? `${b.phoneCountryCode} ${b.phone}` : b.phone);
+const phoneOf = (b: { phoneCountryCode?: string; phone?: string }) =>
+  b.phone === undefined ? undefined : b.phoneCountryCode ? `${b.phoneCountryCode} ${b.phone}` : b.phone;
 const gid = (id: string) => encodeId('User', id);
 
 /** Liquid's /user/admin-api: access provisioning, bulk create, list, info, update, custom data, ban, restrict, verify, credits. */
@@ -93,7 +110,9 @@ export function liquidRoutes(deps: ShimDeps) {
       phone: phoneOf(u),
       role: u.role && u.role !== 'user' ? toRoleName(u.role) : undefined,
     }));
-    const data = await run<{ createUsers: { result: { insertedCount: number } } }>(ctx, mutationDocument('createUsers', 'result { insertedCount }'), { input: { users } });
+    const data = await run<{ createUsers: { result: { insertedCount: number } } }>(ctx, mutationDocument('createUsers', 'result { insertedCount }'), {
+      input: { users },
+    });
     return ok(c, { insertedCount: data.createUsers.result.insertedCount }, 201);
   });
 
@@ -116,7 +135,9 @@ export function liquidRoutes(deps: ShimDeps) {
   app.patch('/update', async (c) => {
     const ctx = await deps.contextFor(c);
     const { target: id, role, phoneCountryCode: _cc, ...fields } = await readJson(c, updateBody);
-    const changes: Record<string, unknown> = Object.fromEntries(Object.entries({ ...fields, phone: phoneOf({ phone: fields.phone, phoneCountryCode: _cc }) }).filter(([, v]) => v !== undefined));
+    const changes: Record<string, unknown> = Object.fromEntries(
+      Object.entries({ ...fields, phone: phoneOf({ phone: fields.phone, phoneCountryCode: _cc }) }).filter(([, v]) => v !== undefined),
+    );
     if (role !== undefined) {
       // A Liquid account has one role ('user': none): give the new one, take away the others, in the
       // same mutation as the other changes, so a refused role writes nothing.

@@ -3,7 +3,15 @@ import { z } from 'zod';
 import { encodeId, parseBigintId } from '../../graphql/ids.js';
 import { allNodes, mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { litecordError } from './errors.js';
-import { LITECORD_INVITE_FIELDS, LITECORD_USER_FIELDS, presentInvite, presentUser, STAFF_FLAG, type LitecordInviteSource, type LitecordUserSource } from './present.js';
+import {
+  LITECORD_INVITE_FIELDS,
+  LITECORD_USER_FIELDS,
+  presentInvite,
+  presentUser,
+  STAFF_FLAG,
+  type LitecordInviteSource,
+  type LitecordUserSource,
+} from './present.js';
 
 const USER = `fragment LitecordUser on User { ${LITECORD_USER_FIELDS} }`;
 
@@ -27,22 +35,35 @@ const createBody = z.strictObject({
 
 const searchQuery = z.object({
   username: z.string().max(64).optional(),
-  discriminator: z.string().regex(/^\d{4}$/, 'must be 4 digits').optional(),
+  discriminator: z
+    .string()
+    .regex(/^\d{4}$/, 'must be 4 digits')
+    .optional(),
   page: z.coerce.number().int().min(0).max(10_000).default(0),
   per_page: z.coerce.number().int().min(1).max(50, 'at most 50').default(20),
 });
 
 const patchBody = z.strictObject({
-  flags: z.number().int().min(0).max(2 ** 31 - 1),
+  flags: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
 });
-
 
 const INVITES = `query LitecordInvites($after: String) {
   invites(first: 100, after: $after, filter: { revoked: false }) { edges { node { ${LITECORD_INVITE_FIELDS} } } pageInfo { hasNextPage endCursor } }
 }`;
 const CREATE_INVITE = mutationDocument('createInvite', `invite { ${LITECORD_INVITE_FIELDS} }`);
 const REVOKE_INVITE = mutationDocument('revokeInvite', '__typename');
-const inviteBody = z.strictObject({ max_uses: z.number().int().min(-1).max(1_000_000).refine((n) => n !== 0, 'must be -1 (unlimited) or at least 1') });
+const inviteBody = z.strictObject({
+  max_uses: z
+    .number()
+    .int()
+    .min(-1)
+    .max(1_000_000)
+    .refine((n) => n !== 0, 'must be -1 (unlimited) or at least 1'),
+});
 
 /** Litecord's /api/v6/admin/users: create, search, soft delete, flags. */
 export function litecordRoutes(deps: ShimDeps) {

@@ -3,7 +3,17 @@ import { z } from 'zod';
 import { allNodes, mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { isStorableDate } from '../../db/values.js';
 import { pleromaError } from './errors.js';
-import { expiryOfDate, groupsOf, nicknameOf, PLEROMA_INVITE_FIELDS, PLEROMA_USER_FIELDS, presentInvite, presentUser, type PleromaInviteSource, type PleromaUserSource } from './present.js';
+import {
+  expiryOfDate,
+  groupsOf,
+  nicknameOf,
+  PLEROMA_INVITE_FIELDS,
+  PLEROMA_USER_FIELDS,
+  presentInvite,
+  presentUser,
+  type PleromaInviteSource,
+  type PleromaUserSource,
+} from './present.js';
 
 const USER = `fragment PleromaUser on User { ${PLEROMA_USER_FIELDS} }`;
 
@@ -28,7 +38,10 @@ const LIST_INVITES = `query PleromaInvites($after: String) { invites(first: 100,
 
 const inviteTokenQuery = z.object({
   'invite[max_use]': z.coerce.number().int().min(1).max(1_000_000).optional(),
-  'invite[expires_at]': z.iso.date('a date like 2019-04-07').refine((d) => isStorableDate(expiryOfDate(d)), 'must be a date before 9999-12-31').optional(),
+  'invite[expires_at]': z.iso
+    .date('a date like 2019-04-07')
+    .refine((d) => isStorableDate(expiryOfDate(d)), 'must be a date before 9999-12-31')
+    .optional(),
 });
 
 const EMAIL_INVITE = mutationDocument('createInvite', 'invite { code }');
@@ -78,7 +91,11 @@ export function pleromaRoutes(deps: ShimDeps) {
     const and: Record<string, unknown>[] = [];
     if (q.query) {
       const { username, domain } = splitNickname(q.query);
-      and.push(domain !== null ? { username: { contains: username }, domain: { contains: domain } } : { or: [{ username: { contains: q.query } }, { domain: { contains: q.query } }] });
+      and.push(
+        domain !== null
+          ? { username: { contains: username }, domain: { contains: domain } }
+          : { or: [{ username: { contains: q.query } }, { domain: { contains: q.query } }] },
+      );
     }
     const f = new Set(q.filters);
     if (f.has('local') && !f.has('external')) and.push({ local: true });
@@ -104,7 +121,9 @@ export function pleromaRoutes(deps: ShimDeps) {
     const ctx = await deps.contextFor(c);
     const body = await readJson(c, createBody);
     if (body.nickname.includes('@')) throw new ShimError('BAD_INPUT', 'Only local accounts can be created');
-    const data = await run<{ createUser: { user: PleromaUserSource } }>(ctx, CREATE, { input: { username: body.nickname, email: body.email, password: body.password } });
+    const data = await run<{ createUser: { user: PleromaUserSource } }>(ctx, CREATE, {
+      input: { username: body.nickname, email: body.email, password: body.password },
+    });
     return c.json(nicknameOf(data.createUser.user));
   });
 
@@ -146,7 +165,9 @@ export function pleromaRoutes(deps: ShimDeps) {
   app.post('/users/revoke_invite', async (c) => {
     const ctx = await deps.contextFor(c);
     const body = await readJson(c, z.strictObject({ token: z.string().min(1).max(64) }));
-    const data = await run<{ revokeInvite: { invite: PleromaInviteSource } }>(ctx, REVOKE_INVITE, { input: { code: body.token, reason: 'Pleroma revoke_invite' } });
+    const data = await run<{ revokeInvite: { invite: PleromaInviteSource } }>(ctx, REVOKE_INVITE, {
+      input: { code: body.token, reason: 'Pleroma revoke_invite' },
+    });
     return c.json(presentInvite(data.revokeInvite.invite));
   });
 
@@ -166,7 +187,9 @@ export function pleromaRoutes(deps: ShimDeps) {
     const ctx = await deps.contextFor(c);
     const body = await readJson(c, activationBody);
     const user = await userNamed(c, c.req.param('nickname'));
-    const data = await run<Record<string, { user: PleromaUserSource }>>(ctx, body.status ? ACTIVATE : DEACTIVATE, { input: { id: user.id, reason: 'Pleroma activation_status' } });
+    const data = await run<Record<string, { user: PleromaUserSource }>>(ctx, body.status ? ACTIVATE : DEACTIVATE, {
+      input: { id: user.id, reason: 'Pleroma activation_status' },
+    });
     return c.json(presentUser(Object.values(data)[0].user));
   });
 
