@@ -56,3 +56,10 @@ export function toPage<R, N>(rows: R[], first: number, after: unknown, cursorOf:
     pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: !!after, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
   };
 }
+
+/** A page whose connection's `totalCount` runs `count` (the whole filtered set) only when it is selected. */
+export interface CountedPage<T> extends Page<T> {
+  countAll: () => Promise<number>;
+}
+
+export const withCount = <T>(page: Page<T>, count: () => Promise<number>): CountedPage<T> => ({ ...page, countAll: count });

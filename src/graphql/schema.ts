@@ -23,7 +23,10 @@ function syncNodeIds(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || !type.getInterfaces().some((i) => i.name === 'Node')) continue;
     const id = type.getFields().id;
-    id.resolve = (parent: { id: string | bigint }) => encodeGlobalID(type.name, String(parent.id));
+    const keyed = id.resolve;
+    // A node without an `id` property (AuditEvent, keyed by seq) keeps its own resolver.
+    id.resolve = (parent: { id?: string | bigint }, ...rest) =>
+      parent.id === undefined ? keyed?.(parent, ...rest) : encodeGlobalID(type.name, String(parent.id));
   }
   return schema;
 }

@@ -141,7 +141,7 @@ async function waitFor(check: () => Promise<boolean>, ms = 3000): Promise<void> 
 }
 
 describe('listing and ending sessions', () => {
-  const LIST = `query($u: ID!, $active: Boolean) { sessions(userId: $u, first: 10, active: $active) { edges { node { id active userAgent ip createdAt lastSeenAt } } } }`;
+  const LIST = `query($u: ID!, $active: Boolean) { sessions(userId: $u, first: 10, active: $active) { edges { node { id key active userAgent ip createdAt lastSeenAt } } } }`;
   const REVOKE = `mutation($input: RevokeSessionInput!) { revokeSession(input: $input) { __typename ... on RevokeSessionSuccess { result { revokedCount } } ... on Error { code } } }`;
   const REVOKE_ALL = `mutation($input: RevokeAllSessionsInput!) { revokeAllSessions(input: $input) { __typename ... on RevokeAllSessionsSuccess { result { revokedCount } } ... on Error { code } } }`;
 
@@ -151,7 +151,7 @@ describe('listing and ending sessions', () => {
     const admin = await gw.user({ roles: ['admin'] });
     const mine = await gw.gql(LIST, { u: me.gid }, me.token);
     expect(mine.body.data.sessions.edges).toHaveLength(1);
-    expect(mine.body.data.sessions.edges[0].node).toMatchObject({ id: me.sessionId, active: true, userAgent: 'vitest', ip: '127.0.0.1' });
+    expect(mine.body.data.sessions.edges[0].node).toMatchObject({ key: me.sessionId, active: true, userAgent: 'vitest', ip: '127.0.0.1' });
     expect((await gw.gql(LIST, { u: other.gid }, me.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect((await gw.gql(LIST, { u: me.gid })).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect((await gw.gql(LIST, { u: me.gid }, admin.token)).body.data.sessions.edges).toHaveLength(1);
@@ -162,12 +162,12 @@ describe('listing and ending sessions', () => {
     const me = await gw.user();
     for (let i = 0; i < 2; i++)
       await openSession(gw.system, gw.app.tokens, me.id, { ip: '127.0.0.2', userAgent: `extra ${i}` }, { refreshTtlSeconds: 3600, action: 'session.login' });
-    const q = `query($u: ID!, $after: String) { sessions(userId: $u, first: 2, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id userAgent } } } }`;
+    const q = `query($u: ID!, $after: String) { sessions(userId: $u, first: 2, after: $after) { pageInfo { hasNextPage endCursor } edges { node { key userAgent } } } }`;
     const p1 = (await gw.gql(q, { u: me.gid }, me.token)).body.data.sessions;
     expect(p1.edges.map((e: any) => e.node.userAgent)).toEqual(['extra 1', 'extra 0']);
     expect(p1.pageInfo.hasNextPage).toBe(true);
     const p2 = (await gw.gql(q, { u: me.gid, after: p1.pageInfo.endCursor }, me.token)).body.data.sessions;
-    expect(p2.edges.map((e: any) => e.node.id)).toEqual([me.sessionId]);
+    expect(p2.edges.map((e: any) => e.node.key)).toEqual([me.sessionId]);
     expect(p2.pageInfo.hasNextPage).toBe(false);
     expect((await gw.gql(q, { u: me.gid, after: 'bm9wZQ' }, me.token)).body.errors[0].extensions.code).toBe('BAD_INPUT');
   });

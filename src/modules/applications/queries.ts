@@ -1,4 +1,4 @@
-import { asc, eq, gt, inArray } from 'drizzle-orm';
+import { asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from '../../db/page.js';
 import { applications } from './table.js';
@@ -53,4 +53,10 @@ export async function findApplicationPage(db: Tx, args: { first?: number | null;
     (node) => encodeCursor('application', node.id),
     (node) => node,
   );
+}
+
+/** Every application (the connection's totalCount). */
+export async function countApplications(db: Tx): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(applications);
+  return row.n;
 }

@@ -1,7 +1,10 @@
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
-import { decodeId, encodeId } from '../../graphql/ids.js';
+import { withCount, type CountedPage } from '../../db/page.js';
+import { decodeId, parseBigintId } from '../../graphql/ids.js';
+import { loadUser } from '../users/loader.js';
+import { UserRef } from '../users/schema.js';
 import {
   createApplication,
   createApplications,
@@ -12,7 +15,7 @@ import {
   updateApplication,
   type WithSecret,
 } from './actions.js';
-import { findApplicationPage, type ApplicationRow } from './queries.js';
+import { countApplications, findApplicationPage, findApplicationsByIds, type ApplicationRow } from './queries.js';
 
 const GrantEnum = builder.enumType('ApplicationGrant', { values: GRANTS });
 const RoleEnum = builder.enumType('ApplicationRole', {
@@ -20,11 +23,31 @@ const RoleEnum = builder.enumType('ApplicationRole', {
   description: 'INTERNAL may hold any scope; EXTERNAL only :read scopes',
 });
 
-export const ApplicationRef = builder.objectRef<ApplicationRow>('Application').implement({
+export const ApplicationRef = builder.objectRef<ApplicationRow>('Application');
+
+builder.node(ApplicationRef, {
   description: 'An OAuth client. Its secret is never readable: it is shown once, at creation or rotation.',
   authScopes: { scope: 'admin:applications:read' },
+  id: { resolve: (a) => a.id.toString() },
+  isTypeOf: (value) => typeof value === 'object' && value !== null && 'clientId' in value && 'redirectUris' in value,
+  loadMany: async (ids, ctx) => {
+    const found = new Map(
+      (
+        await findApplicationsByIds(
+          ctx.database.db,
+          ids.flatMap((id) => parseBigintId(id) ?? []),
+        )
+      ).map((a) => [a.id.toString(), a]),
+    );
+    return ids.map((id) => found.get(parseBigintId(id)?.toString() ?? '') ?? null);
+  },
   fields: (t) => ({
-    id: t.id({ resolve: (a) => encodeId('Application', a.id) }),
+    createdBy: t.field({
+      type: UserRef,
+      nullable: true,
+      description: 'Who created it (the users of a page load in one statement)',
+      resolve: (a, _args, ctx) => loadUser(ctx, a.createdBy),
+    }),
     clientId: t.exposeString('clientId'),
     displayName: t.exposeString('displayName'),
     grants: t.field({ type: [GrantEnum], resolve: (a) => a.grants as (typeof GRANTS)[number][] }),
@@ -52,9 +75,14 @@ builder.queryField('applications', (t) =>
       type: ApplicationRef,
       description: 'Oldest first.',
       authScopes: { scope: 'admin:applications:read' },
-      resolve: (_root, args, ctx) => findApplicationPage(ctx.database.db, args),
+      resolve: async (_root, args, ctx) => withCount(await findApplicationPage(ctx.database.db, args), () => countApplications(ctx.database.db)),
     },
-    { name: 'ApplicationConnection' },
+    {
+      name: 'ApplicationConnection',
+      fields: (t) => ({
+        totalCount: t.int({ description: 'Every application (every page)', resolve: (c) => (c as CountedPage<ApplicationRow>).countAll() }),
+      }),
+    },
     { name: 'ApplicationEdge' },
   ),
 );

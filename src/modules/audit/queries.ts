@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from '../../db/page.js';
 import { GENESIS_HASH, payloadHash, rowHash } from '../../db/audit.js';
@@ -20,20 +20,10 @@ export type AuditPage = Page<AuditRow>;
 /** Newest first, keyset on the sequence. */
 export async function findAuditPage(db: Tx, args: { first?: number | null; after?: string | null; filter?: AuditFilter | null }): Promise<AuditPage> {
   const first = pageSize(args.first, 20);
-  const f = args.filter ?? {};
-  const conditions: (SQL | undefined)[] = [
-    args.after ? lt(auditLog.seq, BigInt(decodeCursor('audit', args.after, /^(\d{1,19})$/)[0])) : undefined,
-    f.actorId != null ? eq(auditLog.actorId, f.actorId) : undefined,
-    f.targetType ? eq(auditLog.targetType, f.targetType) : undefined,
-    f.targetId ? eq(auditLog.targetId, f.targetId) : undefined,
-    f.action ? eq(auditLog.action, f.action) : undefined,
-    f.from ? gte(auditLog.at, f.from) : undefined,
-    f.to ? lt(auditLog.at, f.to) : undefined,
-  ];
   const rows = await db
     .select()
     .from(auditLog)
-    .where(and(...conditions))
+    .where(and(args.after ? lt(auditLog.seq, BigInt(decodeCursor('audit', args.after, /^(\d{1,19})$/)[0])) : undefined, auditFilterSql(args.filter ?? {})))
     .orderBy(desc(auditLog.seq))
     .limit(first + 1);
   return toPage(
@@ -43,6 +33,37 @@ export async function findAuditPage(db: Tx, args: { first?: number | null; after
     (row) => encodeCursor('audit', row.seq),
     (row) => row,
   );
+}
+
+/** The events matching the filter, every page of them. */
+export async function countAuditEvents(db: Tx, filter: AuditFilter | null | undefined): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(auditLog)
+    .where(auditFilterSql(filter ?? {}));
+  return row.n;
+}
+
+/** The events of `seqs`, in one statement. */
+export async function findAuditEventsBySeqs(db: Tx, seqs: readonly bigint[]): Promise<Map<bigint, AuditRow>> {
+  if (seqs.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(inArray(auditLog.seq, [...seqs]));
+  return new Map(rows.map((r) => [r.seq, r]));
+}
+
+function auditFilterSql(f: AuditFilter): SQL | undefined {
+  const conditions: (SQL | undefined)[] = [
+    f.actorId != null ? eq(auditLog.actorId, f.actorId) : undefined,
+    f.targetType ? eq(auditLog.targetType, f.targetType) : undefined,
+    f.targetId ? eq(auditLog.targetId, f.targetId) : undefined,
+    f.action ? eq(auditLog.action, f.action) : undefined,
+    f.from ? gte(auditLog.at, f.from) : undefined,
+    f.to ? lt(auditLog.at, f.to) : undefined,
+  ];
+  return and(...conditions);
 }
 
 export interface ChainReport {

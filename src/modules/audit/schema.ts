@@ -1,14 +1,42 @@
 import { builder } from '../../graphql/builder.js';
-import { decodeId, encodeId } from '../../graphql/ids.js';
-import { findAuditPage, verifyAuditChain, type AuditRow, type ChainReport } from './queries.js';
+import { withCount, type CountedPage } from '../../db/page.js';
+import { decodeId, encodeId, parseBigintId } from '../../graphql/ids.js';
+import { loadUser } from '../users/loader.js';
+import { UserRef } from '../users/schema.js';
+import { countAuditEvents, findAuditEventsBySeqs, findAuditPage, verifyAuditChain, type AuditRow, type ChainReport } from './queries.js';
 
-export const AuditEventRef = builder.objectRef<AuditRow>('AuditEvent').implement({
-  description: 'One change to one entity, written in the transaction that made it; rows form a hash chain.',
+export const AuditEventRef = builder.objectRef<AuditRow>('AuditEvent');
+
+builder.node(AuditEventRef, {
+  description: 'One change to one entity, written in the transaction that made it; rows form a hash chain. Its global ID is keyed by seq.',
   authScopes: { scope: 'admin:audit:read' },
+  id: { resolve: (r) => r.seq.toString() },
+  isTypeOf: (value) => typeof value === 'object' && value !== null && 'rowHash' in value && 'seq' in value,
+  loadMany: async (ids, ctx) => {
+    const found = await findAuditEventsBySeqs(
+      ctx.database.db,
+      ids.flatMap((id) => parseBigintId(id) ?? []),
+    );
+    return ids.map((id) => {
+      const key = parseBigintId(id);
+      return key === null ? null : (found.get(key) ?? null);
+    });
+  },
   fields: (t) => ({
     seq: t.string({ description: 'Position in the log (a 64-bit integer, as a string)', resolve: (r) => r.seq.toString() }),
     at: t.field({ type: 'DateTime', resolve: (r) => r.at }),
-    actorId: t.id({ nullable: true, description: 'User ID of who made the change', resolve: (r) => (r.actorId === null ? null : encodeId('User', r.actorId)) }),
+    actorId: t.id({
+      nullable: true,
+      description: 'User ID of who made the change',
+      deprecationReason: 'use actor',
+      resolve: (r) => (r.actorId === null ? null : encodeId('User', r.actorId)),
+    }),
+    actor: t.field({
+      type: UserRef,
+      nullable: true,
+      description: 'Who made the change (the users of a page load in one statement); null for the system or an erased account',
+      resolve: (r, _args, ctx) => loadUser(ctx, r.actorId),
+    }),
     action: t.exposeString('action', { description: 'e.g. user.create, user.update, user.delete, session.login' }),
     targetType: t.exposeString('targetType'),
     targetId: t.string({
@@ -46,21 +74,25 @@ builder.queryField('auditLog', (t) =>
       resolve: (_root, args, ctx) => {
         const f = args.filter;
         const targetId = f?.targetId ? String(f.targetId) : null;
-        return findAuditPage(ctx.database.db, {
-          first: args.first,
-          after: args.after,
-          filter: f && {
-            ...f,
-            actorId: f.actorId ? decodeId(String(f.actorId), 'User', ['filter', 'actorId']) : null,
-            targetId:
-              targetId && !/^\d+$/.test(targetId) && (f.targetType ?? 'User') === 'User'
-                ? decodeId(targetId, 'User', ['filter', 'targetId']).toString()
-                : targetId,
-          },
-        });
+        const filter = f && {
+          ...f,
+          actorId: f.actorId ? decodeId(String(f.actorId), 'User', ['filter', 'actorId']) : null,
+          targetId:
+            targetId && !/^\d+$/.test(targetId) && (f.targetType ?? 'User') === 'User'
+              ? decodeId(targetId, 'User', ['filter', 'targetId']).toString()
+              : targetId,
+        };
+        return findAuditPage(ctx.database.db, { first: args.first, after: args.after, filter }).then((page) =>
+          withCount(page, () => countAuditEvents(ctx.database.db, filter)),
+        );
       },
     },
-    { name: 'AuditEventConnection' },
+    {
+      name: 'AuditEventConnection',
+      fields: (t) => ({
+        totalCount: t.int({ description: 'Events matching the filter (every page)', resolve: (c) => (c as CountedPage<AuditRow>).countAll() }),
+      }),
+    },
     { name: 'AuditEventEdge' },
   ),
 );

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from '../../db/page.js';
 import { invites, inviteUses } from './table.js';
@@ -62,26 +62,46 @@ export async function findInviteByCode(db: Tx, code: string): Promise<InviteView
   return row ?? null;
 }
 
+/** The invites of `ids`, in one statement (missing ones null, in the order of `ids`). */
+export async function findInvitesByIds(db: Tx, ids: readonly bigint[]): Promise<Map<bigint, InviteView>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select(columns)
+    .from(invites)
+    .where(inArray(invites.id, [...ids]));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+function filterSql(f: InviteFilter): SQL | undefined {
+  const flag = (value: boolean | null | undefined, condition: SQL) => (value == null ? undefined : value ? condition : sql`not ${condition}`);
+  return and(
+    flag(f.valid, inviteIsValid),
+    flag(f.used, sql`(${invites.maxUses} is not null and ${invites.uses} >= ${invites.maxUses})`),
+    flag(f.expired, sql`(${invites.expiresAt} is not null and ${invites.expiresAt} <= now())`),
+    flag(f.revoked, sql`(${invites.revokedAt} is not null)`),
+    f.ownerId != null ? eq(invites.ownerId, f.ownerId) : undefined,
+  );
+}
+
+/** The invites matching the filter, every page of them. */
+export async function countInvites(db: Tx, filter: InviteFilter | null | undefined): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(invites)
+    .where(filterSql(filter ?? {}));
+  return row.n;
+}
+
 /** Newest first, keyset on id. */
 export async function findInvitePage(db: Tx, args: { first?: number | null; after?: string | null; filter?: InviteFilter | null }): Promise<Page<InviteView>> {
   const first = pageSize(args.first, 50);
   const f = args.filter ?? {};
   let after: SQL | undefined;
   if (args.after) after = lt(invites.id, BigInt(decodeCursor('invite', args.after, /^(\d{1,19})$/)[0]));
-  const flag = (value: boolean | null | undefined, condition: SQL) => (value == null ? undefined : value ? condition : sql`not ${condition}`);
   const rows = await db
     .select(columns)
     .from(invites)
-    .where(
-      and(
-        after,
-        flag(f.valid, inviteIsValid),
-        flag(f.used, sql`(${invites.maxUses} is not null and ${invites.uses} >= ${invites.maxUses})`),
-        flag(f.expired, sql`(${invites.expiresAt} is not null and ${invites.expiresAt} <= now())`),
-        flag(f.revoked, sql`(${invites.revokedAt} is not null)`),
-        f.ownerId != null ? eq(invites.ownerId, f.ownerId) : undefined,
-      ),
-    )
+    .where(and(after, filterSql(f)))
     .orderBy(desc(invites.id))
     .limit(first + 1);
   return toPage(

@@ -1,17 +1,33 @@
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
-import { decodeId, encodeId } from '../../graphql/ids.js';
+import { withCount, type CountedPage } from '../../db/page.js';
+import { decodeId, encodeId, parseBigintId } from '../../graphql/ids.js';
+import { loadUser, loadUsers } from '../users/loader.js';
+import { UserRef } from '../users/schema.js';
 import { createInvite, registerWithInvite, revokeInvite } from './actions.js';
-import { findInviteByCode, findInvitePage, INVITE_TYPES, inviteType, isValid, type InviteView } from './queries.js';
+import { countInvites, findInviteByCode, findInvitePage, findInvitesByIds, INVITE_TYPES, inviteType, isValid, type InviteView } from './queries.js';
 
 const InviteTypeEnum = builder.enumType('InviteType', { values: INVITE_TYPES, description: "Pleroma's invite types, following from maxUses and expiresAt" });
 
-const InviteRef = builder.objectRef<InviteView>('Invite').implement({
+const InviteRef = builder.objectRef<InviteView>('Invite');
+
+builder.node(InviteRef, {
   description: 'A registration invite (Litecord instance invite, Pleroma token, Liquid invite code).',
   authScopes: { scope: 'admin:invites:read' },
+  id: { resolve: (i) => i.id.toString() },
+  isTypeOf: (value) => typeof value === 'object' && value !== null && 'code' in value && 'usedBy' in value,
+  loadMany: async (ids, ctx) => {
+    const found = await findInvitesByIds(
+      ctx.database.db,
+      ids.flatMap((id) => parseBigintId(id) ?? []),
+    );
+    return ids.map((id) => {
+      const key = parseBigintId(id);
+      return key === null ? null : (found.get(key) ?? null);
+    });
+  },
   fields: (t) => ({
-    id: t.id({ resolve: (i) => encodeId('Invite', i.id) }),
     code: t.exposeString('code'),
     type: t.field({ type: InviteTypeEnum, resolve: (i) => inviteType(i) }),
     maxUses: t.exposeInt('maxUses', { nullable: true, description: 'Null: unlimited' }),
@@ -19,13 +35,28 @@ const InviteRef = builder.objectRef<InviteView>('Invite').implement({
     expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (i) => i.expiresAt }),
     valid: t.boolean({ description: 'Not revoked, not expired, uses left', resolve: (i) => isValid(i) }),
     revoked: t.boolean({ resolve: (i) => i.revokedAt !== null }),
-    createdBy: t.id({ nullable: true, description: 'User ID of the creator', resolve: (i) => (i.createdBy === null ? null : encodeId('User', i.createdBy)) }),
-    owner: t.id({
+    createdBy: t.field({
+      type: UserRef,
       nullable: true,
-      description: 'User ID the code belongs to (Liquid)',
-      resolve: (i) => (i.ownerId === null ? null : encodeId('User', i.ownerId)),
+      description: 'Who created it (the users of a page load in one statement)',
+      resolve: (i, _args, ctx) => loadUser(ctx, i.createdBy),
     }),
-    usedBy: t.idList({ description: 'User IDs of those who registered with it', resolve: (i) => i.usedBy.map((id) => encodeId('User', id)) }),
+    owner: t.field({
+      type: UserRef,
+      nullable: true,
+      description: 'The user the code belongs to (Liquid)',
+      resolve: (i, _args, ctx) => loadUser(ctx, i.ownerId),
+    }),
+    usedBy: t.idList({
+      description: 'User IDs of those who registered with it',
+      deprecationReason: 'use registeredUsers',
+      resolve: (i) => i.usedBy.map((id) => encodeId('User', id)),
+    }),
+    registeredUsers: t.field({
+      type: [UserRef],
+      description: 'Those who registered with it, in the order they did',
+      resolve: (i, _args, ctx) => loadUsers(ctx, i.usedBy),
+    }),
     createdAt: t.field({ type: 'DateTime', resolve: (i) => i.createdAt }),
   }),
 });
@@ -41,14 +72,18 @@ builder.queryFields((t) => ({
       description: 'Newest first.',
       authScopes: { scope: 'admin:invites:read' },
       args: { filter: t.arg({ type: InviteFilter }) },
-      resolve: (_root, args, ctx) =>
-        findInvitePage(ctx.database.db, {
-          first: args.first,
-          after: args.after,
-          filter: args.filter && { ...args.filter, ownerId: args.filter.owner ? decodeId(String(args.filter.owner), 'User', ['filter', 'owner']) : null },
-        }),
+      resolve: async (_root, args, ctx) => {
+        const filter = args.filter && { ...args.filter, ownerId: args.filter.owner ? decodeId(String(args.filter.owner), 'User', ['filter', 'owner']) : null };
+        const page = await findInvitePage(ctx.database.db, { first: args.first, after: args.after, filter });
+        return withCount(page, () => countInvites(ctx.database.db, filter));
+      },
     },
-    { name: 'InviteConnection' },
+    {
+      name: 'InviteConnection',
+      fields: (t) => ({
+        totalCount: t.int({ description: 'Invites matching the filter (every page)', resolve: (c) => (c as CountedPage<InviteView>).countAll() }),
+      }),
+    },
     { name: 'InviteEdge' },
   ),
   invite: t.field({

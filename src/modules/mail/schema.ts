@@ -1,9 +1,11 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { queryRows } from '../../db/client.js';
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
-import { decodeId, encodeId } from '../../graphql/ids.js';
+import { decodeId, parseBigintId } from '../../graphql/ids.js';
+import { loadUser } from '../users/loader.js';
+import { UserRef } from '../users/schema.js';
 import { mailAllUsers, type MailJobRow } from './actions.js';
 import { mailJobs, outbox } from './table.js';
 
@@ -12,11 +14,26 @@ const MailJobStatus = builder.enumType('MailJobStatus', {
   description: 'RUNNING while recipients are still being queued',
 });
 
-const MailJobRef = builder.objectRef<MailJobRow>('MailJob').implement({
+const MailJobRef = builder.objectRef<MailJobRow>('MailJob');
+
+builder.node(MailJobRef, {
   description: 'A mail to all users, and how far it got.',
   authScopes: { scope: 'admin:mail:send' },
+  id: { resolve: (j) => j.id.toString() },
+  isTypeOf: (value) => typeof value === 'object' && value !== null && 'queued' in value && 'subject' in value,
+  loadMany: async (ids, ctx) => {
+    const keys = ids.flatMap((id) => parseBigintId(id) ?? []);
+    const rows = keys.length === 0 ? [] : await ctx.database.db.select().from(mailJobs).where(inArray(mailJobs.id, keys));
+    const found = new Map(rows.map((j) => [j.id.toString(), j]));
+    return ids.map((id) => found.get(parseBigintId(id)?.toString() ?? '') ?? null);
+  },
   fields: (t) => ({
-    id: t.id({ resolve: (j) => encodeId('MailJob', j.id) }),
+    createdBy: t.field({
+      type: UserRef,
+      nullable: true,
+      description: 'Who started it',
+      resolve: (j, _args, ctx) => loadUser(ctx, j.createdBy),
+    }),
     subject: t.exposeString('subject'),
     status: t.field({ type: MailJobStatus, resolve: (j) => j.status }),
     total: t.exposeInt('total', { description: 'Recipients when the job started' }),

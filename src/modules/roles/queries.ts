@@ -65,6 +65,12 @@ export async function findRolePage(db: Tx, args: { first?: number | null; after?
   );
 }
 
+/** Every role (the connection's totalCount). */
+export async function countRoles(db: Tx): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(roles);
+  return row.n;
+}
+
 /** One way a user may hold a scope: a role, or a direct grant, with its window. */
 export interface AccessPath {
   kind: 'ROLE' | 'DIRECT';

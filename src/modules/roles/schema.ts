@@ -2,13 +2,14 @@ import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
 import { BadInputError, NotFoundError } from '../../core/errors.js';
+import { withCount, type CountedPage } from '../../db/page.js';
 import { decodeId, parseBigintId } from '../../graphql/ids.js';
 import { ALL_SCOPES } from '../../access/scopes.js';
 import { findUserById } from '../users/queries.js';
 import { UserRef } from '../users/schema.js';
 import { setApplicationScopes } from '../applications/actions.js';
 import { assignRole, createRole, deleteRole, revokeRole, setScopes, updateRole } from './actions.js';
-import { explainAccess, findRolePage, findRolesByIds, type AccessExplanation, type AccessPath } from './queries.js';
+import { countRoles, explainAccess, findRolePage, findRolesByIds, type AccessExplanation, type AccessPath } from './queries.js';
 import { RoleRef } from './ref.schema.js';
 import { roleJsonOf } from './queries.js';
 
@@ -67,9 +68,14 @@ builder.queryFields((t) => ({
       type: RoleRef,
       description: 'Every role, highest rank first.',
       authScopes: { scope: 'admin:roles:read' },
-      resolve: (_root, args, ctx) => findRolePage(ctx.database.db, args),
+      resolve: async (_root, args, ctx) => withCount(await findRolePage(ctx.database.db, args), () => countRoles(ctx.database.db)),
     },
-    { name: 'RoleConnection' },
+    {
+      name: 'RoleConnection',
+      fields: (t) => ({
+        totalCount: t.int({ description: 'Every role (every page)', resolve: (c) => (c as CountedPage<unknown>).countAll() }),
+      }),
+    },
     { name: 'RoleEdge' },
   ),
   scopeCatalog: t.stringList({

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { decodeCursor, encodeCursor, invalidCursor, pageSize, toPage, type Page } from '../../db/page.js';
 import { isTimestampText } from '../../db/values.js';
 import type { Tx } from '../../db/client.js';
@@ -16,6 +16,27 @@ const sessionColumns = {
   expiresAt: sessions.expiresAt,
   revokedAt: sessions.revokedAt,
 };
+
+function sessionFilter(userId: bigint, active: boolean | null | undefined): SQL | undefined {
+  const live = sql`(${sessions.revokedAt} is null and ${sessions.expiresAt} > now())`;
+  return and(eq(sessions.userId, userId), active == null ? undefined : active ? live : sql`not ${live}`);
+}
+
+/** A user's sessions (live or ended ones only, when `active` says), every page of them. */
+export async function countSessions(db: Tx, userId: bigint, active: boolean | null | undefined): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(sessions).where(sessionFilter(userId, active));
+  return row.n;
+}
+
+/** The sessions of `ids` (UUIDs, already checked), in one statement. */
+export async function findSessionsByIds(db: Tx, ids: readonly string[]): Promise<Map<string, SessionRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select(sessionColumns)
+    .from(sessions)
+    .where(inArray(sessions.id, [...ids]));
+  return new Map(rows.map((r) => [r.id, r]));
+}
 
 /** A user's sessions, newest first, keyset on (created_at, id); the refresh token hash never leaves. */
 export async function findSessionPage(
@@ -35,11 +56,10 @@ export async function findSessionPage(
     if (!isTimestampText(at)) throw invalidCursor();
     after = sql`(${sessions.createdAt}, ${sessions.id}) < (${at}::timestamptz, ${id}::uuid)`;
   }
-  const live = sql`(${sessions.revokedAt} is null and ${sessions.expiresAt} > now())`;
   const rows = await db
     .select({ ...sessionColumns, key: sql<string>`${sessions.createdAt}::text` })
     .from(sessions)
-    .where(and(eq(sessions.userId, userId), after, args.active == null ? undefined : args.active ? live : sql`not ${live}`))
+    .where(and(after, sessionFilter(userId, args.active)))
     .orderBy(desc(sessions.createdAt), desc(sessions.id))
     .limit(first + 1);
   return toPage(

@@ -4,8 +4,11 @@ import { actionContext, type GraphQLContext } from '../../graphql/context.js';
 import { isUuid } from '../../access/caller.js';
 import { payload } from '../../graphql/error-types.js';
 import { BadInputError, unauthenticated } from '../../core/errors.js';
-import { decodeId, encodeId } from '../../graphql/ids.js';
-import { findSessionPage, type SessionRow } from './queries.js';
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import { withCount, type CountedPage } from '../../db/page.js';
+import { decodeId } from '../../graphql/ids.js';
+import { countSessions, findSessionPage, findSessionsByIds, type SessionRow } from './queries.js';
+import { loadUser } from '../users/loader.js';
 import { findUserById } from '../users/queries.js';
 import { UserRef } from '../users/schema.js';
 import { login, refreshSession, revokeAllSessions, revokeSession, type SessionTokens } from './actions.js';
@@ -92,13 +95,25 @@ builder.mutationFields((t) => ({
 
 // ---- listing and ending sessions ----
 
-const SessionRef = builder.objectRef<SessionRow>('Session').implement({
+const SessionRef = builder.objectRef<SessionRow>('Session');
+
+builder.node(SessionRef, {
   description: 'One sign-in: every login and refresh belongs to a session.',
   // Readable by whoever could list it: the owner, or a holder of admin:sessions:read.
   authScopes: (session) => ({ scope: 'admin:sessions:read', self: session.userId.toString() }),
+  id: { resolve: (s) => s.id },
+  isTypeOf: (value) => typeof value === 'object' && value !== null && 'lastSeenAt' in value && 'userId' in value,
+  loadMany: async (ids, ctx) => {
+    const found = await findSessionsByIds(ctx.database.db, ids.filter(isUuid));
+    return ids.map((id) => found.get(id) ?? null);
+  },
   fields: (t) => ({
-    id: t.exposeString('id'),
-    user: t.id({ resolve: (s) => encodeId('User', s.userId) }),
+    key: t.exposeString('id', { description: 'The session UUID (in tokens, and what revokeSession took before it took the global ID)' }),
+    user: t.field({
+      type: UserRef,
+      description: 'Whose session it is (the users of a page load in one statement)',
+      resolve: async (s, _args, ctx) => (await loadUser(ctx, s.userId))!,
+    }),
     createdAt: t.field({ type: 'DateTime', resolve: (s) => s.createdAt }),
     lastSeenAt: t.field({ type: 'DateTime', description: 'Last login or refresh', resolve: (s) => s.lastSeenAt }),
     expiresAt: t.field({ type: 'DateTime', resolve: (s) => s.expiresAt }),
@@ -109,6 +124,17 @@ const SessionRef = builder.objectRef<SessionRow>('Session').implement({
   }),
 });
 
+/** A session's UUID from its global ID or (as before) the UUID itself; null when it is neither. */
+function sessionKey(id: string): string | null {
+  if (isUuid(id)) return id;
+  try {
+    const decoded = decodeGlobalID(id);
+    return decoded.typename === 'Session' && isUuid(decoded.id) ? decoded.id : null;
+  } catch {
+    return null;
+  }
+}
+
 builder.queryField('sessions', (t) =>
   t.connection(
     {
@@ -116,14 +142,24 @@ builder.queryField('sessions', (t) =>
       description: "A user's sessions, newest first. Your own, or anyone's with admin:sessions:read.",
       authScopes: (_root, args) => ({ scope: 'admin:sessions:read', self: decodeId(String(args.userId), 'User', ['userId']).toString() }),
       args: { userId: t.arg.id({ required: true }), active: t.arg.boolean({ description: 'true: live ones only; false: ended ones only' }) },
-      resolve: (_root, args, ctx) => findSessionPage(ctx.database.db, decodeId(String(args.userId), 'User', ['userId']), args),
+      resolve: async (_root, args, ctx) => {
+        const userId = decodeId(String(args.userId), 'User', ['userId']);
+        return withCount(await findSessionPage(ctx.database.db, userId, args), () => countSessions(ctx.database.db, userId, args.active));
+      },
     },
-    { name: 'SessionConnection' },
+    {
+      name: 'SessionConnection',
+      fields: (t) => ({
+        totalCount: t.int({ description: 'Sessions matching userId and active (every page)', resolve: (c) => (c as CountedPage<SessionRow>).countAll() }),
+      }),
+    },
     { name: 'SessionEdge' },
   ),
 );
 
-const RevokeSessionInput = builder.inputType('RevokeSessionInput', { fields: (t) => ({ id: t.string({ required: true }), reason: t.string() }) });
+const RevokeSessionInput = builder.inputType('RevokeSessionInput', {
+  fields: (t) => ({ id: t.string({ required: true, description: 'The Session global ID (or its UUID, Session.key)' }), reason: t.string() }),
+});
 const RevokeAllSessionsInput = builder.inputType('RevokeAllSessionsInput', { fields: (t) => ({ userId: t.id({ required: true }), reason: t.string() }) });
 const RevokedSessions = builder.objectRef<{ revokedCount: number }>('RevokedSessions').implement({
   authScopes: { public: true },
@@ -138,8 +174,9 @@ builder.mutationFields((t) => ({
     errors: payload('RevokeSession', 'result'),
     args: { input: t.arg({ type: RevokeSessionInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      if (!isUuid(input.id)) throw new BadInputError('input.id: not a session id', [{ path: ['input', 'id'], message: 'not a session id' }]);
-      return { revokedCount: (await revokeSession(actionContext(ctx), input.id, input.reason ?? 'revoked')) ? 1 : 0 };
+      const key = sessionKey(input.id);
+      if (!key) throw new BadInputError('input.id: not a session id', [{ path: ['input', 'id'], message: 'not a session id' }]);
+      return { revokedCount: (await revokeSession(actionContext(ctx), key, input.reason ?? 'revoked')) ? 1 : 0 };
     },
   }),
   revokeAllSessions: t.field({
