@@ -20,3 +20,10 @@ export function decodeId(id: string, typename: string, path: string[] = ['id']):
 }
 
 export const encodeId = (typename: string, id: bigint | string) => encodeGlobalID(typename, id.toString());
+
+/** The key of a node(id) whose type is `typename`: BAD_INPUT at `id` when it is not a bigint key. */
+export function nodeKey(id: string, typename: string): bigint {
+  const key = parseBigintId(id);
+  if (key === null) throw new BadInputError(`id: not a ${typename} ID`, [{ path: ['id'], message: `not a ${typename} ID` }]);
+  return key;
+}

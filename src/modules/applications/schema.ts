@@ -2,7 +2,7 @@ import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
 import { withCount, type CountedPage } from '../../db/page.js';
-import { decodeId, parseBigintId } from '../../graphql/ids.js';
+import { decodeId, nodeKey } from '../../graphql/ids.js';
 import { loadUser } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
 import {
@@ -31,15 +31,9 @@ builder.node(ApplicationRef, {
   id: { resolve: (a) => a.id.toString() },
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'clientId' in value && 'redirectUris' in value,
   loadMany: async (ids, ctx) => {
-    const found = new Map(
-      (
-        await findApplicationsByIds(
-          ctx.database.db,
-          ids.flatMap((id) => parseBigintId(id) ?? []),
-        )
-      ).map((a) => [a.id.toString(), a]),
-    );
-    return ids.map((id) => found.get(parseBigintId(id)?.toString() ?? '') ?? null);
+    const keys = ids.map((id) => nodeKey(id, 'Application'));
+    const found = new Map((await findApplicationsByIds(ctx.database.db, keys)).map((a) => [a.id, a]));
+    return keys.map((key) => found.get(key) ?? null);
   },
   fields: (t) => ({
     createdBy: t.field({

@@ -1,6 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import { withCount, type CountedPage } from '../../db/page.js';
-import { decodeId, encodeId, parseBigintId } from '../../graphql/ids.js';
+import { decodeId, encodeId, nodeKey } from '../../graphql/ids.js';
 import { loadUser } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
 import { countAuditEvents, findAuditEventsBySeqs, findAuditPage, verifyAuditChain, type AuditRow, type ChainReport } from './queries.js';
@@ -13,14 +13,9 @@ builder.node(AuditEventRef, {
   id: { resolve: (r) => r.seq.toString() },
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'rowHash' in value && 'seq' in value,
   loadMany: async (ids, ctx) => {
-    const found = await findAuditEventsBySeqs(
-      ctx.database.db,
-      ids.flatMap((id) => parseBigintId(id) ?? []),
-    );
-    return ids.map((id) => {
-      const key = parseBigintId(id);
-      return key === null ? null : (found.get(key) ?? null);
-    });
+    const keys = ids.map((id) => nodeKey(id, 'AuditEvent'));
+    const found = await findAuditEventsBySeqs(ctx.database.db, keys);
+    return keys.map((key) => found.get(key) ?? null);
   },
   fields: (t) => ({
     seq: t.string({ description: 'Position in the log (a 64-bit integer, as a string)', resolve: (r) => r.seq.toString() }),

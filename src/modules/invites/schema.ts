@@ -2,7 +2,7 @@ import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
 import { withCount, type CountedPage } from '../../db/page.js';
-import { decodeId, encodeId, parseBigintId } from '../../graphql/ids.js';
+import { decodeId, encodeId, nodeKey } from '../../graphql/ids.js';
 import { loadUser, loadUsers } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
 import { createInvite, registerWithInvite, revokeInvite } from './actions.js';
@@ -18,14 +18,9 @@ builder.node(InviteRef, {
   id: { resolve: (i) => i.id.toString() },
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'code' in value && 'usedBy' in value,
   loadMany: async (ids, ctx) => {
-    const found = await findInvitesByIds(
-      ctx.database.db,
-      ids.flatMap((id) => parseBigintId(id) ?? []),
-    );
-    return ids.map((id) => {
-      const key = parseBigintId(id);
-      return key === null ? null : (found.get(key) ?? null);
-    });
+    const keys = ids.map((id) => nodeKey(id, 'Invite'));
+    const found = await findInvitesByIds(ctx.database.db, keys);
+    return keys.map((key) => found.get(key) ?? null);
   },
   fields: (t) => ({
     code: t.exposeString('code'),

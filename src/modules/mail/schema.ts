@@ -3,7 +3,7 @@ import { queryRows } from '../../db/client.js';
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
-import { decodeId, parseBigintId } from '../../graphql/ids.js';
+import { decodeId, nodeKey } from '../../graphql/ids.js';
 import { loadUser } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
 import { mailAllUsers, type MailJobRow } from './actions.js';
@@ -22,10 +22,10 @@ builder.node(MailJobRef, {
   id: { resolve: (j) => j.id.toString() },
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'queued' in value && 'subject' in value,
   loadMany: async (ids, ctx) => {
-    const keys = ids.flatMap((id) => parseBigintId(id) ?? []);
+    const keys = ids.map((id) => nodeKey(id, 'MailJob'));
     const rows = keys.length === 0 ? [] : await ctx.database.db.select().from(mailJobs).where(inArray(mailJobs.id, keys));
-    const found = new Map(rows.map((j) => [j.id.toString(), j]));
-    return ids.map((id) => found.get(parseBigintId(id)?.toString() ?? '') ?? null);
+    const found = new Map(rows.map((j) => [j.id, j]));
+    return keys.map((key) => found.get(key) ?? null);
   },
   fields: (t) => ({
     createdBy: t.field({

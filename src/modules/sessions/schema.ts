@@ -104,7 +104,8 @@ builder.node(SessionRef, {
   id: { resolve: (s) => s.id },
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'lastSeenAt' in value && 'userId' in value,
   loadMany: async (ids, ctx) => {
-    const found = await findSessionsByIds(ctx.database.db, ids.filter(isUuid));
+    if (!ids.every(isUuid)) throw new BadInputError('id: not a Session ID', [{ path: ['id'], message: 'not a Session ID' }]);
+    const found = await findSessionsByIds(ctx.database.db, ids);
     return ids.map((id) => found.get(id) ?? null);
   },
   fields: (t) => ({

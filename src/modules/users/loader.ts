@@ -1,4 +1,4 @@
-import type { GraphQLContext } from '../../graphql/context.js';
+import type { Tx } from '../../db/client.js';
 import { findUsersByIds, type UserJson } from './queries.js';
 
 interface Pending {
@@ -13,6 +13,9 @@ interface UserBatch {
   pending: Map<string, Pending[]> | null;
 }
 
+/** A request's context: anything holding the request's database handle (the GraphQL context). */
+type RequestScope = { database: { db: Tx } };
+
 const batches = new WeakMap<object, UserBatch>();
 
 /**
@@ -20,7 +23,7 @@ const batches = new WeakMap<object, UserBatch>();
  * in one statement (findUsersByIds): references such as Invite.createdBy or Session.user cost one
  * statement per level, however many objects the page has. Cached for the request.
  */
-export function loadUser(ctx: GraphQLContext, id: bigint | string | null): Promise<UserJson | null> | null {
+export function loadUser(ctx: RequestScope, id: bigint | string | null): Promise<UserJson | null> | null {
   if (id === null) return null;
   let batch = batches.get(ctx);
   if (!batch) {
@@ -62,7 +65,7 @@ export function loadUser(ctx: GraphQLContext, id: bigint | string | null): Promi
 }
 
 /** The users of `ids` (missing ones left out), batched like loadUser. */
-export async function loadUsers(ctx: GraphQLContext, ids: readonly (bigint | string)[]): Promise<UserJson[]> {
+export async function loadUsers(ctx: RequestScope, ids: readonly (bigint | string)[]): Promise<UserJson[]> {
   const users = await Promise.all(ids.map((id) => loadUser(ctx, id)));
   return users.filter((u): u is UserJson => u !== null);
 }
