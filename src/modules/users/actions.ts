@@ -5,7 +5,7 @@ import { hashPassword } from '../../access/passwords.js';
 import { queryRows, type Tx } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
 import { BadInputError, ConflictError, fromZodIssues, parseInput, type FieldProblem } from '../../core/errors.js';
-import { assignRoleTx, revokeRoleTx } from '../roles/actions.js';
+import { assignRoleTx, revokeRoleTx } from '../../access/grants.js';
 import { roles, userRoles } from '../roles/table.js';
 import { diffOf, writeAudit } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
