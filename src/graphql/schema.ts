@@ -4,6 +4,7 @@ import { builder } from './builder.js';
 import './error-types.js';
 import '../modules/users/schema.js';
 import '../modules/roles/schema.js';
+import '../modules/roles/user-roles.schema.js';
 import '../modules/sessions/schema.js';
 import '../modules/audit/schema.js';
 import '../modules/invites/schema.js';

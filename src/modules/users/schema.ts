@@ -6,8 +6,7 @@ import { payload } from '../../graphql/error-types.js';
 import { BadInputError } from '../../core/errors.js';
 import { decodeId, parseBigintId } from '../../graphql/ids.js';
 import { childFields, selectedAt, type SelectionMap } from '../../graphql/selection.js';
-import { RoleRef } from '../roles/ref.schema.js';
-import { ROLE_FIELDS } from '../roles/queries.js';
+import { userFieldNames } from './extensions.js';
 import { createUser, createUsers, deleteUser, MAX_BATCH, restoreUser, updateUser } from './actions.js';
 import { BULK_ACTIONS, bulkUpdateUsers } from './bulk.js';
 import { changeLifecycle, eraseUser, type Lifecycle } from './lifecycle.js';
@@ -30,13 +29,13 @@ const UserOrderEnum = builder.enumType('UserOrderBy', { values: USER_ORDERS });
 
 export const UserRef = builder.objectRef<UserJson>('User');
 
-/** The columns a selection needs, so PostgreSQL builds just those. */
+/** The columns a selection needs, and the child fields of each registered field it selects (extensions.ts). */
 function shapeOf(selection: SelectionMap, info: GraphQLResolveInfo): UserShape {
-  const roles = selection.get('roles');
-  return {
-    fields: [...selection.keys()],
-    roleFields: roles ? [...childFields(roles, info).keys()].filter((f) => ROLE_FIELDS.includes(f)) : undefined,
-  };
+  const nested = userFieldNames().flatMap((name) => {
+    const field = selection.get(name);
+    return field ? [[name, [...childFields(field, info).keys()]] as const] : [];
+  });
+  return { fields: [...selection.keys()], nested: nested.length ? Object.fromEntries(nested) : undefined };
 }
 
 builder.node(UserRef, {
@@ -93,14 +92,6 @@ builder.node(UserRef, {
       deletedAt: d('deletedAt'),
       createdAt: t.field({ type: 'DateTime', resolve: (u) => u.createdAt as string }),
       updatedAt: t.field({ type: 'DateTime', resolve: (u) => u.updatedAt as string }),
-      roles: t.field({
-        type: [RoleRef],
-        description: 'Roles whose grant window is open now',
-        // Loaded with the users that carry them; fetched here only when a parent came without them.
-        // Synchronous when present, so completing a page creates no promise per user.
-        resolve: (u, _args, ctx) =>
-          u.roles ?? findUserById(ctx.database.db, BigInt(u.id), { fields: ['id'], roleFields: ROLE_FIELDS }).then((x) => x?.roles ?? []),
-      }),
     };
   },
 });
