@@ -9,7 +9,7 @@ import { assignRoleTx, revokeRoleTx } from '../../access/grants.js';
 import { roles, userRoles } from '../roles/table.js';
 import { diffOf, writeAudit } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
-import { endSessions, endSessionsOnPasswordChange } from '../sessions/actions.js';
+import { endSessions, endSessionsOnPasswordChange } from '../../access/session-ending.js';
 import { lifecycleTx, lockTarget } from './lifecycle.js';
 import { findUserById, findUsersByIds, type UserJson } from './queries.js';
 import { externalIdentities, users, userTombstones } from './table.js';
