@@ -75,6 +75,16 @@ describe('the layout', () => {
     expect(KNOWN_MUTUAL.filter((p) => !mutual.includes(p))).toEqual([]);
   });
 
+  it('users/ imports no other module beyond its tables (a module extends User from its own folder)', () => {
+    // README "Layout": builder.objectFields(UserRef, …) plus a loader given to users/extensions.ts.
+    const bad = [...graph].flatMap(([file, targets]) =>
+      moduleOf(file) === 'users'
+        ? targets.filter((t) => /^modules\/[^/]+\//.test(t) && moduleOf(t) !== 'users' && layerOf(t) !== 'db').map((t) => `${file} -> ${t}`)
+        : [],
+    );
+    expect(bad).toEqual([]);
+  });
+
   it('has no import circle', () => {
     const cycles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();
