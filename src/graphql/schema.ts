@@ -3,7 +3,12 @@ import { isObjectType, lexicographicSortSchema, type GraphQLSchema } from 'graph
 import { builder } from './builder.js';
 import './error-types.js';
 import '../modules/users/schema.js';
+import '../modules/users/filter.schema.js';
+import '../modules/users/lifecycle.schema.js';
+import '../modules/users/profile.schema.js';
+import '../modules/users/bulk.schema.js';
 import '../modules/roles/schema.js';
+import '../modules/roles/user-roles.schema.js';
 import '../modules/sessions/schema.js';
 import '../modules/audit/schema.js';
 import '../modules/invites/schema.js';

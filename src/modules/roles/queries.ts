@@ -8,6 +8,7 @@ import { users } from '../users/table.js';
 import { roles, userRoles, userScopes } from './table.js';
 import { grantIsActive, scopesGranting } from '../../access/standing.js';
 import { directIsActive } from '../../access/standing.js';
+import { registerUserField } from '../users/extensions.js';
 
 /** Columns of Role by GraphQL field name, for JSON built in PostgreSQL. */
 export const roleFieldSql: Record<string, SQL> = {
@@ -23,6 +24,48 @@ export const roleFieldSql: Record<string, SQL> = {
 export const ROLE_FIELDS = Object.keys(roleFieldSql).filter((f) => f !== '__typename');
 
 const roleJson = sql<RoleJson>`${jsonObject(Object.entries(roleFieldSql))}`;
+
+/** A role as JSON with these fields, and `__typename` and `id` always present. */
+function roleJsonSql(roleFields: readonly string[]): SQL {
+  return jsonObject(['__typename', 'id', ...roleFields].filter((f, i, all) => roleFieldSql[f] && all.indexOf(f) === i).map((f) => [f, roleFieldSql[f]]));
+}
+
+const ROLE_ORDER = sql`${roles.rank} desc, ${roles.id}`;
+
+/**
+ * The active roles of many users in one statement (the nested level of a page): cheaper for
+ * PostgreSQL than a correlated subquery per row. Highest rank first.
+ */
+export async function rolesOfUsers(db: Tx, ids: readonly string[], roleFields: readonly string[]): Promise<Map<string, RoleJson[]>> {
+  const p = new Params();
+  const idList = p.add(ids.join(','));
+  const rows = await runPrepared(
+    db,
+    `roles:${JSON.stringify(roleFields)}`,
+    p,
+    () =>
+      db
+        .select({ userId: sql<string>`${userRoles.userId}::text`, roles: sql<RoleJson[]>`json_agg(${roleJsonSql(roleFields)} order by ${ROLE_ORDER})` })
+        .from(userRoles)
+        .innerJoin(roles, eq(roles.id, userRoles.roleId))
+        .where(and(sql`${userRoles.userId} = any(string_to_array(${idList}, ',')::bigint[])`, grantIsActive))
+        .groupBy(userRoles.userId),
+    { name: 'roles_of_users', plan: 'reuse' },
+  );
+  return new Map(rows.map((r) => [r.userId, r.roles]));
+}
+
+// User.roles (user-roles.schema.ts): the users module loads it with its lookups and pages.
+registerUserField('roles', {
+  all: ROLE_FIELDS,
+  empty: () => [],
+  load: (db, ids, selection) =>
+    rolesOfUsers(
+      db,
+      ids,
+      selection.filter((f) => ROLE_FIELDS.includes(f)),
+    ),
+});
 
 /** Roles by key, as JSON (for node(id)). */
 export async function findRolesByIds(db: Tx, ids: bigint[]): Promise<Map<string, RoleJson>> {

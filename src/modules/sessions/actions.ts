@@ -1,6 +1,5 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
-import type { Tx } from '../../db/client.js';
+import { and, eq, isNull } from 'drizzle-orm';
 import { newRefreshToken, sha256, type Tokens } from '../../access/tokens.js';
 import { NotFoundError, unauthenticated } from '../../core/errors.js';
 import { writeAudit } from '../../db/audit.js';
@@ -9,9 +8,12 @@ import { effectiveStatus } from '../../access/status.js';
 import { users } from '../users/table.js';
 import { checkPasswordLogin } from '../../access/sign-in.js';
 import { sessions } from './table.js';
+import { endSessions } from '../../access/session-ending.js';
 import { assertMayEndSessionsOf } from '../../access/policy.js';
 
 export { checkPasswordLogin, LOGIN_LIMITS } from '../../access/sign-in.js';
+// The session-ending rules live in access/, so users/ applies them without importing sessions/.
+export { endSessions, endSessionsOnPasswordChange } from '../../access/session-ending.js';
 
 export interface SessionTokens {
   accessToken: string;
@@ -126,48 +128,6 @@ export async function revokeSession(ctx: ActionContext, sessionId: string, reaso
     return rows.length > 0;
   });
   return revoked;
-}
-
-/**
- * Revokes every live session of the users inside the caller's transaction and answers their ids;
- * the access tokens stop on the next request, on every instance (the session trigger notifies).
- */
-export async function endSessions(tx: Tx, userIds: bigint[]): Promise<string[]> {
-  if (userIds.length === 0) return [];
-  const rows = await tx
-    .update(sessions)
-    .set({ revokedAt: new Date() })
-    .where(and(inArray(sessions.userId, userIds), isNull(sessions.revokedAt)))
-    .returning({ id: sessions.id });
-  return rows.map((r) => r.id);
-}
-
-/**
- * THE rule for every path that changes a password (updateUser, resetPassword, any later one), run in
- * the transaction that stores the new hash: every live session of the user ends, and with it its
- * refresh token. A `change` made by the user itself keeps the caller's current session (the one that
- * proved the old credentials); a `reset` ends them all, since a reset token proves only the mailbox.
- * One audit row per ended session; answers how many ended. Every instance refuses the ended
- * sessions on their next request (the caller's state is read per request).
- */
-export async function endSessionsOnPasswordChange(tx: Tx, ctx: ActionContext, userId: bigint, kind: 'change' | 'reset'): Promise<number> {
-  const keep = kind === 'change' && ctx.actor.actorId === userId ? (ctx.sessionId ?? null) : null;
-  const rows = await tx
-    .update(sessions)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), ...(keep ? [ne(sessions.id, keep)] : [])))
-    .returning({ id: sessions.id });
-  await writeAudit(
-    tx,
-    { ...ctx.actor, actorId: ctx.actor.actorId ?? userId },
-    rows.map((r) => ({
-      action: 'session.revoke',
-      targetType: 'Session',
-      targetId: r.id,
-      diff: { reason: 'password changed', userId: userId.toString(), kept: keep },
-    })),
-  );
-  return rows.length;
 }
 
 export async function revokeAllSessions(ctx: ActionContext, userId: bigint, reason: string): Promise<number> {

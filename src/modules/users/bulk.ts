@@ -3,7 +3,7 @@ import { queryRows } from '../../db/client.js';
 import { Params } from '../../db/prepared.js';
 import { BadInputError } from '../../core/errors.js';
 import type { ActionContext } from '../context.js';
-import { assignRoleTx, revokeRoleTx } from '../roles/actions.js';
+import { assignRoleTx, revokeRoleTx } from '../../access/grants.js';
 import { lifecycleTx } from './lifecycle.js';
 import { retagUsers } from './profile.js';
 import { userFilterSql, type UserFilter } from './queries.js';

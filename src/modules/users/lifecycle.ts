@@ -6,7 +6,7 @@ import { auditLog } from '../audit/table.js';
 import { diffOf, writeAudit } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
 import { userRoles, userScopes } from '../roles/table.js';
-import { endSessions } from '../sessions/actions.js';
+import { endSessions } from '../../access/session-ending.js';
 import { sessions } from '../sessions/table.js';
 import { findUserById, type UserJson } from './queries.js';
 import { externalIdentities, users, userTombstones } from './table.js';

@@ -7,12 +7,11 @@ import { checkCount, invalidCursor, MAX_PAGE_SIZE, type Page } from '../../db/pa
 import { isTimestampText, parseBigintId } from '../../db/values.js';
 import { jsonObject } from '../../db/json.js';
 import { BadInputError } from '../../core/errors.js';
-import { roleFieldSql } from '../roles/queries.js';
 import { roles, userRoles } from '../roles/table.js';
 import { effectiveStatus } from '../../access/status.js';
 import { users } from './table.js';
 import { grantIsActive, userHoldsScope } from '../../access/standing.js';
-import type { RoleJson } from '../roles/queries.js';
+import { allUserFields, loadUserFields } from './extensions.js';
 
 export const USER_STATUSES = ['ACTIVE', 'DEACTIVATED', 'SUSPENDED', 'DELETED'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
@@ -55,7 +54,6 @@ export interface UserJson {
   deletedAt: string | null;
   createdAt: string;
   updatedAt: string;
-  roles?: RoleJson[];
 }
 
 export interface TextFilter {
@@ -225,49 +223,17 @@ const userFieldSql: Record<string, SQL> = {
 
 export const USER_SCALAR_FIELDS = Object.keys(userFieldSql);
 
-/** Which fields to build: User field names, and for `roles` the Role field names. */
+/**
+ * Which fields to build: User field names, and for each field another module registered (see
+ * extensions.ts) its selected child field names.
+ */
 export interface UserShape {
   fields: readonly string[];
-  roleFields?: readonly string[];
+  nested?: Readonly<Record<string, readonly string[]>>;
 }
 
-export const FULL_USER_SHAPE: UserShape = { fields: USER_SCALAR_FIELDS, roleFields: Object.keys(roleFieldSql) };
-
-/** A role as JSON, with `__typename` and `id` always present. */
-function roleJsonSql(roleFields: readonly string[]): SQL {
-  return jsonObject(['__typename', 'id', ...roleFields].filter((f, i, all) => roleFieldSql[f] && all.indexOf(f) === i).map((f) => [f, roleFieldSql[f]]));
-}
-
-const ROLE_ORDER = sql`${roles.rank} desc, ${roles.id}`;
-
-function rolesJson(roleFields: readonly string[]): SQL {
-  return sql`(select coalesce(json_agg(${roleJsonSql(roleFields)} order by ${ROLE_ORDER}), '[]'::json)
-    from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
-    where ${userRoles.userId} = ${users.id} and ${grantIsActive})`;
-}
-
-/**
- * The active roles of many users in one statement (the nested level of a page): cheaper for
- * PostgreSQL than a correlated subquery per row.
- */
-async function rolesOfUsers(db: Tx, ids: string[], roleFields: readonly string[]): Promise<Map<string, RoleJson[]>> {
-  const p = new Params();
-  const idList = p.add(ids.join(','));
-  const rows = await runPrepared(
-    db,
-    `roles:${JSON.stringify(roleFields)}`,
-    p,
-    () =>
-      db
-        .select({ userId: sql<string>`${userRoles.userId}::text`, roles: sql<RoleJson[]>`json_agg(${roleJsonSql(roleFields)} order by ${ROLE_ORDER})` })
-        .from(userRoles)
-        .innerJoin(roles, eq(roles.id, userRoles.roleId))
-        .where(and(sql`${userRoles.userId} = any(string_to_array(${idList}, ',')::bigint[])`, grantIsActive))
-        .groupBy(userRoles.userId),
-    { name: 'roles_of_users', plan: 'reuse' },
-  );
-  return new Map(rows.map((r) => [r.userId, r.roles]));
-}
+/** Every field, registered ones included: the user an action answers with. */
+export const fullUserShape = (): UserShape => ({ fields: USER_SCALAR_FIELDS, nested: allUserFields() });
 
 export function userJsonSql(shape: UserShape, extra: [string, SQL][] = [], typename: SQL = sql.raw(`'User'`)): SQL {
   const entries: [string, SQL][] = [
@@ -275,7 +241,6 @@ export function userJsonSql(shape: UserShape, extra: [string, SQL][] = [], typen
     ['id', userFieldSql.id],
   ];
   for (const f of shape.fields) if (f !== 'id' && userFieldSql[f]) entries.push([f, userFieldSql[f]]);
-  if (shape.roleFields) entries.push(['roles', rolesJson(shape.roleFields)]);
   return jsonObject([...entries, ...extra]);
 }
 
@@ -285,15 +250,17 @@ export async function findUserByUsername(db: Tx, username: string, domain: strin
     .select({ user: sql<UserJson>`${userJsonSql(shape)}` })
     .from(users)
     .where(and(sql`lower(${users.username}) = lower(${username})`, domain ? eq(users.domain, domain.toLowerCase()) : sql`${users.domain} is null`));
-  return row?.user ?? null;
+  if (!row) return null;
+  await loadUserFields(db, [row.user], shape.nested);
+  return row.user;
 }
 
-export async function findUserById(db: Tx, id: bigint, shape: UserShape = FULL_USER_SHAPE): Promise<UserJson | null> {
+export async function findUserById(db: Tx, id: bigint, shape: UserShape = fullUserShape()): Promise<UserJson | null> {
   const p = new Params();
   const where = eq(users.id, p.add(id) as never);
   const [row] = await runPrepared(
     db,
-    `byId:${JSON.stringify([shape.fields, shape.roleFields ?? null])}`,
+    `byId:${JSON.stringify(shape.fields)}`,
     p,
     () =>
       db
@@ -302,16 +269,23 @@ export async function findUserById(db: Tx, id: bigint, shape: UserShape = FULL_U
         .where(where),
     { name: 'user_by_id', plan: 'reuse' },
   );
-  return row?.user ?? null;
+  if (!row) return null;
+  await loadUserFields(db, [row.user], shape.nested);
+  return row.user;
 }
 
 /** Many users in the order of `ids` (one statement). */
-export async function findUsersByIds(db: Tx, ids: readonly bigint[], shape: UserShape = FULL_USER_SHAPE): Promise<UserJson[]> {
+export async function findUsersByIds(db: Tx, ids: readonly bigint[], shape: UserShape = fullUserShape()): Promise<UserJson[]> {
   if (ids.length === 0) return [];
   const rows = await db
     .select({ id: sql<string>`${users.id}::text`, user: sql<UserJson>`${userJsonSql(shape)}` })
     .from(users)
     .where(sql`${users.id} = any(${bigintArray(ids)})`);
+  await loadUserFields(
+    db,
+    rows.map((r) => r.user),
+    shape.nested,
+  );
   const byId = new Map(rows.map((r) => [r.id, r.user]));
   return ids.flatMap((id) => byId.get(id.toString()) ?? []);
 }
@@ -373,7 +347,7 @@ export interface PageWants {
 }
 
 /**
- * One page of users with keyset cursors, its count when asked for, and its users' roles when selected.
+ * One page of users with keyset cursors, its count when asked for, and the registered fields selected.
  */
 export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape, wants: PageWants): Promise<UserPage> {
   const wantTotal = wants.totalCount;
@@ -399,8 +373,8 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
   const before = args.before ? decodeCursor(args.before, order, 'before') : null;
   const key = `page:${JSON.stringify([order, backward, size, !!after, !!before, !!args.offset, wantTotal, wants.cursors, shape.fields])}:${shapeKey(args.filter ?? null)}`;
 
-  // One statement per nested level: the page (with its count) as JSON built by PostgreSQL, then the
-  // roles of all its users.
+  // One statement per nested level: the page (with its count) as JSON built by PostgreSQL, then one
+  // per registered field selected (extensions.ts), e.g. the roles of all its users.
   const p = new Params();
   const filter = userFilterSql(args.filter, p);
   const cursors: SQL[] = [];
@@ -445,14 +419,8 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
     },
     { name: 'users_page', plan: args.filter ? 'per-values' : 'reuse' },
   );
-  if (shape.roleFields) {
-    const byUser = await rolesOfUsers(
-      db,
-      result.rows.map((r) => r.id),
-      shape.roleFields,
-    );
-    for (const row of result.rows) row.roles = byUser.get(row.id) ?? [];
-  }
+  // The next nested level: each field another module registered, for all the page's users at once.
+  await loadUserFields(db, result.rows, shape.nested);
   const total = wantTotal ? Number(result.total) : null;
   let rows = result.rows;
   const more = rows.length > size;
