@@ -181,7 +181,7 @@ describe('totalCount is the whole filtered set, not the page', () => {
 });
 
 describe('SQL per nested level', () => {
-  it('a page of invites with createdBy and owner: one statement for the page, one for all their users', async () => {
+  it("a page of invites with createdBy and owner: one statement per nested level (invites, their users, those users' roles)", async () => {
     const owner = await gw.user();
     const creators = [await gw.user({ roles: ['admin'] }), await gw.user({ roles: ['admin'] }), await gw.user({ roles: ['admin'] })];
     for (let i = 0; i < 6; i++) await createInvite(as(creators[i % 3].id), { ownerId: owner.id });
@@ -192,8 +192,9 @@ describe('SQL per nested level', () => {
     expect(edges).toHaveLength(6);
     expect(new Set(edges.map((e: any) => e.node.createdBy.id))).toEqual(new Set(creators.map((c) => c.gid)));
     expect(edges.every((e: any) => e.node.owner.id === owner.gid && e.node.createdBy.roles.some((r: any) => r.name === 'admin'))).toBe(true);
-    expect(statements).toHaveLength(2);
+    expect(statements).toHaveLength(3);
     expect(statements[1]).toMatch(/from "?users"?/);
+    expect(statements[2]).toMatch(/user_roles/);
     const counted = await statementsOf(
       `query($f: InviteFilter) { invites(first: 2, filter: $f) { totalCount edges { node { createdBy { id } } } } }`,
       { f: { owner: owner.gid } },

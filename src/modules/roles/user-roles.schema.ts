@@ -1,3 +1,4 @@
+import { batched } from '../../db/batch.js';
 import { builder } from '../../graphql/builder.js';
 import { UserRef } from '../users/schema.js';
 import { ROLE_FIELDS, rolesOfUsers, type RoleJson } from './queries.js';
@@ -13,6 +14,9 @@ builder.objectFields(UserRef, (t) => ({
     description: 'Roles whose grant window is open now',
     // Loaded with the users that carry them; fetched here only when a parent came without them.
     // Synchronous when present, so completing a page creates no promise per user.
-    resolve: (u, _args, ctx) => (u as { roles?: RoleJson[] }).roles ?? rolesOfUsers(ctx.database.db, [u.id], ROLE_FIELDS).then((m) => m.get(u.id) ?? []),
+    // Users that came without them (a reference such as Invite.createdBy) load theirs in one
+    // statement per nested level.
+    resolve: (u, _args, ctx) =>
+      (u as { roles?: RoleJson[] }).roles ?? batched(ctx, 'user.roles', u.id, (db, ids) => rolesOfUsers(db, ids, ROLE_FIELDS)).then((roles) => roles ?? []),
   }),
 }));
