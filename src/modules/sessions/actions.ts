@@ -7,6 +7,7 @@ import type { ActionContext } from '../context.js';
 import { effectiveStatus } from '../../access/status.js';
 import { users } from '../users/table.js';
 import { checkPasswordLogin } from '../../access/sign-in.js';
+import { findSessionOwner } from './queries.js';
 import { sessions } from './table.js';
 import { endSessions } from '../../access/session-ending.js';
 import { assertMayEndSessionsOf } from '../../access/policy.js';
@@ -114,9 +115,9 @@ export async function refreshSession(ctx: ActionContext, tokens: Tokens, refresh
 /** Ends one session; its access tokens stop working on the next request. */
 export async function revokeSession(ctx: ActionContext, sessionId: string, reason: string): Promise<boolean> {
   const revoked = await ctx.db.transaction(async (tx) => {
-    const [owner] = await tx.select({ userId: sessions.userId }).from(sessions).where(eq(sessions.id, sessionId));
-    if (!owner) throw new NotFoundError('No such session');
-    await assertMayEndSessionsOf(tx, ctx.actor.actorId, owner.userId);
+    const owner = await findSessionOwner(tx, sessionId);
+    if (owner === null) throw new NotFoundError('No such session');
+    await assertMayEndSessionsOf(tx, ctx.actor.actorId, owner);
     const rows = await tx
       .update(sessions)
       .set({ revokedAt: new Date() })
