@@ -71,18 +71,6 @@ export function fromDbError(error: unknown): AppError | null {
   }
 }
 
-/** The HTTP status an error code answers with where the transport has statuses. */
-export const HTTP_STATUS: Record<ErrorCode, number> = {
-  BAD_INPUT: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  RATE_LIMITED: 429,
-  UNAVAILABLE: 503,
-  INTERNAL: 500,
-};
-
 /**
  * What a failed statement means for the caller, whichever driver raised it: the database cannot be
  * reached (`unavailable`: answer 503 and let the client retry), or the statement ran into its
