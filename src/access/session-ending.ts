@@ -5,7 +5,7 @@ import { sessions } from '../modules/sessions/table.js';
 
 /**
  * Revokes every live session of the users inside the caller's transaction and answers their ids;
- * the access tokens stop on the next request, on every instance (the session trigger notifies).
+ * the access tokens stop on the next request, on every instance (each request reads its session).
  */
 export async function endSessions(tx: Tx, userIds: bigint[]): Promise<string[]> {
   if (userIds.length === 0) return [];
