@@ -12,6 +12,13 @@ export class Params {
   /** `inline`: values become ordinary bound parameters, for a statement run once (not prepared). */
   constructor(private readonly inline = false) {}
 
+  /** A placeholder for `value` even in an inline set (where Drizzle's API takes only a placeholder or a literal). */
+  placeholder(value: unknown): Placeholder {
+    const name = `p${this.n++}`;
+    this.values[name] = value;
+    return sql.placeholder(name);
+  }
+
   add(value: unknown): Placeholder | SQL {
     if (this.inline) return sql`${value}`;
     const name = `p${this.n++}`;

@@ -3,7 +3,7 @@ import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
 import { createUsers, MAX_BATCH } from './actions.js';
 import { BULK_ACTIONS, bulkUpdateUsers } from './bulk.js';
-import { decodeFilter, UserFilter } from './filter.schema.js';
+import { UserFilter } from './filter.schema.js';
 import type { UserJson } from './queries.js';
 import { CreateUserInput, UserRef } from './schema.js';
 
@@ -60,7 +60,7 @@ builder.mutationFields((t) => ({
     errors: payload('BulkUpdateUsers', 'result'),
     args: { input: t.arg({ type: BulkUpdateUsersInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
-      return bulkUpdateUsers(actionContext(ctx), { ...input, filter: decodeFilter(input.filter, ['input', 'filter'])!, dryRun: input.dryRun ?? false });
+      return bulkUpdateUsers(actionContext(ctx), { ...input, filter: input.filter, dryRun: input.dryRun ?? false });
     },
   }),
 }));

@@ -1,12 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/client.js';
 import { Params } from '../../db/prepared.js';
+import { compileFilter } from '../../db/filter.js';
 import { BadInputError } from '../../core/errors.js';
 import type { ActionContext } from '../context.js';
 import { assignRoleTx, revokeRoleTx } from '../../access/grants.js';
 import { lifecycleTx } from './lifecycle.js';
 import { retagUsers } from './profile.js';
-import { userFilterSql, type UserFilter } from './queries.js';
+import { userFilterTable, type UserFilter } from './list.js';
 import { users } from './table.js';
 import { findStanding } from '../../access/standing.js';
 import { assertOutranksAll, requireScope } from '../../access/policy.js';
@@ -50,7 +51,7 @@ export async function bulkUpdateUsers(ctx: ActionContext, args: BulkArgs): Promi
   };
   if (args.action === 'TAG' || args.action === 'UNTAG') need('tags');
   if (args.action === 'ASSIGN_ROLE' || args.action === 'REVOKE_ROLE') need('role');
-  const where = userFilterSql(args.filter, new Params(true)) ?? sql`true`;
+  const where = compileFilter(userFilterTable, args.filter, new Params(true)) ?? sql`true`;
   const result = await ctx.db.transaction(async (tx) => {
     const matched = await queryRows<{ id: string; name: string }>(
       tx,

@@ -6,13 +6,15 @@ import { payload } from '../../graphql/error-types.js';
 import { decodeId, parseBigintId } from '../../graphql/ids.js';
 import { childFields, selectedAt, type SelectionMap } from '../../graphql/selection.js';
 import { userFieldNames } from './extensions.js';
-import { decodeFilter, UserFilter, UserStatusEnum } from './filter.schema.js';
+import { UserFilter, UserOrderEnum, UserStatusEnum } from './filter.schema.js';
+import { findUserPage } from './list.js';
+import { UserRef } from './ref.schema.js';
+import { listWants, OFFSET_DESCRIPTION } from '../../graphql/lists.js';
 import { createUser, deleteUser, restoreUser, updateUser } from './actions.js';
-import { findUserById, findUserPage, MAX_OFFSET, MAX_PAGE_SIZE, findUserByUsername, USER_ORDERS, type UserJson, type UserShape } from './queries.js';
+import { MAX_PAGE_SIZE } from '../../db/page.js';
+import { findUserById, findUserByUsername, type UserJson, type UserShape } from './queries.js';
 
-const UserOrderEnum = builder.enumType('UserOrderBy', { values: USER_ORDERS });
-
-export const UserRef = builder.objectRef<UserJson>('User');
+export { UserRef };
 
 /** The columns a selection needs, and the child fields of each registered field it selects (extensions.ts). */
 function shapeOf(selection: SelectionMap, info: GraphQLResolveInfo): UserShape {
@@ -116,17 +118,9 @@ builder.queryFields((t) => ({
       args: {
         filter: t.arg({ type: UserFilter }),
         orderBy: t.arg({ type: UserOrderEnum, defaultValue: 'CREATED_AT_ASC' }),
-        offset: t.arg.int({ description: `For legacy numbered pages only (at most ${MAX_OFFSET}); prefer cursors` }),
+        offset: t.arg.int({ description: OFFSET_DESCRIPTION }),
       },
-      resolve: (_root, args, ctx, info) => {
-        const top = selectedAt(info);
-        const cursors =
-          childFields(top.get('edges'), info).has('cursor') || ['startCursor', 'endCursor'].some((f) => childFields(top.get('pageInfo'), info).has(f));
-        return findUserPage(ctx.database.db, { ...args, filter: decodeFilter(args.filter) }, shapeOf(selectedAt(info, ['edges', 'node']), info), {
-          totalCount: top.has('totalCount'),
-          cursors,
-        });
-      },
+      resolve: (_root, args, ctx, info) => findUserPage(ctx.database.db, args, shapeOf(selectedAt(info, ['edges', 'node']), info), listWants(info)),
     },
     {
       name: 'UserConnection',
