@@ -69,7 +69,7 @@ export class AuthService {
 
   private async load(db: Db, userId: bigint, sessionId: string | null): Promise<Viewer> {
     const state = await findCallerState(db, userId, sessionId);
-    if (!state || !state.sessionLive) throw unauthenticated('Session has ended');
+    if (!state?.sessionLive) throw unauthenticated('Session has ended');
     if (state.status !== 'ACTIVE') throw unauthenticated('Account is not active');
     return { userId, username: state.username, domain: state.domain, sessionId, scopes: new ScopeSet(state.scopes) };
   }

@@ -47,8 +47,8 @@ export type FilterField =
   | { kind: 'range'; sql: SQL; description?: string }
   /** The bigint key equals the key of a node of type `node` (its global ID in GraphQL). */
   | { kind: 'ref'; sql: SQL; node: string; description?: string }
-  /** Anything else: the entity compiles the value itself; `input` names its GraphQL input type. */
-  | { kind: 'custom'; input: string; compile: (value: never, p: Params, path: string[]) => SQL | undefined; description?: string };
+  /** Anything else: the entity compiles the value itself (graphql/lists.ts is given its input type). */
+  | { kind: 'custom'; compile: (value: never, p: Params, path: string[]) => SQL | undefined; description?: string };
 
 export type FilterTable = Readonly<Record<string, FilterField>>;
 

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { Connection, ListSource, ListWants } from '../db/connection.js';
+import type { ListSource, ListWants } from '../db/connection.js';
 import { MAX_OFFSET } from '../db/connection.js';
 import type { FilterOf, FilterTable } from '../db/filter.js';
 import { builder } from './builder.js';
@@ -8,8 +8,7 @@ import { childFields, selectedAt } from './selection.js';
 /**
  * The GraphQL side of the connection engine (db/connection.ts): a list's `<Entity>Filter` input and
  * `<Entity>OrderBy` enum are built from the same tables its queries compile, so a filter field is
- * declared once; `listWants` says what of a connection a request selected; `counted` adds
- * `totalCount` to a connection type.
+ * declared once; `listWants` says what of a connection a request selected.
  */
 
 /** An input type or node type ref of any shape (the filter's fields are assembled at run time). */
@@ -55,8 +54,8 @@ export interface FilterInputOptions<T extends FilterTable> {
   enums?: Record<string, unknown>;
   /** The node type of each `ref` field's node (its global ID is the field's value). */
   nodes?: Record<string, AnyRef>;
-  /** The input type of each `custom` field: an input ref, or 'String'. */
-  inputs?: { [K in keyof T as T[K] extends { kind: 'custom' } ? K : never]: AnyRef | 'String' };
+  /** The input type of each `custom` field: an input ref, or a scalar's name. */
+  inputs?: { [K in keyof T as T[K] extends { kind: 'custom' } ? K : never]: AnyRef | 'String' | 'ID' | 'DateTime' };
 }
 
 /**
@@ -98,9 +97,9 @@ export function filterInput<T extends FilterTable>(name: string, table: T, opts:
             fields[key] = t.globalID({ for: opts.nodes?.[field.node] as never, description });
             break;
           case 'custom': {
-            const input = (opts.inputs as Record<string, AnyRef | 'String'> | undefined)?.[key];
+            const input = (opts.inputs as Record<string, AnyRef | string> | undefined)?.[key];
             if (!input) throw new Error(`${name}.${key}: no input type given for a custom filter field`);
-            fields[key] = input === 'String' ? t.string({ description }) : t.field({ type: input as never, description });
+            fields[key] = t.field({ type: input as never, description });
             break;
           }
         }
@@ -128,11 +127,3 @@ export function listWants(info: GraphQLResolveInfo): ListWants {
 
 /** The `offset` argument of a list that legacy numbered pages read. */
 export const OFFSET_DESCRIPTION = `For legacy numbered pages only (at most ${MAX_OFFSET}); prefer cursors`;
-
-/** Connection options adding `totalCount` (the whole filtered set, never the page). */
-export const counted = (name: string, description: string) => ({
-  name,
-  fields: (t: { int: (opts: { description: string; resolve: (c: Connection<unknown>) => number }) => unknown }) => ({
-    totalCount: t.int({ description, resolve: (c) => c.totalCount ?? 0 }),
-  }),
-});

@@ -1,7 +1,10 @@
-import { asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from '../../db/page.js';
+import { findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
+import type { Params } from '../../db/prepared.js';
 import { applications } from './table.js';
+
+export const APPLICATION_ROLES = ['INTERNAL', 'EXTERNAL'] as const;
 
 export type ApplicationRow = Omit<typeof applications.$inferSelect, 'secretHash'>;
 
@@ -36,27 +39,47 @@ export async function findApplicationsByIds(db: Tx, ids: readonly bigint[]): Pro
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-/** Oldest first, keyset on id (Liquid pages by the last id it saw). */
-export async function findApplicationPage(db: Tx, args: { first?: number | null; after?: string | null }): Promise<Page<ApplicationRow>> {
-  const first = pageSize(args.first, 50);
-  const after = args.after ? gt(applications.id, BigInt(decodeCursor('application', args.after, /^(\d{1,19})$/)[0])) : undefined;
-  const rows = await db
-    .select(columns)
-    .from(applications)
-    .where(after)
-    .orderBy(asc(applications.id))
-    .limit(first + 1);
-  return toPage(
-    rows,
-    first,
-    args.after,
-    (node) => encodeCursor('application', node.id),
-    (node) => node,
-  );
-}
+/** What applications can be filtered by (db/filter.ts). */
+export const applicationFilterTable = {
+  displayName: { kind: 'text', sql: sql`${applications.displayName}` },
+  clientId: { kind: 'equals', sql: sql`${applications.clientId}` },
+  role: { kind: 'oneOf', sql: sql`${applications.role}::text`, enumName: 'ApplicationRole', values: APPLICATION_ROLES },
+  grant: {
+    kind: 'custom',
+    description: 'Has this OAuth grant type',
+    compile: (grant: string, p: Params) => sql`${p.add(grant)} = any(${applications.grants})`,
+  },
+  createdBy: { kind: 'ref', sql: sql`${applications.createdBy}`, node: 'User' },
+  createdAt: { kind: 'range', sql: sql`${applications.createdAt}` },
+} as const;
 
-/** Every application (the connection's totalCount). */
-export async function countApplications(db: Tx): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(applications);
-  return row.n;
-}
+const id = { sql: sql`${applications.id}`, type: 'bigint' } as const;
+const createdAt = { sql: sql`${applications.createdAt}`, type: 'timestamptz' } as const;
+const name = { sql: sql`lower(${applications.displayName})`, type: 'text' } as const;
+
+export const APPLICATION_ORDERS = ['ID_ASC', 'ID_DESC', 'CREATED_AT_ASC', 'CREATED_AT_DESC', 'NAME_ASC', 'NAME_DESC'] as const;
+export type ApplicationOrder = (typeof APPLICATION_ORDERS)[number];
+
+export const applicationList: ListSource<typeof applicationFilterTable, ApplicationOrder> = {
+  name: 'applications',
+  table: applications,
+  id,
+  orders: {
+    ID_ASC: { key: id, direction: 'asc' },
+    ID_DESC: { key: id, direction: 'desc' },
+    CREATED_AT_ASC: { key: createdAt, direction: 'asc' },
+    CREATED_AT_DESC: { key: createdAt, direction: 'desc' },
+    NAME_ASC: { key: name, direction: 'asc' },
+    NAME_DESC: { key: name, direction: 'desc' },
+  },
+  defaultOrder: 'ID_ASC',
+  filter: applicationFilterTable,
+  defaultSize: 50,
+};
+
+/** A page of applications, oldest first unless ordered otherwise (Liquid pages by the last id it saw). */
+export const findApplicationPage = (
+  db: Tx,
+  args: ListArgs<typeof applicationFilterTable, ApplicationOrder>,
+  wants: ListWants,
+): Promise<Connection<ApplicationRow>> => findPage(db, applicationList, { select: () => columns, selectKey: 'all' }, args, wants);

@@ -1,7 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
-import { withCount, type CountedPage } from '../../db/page.js';
 import { decodeId, nodeKey } from '../../graphql/ids.js';
 import { loadUser } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
@@ -15,11 +14,12 @@ import {
   updateApplication,
   type WithSecret,
 } from './actions.js';
-import { countApplications, findApplicationPage, findApplicationsByIds, type ApplicationRow } from './queries.js';
+import { APPLICATION_ROLES, applicationFilterTable, applicationList, findApplicationPage, findApplicationsByIds, type ApplicationRow } from './queries.js';
+import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
 
 const GrantEnum = builder.enumType('ApplicationGrant', { values: GRANTS });
 const RoleEnum = builder.enumType('ApplicationRole', {
-  values: ['INTERNAL', 'EXTERNAL'] as const,
+  values: APPLICATION_ROLES,
   description: 'INTERNAL may hold any scope; EXTERNAL only :read scopes',
 });
 
@@ -63,19 +63,28 @@ const WithSecretRef = builder.objectRef<WithSecret>('ApplicationWithSecret').imp
   }),
 });
 
+const ApplicationFilter = filterInput('ApplicationFilter', applicationFilterTable, {
+  enums: { ApplicationRole: RoleEnum },
+  nodes: { User: UserRef },
+  inputs: { grant: 'String' },
+});
+const ApplicationOrderEnum = orderByEnum('ApplicationOrderBy', applicationList);
+
 builder.queryField('applications', (t) =>
   t.connection(
     {
       type: ApplicationRef,
-      description: 'Oldest first.',
+      description: 'Oldest first unless ordered otherwise.',
       authScopes: { scope: 'admin:applications:read' },
-      resolve: async (_root, args, ctx) => withCount(await findApplicationPage(ctx.database.db, args), () => countApplications(ctx.database.db)),
+      args: {
+        filter: t.arg({ type: ApplicationFilter }),
+        orderBy: t.arg({ type: ApplicationOrderEnum, defaultValue: 'ID_ASC' }),
+      },
+      resolve: (_root, args, ctx, info) => findApplicationPage(ctx.database.db, args, listWants(info)),
     },
     {
       name: 'ApplicationConnection',
-      fields: (t) => ({
-        totalCount: t.int({ description: 'Every application (every page)', resolve: (c) => (c as CountedPage<ApplicationRow>).countAll() }),
-      }),
+      fields: (t) => ({ totalCount: t.int({ description: 'Applications matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }) }),
     },
     { name: 'ApplicationEdge' },
   ),

@@ -1,48 +1,47 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { asc, getTableColumns, gt, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from '../../db/page.js';
+import { findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
+import type { FilterOf } from '../../db/filter.js';
+import type { Params } from '../../db/prepared.js';
 import { GENESIS_HASH, payloadHash, rowHash } from '../../db/audit.js';
 import { auditLog } from './table.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 
-export interface AuditFilter {
-  actorId?: bigint | null;
-  targetType?: string | null;
-  targetId?: string | null;
-  action?: string | null;
-  from?: Date | null;
-  to?: Date | null;
-}
+/** What audit events can be filtered by (db/filter.ts). */
+export const auditFilterTable = {
+  actorId: { kind: 'ref', sql: sql`${auditLog.actorId}`, node: 'User', description: 'Made by this user' },
+  targetType: { kind: 'equals', sql: sql`${auditLog.targetType}` },
+  targetId: {
+    kind: 'custom',
+    description: 'A User ID, or the key of another target',
+    // The GraphQL layer has already turned a User global ID into its key.
+    compile: (key: string, p: Params) => sql`${auditLog.targetId} = ${p.add(key)}`,
+  },
+  action: { kind: 'equals', sql: sql`${auditLog.action}`, description: 'e.g. user.update' },
+  from: { kind: 'custom', description: 'At or after', compile: (at: Date, p: Params) => sql`${auditLog.at} >= ${p.add(at.toISOString())}::timestamptz` },
+  to: { kind: 'custom', description: 'Before', compile: (at: Date, p: Params) => sql`${auditLog.at} < ${p.add(at.toISOString())}::timestamptz` },
+} as const;
 
-export type AuditPage = Page<AuditRow>;
+export type AuditFilter = FilterOf<typeof auditFilterTable>;
 
-/** Newest first, keyset on the sequence. */
-export async function findAuditPage(db: Tx, args: { first?: number | null; after?: string | null; filter?: AuditFilter | null }): Promise<AuditPage> {
-  const first = pageSize(args.first, 20);
-  const rows = await db
-    .select()
-    .from(auditLog)
-    .where(and(args.after ? lt(auditLog.seq, BigInt(decodeCursor('audit', args.after, /^(\d{1,19})$/)[0])) : undefined, auditFilterSql(args.filter ?? {})))
-    .orderBy(desc(auditLog.seq))
-    .limit(first + 1);
-  return toPage(
-    rows,
-    first,
-    args.after,
-    (row) => encodeCursor('audit', row.seq),
-    (row) => row,
-  );
-}
+const seq = { sql: sql`${auditLog.seq}`, type: 'bigint' } as const;
 
-/** The events matching the filter, every page of them. */
-export async function countAuditEvents(db: Tx, filter: AuditFilter | null | undefined): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(auditLog)
-    .where(auditFilterSql(filter ?? {}));
-  return row.n;
-}
+export const AUDIT_ORDERS = ['SEQ_DESC', 'SEQ_ASC'] as const;
+export type AuditOrder = (typeof AUDIT_ORDERS)[number];
+
+export const auditList: ListSource<typeof auditFilterTable, AuditOrder> = {
+  name: 'audit',
+  table: auditLog,
+  id: seq,
+  orders: { SEQ_DESC: { key: seq, direction: 'desc' }, SEQ_ASC: { key: seq, direction: 'asc' } },
+  defaultOrder: 'SEQ_DESC',
+  filter: auditFilterTable,
+};
+
+/** A page of events, newest first unless ordered otherwise. */
+export const findAuditPage = (db: Tx, args: ListArgs<typeof auditFilterTable, AuditOrder>, wants: ListWants): Promise<Connection<AuditRow>> =>
+  findPage(db, auditList, { select: () => getTableColumns(auditLog), selectKey: 'all' }, args, wants);
 
 /** The events of `seqs`, in one statement. */
 export async function findAuditEventsBySeqs(db: Tx, seqs: readonly bigint[]): Promise<Map<bigint, AuditRow>> {
@@ -52,18 +51,6 @@ export async function findAuditEventsBySeqs(db: Tx, seqs: readonly bigint[]): Pr
     .from(auditLog)
     .where(inArray(auditLog.seq, [...seqs]));
   return new Map(rows.map((r) => [r.seq, r]));
-}
-
-function auditFilterSql(f: AuditFilter): SQL | undefined {
-  const conditions: (SQL | undefined)[] = [
-    f.actorId != null ? eq(auditLog.actorId, f.actorId) : undefined,
-    f.targetType ? eq(auditLog.targetType, f.targetType) : undefined,
-    f.targetId ? eq(auditLog.targetId, f.targetId) : undefined,
-    f.action ? eq(auditLog.action, f.action) : undefined,
-    f.from ? gte(auditLog.at, f.from) : undefined,
-    f.to ? lt(auditLog.at, f.to) : undefined,
-  ];
-  return and(...conditions);
 }
 
 export interface ChainReport {

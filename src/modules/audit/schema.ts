@@ -1,9 +1,18 @@
 import { builder } from '../../graphql/builder.js';
-import { withCount, type CountedPage } from '../../db/page.js';
 import { decodeId, encodeId, nodeKey } from '../../graphql/ids.js';
 import { loadUser } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
-import { countAuditEvents, findAuditEventsBySeqs, findAuditPage, verifyAuditChain, type AuditRow, type ChainReport } from './queries.js';
+import {
+  auditFilterTable,
+  auditList,
+  findAuditEventsBySeqs,
+  findAuditPage,
+  verifyAuditChain,
+  type AuditFilter,
+  type AuditRow,
+  type ChainReport,
+} from './queries.js';
+import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
 
 export const AuditEventRef = builder.objectRef<AuditRow>('AuditEvent');
 
@@ -48,45 +57,38 @@ builder.node(AuditEventRef, {
   }),
 });
 
-const AuditFilter = builder.inputType('AuditLogFilter', {
-  fields: (t) => ({
-    actorId: t.id(),
-    targetId: t.id({ description: 'A User ID, or the key of another target' }),
-    targetType: t.string(),
-    action: t.string(),
-    from: t.field({ type: 'DateTime', description: 'At or after' }),
-    to: t.field({ type: 'DateTime', description: 'Before' }),
-  }),
+const AuditFilterInput = filterInput('AuditLogFilter', auditFilterTable, {
+  nodes: { User: UserRef },
+  inputs: { targetId: 'ID', from: 'DateTime', to: 'DateTime' },
 });
+const AuditOrderEnum = orderByEnum('AuditLogOrderBy', auditList);
+
+/** The filter with each User global ID given as a targetId turned into the user's key, at every level. */
+function withTargetKeys(f: AuditFilter | null | undefined, path: string[]): AuditFilter | null | undefined {
+  if (!f) return f;
+  const targetId = f.targetId == null ? f.targetId : String(f.targetId);
+  return {
+    ...f,
+    targetId:
+      targetId && !/^\d+$/.test(targetId) && (f.targetType ?? 'User') === 'User' ? decodeId(targetId, 'User', [...path, 'targetId']).toString() : targetId,
+    and: f.and?.map((g, i) => withTargetKeys(g, [...path, 'and', String(i)]) ?? {}),
+    or: f.or?.map((g, i) => withTargetKeys(g, [...path, 'or', String(i)]) ?? {}),
+    not: withTargetKeys(f.not, [...path, 'not']),
+  };
+}
 
 builder.queryField('auditLog', (t) =>
   t.connection(
     {
       type: AuditEventRef,
-      description: 'Newest first.',
+      description: 'Newest first unless ordered otherwise.',
       authScopes: { scope: 'admin:audit:read' },
-      args: { filter: t.arg({ type: AuditFilter }) },
-      resolve: (_root, args, ctx) => {
-        const f = args.filter;
-        const targetId = f?.targetId ? String(f.targetId) : null;
-        const filter = f && {
-          ...f,
-          actorId: f.actorId ? decodeId(String(f.actorId), 'User', ['filter', 'actorId']) : null,
-          targetId:
-            targetId && !/^\d+$/.test(targetId) && (f.targetType ?? 'User') === 'User'
-              ? decodeId(targetId, 'User', ['filter', 'targetId']).toString()
-              : targetId,
-        };
-        return findAuditPage(ctx.database.db, { first: args.first, after: args.after, filter }).then((page) =>
-          withCount(page, () => countAuditEvents(ctx.database.db, filter)),
-        );
-      },
+      args: { filter: t.arg({ type: AuditFilterInput }), orderBy: t.arg({ type: AuditOrderEnum, defaultValue: 'SEQ_DESC' }) },
+      resolve: (_root, args, ctx, info) => findAuditPage(ctx.database.db, { ...args, filter: withTargetKeys(args.filter, ['filter']) }, listWants(info)),
     },
     {
       name: 'AuditEventConnection',
-      fields: (t) => ({
-        totalCount: t.int({ description: 'Events matching the filter (every page)', resolve: (c) => (c as CountedPage<AuditRow>).countAll() }),
-      }),
+      fields: (t) => ({ totalCount: t.int({ description: 'Events matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }) }),
     },
     { name: 'AuditEventEdge' },
   ),

@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from '../../db/page.js';
+import { findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
+import type { FilterOf } from '../../db/filter.js';
 import { invites, inviteUses } from './table.js';
 
 export const INVITE_TYPES = ['ONE_TIME', 'REUSABLE', 'DATE_LIMITED', 'REUSABLE_DATE_LIMITED'] as const;
@@ -31,14 +32,6 @@ export const inviteIsValid = sql`(${invites.revokedAt} is null and (${invites.ex
 
 export function isValid(invite: InviteView): boolean {
   return !invite.revokedAt && (!invite.expiresAt || invite.expiresAt > new Date()) && (invite.maxUses === null || invite.uses < invite.maxUses);
-}
-
-export interface InviteFilter {
-  valid?: boolean | null;
-  used?: boolean | null;
-  expired?: boolean | null;
-  revoked?: boolean | null;
-  ownerId?: bigint | null;
 }
 
 const columns = {
@@ -72,43 +65,46 @@ export async function findInvitesByIds(db: Tx, ids: readonly bigint[]): Promise<
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-function filterSql(f: InviteFilter): SQL | undefined {
-  const flag = (value: boolean | null | undefined, condition: SQL) => (value == null ? undefined : value ? condition : sql`not ${condition}`);
-  return and(
-    flag(f.valid, inviteIsValid),
-    flag(f.used, sql`(${invites.maxUses} is not null and ${invites.uses} >= ${invites.maxUses})`),
-    flag(f.expired, sql`(${invites.expiresAt} is not null and ${invites.expiresAt} <= now())`),
-    flag(f.revoked, sql`(${invites.revokedAt} is not null)`),
-    f.ownerId != null ? eq(invites.ownerId, f.ownerId) : undefined,
-  );
-}
+/** What invites can be filtered by (db/filter.ts). */
+export const inviteFilterTable = {
+  valid: { kind: 'flag', sql: inviteIsValid, description: 'Not revoked, not expired, uses left' },
+  used: { kind: 'flag', sql: sql`(${invites.maxUses} is not null and ${invites.uses} >= ${invites.maxUses})`, description: 'Every use taken' },
+  expired: { kind: 'flag', sql: sql`(${invites.expiresAt} is not null and ${invites.expiresAt} <= now())` },
+  revoked: { kind: 'flag', sql: sql`(${invites.revokedAt} is not null)` },
+  owner: { kind: 'ref', sql: sql`${invites.ownerId}`, node: 'User', description: 'The user the code belongs to (Liquid)' },
+  createdBy: { kind: 'ref', sql: sql`${invites.createdBy}`, node: 'User' },
+  code: { kind: 'text', sql: sql`${invites.code}` },
+  createdAt: { kind: 'range', sql: sql`${invites.createdAt}` },
+  expiresAt: { kind: 'range', sql: sql`${invites.expiresAt}` },
+} as const;
 
-/** The invites matching the filter, every page of them. */
-export async function countInvites(db: Tx, filter: InviteFilter | null | undefined): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(invites)
-    .where(filterSql(filter ?? {}));
-  return row.n;
-}
+export type InviteFilter = FilterOf<typeof inviteFilterTable>;
 
-/** Newest first, keyset on id. */
-export async function findInvitePage(db: Tx, args: { first?: number | null; after?: string | null; filter?: InviteFilter | null }): Promise<Page<InviteView>> {
-  const first = pageSize(args.first, 50);
-  const f = args.filter ?? {};
-  let after: SQL | undefined;
-  if (args.after) after = lt(invites.id, BigInt(decodeCursor('invite', args.after, /^(\d{1,19})$/)[0]));
-  const rows = await db
-    .select(columns)
-    .from(invites)
-    .where(and(after, filterSql(f)))
-    .orderBy(desc(invites.id))
-    .limit(first + 1);
-  return toPage(
-    rows,
-    first,
-    args.after,
-    (node) => encodeCursor('invite', node.id),
-    (node) => node,
-  );
-}
+const createdAt = { sql: sql`${invites.createdAt}`, type: 'timestamptz' } as const;
+const expiresAt = { sql: sql`coalesce(${invites.expiresAt}, 'infinity'::timestamptz)`, type: 'timestamptz' } as const;
+const id = { sql: sql`${invites.id}`, type: 'bigint' } as const;
+
+export const INVITE_ORDERS = ['CREATED_AT_DESC', 'CREATED_AT_ASC', 'EXPIRES_AT_ASC', 'EXPIRES_AT_DESC'] as const;
+
+export const inviteList: ListSource<typeof inviteFilterTable, (typeof INVITE_ORDERS)[number]> = {
+  name: 'invites',
+  table: invites,
+  id,
+  orders: {
+    CREATED_AT_DESC: { key: createdAt, direction: 'desc' },
+    CREATED_AT_ASC: { key: createdAt, direction: 'asc' },
+    // Invites without an expiry sort after every dated one.
+    EXPIRES_AT_ASC: { key: expiresAt, direction: 'asc' },
+    EXPIRES_AT_DESC: { key: expiresAt, direction: 'desc' },
+  },
+  defaultOrder: 'CREATED_AT_DESC',
+  filter: inviteFilterTable,
+  defaultSize: 50,
+};
+
+/** A page of invites, newest first unless ordered otherwise. */
+export const findInvitePage = (
+  db: Tx,
+  args: ListArgs<typeof inviteFilterTable, (typeof INVITE_ORDERS)[number]>,
+  wants: ListWants,
+): Promise<Connection<InviteView>> => findPage(db, inviteList, { select: () => columns, selectKey: 'all' }, args, wants);

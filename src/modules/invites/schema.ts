@@ -1,12 +1,22 @@
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
-import { withCount, type CountedPage } from '../../db/page.js';
 import { decodeId, encodeId, nodeKey } from '../../graphql/ids.js';
 import { loadUser, loadUsers } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
 import { createInvite, registerWithInvite, revokeInvite } from './actions.js';
-import { countInvites, findInviteByCode, findInvitePage, findInvitesByIds, INVITE_TYPES, inviteType, isValid, type InviteView } from './queries.js';
+import {
+  findInviteByCode,
+  findInvitePage,
+  findInvitesByIds,
+  INVITE_TYPES,
+  inviteFilterTable,
+  inviteList,
+  inviteType,
+  isValid,
+  type InviteView,
+} from './queries.js';
+import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
 
 const InviteTypeEnum = builder.enumType('InviteType', { values: INVITE_TYPES, description: "Pleroma's invite types, following from maxUses and expiresAt" });
 
@@ -56,28 +66,21 @@ builder.node(InviteRef, {
   }),
 });
 
-const InviteFilter = builder.inputType('InviteFilter', {
-  fields: (t) => ({ valid: t.boolean(), used: t.boolean({ description: 'Every use taken' }), expired: t.boolean(), revoked: t.boolean(), owner: t.id() }),
-});
+const InviteFilter = filterInput('InviteFilter', inviteFilterTable, { nodes: { User: UserRef } });
+const InviteOrderEnum = orderByEnum('InviteOrderBy', inviteList);
 
 builder.queryFields((t) => ({
   invites: t.connection(
     {
       type: InviteRef,
-      description: 'Newest first.',
+      description: 'Newest first unless ordered otherwise.',
       authScopes: { scope: 'admin:invites:read' },
-      args: { filter: t.arg({ type: InviteFilter }) },
-      resolve: async (_root, args, ctx) => {
-        const filter = args.filter && { ...args.filter, ownerId: args.filter.owner ? decodeId(String(args.filter.owner), 'User', ['filter', 'owner']) : null };
-        const page = await findInvitePage(ctx.database.db, { first: args.first, after: args.after, filter });
-        return withCount(page, () => countInvites(ctx.database.db, filter));
-      },
+      args: { filter: t.arg({ type: InviteFilter }), orderBy: t.arg({ type: InviteOrderEnum, defaultValue: 'CREATED_AT_DESC' }) },
+      resolve: (_root, args, ctx, info) => findInvitePage(ctx.database.db, args, listWants(info)),
     },
     {
       name: 'InviteConnection',
-      fields: (t) => ({
-        totalCount: t.int({ description: 'Invites matching the filter (every page)', resolve: (c) => (c as CountedPage<InviteView>).countAll() }),
-      }),
+      fields: (t) => ({ totalCount: t.int({ description: 'Invites matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }) }),
     },
     { name: 'InviteEdge' },
   ),

@@ -7,6 +7,7 @@ import { writeAudit } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
 import { users } from '../users/table.js';
 import { mailJobs, outbox } from './table.js';
+import type { MailJobRow } from './queries.js';
 
 export interface Mail {
   kind: string;
@@ -43,8 +44,6 @@ export const CLEARED_BODY = { body: null, bodySealed: null } as const;
 export const RECIPIENTS = sql`${users.status} = 'ACTIVE' and ${users.email} is not null`;
 
 export const mailAllSchema = z.object({ subject: z.string().trim().min(1, 'required').max(200), message: z.string().trim().min(1, 'required').max(50_000) });
-
-export type MailJobRow = typeof mailJobs.$inferSelect;
 
 /** Starts a mail-to-all-users job; the worker queues its recipients in batches and reports progress. */
 export async function mailAllUsers(ctx: ActionContext, input: z.input<typeof mailAllSchema>): Promise<MailJobRow> {

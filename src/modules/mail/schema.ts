@@ -1,16 +1,15 @@
-import { eq, inArray, sql } from 'drizzle-orm';
-import { queryRows } from '../../db/client.js';
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
 import { decodeId, nodeKey } from '../../graphql/ids.js';
 import { loadUser } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
-import { mailAllUsers, type MailJobRow } from './actions.js';
-import { mailJobs, outbox } from './table.js';
+import { mailAllUsers } from './actions.js';
+import { findMailJobPage, findMailJobsByIds, loadDeliveryCounts, MAIL_JOB_STATUSES, mailJobFilterTable, mailJobList, type MailJobRow } from './queries.js';
+import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
 
 const MailJobStatus = builder.enumType('MailJobStatus', {
-  values: ['RUNNING', 'DONE'] as const,
+  values: MAIL_JOB_STATUSES,
   description: 'RUNNING while recipients are still being queued',
 });
 
@@ -23,8 +22,7 @@ builder.node(MailJobRef, {
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'queued' in value && 'subject' in value,
   loadMany: async (ids, ctx) => {
     const keys = ids.map((id) => nodeKey(id, 'MailJob'));
-    const rows = keys.length === 0 ? [] : await ctx.database.db.select().from(mailJobs).where(inArray(mailJobs.id, keys));
-    const found = new Map(rows.map((j) => [j.id, j]));
+    const found = await findMailJobsByIds(ctx.database.db, keys);
     return keys.map((key) => found.get(key) ?? null);
   },
   fields: (t) => ({
@@ -38,27 +36,12 @@ builder.node(MailJobRef, {
     status: t.field({ type: MailJobStatus, resolve: (j) => j.status }),
     total: t.exposeInt('total', { description: 'Recipients when the job started' }),
     queued: t.exposeInt('queued'),
-    sent: t.int({ resolve: async (j, _a, ctx) => (await counts(ctx.database.db, j)).sent }),
-    failed: t.int({ description: 'Given up after every retry', resolve: async (j, _a, ctx) => (await counts(ctx.database.db, j)).failed }),
+    sent: t.int({ resolve: async (j, _a, ctx) => (await loadDeliveryCounts(ctx, j.id)).sent }),
+    failed: t.int({ description: 'Given up after every retry', resolve: async (j, _a, ctx) => (await loadDeliveryCounts(ctx, j.id)).failed }),
     createdAt: t.field({ type: 'DateTime', resolve: (j) => j.createdAt }),
     finishedAt: t.field({ type: 'DateTime', nullable: true, description: 'When every recipient was queued', resolve: (j) => j.finishedAt }),
   }),
 });
-
-/** Sent and failed counts of a job, one statement per job object however many of them are selected. */
-const countsByJob = new WeakMap<MailJobRow, Promise<{ sent: number; failed: number }>>();
-
-function counts(db: Parameters<typeof queryRows>[0], job: MailJobRow) {
-  let found = countsByJob.get(job);
-  if (!found) {
-    found = queryRows<{ sent: number; failed: number }>(
-      db,
-      sql`select count(*) filter (where ${outbox.status} = 'SENT')::int as sent, count(*) filter (where ${outbox.status} = 'FAILED')::int as failed from ${outbox} where ${outbox.jobId} = ${job.id}`,
-    ).then(([row]) => row);
-    countsByJob.set(job, found);
-  }
-  return found;
-}
 
 const MailAllUsersInput = builder.inputType('MailAllUsersInput', {
   fields: (t) => ({ subject: t.string({ required: true }), message: t.string({ required: true, description: 'Plain text' }) }),
@@ -71,13 +54,30 @@ builder.queryField('mailJob', (t) =>
     authScopes: { scope: 'admin:mail:send' },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      const [job] = await ctx.database.db
-        .select()
-        .from(mailJobs)
-        .where(eq(mailJobs.id, decodeId(String(args.id), 'MailJob')));
-      return job ?? null;
+      const key = decodeId(String(args.id), 'MailJob');
+      return (await findMailJobsByIds(ctx.database.db, [key])).get(key) ?? null;
     },
   }),
+);
+
+const MailJobFilter = filterInput('MailJobFilter', mailJobFilterTable, { enums: { MailJobStatus }, nodes: { User: UserRef } });
+const MailJobOrderEnum = orderByEnum('MailJobOrderBy', mailJobList);
+
+builder.queryField('mailJobs', (t) =>
+  t.connection(
+    {
+      type: MailJobRef,
+      description: 'Mails to all users, newest first unless ordered otherwise.',
+      authScopes: { scope: 'admin:mail:send' },
+      args: { filter: t.arg({ type: MailJobFilter }), orderBy: t.arg({ type: MailJobOrderEnum, defaultValue: 'CREATED_AT_DESC' }) },
+      resolve: (_root, args, ctx, info) => findMailJobPage(ctx.database.db, args, listWants(info)),
+    },
+    {
+      name: 'MailJobConnection',
+      fields: (t) => ({ totalCount: t.int({ description: 'Jobs matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }) }),
+    },
+    { name: 'MailJobEdge' },
+  ),
 );
 
 builder.mutationField('mailAllUsers', (t) =>

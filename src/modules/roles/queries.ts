@@ -1,8 +1,8 @@
-import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { Params, runPrepared } from '../../db/prepared.js';
 import { jsonObject } from '../../db/json.js';
-import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from '../../db/page.js';
+import { findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
 import { effectiveStatus } from '../../access/status.js';
 import { users } from '../users/table.js';
 import { roles, userRoles, userScopes } from './table.js';
@@ -85,34 +85,42 @@ export async function findRoleByName(db: Tx, name: string): Promise<RoleRow | nu
   return row ?? null;
 }
 
-/** Roles, highest rank first, keyset on (rank, id). A small table: one statement per page. */
-export async function findRolePage(db: Tx, args: { first?: number | null; after?: string | null }): Promise<Page<RoleJson>> {
-  const first = pageSize(args.first, 50);
-  let after: SQL | undefined;
-  if (args.after) {
-    const [rank, id] = decodeCursor('role', args.after, /^(\d{1,4})\|(\d{1,19})$/);
-    after = or(sql`${roles.rank} < ${Number(rank)}`, and(eq(roles.rank, Number(rank)), sql`${roles.id} > ${BigInt(id)}`));
-  }
-  const rows = await db
-    .select({ rank: roles.rank, id: roles.id, role: roleJson })
-    .from(roles)
-    .where(after)
-    .orderBy(sql`${roles.rank} desc`, roles.id)
-    .limit(first + 1);
-  return toPage(
-    rows,
-    first,
-    args.after,
-    (r) => encodeCursor('role', r.rank, r.id),
-    (r) => r.role,
-  );
-}
+/** What roles can be filtered by (db/filter.ts). */
+export const roleFilterTable = {
+  name: { kind: 'text', sql: sql`${roles.name}` },
+  builtIn: { kind: 'flag', sql: sql`${roles.builtIn}` },
+  scope: {
+    kind: 'custom',
+    description: 'Grants this scope itself (not through an ancestor)',
+    compile: (scope: string, p: Params) => sql`${p.add(scope)} = any(${roles.scopes})`,
+  },
+} as const;
 
-/** Every role (the connection's totalCount). */
-export async function countRoles(db: Tx): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(roles);
-  return row.n;
-}
+const rank = { sql: sql`${roles.rank}`, type: 'int' } as const;
+const name = { sql: sql`lower(${roles.name})`, type: 'text' } as const;
+const id = { sql: sql`${roles.id}`, type: 'bigint' } as const;
+
+export const ROLE_ORDERS = ['RANK_DESC', 'RANK_ASC', 'NAME_ASC', 'NAME_DESC'] as const;
+export type RoleOrder = (typeof ROLE_ORDERS)[number];
+
+export const roleList: ListSource<typeof roleFilterTable, RoleOrder> = {
+  name: 'roles',
+  table: roles,
+  id,
+  orders: {
+    RANK_DESC: { key: rank, direction: 'desc' },
+    RANK_ASC: { key: rank, direction: 'asc' },
+    NAME_ASC: { key: name, direction: 'asc' },
+    NAME_DESC: { key: name, direction: 'desc' },
+  },
+  defaultOrder: 'RANK_DESC',
+  filter: roleFilterTable,
+  defaultSize: 50,
+};
+
+/** A page of roles, as JSON, highest rank first unless ordered otherwise. */
+export const findRolePage = (db: Tx, args: ListArgs<typeof roleFilterTable, RoleOrder>, wants: ListWants): Promise<Connection<RoleJson>> =>
+  findPage(db, roleList, { select: () => ({ role: roleJson }), selectKey: 'all', nodeOf: (row: { role: RoleJson }) => row.role }, args, wants);
 
 /** One way a user may hold a scope: a role, or a direct grant, with its window. */
 export interface AccessPath {

@@ -2,14 +2,14 @@ import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
 import { BadInputError, NotFoundError } from '../../core/errors.js';
-import { withCount, type CountedPage } from '../../db/page.js';
+import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
 import { decodeId, parseBigintId } from '../../graphql/ids.js';
 import { ALL_SCOPES } from '../../access/scopes.js';
 import { findUserById } from '../users/queries.js';
 import { UserRef } from '../users/schema.js';
 import { setApplicationScopes } from '../applications/actions.js';
 import { assignRole, createRole, deleteRole, revokeRole, setScopes, updateRole } from './actions.js';
-import { countRoles, explainAccess, findRolePage, findRolesByIds, type AccessExplanation, type AccessPath } from './queries.js';
+import { explainAccess, findRolePage, roleFilterTable, roleList, findRolesByIds, type AccessExplanation, type AccessPath } from './queries.js';
 import { RoleRef } from './ref.schema.js';
 import { roleJsonOf } from './queries.js';
 
@@ -62,19 +62,21 @@ const AccessExplanationRef = builder.objectRef<AccessExplanation>('AccessExplana
   }),
 });
 
+const RoleFilter = filterInput('RoleFilter', roleFilterTable, { inputs: { scope: 'String' } });
+const RoleOrderEnum = orderByEnum('RoleOrderBy', roleList);
+
 builder.queryFields((t) => ({
   roles: t.connection(
     {
       type: RoleRef,
-      description: 'Every role, highest rank first.',
+      description: 'Roles, highest rank first unless ordered otherwise.',
       authScopes: { scope: 'admin:roles:read' },
-      resolve: async (_root, args, ctx) => withCount(await findRolePage(ctx.database.db, args), () => countRoles(ctx.database.db)),
+      args: { filter: t.arg({ type: RoleFilter }), orderBy: t.arg({ type: RoleOrderEnum, defaultValue: 'RANK_DESC' }) },
+      resolve: (_root, args, ctx, info) => findRolePage(ctx.database.db, args, listWants(info)),
     },
     {
       name: 'RoleConnection',
-      fields: (t) => ({
-        totalCount: t.int({ description: 'Every role (every page)', resolve: (c) => (c as CountedPage<unknown>).countAll() }),
-      }),
+      fields: (t) => ({ totalCount: t.int({ description: 'Roles matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }) }),
     },
     { name: 'RoleEdge' },
   ),

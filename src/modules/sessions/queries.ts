@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { decodeCursor, encodeCursor, invalidCursor, pageSize, toPage, type Page } from '../../db/page.js';
-import { isTimestampText } from '../../db/values.js';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
+import type { FilterOf } from '../../db/filter.js';
+import type { Params } from '../../db/prepared.js';
 import type { Tx } from '../../db/client.js';
 import { sessions } from './table.js';
 
@@ -17,16 +18,61 @@ const sessionColumns = {
   revokedAt: sessions.revokedAt,
 };
 
-function sessionFilter(userId: bigint, active: boolean | null | undefined): SQL | undefined {
-  const live = sql`(${sessions.revokedAt} is null and ${sessions.expiresAt} > now())`;
-  return and(eq(sessions.userId, userId), active == null ? undefined : active ? live : sql`not ${live}`);
-}
+const live = sql`(${sessions.revokedAt} is null and ${sessions.expiresAt} > now())`;
 
-/** A user's sessions (live or ended ones only, when `active` says), every page of them. */
-export async function countSessions(db: Tx, userId: bigint, active: boolean | null | undefined): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(sessions).where(sessionFilter(userId, active));
-  return row.n;
-}
+/** What sessions can be filtered by (db/filter.ts). */
+export const sessionFilterTable = {
+  active: { kind: 'flag', sql: live, description: 'true: live ones only; false: ended ones only' },
+  userAgent: { kind: 'text', sql: sql`${sessions.userAgent}` },
+  ip: { kind: 'custom', description: 'Signed in from this address', compile: (ip: string, p: Params) => sql`host(${sessions.ip}) = ${p.add(ip)}` },
+  createdAt: { kind: 'range', sql: sql`${sessions.createdAt}` },
+  lastSeenAt: { kind: 'range', sql: sql`${sessions.lastSeenAt}` },
+} as const;
+
+export type SessionFilter = FilterOf<typeof sessionFilterTable>;
+
+const id = { sql: sql`${sessions.id}`, type: 'uuid' } as const;
+const createdAt = { sql: sql`${sessions.createdAt}`, type: 'timestamptz' } as const;
+const lastSeenAt = { sql: sql`${sessions.lastSeenAt}`, type: 'timestamptz' } as const;
+
+export const SESSION_ORDERS = ['CREATED_AT_DESC', 'CREATED_AT_ASC', 'LAST_SEEN_AT_DESC', 'LAST_SEEN_AT_ASC'] as const;
+export type SessionOrder = (typeof SESSION_ORDERS)[number];
+
+export const sessionList: ListSource<typeof sessionFilterTable, SessionOrder> = {
+  name: 'sessions',
+  table: sessions,
+  id,
+  orders: {
+    CREATED_AT_DESC: { key: createdAt, direction: 'desc' },
+    CREATED_AT_ASC: { key: createdAt, direction: 'asc' },
+    LAST_SEEN_AT_DESC: { key: lastSeenAt, direction: 'desc' },
+    LAST_SEEN_AT_ASC: { key: lastSeenAt, direction: 'asc' },
+  },
+  defaultOrder: 'CREATED_AT_DESC',
+  filter: sessionFilterTable,
+};
+
+/**
+ * A page of sessions (one user's, or everyone's when `userId` is null), newest first unless ordered
+ * otherwise; the refresh token hash never leaves.
+ */
+export const findSessionPage = (
+  db: Tx,
+  userId: bigint | null,
+  args: ListArgs<typeof sessionFilterTable, SessionOrder>,
+  wants: ListWants,
+): Promise<Connection<SessionRow>> =>
+  findPage(
+    db,
+    sessionList,
+    {
+      select: () => sessionColumns,
+      selectKey: userId === null ? 'everyone' : 'one user',
+      where: (p) => (userId === null ? undefined : sql`${sessions.userId} = ${p.add(userId.toString())}::bigint`),
+    },
+    args,
+    wants,
+  );
 
 /** The sessions of `ids` (UUIDs, already checked), in one statement. */
 export async function findSessionsByIds(db: Tx, ids: readonly string[]): Promise<Map<string, SessionRow>> {
@@ -36,39 +82,6 @@ export async function findSessionsByIds(db: Tx, ids: readonly string[]): Promise
     .from(sessions)
     .where(inArray(sessions.id, [...ids]));
   return new Map(rows.map((r) => [r.id, r]));
-}
-
-/** A user's sessions, newest first, keyset on (created_at, id); the refresh token hash never leaves. */
-export async function findSessionPage(
-  db: Tx,
-  userId: bigint,
-  args: { first?: number | null; after?: string | null; active?: boolean | null },
-): Promise<Page<SessionRow>> {
-  const first = pageSize(args.first, 20);
-  let after: SQL | undefined;
-  if (args.after) {
-    const [at, id] = decodeCursor(
-      'session',
-      args.after,
-      /^(\d{4}-\d\d-\d\d [\d:.]+[+-][\d:]+)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
-    );
-    // The regex admits `2025-13-45 99:99:99+00`; PostgreSQL would refuse it mid-statement.
-    if (!isTimestampText(at)) throw invalidCursor();
-    after = sql`(${sessions.createdAt}, ${sessions.id}) < (${at}::timestamptz, ${id}::uuid)`;
-  }
-  const rows = await db
-    .select({ ...sessionColumns, key: sql<string>`${sessions.createdAt}::text` })
-    .from(sessions)
-    .where(and(after, sessionFilter(userId, args.active)))
-    .orderBy(desc(sessions.createdAt), desc(sessions.id))
-    .limit(first + 1);
-  return toPage(
-    rows,
-    first,
-    args.after,
-    (row) => encodeCursor('session', row.key, row.id),
-    ({ key: _key, ...node }) => node,
-  );
 }
 
 export async function findSessionOwner(db: Tx, sessionId: string): Promise<bigint | null> {

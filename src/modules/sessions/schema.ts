@@ -5,9 +5,10 @@ import { isUuid } from '../../access/caller.js';
 import { payload } from '../../graphql/error-types.js';
 import { BadInputError, unauthenticated } from '../../core/errors.js';
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { withCount, type CountedPage } from '../../db/page.js';
 import { decodeId } from '../../graphql/ids.js';
-import { countSessions, findSessionPage, findSessionsByIds, type SessionRow } from './queries.js';
+import { findSessionPage, findSessionsByIds, sessionFilterTable, sessionList, type SessionRow } from './queries.js';
+import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
+import { refKey } from '../../db/filter.js';
 import { loadUser } from '../users/loader.js';
 import { findUserById } from '../users/queries.js';
 import { UserRef } from '../users/schema.js';
@@ -136,23 +137,31 @@ function sessionKey(id: string): string | null {
   }
 }
 
+const SessionFilter = filterInput('SessionFilter', sessionFilterTable, { inputs: { ip: 'String' } });
+const SessionOrderEnum = orderByEnum('SessionOrderBy', sessionList);
+
 builder.queryField('sessions', (t) =>
   t.connection(
     {
       type: SessionRef,
-      description: "A user's sessions, newest first. Your own, or anyone's with admin:sessions:read.",
-      authScopes: (_root, args) => ({ scope: 'admin:sessions:read', self: decodeId(String(args.userId), 'User', ['userId']).toString() }),
-      args: { userId: t.arg.id({ required: true }), active: t.arg.boolean({ description: 'true: live ones only; false: ended ones only' }) },
-      resolve: async (_root, args, ctx) => {
-        const userId = decodeId(String(args.userId), 'User', ['userId']);
-        return withCount(await findSessionPage(ctx.database.db, userId, args), () => countSessions(ctx.database.db, userId, args.active));
+      description:
+        "Sessions, newest first unless ordered otherwise: a user's (your own, or anyone's with admin:sessions:read), or everyone's with admin:sessions:read.",
+      authScopes: (_root, args) =>
+        args.userId ? { scope: 'admin:sessions:read', self: refKey(args.userId, 'User', ['userId']).toString() } : { scope: 'admin:sessions:read' },
+      args: {
+        userId: t.arg.globalID({ for: UserRef, description: "Only this user's sessions" }),
+        active: t.arg.boolean({ description: 'true: live ones only; false: ended ones only (as filter.active)' }),
+        filter: t.arg({ type: SessionFilter }),
+        orderBy: t.arg({ type: SessionOrderEnum, defaultValue: 'CREATED_AT_DESC' }),
+      },
+      resolve: (_root, { userId, active, filter, ...args }, ctx, info) => {
+        const where = active == null ? filter : { and: [...(filter ? [filter] : []), { active }] };
+        return findSessionPage(ctx.database.db, userId ? refKey(userId, 'User', ['userId']) : null, { ...args, filter: where }, listWants(info));
       },
     },
     {
       name: 'SessionConnection',
-      fields: (t) => ({
-        totalCount: t.int({ description: 'Sessions matching userId and active (every page)', resolve: (c) => (c as CountedPage<SessionRow>).countAll() }),
-      }),
+      fields: (t) => ({ totalCount: t.int({ description: 'Sessions matching userId and the filter (every page)', resolve: (c) => c.totalCount ?? 0 }) }),
     },
     { name: 'SessionEdge' },
   ),

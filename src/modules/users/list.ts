@@ -54,14 +54,12 @@ export const userFilterTable = {
   createdAt: { kind: 'range', sql: sql`${users.createdAt}` },
   role: {
     kind: 'custom',
-    input: 'String',
     description: 'Holds this role (by name) now',
     compile: (name: string, p: Params) => sql`exists (select 1 from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId}
       where ${userRoles.userId} = ${users.id} and lower(${roles.name}) = lower(${p.add(name)}) and ${grantIsActive})`,
   },
   tags: {
     kind: 'custom',
-    input: 'TagFilter',
     compile: (tags: { any?: string[] | null; all?: string[] | null }, p: Params) => {
       const parts: SQL[] = [];
       if (tags.any?.length) parts.push(sql`${users.tags} && ${textArray(p, tags.any)}`);
@@ -69,10 +67,9 @@ export const userFilterTable = {
       return parts.length ? sql.join(parts, sql` and `) : undefined;
     },
   },
-  customData: { kind: 'custom', input: 'CustomDataFilter', compile: (f: CustomDataFilter, p: Params, path: string[]) => customDataCondition(f, p, path) },
+  customData: { kind: 'custom', compile: (f: CustomDataFilter, p: Params, path: string[]) => customDataCondition(f, p, path) },
   id: {
     kind: 'custom',
-    input: 'UserIdFilter',
     compile: (ids: { in?: RefValue[] | null; gt?: RefValue | null }, p: Params, path: string[]) => {
       const parts: SQL[] = [];
       if (ids.in) {

@@ -125,7 +125,7 @@ builder.queryFields((t) => ({
     {
       name: 'UserConnection',
       fields: (t) => ({
-        totalCount: t.int({ description: 'Users matching the filter', resolve: (c) => (c as { totalCount: number }).totalCount }),
+        totalCount: t.int({ description: 'Users matching the filter', resolve: (c) => c.totalCount ?? 0 }),
       }),
     },
     { name: 'UserEdge' },

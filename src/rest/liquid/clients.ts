@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { encodeCursor } from '../../db/page.js';
+import { encodeListCursor } from '../../db/connection.js';
 import { encodeId } from '../../graphql/ids.js';
 import { idText, mutationDocument, readJson, readQuery, run, type ShimDeps } from '../shim.js';
 import { liquidError } from './errors.js';
@@ -75,7 +75,7 @@ export function liquidClientRoutes(deps: ShimDeps) {
     const ctx = await deps.contextFor(c);
     const q = readQuery(c, listQuery);
     // Liquid pages by the last id it saw: that is the applications connection's keyset cursor.
-    const after = q.offset ? encodeCursor('application', q.offset) : null;
+    const after = q.offset ? encodeListCursor('ID_ASC', String(q.offset), String(q.offset)) : null;
     const data = await run<{ applications: { edges: { node: LiquidAppSource }[] } }>(ctx, LIST, { first: q.limit, after });
     return ok(
       c,
