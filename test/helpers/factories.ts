@@ -84,7 +84,6 @@ export async function makeUser(
 
 export interface MadeRole {
   id: bigint;
-  /** Roles are keyed by their plain id in the API (Role.id), so gid is that id as a string. */
   gid: string;
   name: string;
   rank: number;
@@ -102,7 +101,7 @@ export async function makeRole(
     scopes: opts.scopes ?? [],
     description: opts.description,
   });
-  return { id: row.id, gid: row.id.toString(), name: row.name, rank: row.rank, scopes: row.scopes };
+  return { id: row.id, gid: encodeId('Role', row.id), name: row.name, rank: row.rank, scopes: row.scopes };
 }
 
 /** A role grant (assignRole): `role` (default moderator) to `userId`, a new user when omitted. */
