@@ -2,12 +2,12 @@ import { sql } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { capturedLogger, useGateway } from '../helpers/app.js';
-import { enqueueMail } from '../../src/modules/mail/actions.js';
-import { MAX_ATTEMPTS, MailWorker } from '../../src/modules/mail/worker.js';
-import { mutate, restClient } from '../helpers/clients.js';
-import { makeMailJob, makePasswordReset } from '../helpers/factories.js';
-import { until as waitUntil } from '../helpers/wait.js';
+import { capturedLogger, useGateway } from '../../helpers/app.js';
+import { enqueueMail } from '../../../src/modules/mail/actions.js';
+import { MAX_ATTEMPTS, MailWorker } from '../../../src/modules/mail/worker.js';
+import { mutate, restClient } from '../../helpers/clients.js';
+import { makeMailJob, makePasswordReset } from '../../helpers/factories.js';
+import { until as waitUntil } from '../../helpers/wait.js';
 
 interface Received {
   to: string[];

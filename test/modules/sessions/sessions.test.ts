@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { LOGIN_LIMITS } from '../../src/modules/sessions/actions.js';
-import { useGateway } from '../helpers/app.js';
-import { makeSession } from '../helpers/factories.js';
+import { createApp } from '../../../src/app.js';
+import { LOGIN_LIMITS } from '../../../src/modules/sessions/actions.js';
+import { useGateway } from '../../helpers/app.js';
+import { makeSession } from '../../helpers/factories.js';
 
 const gw = useGateway();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { useGateway } from './helpers/app.js';
-import { skipBrowser, useBrowser } from './helpers/browser.js';
-import { makeInvite } from './helpers/factories.js';
+import { useGateway } from '../../helpers/app.js';
+import { skipBrowser, useBrowser } from '../../helpers/browser.js';
+import { makeInvite } from '../../helpers/factories.js';
 
 const gw = useGateway();
 

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { useGateway } from '../helpers/app.js';
-import { mutate } from '../helpers/clients.js';
-import { makeRole, makeRoleGrant } from '../helpers/factories.js';
+import { useGateway } from '../../helpers/app.js';
+import { mutate } from '../../helpers/clients.js';
+import { makeRole, makeRoleGrant } from '../../helpers/factories.js';
 
 const gw = useGateway();
 
