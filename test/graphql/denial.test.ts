@@ -5,6 +5,7 @@ import { encodeId } from '../../src/graphql/ids.js';
 import { schema } from '../../src/graphql/schema.js';
 import { useGateway } from '../helpers/app.js';
 import { mutate } from '../helpers/clients.js';
+import { makeApplication, makeInvite, makeRole } from '../helpers/factories.js';
 import { until } from '../helpers/wait.js';
 
 /**
@@ -263,11 +264,6 @@ let f: Fixture;
 let root: Caller;
 let plain: Caller;
 
-async function gidOf(table: string, column: string, value: string, typename: string): Promise<string> {
-  const [row] = await gw.database.rows<{ id: string }>(sql.raw(`select id::text as id from ${table} where ${column} = '${value}'`));
-  return encodeId(typename, row.id);
-}
-
 beforeAll(async () => {
   root = await gw.user({ roles: ['superadmin'] });
   plain = await gw.user();
@@ -279,24 +275,18 @@ beforeAll(async () => {
     reset: await gw.user(),
   };
   expect((await mutate(gw, 'deleteUser', { id: victims.restore.gid }, root.token)).__typename).toBe('DeleteUserSuccess');
-  const roleName = unique('denial-fixture');
-  expect((await mutate(gw, 'createRole', { name: roleName, rank: 5, scopes: ['admin:users:read'] }, root.token)).__typename).toBe('CreateRoleSuccess');
-  const doomedRole = unique('denial-doomed');
-  expect((await mutate(gw, 'createRole', { name: doomedRole, rank: 5, scopes: ['admin:users:read'] }, root.token)).__typename).toBe('CreateRoleSuccess');
-  const app = { grants: ['client_credentials'], redirectUris: [], role: 'INTERNAL', scopes: ['admin:users:read'], displayName: 'Fixture' };
-  expect((await mutate(gw, 'createApplication', { ...app, clientId: 'denial-fixture' }, root.token)).__typename).toBe('CreateApplicationSuccess');
-  expect((await mutate(gw, 'createApplication', { ...app, clientId: 'denial-doomed' }, root.token)).__typename).toBe('CreateApplicationSuccess');
-  for (const code of ['denial-fixture', 'denial-doomed'])
-    expect((await mutate(gw, 'createInvite', { code, maxUses: 3 }, root.token)).__typename).toBe('CreateInviteSuccess');
+  const role = await makeRole(gw, { name: unique('denial-fixture'), scopes: ['admin:users:read'], by: root.id });
+  const doomedRole = await makeRole(gw, { name: unique('denial-doomed'), scopes: ['admin:users:read'], by: root.id });
+  const app = { grants: ['client_credentials' as const], role: 'INTERNAL' as const, scopes: ['admin:users:read'], displayName: 'Fixture', by: root.id };
+  const fixtureApp = await makeApplication(gw, { ...app, clientId: 'denial-fixture' });
+  const doomedApp = await makeApplication(gw, { ...app, clientId: 'denial-doomed' });
+  for (const code of ['denial-fixture', 'denial-doomed']) await makeInvite(gw, { code, maxUses: 3, by: root.id });
   f = {
     target: await gw.user(),
     victims,
-    role: { gid: await gidOf('roles', 'name', roleName, 'Role'), name: roleName },
-    doomedRole: { gid: await gidOf('roles', 'name', doomedRole, 'Role') },
-    app: {
-      gid: await gidOf('applications', 'client_id', 'denial-fixture', 'Application'),
-      doomedGid: await gidOf('applications', 'client_id', 'denial-doomed', 'Application'),
-    },
+    role: { gid: role.gid, name: role.name },
+    doomedRole: { gid: doomedRole.gid },
+    app: { gid: fixtureApp.gid, doomedGid: doomedApp.gid },
     inviteCode: 'denial-fixture',
     doomedInviteCode: 'denial-doomed',
   };

@@ -8,10 +8,8 @@ import type { ReadyConfig } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import type { ActionContext } from '../../src/modules/context.js';
-import { openSession } from '../../src/modules/sessions/actions.js';
-import { createUser } from '../../src/modules/users/actions.js';
-import { encodeId } from '../../src/graphql/ids.js';
 import { openTestDatabase } from './db.js';
+import { makeUser, type MadeUser } from './factories.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-000';
 export const TEST_SECRETS_KEY = 'test-secrets-key-that-is-long-enough-for-aes-000';
@@ -52,17 +50,10 @@ export interface TestGateway {
   gqlFrom(ip: string, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: any }>;
   /** Any HTTP request against the gateway. */
   request(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
-  /** A user (no password unless given) with the given roles, and a signed-in access token. */
-  user(opts?: {
-    username?: string;
-    roles?: string[];
-    password?: string;
-    email?: string;
-  }): Promise<{ id: bigint; gid: string; username: string; token: string; refreshToken: string; sessionId: string }>;
+  /** A user (no password unless given) with the given roles, and a signed-in access token (factories' makeUser). */
+  user(opts?: { username?: string; roles?: string[]; password?: string; email?: string }): Promise<MadeUser>;
   system: ActionContext;
 }
-
-let counter = 0;
 
 /** One gateway over a fresh database for the test file; closed after it. */
 export function useGateway(env: Record<string, string> | (() => Record<string, string>) = {}, opts: { log?: Logger } = {}): TestGateway {
@@ -106,30 +97,6 @@ export function useGateway(env: Record<string, string> | (() => Record<string, s
     const res = await gw.app.fetch(req, { incoming: { socket: { remoteAddress: ip } } });
     return { status: res.status, body: (await res.json()) as never };
   };
-  gw.user = async (opts = {}) => {
-    counter += 1;
-    const username = opts.username ?? `user${counter}_${Math.random().toString(36).slice(2, 7)}`;
-    const created = await createUser(
-      gw.system,
-      { username, email: opts.email ?? `${username}@example.org`, password: opts.password ?? null },
-      { roleNames: opts.roles ?? [] },
-    );
-    const id = BigInt(created.id);
-    const session = await openSession(
-      gw.system,
-      gw.app.tokens,
-      id,
-      { ip: '127.0.0.1', userAgent: 'vitest' },
-      { refreshTtlSeconds: 3600, action: 'session.login' },
-    );
-    return {
-      id,
-      gid: encodeId('User', id),
-      username,
-      token: session.accessToken,
-      refreshToken: session.refreshToken,
-      sessionId: session.refreshToken.split('.')[0],
-    };
-  };
+  gw.user = (opts = {}) => makeUser(gw, opts);
   return gw;
 }

@@ -9,6 +9,7 @@ import { litecordRoutes } from '../../src/rest/litecord/routes.js';
 import { pleromaRoutes } from '../../src/rest/pleroma/routes.js';
 import { useGateway } from '../helpers/app.js';
 import { mutate, restClient } from '../helpers/clients.js';
+import { makeApplication, makeInvite } from '../helpers/factories.js';
 
 /**
  * One legacy route = one GraphQL operation, so a refused request writes nothing. Every shim route
@@ -336,18 +337,11 @@ beforeAll(async () => {
   expect(await mutate(gw, 'adjustCredits', { userId: target.gid, operation: 'SET', value: 0 }, root.token)).toMatchObject({
     __typename: 'AdjustCreditsSuccess',
   });
-  expect(await mutate(gw, 'createInvite', { code: 'REFUSALS-INVITE', maxUses: 2 }, root.token)).toMatchObject({ __typename: 'CreateInviteSuccess' });
-  const app = (clientId: string, role: string, scopes: string[], token: string) =>
-    mutate(
-      gw,
-      'createApplication',
-      { clientId, displayName: clientId, grants: ['client_credentials'], redirectUris: [], role, scopes },
-      token,
-      'result { application { id } }',
-    );
-  const idOf = (gid: string) => Buffer.from(gid, 'base64').toString().split(':')[1];
-  fx.rootApp = idOf((await app('root_client', 'INTERNAL', ['admin:roles:write'], root.token)).result.application.id);
-  fx.adminApp = idOf((await app('admin_client', 'EXTERNAL', ['admin:users:read'], admin.token)).result.application.id);
+  await makeInvite(gw, { code: 'REFUSALS-INVITE', maxUses: 2, by: root.id });
+  const app = (clientId: string, role: 'INTERNAL' | 'EXTERNAL', scopes: string[], by: bigint) =>
+    makeApplication(gw, { clientId, displayName: clientId, role, scopes, by });
+  fx.rootApp = (await app('root_client', 'INTERNAL', ['admin:roles:write'], root.id)).id.toString();
+  fx.adminApp = (await app('admin_client', 'EXTERNAL', ['admin:users:read'], admin.id)).id.toString();
 });
 
 describe('a refused shim request writes nothing', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { useGateway } from '../helpers/app.js';
-import { mutate } from '../helpers/clients.js';
+import { createApp } from '../../../src/app.js';
+import { useGateway } from '../../helpers/app.js';
+import { mutate } from '../../helpers/clients.js';
 
 const gw = useGateway();
 

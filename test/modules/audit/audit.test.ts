@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, payloadHash, rowHash } from '../../src/db/audit.js';
-import { auditLog } from '../../src/modules/audit/table.js';
-import { createUser, updateUser } from '../../src/modules/users/actions.js';
-import { useGateway } from '../helpers/app.js';
+import { GENESIS_HASH, payloadHash, rowHash } from '../../../src/db/audit.js';
+import { auditLog } from '../../../src/modules/audit/table.js';
+import { createUser, updateUser } from '../../../src/modules/users/actions.js';
+import { useGateway } from '../../helpers/app.js';
 
 const gw = useGateway();
 

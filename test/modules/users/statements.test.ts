@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { useGateway } from '../helpers/app.js';
-import { statementLog } from '../helpers/db.js';
+import { useGateway } from '../../helpers/app.js';
+import { statementLog } from '../../helpers/db.js';
 
 const gw = useGateway();
 

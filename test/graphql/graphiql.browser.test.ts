@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { useGateway } from './helpers/app.js';
-import { skipBrowser, useBrowser } from './helpers/browser.js';
+import { useGateway } from '../helpers/app.js';
+import { skipBrowser, useBrowser } from '../helpers/browser.js';
 
 const gw = useGateway();
 

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { useGateway } from '../helpers/app.js';
-import { mutate } from '../helpers/clients.js';
-import { REGISTER_LIMIT } from '../../src/modules/invites/actions.js';
+import { useGateway } from '../../helpers/app.js';
+import { mutate } from '../../helpers/clients.js';
+import { REGISTER_LIMIT } from '../../../src/modules/invites/actions.js';
 
 const gw = useGateway();
 const count = async (q: string) => Number((await gw.database.rows<{ n: number }>(sql.raw(q)))[0].n);

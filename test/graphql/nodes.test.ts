@@ -1,19 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/graphql/ids.js';
-import { createInvite } from '../../src/modules/invites/actions.js';
-import { openSession } from '../../src/modules/sessions/actions.js';
 import { useGateway } from '../helpers/app.js';
-import { mutate } from '../helpers/clients.js';
 import { statementLog } from '../helpers/db.js';
+import { makeApplication, makeAuditEvent, makeInvite, makeMailJob, makeSession } from '../helpers/factories.js';
 
 const gw = useGateway();
 const rows = <T>(q: string) => gw.database.rows<T>(sql.raw(q));
 const count = async (q: string) => Number((await rows<{ n: number }>(q))[0].n);
 const NODE = 'query($id: ID!) { node(id: $id) { __typename id } }';
-const as = (actorId: bigint) => ({ ...gw.system, actor: { actorId, requestId: 'nodes-test' } });
-const extraSession = (userId: bigint, userAgent = 'extra') =>
-  openSession(gw.system, gw.app.tokens, userId, { ip: '127.0.0.3', userAgent }, { refreshTtlSeconds: 3600, action: 'session.login' });
+const extraSession = (userId: bigint, userAgent = 'extra') => makeSession(gw, userId, { ip: '127.0.0.3', userAgent });
 
 /** The data statements of one request: after the one statement that reads the caller's state. */
 async function statementsOf(query: string, variables: Record<string, unknown>, token: string) {
@@ -29,29 +25,18 @@ async function statementsOf(query: string, variables: Record<string, unknown>, t
   return { res, statements };
 }
 
-/** One node of each new type, as global IDs; the invite and application made by `admin`. */
+/** One node of each new type, as global IDs; the invite, application, mail job and audit event made by `admin`. */
 async function fixtures() {
   const admin = await gw.user({ roles: ['admin'] });
-  const invite = (await mutate(gw, 'createInvite', {}, admin.token, 'invite { id }')).invite.id as string;
-  const application = (
-    await mutate(
-      gw,
-      'createApplication',
-      { clientId: `nodes-${admin.username}`, displayName: 'x', grants: ['client_credentials'], redirectUris: [], role: 'EXTERNAL', scopes: [] },
-      admin.token,
-      'result { application { id } }',
-    )
-  ).result.application.id as string;
-  const mailJob = (await mutate(gw, 'mailAllUsers', { subject: 's', message: 'm' }, admin.token, 'job { id }')).job.id as string;
-  const [{ seq }] = await rows<{ seq: string }>(`select seq::text as seq from audit_log where actor_id = ${admin.id} order by seq desc limit 1`);
+  const by = admin.id;
   return {
     admin,
     ids: {
-      Invite: invite,
-      Application: application,
-      MailJob: mailJob,
+      Invite: (await makeInvite(gw, { by })).gid,
+      Application: (await makeApplication(gw, { clientId: `nodes-${admin.username}`, displayName: 'x', by })).gid,
+      MailJob: (await makeMailJob(gw, { subject: 's', message: 'm', by })).gid,
       Session: encodeId('Session', admin.sessionId),
-      AuditEvent: encodeId('AuditEvent', seq),
+      AuditEvent: (await makeAuditEvent(gw, { by })).gid,
     } as Record<string, string>,
   };
 }
@@ -106,7 +91,7 @@ describe('references are User objects', () => {
     const { admin, ids } = await fixtures();
     const owner = await gw.user();
     const code = `ref-${owner.username}`;
-    await createInvite(as(admin.id), { code, maxUses: 3, ownerId: owner.id });
+    await makeInvite(gw, { code, maxUses: 3, ownerId: owner.id, by: admin.id });
     const REGISTER = `mutation($input: RegisterWithInviteInput!) { registerWithInvite(input: $input) { __typename ... on RegisterWithInviteSuccess { account { id } } } }`;
     const registered = await gw.gqlFrom('198.51.100.9', REGISTER, {
       input: { code, username: `reg_${owner.username}`, email: `reg_${owner.username}@example.org`, password: 'invite-pass-1' },
@@ -144,8 +129,8 @@ describe('totalCount is the whole filtered set, not the page', () => {
   it('invites, sessions, auditLog, applications and roles', async () => {
     const admin = await gw.user({ roles: ['admin'] });
     const owner = await gw.user();
-    for (let i = 0; i < 5; i++) await createInvite(as(admin.id), { ownerId: owner.id, maxUses: i < 2 ? 1 : null, unlimited: i >= 2 });
-    await createInvite(as(admin.id), {});
+    for (let i = 0; i < 5; i++) await makeInvite(gw, { ownerId: owner.id, maxUses: i < 2 ? 1 : null, unlimited: i >= 2, by: admin.id });
+    await makeInvite(gw, { by: admin.id });
     const invites = await gw.gql(
       'query($f: InviteFilter) { invites(first: 2, filter: $f) { totalCount edges { cursor } } }',
       { f: { owner: owner.gid } },
@@ -184,7 +169,7 @@ describe('SQL per nested level', () => {
   it("a page of invites with createdBy and owner: one statement per nested level (invites, their users, those users' roles)", async () => {
     const owner = await gw.user();
     const creators = [await gw.user({ roles: ['admin'] }), await gw.user({ roles: ['admin'] }), await gw.user({ roles: ['admin'] })];
-    for (let i = 0; i < 6; i++) await createInvite(as(creators[i % 3].id), { ownerId: owner.id });
+    for (let i = 0; i < 6; i++) await makeInvite(gw, { ownerId: owner.id, by: creators[i % 3].id });
     const q = `query($f: InviteFilter) { invites(first: 50, filter: $f) { edges { node { code createdBy { id username roles { name } } owner { id } } } } }`;
     const { res, statements } = await statementsOf(q, { f: { owner: owner.gid } }, creators[0].token);
     expect(res.body.errors).toBeUndefined();

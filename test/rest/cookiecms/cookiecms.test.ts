@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { useGateway } from '../helpers/app.js';
-import { restClient } from '../helpers/clients.js';
+import { useGateway } from '../../helpers/app.js';
+import { restClient } from '../../helpers/clients.js';
 
 const gw = useGateway();
 const BASE = '/api/admin';

@@ -2,11 +2,12 @@ import { sql } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { capturedLogger, useGateway } from '../helpers/app.js';
-import { enqueueMail, mailAllUsers } from '../../src/modules/mail/actions.js';
-import { MAX_ATTEMPTS, MailWorker } from '../../src/modules/mail/worker.js';
-import { mutate, restClient } from '../helpers/clients.js';
-import { until as waitUntil } from '../helpers/wait.js';
+import { capturedLogger, useGateway } from '../../helpers/app.js';
+import { enqueueMail } from '../../../src/modules/mail/actions.js';
+import { MAX_ATTEMPTS, MailWorker } from '../../../src/modules/mail/worker.js';
+import { mutate, restClient } from '../../helpers/clients.js';
+import { makeMailJob, makePasswordReset } from '../../helpers/factories.js';
+import { until as waitUntil } from '../../helpers/wait.js';
 
 interface Received {
   to: string[];
@@ -63,9 +64,9 @@ async function storedText(address: string): Promise<{ status: string; text: stri
 const resetMail = async (email: string) => {
   const admin = await gw.user({ roles: ['admin'] });
   const target = await gw.user({ email });
-  const made = await mutate(gw, 'createPasswordResetToken', { userId: target.gid, sendEmail: true }, admin.token, 'result { token mailedTo }');
-  expect(made.result.mailedTo).toBe(email);
-  return made.result.token as string;
+  const made = await makePasswordReset(gw, { userId: target.id, sendEmail: true, by: admin.id });
+  expect(made.mailedTo).toBe(email);
+  return made.token;
 };
 
 /** Waits for `check`, kicking the mail worker between polls. */
@@ -140,7 +141,7 @@ describe('mail through the outbox', () => {
   // Last: it stops the app's worker.
   it('a job left running by a stopped worker is finished by the next one', async () => {
     await gw.app.mail.stop();
-    const job = await mailAllUsers(gw.system, { subject: 'After restart', message: 'Still delivered.' });
+    const job = await makeMailJob(gw, { subject: 'After restart', message: 'Still delivered.' });
     const [{ status }] = await gw.database.rows<{ status: string }>(sql`select status from mail_jobs where id = ${job.id}`);
     expect(status).toBe('RUNNING');
     const next = newWorker();

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { openSession } from '../../src/modules/sessions/actions.js';
 import { useGateway } from '../helpers/app.js';
 import { mutate } from '../helpers/clients.js';
+import { makeSession } from '../helpers/factories.js';
 
 const gw = useGateway();
 
@@ -18,10 +18,7 @@ const refreshCode = async (refreshToken: string) => {
   return body.errors ? body.errors[0].extensions.code : 'OK';
 };
 /** A second signed-in session of a user (another device). */
-const anotherSession = async (userId: bigint) => {
-  const s = await openSession(gw.system, gw.app.tokens, userId, { ip: '192.0.2.50', userAgent: 'phone' }, { refreshTtlSeconds: 3600, action: 'session.login' });
-  return { token: s.accessToken, refreshToken: s.refreshToken, sessionId: s.refreshToken.split('.')[0] };
-};
+const anotherSession = (userId: bigint) => makeSession(gw, userId, { ip: '192.0.2.50', userAgent: 'phone' });
 
 describe('changing a password ends the other sessions', () => {
   it("an admin setting someone's password ends all of that user's sessions and refresh tokens", async () => {

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { LOGIN_LIMITS, openSession } from '../../src/modules/sessions/actions.js';
-import { useGateway } from '../helpers/app.js';
+import { createApp } from '../../../src/app.js';
+import { LOGIN_LIMITS } from '../../../src/modules/sessions/actions.js';
+import { useGateway } from '../../helpers/app.js';
+import { makeSession } from '../../helpers/factories.js';
 
 const gw = useGateway();
 
@@ -160,8 +161,7 @@ describe('listing and ending sessions', () => {
 
   it('pages through sessions with their cursors, newest first', async () => {
     const me = await gw.user();
-    for (let i = 0; i < 2; i++)
-      await openSession(gw.system, gw.app.tokens, me.id, { ip: '127.0.0.2', userAgent: `extra ${i}` }, { refreshTtlSeconds: 3600, action: 'session.login' });
+    for (let i = 0; i < 2; i++) await makeSession(gw, me.id, { ip: '127.0.0.2', userAgent: `extra ${i}` });
     const q = `query($u: ID!, $after: String) { sessions(userId: $u, first: 2, after: $after) { pageInfo { hasNextPage endCursor } edges { node { key userAgent } } } }`;
     const p1 = (await gw.gql(q, { u: me.gid }, me.token)).body.data.sessions;
     expect(p1.edges.map((e: any) => e.node.userAgent)).toEqual(['extra 1', 'extra 0']);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createInvite } from '../src/modules/invites/actions.js';
-import { useGateway } from './helpers/app.js';
-import { skipBrowser, useBrowser } from './helpers/browser.js';
+import { useGateway } from '../../helpers/app.js';
+import { skipBrowser, useBrowser } from '../../helpers/browser.js';
+import { makeInvite } from '../../helpers/factories.js';
 
 const gw = useGateway();
 
@@ -10,7 +10,7 @@ describe.skipIf(skipBrowser)('the invite registration page', () => {
   const { base: baseUrl, browser: theBrowser } = useBrowser(gw);
 
   it('registers with a code from the link, then shows the error for the used-up code', async () => {
-    await createInvite(gw.system, { code: 'browser-one', maxUses: 1 });
+    await makeInvite(gw, { code: 'browser-one', maxUses: 1 });
     const page = await theBrowser().newPage();
     const base = baseUrl();
     const foreign: string[] = [];

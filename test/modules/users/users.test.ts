@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { useGateway } from '../helpers/app.js';
-import { encodeId } from '../../src/graphql/ids.js';
+import { useGateway } from '../../helpers/app.js';
+import { encodeId } from '../../../src/graphql/ids.js';
 
 const gw = useGateway();
 

@@ -2,10 +2,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { RESET_LIMIT } from '../../src/modules/password-resets/actions.js';
-import { capturedLogger, useGateway } from '../helpers/app.js';
-import { mutate } from '../helpers/clients.js';
-import { until as waitUntil } from '../helpers/wait.js';
+import { RESET_LIMIT } from '../../../src/modules/password-resets/actions.js';
+import { capturedLogger, useGateway } from '../../helpers/app.js';
+import { mutate } from '../../helpers/clients.js';
+import { until as waitUntil } from '../../helpers/wait.js';
 
 // No SMTP_URL: mail is written to DATA_DIR/mail. The log is captured to check what it says.
 const logged = capturedLogger();

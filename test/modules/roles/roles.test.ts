@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { useGateway } from '../helpers/app.js';
-import { mutate } from '../helpers/clients.js';
+import { useGateway } from '../../helpers/app.js';
+import { mutate } from '../../helpers/clients.js';
+import { makeRole, makeRoleGrant } from '../../helpers/factories.js';
 
 const gw = useGateway();
 
@@ -13,8 +14,7 @@ const soon = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOStr
 async function granter(rank = 50, scopes = ['admin:roles:grant', 'admin:roles:read', 'admin:users:read', 'admin:users:write']) {
   const name = `granter_${rank}_${Math.random().toString(36).slice(2, 7)}`;
   const root = await gw.user({ roles: ['superadmin'] });
-  const made = await mutate(gw, 'createRole', { name, rank, scopes }, root.token, 'role { name }');
-  expect(made.__typename).toBe('CreateRoleSuccess');
+  await makeRole(gw, { name, rank, scopes, by: root.id });
   return gw.user({ roles: [name] });
 }
 
@@ -87,7 +87,7 @@ describe('grants', () => {
     expect(await roleNames(target.token)).toEqual(['moderator']);
     // A role carrying a scope the actor lacks cannot be given, even if ranked lower.
     const root = await gw.user({ roles: ['superadmin'] });
-    await mutate(gw, 'createRole', { name: 'eraser', rank: 5, scopes: ['admin:users:erase'] }, root.token);
+    await makeRole(gw, { name: 'eraser', rank: 5, scopes: ['admin:users:erase'], by: root.id });
     expect(await mutate(gw, 'assignRole', { userId: target.gid, role: 'eraser' }, g.token)).toMatchObject({ error: 'FORBIDDEN' });
     // Nor may it touch an account ranked at or above its own.
     const admin = await gw.user({ roles: ['admin'] });
@@ -108,10 +108,10 @@ describe('grants', () => {
   it('a grant counts only inside its window, to the second, with no job', async () => {
     const root = await gw.user({ roles: ['superadmin'] });
     const target = await gw.user();
-    await mutate(gw, 'assignRole', { userId: target.gid, role: 'moderator', startsAt: soon(3600) }, root.token);
+    await makeRoleGrant(gw, { userId: target.id, role: 'moderator', startsAt: new Date(soon(3600)), by: root.id });
     expect(await roleNames(target.token)).toEqual([]);
     expect((await gw.gql('{ users(first: 1) { totalCount } }', {}, target.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
-    await mutate(gw, 'assignRole', { userId: target.gid, role: 'moderator', expiresAt: soon(1.5) }, root.token);
+    await makeRoleGrant(gw, { userId: target.id, role: 'moderator', expiresAt: new Date(soon(1.5)), by: root.id });
     expect((await gw.gql('{ users(first: 1) { totalCount } }', {}, target.token)).body.errors).toBeUndefined();
     await new Promise((r) => setTimeout(r, 1700));
     expect((await gw.gql('{ users(first: 1) { totalCount } }', {}, target.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');

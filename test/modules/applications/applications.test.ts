@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { useGateway } from '../helpers/app.js';
-import { mutate } from '../helpers/clients.js';
+import { useGateway } from '../../helpers/app.js';
+import { mutate } from '../../helpers/clients.js';
 
 const gw = useGateway();
 const count = async (q: string) => Number((await gw.database.rows<{ n: number }>(sql.raw(q)))[0].n);

@@ -1,0 +1,191 @@
+import { sql } from 'drizzle-orm';
+import { encodeId } from '../../src/graphql/ids.js';
+import { createApplication, type GRANTS } from '../../src/modules/applications/actions.js';
+import type { ActionContext } from '../../src/modules/context.js';
+import { createInvite } from '../../src/modules/invites/actions.js';
+import { mailAllUsers } from '../../src/modules/mail/actions.js';
+import { createPasswordResetToken } from '../../src/modules/password-resets/actions.js';
+import { assignRole, createRole } from '../../src/modules/roles/actions.js';
+import { openSession } from '../../src/modules/sessions/actions.js';
+import { createUser } from '../../src/modules/users/actions.js';
+import type { TestGateway } from './app.js';
+
+/**
+ * One factory per entity. Each goes through the module's own action (src/modules/<noun>/actions.ts),
+ * so rows, audit entries and mail are exactly what the gateway writes, never raw inserts. Every
+ * factory has defaults for all it needs and takes overrides; `by` is the acting user (the system,
+ * which may do anything, when omitted). They answer the bigint key and, where the API uses one,
+ * the Relay global id (`gid`).
+ */
+
+/** Who acts: the system (null) or a user id. */
+export type By = bigint | null;
+
+let counter = 0;
+/** A name no other factory call in this test file answers. */
+export const unique = (prefix: string) => `${prefix}${++counter}_${Math.random().toString(36).slice(2, 7)}`;
+
+/** The gateway's action context acting as `by`. */
+export const actingAs = (gw: TestGateway, by: By = null, requestId = 'test'): ActionContext => ({
+  ...gw.system,
+  actor: { actorId: by, requestId },
+});
+
+export interface MadeSession {
+  /** The session's id (a UUID: sessions have no bigint key). */
+  sessionId: string;
+  gid: string;
+  token: string;
+  refreshToken: string;
+  userId: bigint;
+}
+
+/** A signed-in session of a user (openSession, as a password login does). */
+export async function makeSession(
+  gw: TestGateway,
+  userId: bigint,
+  opts: { ip?: string | null; userAgent?: string | null; refreshTtlSeconds?: number; ttlSeconds?: number; action?: string; by?: By } = {},
+): Promise<MadeSession> {
+  const s = await openSession(
+    actingAs(gw, opts.by ?? null),
+    gw.app.tokens,
+    userId,
+    { ip: opts.ip === undefined ? '127.0.0.1' : opts.ip, userAgent: opts.userAgent === undefined ? 'vitest' : opts.userAgent },
+    { refreshTtlSeconds: opts.refreshTtlSeconds ?? 3600, ttlSeconds: opts.ttlSeconds, action: opts.action ?? 'session.login' },
+  );
+  const sessionId = s.refreshToken.split('.')[0];
+  return { sessionId, gid: encodeId('Session', sessionId), token: s.accessToken, refreshToken: s.refreshToken, userId };
+}
+
+export interface MadeUser {
+  id: bigint;
+  gid: string;
+  username: string;
+  token: string;
+  refreshToken: string;
+  sessionId: string;
+}
+
+/** A user (no password unless given) with the given roles, signed in with one session (what `gw.user` answers). */
+export async function makeUser(
+  gw: TestGateway,
+  opts: { username?: string; roles?: string[]; password?: string; email?: string; by?: By } = {},
+): Promise<MadeUser> {
+  const username = opts.username ?? unique('user');
+  const created = await createUser(
+    actingAs(gw, opts.by ?? null),
+    { username, email: opts.email ?? `${username}@example.org`, password: opts.password ?? null },
+    { roleNames: opts.roles ?? [] },
+  );
+  const id = BigInt(created.id);
+  const session = await makeSession(gw, id);
+  return { id, gid: encodeId('User', id), username, token: session.token, refreshToken: session.refreshToken, sessionId: session.sessionId };
+}
+
+export interface MadeRole {
+  id: bigint;
+  gid: string;
+  name: string;
+  rank: number;
+  scopes: string[];
+}
+
+/** A custom role (createRole): a unique name, rank 5 and no scopes unless given. */
+export async function makeRole(
+  gw: TestGateway,
+  opts: { name?: string; rank?: number; scopes?: string[]; description?: string | null; by?: By } = {},
+): Promise<MadeRole> {
+  const row = await createRole(actingAs(gw, opts.by ?? null), {
+    name: opts.name ?? unique('role_'),
+    rank: opts.rank ?? 5,
+    scopes: opts.scopes ?? [],
+    description: opts.description,
+  });
+  return { id: row.id, gid: encodeId('Role', row.id), name: row.name, rank: row.rank, scopes: row.scopes };
+}
+
+/** A role grant (assignRole): `role` (default moderator) to `userId`, a new user when omitted. */
+export async function makeRoleGrant(
+  gw: TestGateway,
+  opts: { userId?: bigint; role?: string; startsAt?: Date | null; expiresAt?: Date | null; by?: By } = {},
+): Promise<{ userId: bigint; userGid: string; role: string }> {
+  const userId = opts.userId ?? (await makeUser(gw)).id;
+  const role = opts.role ?? 'moderator';
+  await assignRole(actingAs(gw, opts.by ?? null), userId, role, { startsAt: opts.startsAt, expiresAt: opts.expiresAt });
+  return { userId, userGid: encodeId('User', userId), role };
+}
+
+/** An invite (createInvite): a random one-time code unless told otherwise. */
+export async function makeInvite(
+  gw: TestGateway,
+  opts: {
+    code?: string;
+    maxUses?: number | null;
+    unlimited?: boolean;
+    expiresAt?: Date | null;
+    ownerId?: bigint | null;
+    email?: string;
+    name?: string;
+    by?: By;
+  } = {},
+): Promise<{ id: bigint; gid: string; code: string }> {
+  const { by, ...input } = opts;
+  const invite = await createInvite(actingAs(gw, by ?? null), input, { publicUrl: gw.config.mail.publicUrl });
+  return { id: invite.id, gid: encodeId('Invite', invite.id), code: invite.code };
+}
+
+/** An application (createApplication): an external client_credentials client with no scopes unless given. */
+export async function makeApplication(
+  gw: TestGateway,
+  opts: {
+    clientId?: string;
+    displayName?: string;
+    grants?: (typeof GRANTS)[number][];
+    redirectUris?: string[];
+    role?: 'INTERNAL' | 'EXTERNAL';
+    scopes?: string[];
+    by?: By;
+  } = {},
+): Promise<{ id: bigint; gid: string; clientId: string; clientSecret: string }> {
+  const { application, clientSecret } = await createApplication(actingAs(gw, opts.by ?? null), {
+    clientId: opts.clientId ?? unique('app-'),
+    displayName: opts.displayName ?? 'Test application',
+    grants: opts.grants ?? ['client_credentials'],
+    redirectUris: opts.redirectUris ?? [],
+    role: opts.role ?? 'EXTERNAL',
+    scopes: opts.scopes ?? [],
+  });
+  return { id: application.id, gid: encodeId('Application', application.id), clientId: application.clientId, clientSecret };
+}
+
+/** A mail-to-all-users job (mailAllUsers). */
+export async function makeMailJob(
+  gw: TestGateway,
+  opts: { subject?: string; message?: string; by?: By } = {},
+): Promise<{ id: bigint; gid: string; total: number }> {
+  const job = await mailAllUsers(actingAs(gw, opts.by ?? null), { subject: opts.subject ?? 'Test subject', message: opts.message ?? 'Test message' });
+  return { id: job.id, gid: encodeId('MailJob', job.id), total: job.total };
+}
+
+/** A one-time password reset token for a user (createPasswordResetToken); a new user when omitted. */
+export async function makePasswordReset(
+  gw: TestGateway,
+  opts: { userId?: bigint; sendEmail?: boolean; by?: By } = {},
+): Promise<{ userId: bigint; userGid: string; token: string; expiresAt: Date; mailedTo: string | null }> {
+  const userId = opts.userId ?? (await makeUser(gw)).id;
+  const made = await createPasswordResetToken(actingAs(gw, opts.by ?? null), userId, { sendEmail: opts.sendEmail });
+  return { userId, userGid: encodeId('User', userId), ...made };
+}
+
+/**
+ * An audit event: audit rows are only ever written by audited actions, so this runs a cheap one
+ * (an invite, `invite.create`) as `by` and answers the row it wrote.
+ */
+export async function makeAuditEvent(gw: TestGateway, opts: { by?: By } = {}): Promise<{ seq: bigint; gid: string; action: string; targetId: string }> {
+  const invite = await makeInvite(gw, { by: opts.by });
+  const [row] = await gw.database.rows<{ seq: string; action: string }>(
+    sql`select seq::text as seq, action from audit_log where target_type = 'Invite' and target_id = ${invite.id.toString()} order by seq desc limit 1`,
+  );
+  if (!row) throw new Error('the audited action wrote no audit row');
+  return { seq: BigInt(row.seq), gid: encodeId('AuditEvent', row.seq), action: row.action, targetId: invite.id.toString() };
+}
