@@ -3,7 +3,6 @@ import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { BadInputError } from '../core/errors.js';
 import type { Tx } from './client.js';
 import { compileFilter, type FilterOf, type FilterTable } from './filter.js';
-import { checkCount, invalidCursor, MAX_PAGE_SIZE, type Page } from './page.js';
 import { Params, runPrepared, shapeKey } from './prepared.js';
 import { isTimestampText, parseBigintId } from './values.js';
 
@@ -14,6 +13,26 @@ import { isTimestampText, parseBigintId } from './values.js';
  * (db/filter.ts), `totalCount` of the whole filtered set (counted in the page's own statement, and
  * only when selected), and the capped `offset` that legacy numbered pages need.
  */
+
+/** One page of a Relay connection (the relay plugin's connection shape). */
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+/** Connections answer at most this many nodes per page. */
+export const MAX_PAGE_SIZE = 100;
+
+/** A page-size (or offset) argument must be a whole number from 0 to `max`; BAD_INPUT at `arg` otherwise. */
+export function checkCount(value: number | null | undefined, arg: string, max = MAX_PAGE_SIZE): void {
+  if (value == null) return;
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new BadInputError(`${arg} must be between 0 and ${max}`, [{ path: [arg], message: `must be between 0 and ${max}` }]);
+  }
+}
+
+/** The BAD_INPUT a cursor argument `arg` that this server did not make gets. */
+export const invalidCursor = (arg = 'after') => new BadInputError(`${arg}: not a valid cursor`, [{ path: [arg], message: 'not a valid cursor' }]);
 
 /** How a sort key is written in SQL and checked when it comes back in a cursor. */
 export type KeyType = 'timestamptz' | 'bigint' | 'int' | 'text' | 'uuid';

@@ -64,6 +64,7 @@ const SAMPLES: Record<string, Sample> = {
   'Query.sessions': { vars: (f) => ({ userId: f.target.gid }) },
   'Query.applications': { vars: () => ({ first: 1 }) },
   'Query.mailJob': { vars: () => ({ id: encodeId('MailJob', 999_999n) }) },
+  'Query.mailJobs': {},
   'Query.auditLog': { vars: () => ({ first: 1 }) },
   'Query.verifyAuditChain': {},
   // ---- Mutation: sign-in and public ----

@@ -11,7 +11,7 @@ import { findUserPage } from './list.js';
 import { UserRef } from './ref.schema.js';
 import { listWants, OFFSET_DESCRIPTION } from '../../graphql/lists.js';
 import { createUser, deleteUser, restoreUser, updateUser } from './actions.js';
-import { MAX_PAGE_SIZE } from '../../db/page.js';
+import { MAX_PAGE_SIZE } from '../../db/connection.js';
 import { findUserById, findUserByUsername, type UserJson, type UserShape } from './queries.js';
 
 export { UserRef };
