@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 
 /**
@@ -13,6 +14,12 @@ export interface UserField {
    * statement for all of them; a user missing from the map gets `empty()`.
    */
   load: (db: Tx, userIds: readonly string[], selection: readonly string[]) => Promise<Map<string, unknown>>;
+  /**
+   * The same values as one SQL expression over the row of `users` (e.g. a correlated subquery),
+   * built into the user's own JSON: a page then reads the field in its own statement, with no second
+   * round trip. Optional; without it the users lookups call `load`.
+   */
+  project?: (selection: readonly string[]) => SQL;
   /** The child fields loaded when the whole user is asked for (the user an action answers with). */
   all: readonly string[];
   empty: () => unknown;
@@ -30,6 +37,22 @@ export const userFieldNames = (): string[] => [...registered.keys()];
 
 /** Every registered field with its full selection (for the whole user). */
 export const allUserFields = (): Record<string, readonly string[]> => Object.fromEntries([...registered].map(([name, f]) => [name, f.all]));
+
+/** The projections of `nested`'s fields that have one, as JSON entries of the user. */
+export function projectedUserFields(nested: Readonly<Record<string, readonly string[]>> | undefined): [string, SQL][] {
+  if (!nested) return [];
+  return Object.entries(nested).flatMap(([name, selection]) => {
+    const project = registered.get(name)?.project;
+    return project ? [[name, project(selection)] as [string, SQL]] : [];
+  });
+}
+
+/** The fields of `nested` without a projection: those `loadUserFields` must load. */
+export function unprojectedUserFields(nested: Readonly<Record<string, readonly string[]>> | undefined): Record<string, readonly string[]> | undefined {
+  if (!nested) return undefined;
+  const left = Object.entries(nested).filter(([name]) => !registered.get(name)?.project);
+  return left.length ? Object.fromEntries(left) : undefined;
+}
 
 /** Loads each of `nested`'s fields for all of `users` (one loader call per field) and sets it on each. */
 export async function loadUserFields<T extends { id: string }>(

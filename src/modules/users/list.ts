@@ -7,7 +7,7 @@ import { BadInputError } from '../../core/errors.js';
 import { effectiveStatus } from '../../access/status.js';
 import { grantIsActive } from '../../access/standing.js';
 import { roles, userRoles } from '../roles/table.js';
-import { loadUserFields } from './extensions.js';
+import { loadUserFields, projectedUserFields, unprojectedUserFields } from './extensions.js';
 import { USER_STATUSES, userJsonSql, type UserJson, type UserShape } from './queries.js';
 import { users } from './table.js';
 
@@ -120,8 +120,8 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
     {
       // The type name as a parameter keeps a statement with no other value on the prepared path
       // (postgres.js sends a statement without parameters through the simple protocol).
-      select: (p) => ({ obj: sql<UserJson>`${userJsonSql({ fields: shape.fields }, [], sql`${p.add('User')}::text`)}` }),
-      selectKey: JSON.stringify(shape.fields),
+      select: (p) => ({ obj: sql<UserJson>`${userJsonSql({ fields: shape.fields }, projectedUserFields(shape.nested), sql`${p.add('User')}::text`)}` }),
+      selectKey: JSON.stringify([shape.fields, shape.nested ?? null]),
       nodeOf: (row: { obj: UserJson }) => row.obj,
     },
     args,
@@ -130,7 +130,7 @@ export async function findUserPage(db: Tx, args: UserPageArgs, shape: UserShape,
   await loadUserFields(
     db,
     page.edges.map((e) => e.node),
-    shape.nested,
+    unprojectedUserFields(shape.nested),
   );
   return page;
 }
