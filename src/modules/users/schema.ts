@@ -7,7 +7,8 @@ import { decodeId, parseBigintId } from '../../graphql/ids.js';
 import { childFields, selectedAt, type SelectionMap } from '../../graphql/selection.js';
 import { userFieldNames } from './extensions.js';
 import { decodeFilter, UserFilter, UserStatusEnum } from './filter.schema.js';
-import { createUser, deleteUser, restoreUser, updateUser } from './actions.js';
+import { createUser, updateUser } from './actions.js';
+import { deleteUser, restoreUser } from './removal.js';
 import { findUserById, findUserPage, MAX_OFFSET, MAX_PAGE_SIZE, findUserByUsername, USER_ORDERS, type UserJson, type UserShape } from './queries.js';
 
 const UserOrderEnum = builder.enumType('UserOrderBy', { values: USER_ORDERS });
