@@ -20,12 +20,6 @@ builder.node(AuditEventRef, {
   fields: (t) => ({
     seq: t.string({ description: 'Position in the log (a 64-bit integer, as a string)', resolve: (r) => r.seq.toString() }),
     at: t.field({ type: 'DateTime', resolve: (r) => r.at }),
-    actorId: t.id({
-      nullable: true,
-      description: 'User ID of who made the change',
-      deprecationReason: 'use actor',
-      resolve: (r) => (r.actorId === null ? null : encodeId('User', r.actorId)),
-    }),
     actor: t.field({
       type: UserRef,
       nullable: true,

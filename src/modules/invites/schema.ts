@@ -42,11 +42,6 @@ builder.node(InviteRef, {
       description: 'The user the code belongs to (Liquid)',
       resolve: (i, _args, ctx) => loadUser(ctx, i.ownerId),
     }),
-    usedBy: t.idList({
-      description: 'User IDs of those who registered with it',
-      deprecationReason: 'use registeredUsers',
-      resolve: (i) => i.usedBy.map((id) => encodeId('User', id)),
-    }),
     registeredUsers: t.field({
       type: [UserRef],
       description: 'Those who registered with it, in the order they did',
