@@ -2,7 +2,7 @@ import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
 import { withCount, type CountedPage } from '../../db/page.js';
-import { decodeId, nodeKey } from '../../graphql/ids.js';
+import { bigintKey } from '../../graphql/ids.js';
 import { loadUser } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
 import {
@@ -23,15 +23,12 @@ const RoleEnum = builder.enumType('ApplicationRole', {
   description: 'INTERNAL may hold any scope; EXTERNAL only :read scopes',
 });
 
-export const ApplicationRef = builder.objectRef<ApplicationRow>('Application');
-
-builder.node(ApplicationRef, {
+export const ApplicationRef = builder.node(builder.objectRef<ApplicationRow>('Application'), {
   description: 'An OAuth client. Its secret is never readable: it is shown once, at creation or rotation.',
   authScopes: { scope: 'admin:applications:read' },
-  id: { resolve: (a) => a.id.toString() },
+  id: { resolve: (a) => a.id.toString(), parse: bigintKey('Application') },
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'clientId' in value && 'redirectUris' in value,
-  loadMany: async (ids, ctx) => {
-    const keys = ids.map((id) => nodeKey(id, 'Application'));
+  loadMany: async (keys, ctx) => {
     const found = new Map((await findApplicationsByIds(ctx.database.db, keys)).map((a) => [a.id, a]));
     return keys.map((key) => found.get(key) ?? null);
   },
@@ -104,10 +101,11 @@ const CreateApplicationsResult = builder.objectRef<WithSecret[]>('CreateApplicat
     applications: t.field({ type: [WithSecretRef], description: 'In the order of the input', resolve: (r) => r }),
   }),
 });
-const UpdateApplicationInput = builder.inputType('UpdateApplicationInput', { fields: (t) => ({ id: t.id({ required: true }), ...appFields(t, false) }) });
-const ApplicationIdInput = (name: string) => builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }), reason: t.string() }) });
-
-const appId = (id: string | number) => decodeId(String(id), 'Application', ['input', 'id']);
+const UpdateApplicationInput = builder.inputType('UpdateApplicationInput', {
+  fields: (t) => ({ id: t.globalID({ for: ApplicationRef, required: true }), ...appFields(t, false) }),
+});
+const ApplicationIdInput = (name: string) =>
+  builder.inputType(name, { fields: (t) => ({ id: t.globalID({ for: ApplicationRef, required: true }), reason: t.string() }) });
 
 builder.mutationFields((t) => ({
   createApplication: t.field({
@@ -131,7 +129,7 @@ builder.mutationFields((t) => ({
     errors: payload('UpdateApplication', 'application'),
     args: { input: t.arg({ type: UpdateApplicationInput, required: true }) },
     resolve: (_root, { input: { id, ...changes } }, ctx) =>
-      updateApplication(actionContext(ctx), appId(id), Object.fromEntries(Object.entries(changes).filter(([, v]) => v != null)) as never),
+      updateApplication(actionContext(ctx), id.id, Object.fromEntries(Object.entries(changes).filter(([, v]) => v != null)) as never),
   }),
   rotateApplicationSecret: t.field({
     type: WithSecretRef,
@@ -139,16 +137,13 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:applications:write' },
     errors: payload('RotateApplicationSecret', 'result'),
     args: { input: t.arg({ type: ApplicationIdInput('RotateApplicationSecretInput'), required: true }) },
-    resolve: (_root, { input }, ctx) => rotateApplicationSecret(actionContext(ctx), appId((input as { id: string }).id)),
+    resolve: (_root, { input }, ctx) => rotateApplicationSecret(actionContext(ctx), input.id.id),
   }),
   deleteApplication: t.field({
     type: ApplicationRef,
     authScopes: { scope: 'admin:applications:write' },
     errors: payload('DeleteApplication', 'application'),
     args: { input: t.arg({ type: ApplicationIdInput('DeleteApplicationInput'), required: true }) },
-    resolve: (_root, { input }, ctx) => {
-      const i = input as { id: string; reason?: string | null };
-      return deleteApplication(actionContext(ctx), appId(i.id), i.reason ?? null);
-    },
+    resolve: (_root, { input }, ctx) => deleteApplication(actionContext(ctx), input.id.id, input.reason ?? null),
   }),
 }));

@@ -2,7 +2,7 @@ import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
 import { withCount, type CountedPage } from '../../db/page.js';
-import { decodeId, encodeId, nodeKey } from '../../graphql/ids.js';
+import { bigintKey, decodeId, encodeId } from '../../graphql/ids.js';
 import { loadUser, loadUsers } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
 import { createInvite, registerWithInvite, revokeInvite } from './actions.js';
@@ -10,15 +10,12 @@ import { countInvites, findInviteByCode, findInvitePage, findInvitesByIds, INVIT
 
 const InviteTypeEnum = builder.enumType('InviteType', { values: INVITE_TYPES, description: "Pleroma's invite types, following from maxUses and expiresAt" });
 
-const InviteRef = builder.objectRef<InviteView>('Invite');
-
-builder.node(InviteRef, {
+const InviteRef = builder.node(builder.objectRef<InviteView>('Invite'), {
   description: 'A registration invite (Litecord instance invite, Pleroma token, Liquid invite code).',
   authScopes: { scope: 'admin:invites:read' },
-  id: { resolve: (i) => i.id.toString() },
+  id: { resolve: (i) => i.id.toString(), parse: bigintKey('Invite') },
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'code' in value && 'usedBy' in value,
-  loadMany: async (ids, ctx) => {
-    const keys = ids.map((id) => nodeKey(id, 'Invite'));
+  loadMany: async (keys, ctx) => {
     const found = await findInvitesByIds(ctx.database.db, keys);
     return keys.map((key) => found.get(key) ?? null);
   },
@@ -91,7 +88,7 @@ const CreateInviteInput = builder.inputType('CreateInviteInput', {
     maxUses: t.int({ description: 'Default 1 (one-time)' }),
     unlimited: t.boolean({ description: 'No use limit' }),
     expiresAt: t.field({ type: 'DateTime' }),
-    owner: t.id({ description: 'The user the code belongs to (Liquid)' }),
+    owner: t.globalID({ for: UserRef, description: 'The user the code belongs to (Liquid)' }),
     email: t.string({ description: 'Mail the invite link to this address (queued with the invite)' }),
     name: t.string({ description: 'Whom to greet in that mail' }),
   }),
@@ -119,11 +116,7 @@ builder.mutationFields((t) => ({
     errors: payload('CreateInvite', 'invite'),
     args: { input: t.arg({ type: CreateInviteInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      createInvite(
-        actionContext(ctx),
-        { ...input, ownerId: input.owner ? decodeId(String(input.owner), 'User', ['input', 'owner']) : null },
-        { publicUrl: ctx.config.mail.publicUrl },
-      ),
+      createInvite(actionContext(ctx), { ...input, ownerId: input.owner?.id ?? null }, { publicUrl: ctx.config.mail.publicUrl }),
   }),
   revokeInvite: t.field({
     type: InviteRef,

@@ -3,7 +3,7 @@ import { queryRows } from '../../db/client.js';
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
-import { decodeId, nodeKey } from '../../graphql/ids.js';
+import { bigintKey } from '../../graphql/ids.js';
 import { loadUser } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
 import { mailAllUsers, type MailJobRow } from './actions.js';
@@ -14,15 +14,12 @@ const MailJobStatus = builder.enumType('MailJobStatus', {
   description: 'RUNNING while recipients are still being queued',
 });
 
-const MailJobRef = builder.objectRef<MailJobRow>('MailJob');
-
-builder.node(MailJobRef, {
+const MailJobRef = builder.node(builder.objectRef<MailJobRow>('MailJob'), {
   description: 'A mail to all users, and how far it got.',
   authScopes: { scope: 'admin:mail:send' },
-  id: { resolve: (j) => j.id.toString() },
+  id: { resolve: (j) => j.id.toString(), parse: bigintKey('MailJob') },
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'queued' in value && 'subject' in value,
-  loadMany: async (ids, ctx) => {
-    const keys = ids.map((id) => nodeKey(id, 'MailJob'));
+  loadMany: async (keys, ctx) => {
     const rows = keys.length === 0 ? [] : await ctx.database.db.select().from(mailJobs).where(inArray(mailJobs.id, keys));
     const found = new Map(rows.map((j) => [j.id, j]));
     return keys.map((key) => found.get(key) ?? null);
@@ -69,12 +66,9 @@ builder.queryField('mailJob', (t) =>
     type: MailJobRef,
     nullable: true,
     authScopes: { scope: 'admin:mail:send' },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.globalID({ for: MailJobRef, required: true }) },
     resolve: async (_root, args, ctx) => {
-      const [job] = await ctx.database.db
-        .select()
-        .from(mailJobs)
-        .where(eq(mailJobs.id, decodeId(String(args.id), 'MailJob')));
+      const [job] = await ctx.database.db.select().from(mailJobs).where(eq(mailJobs.id, args.id.id));
       return job ?? null;
     },
   }),

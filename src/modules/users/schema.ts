@@ -1,9 +1,10 @@
+import type { InputFieldMap } from '@pothos/core';
 import type { GraphQLResolveInfo } from 'graphql';
 import { visibleAccount } from '../../access/policy.js';
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
-import { decodeId, parseBigintId } from '../../graphql/ids.js';
+import { bigintKey } from '../../graphql/ids.js';
 import { childFields, selectedAt, type SelectionMap } from '../../graphql/selection.js';
 import { userFieldNames } from './extensions.js';
 import { decodeFilter, UserFilter, UserStatusEnum } from './filter.schema.js';
@@ -12,8 +13,6 @@ import { deleteUser, restoreUser } from './removal.js';
 import { findUserById, findUserPage, MAX_OFFSET, MAX_PAGE_SIZE, findUserByUsername, USER_ORDERS, type UserJson, type UserShape } from './queries.js';
 
 const UserOrderEnum = builder.enumType('UserOrderBy', { values: USER_ORDERS });
-
-export const UserRef = builder.objectRef<UserJson>('User');
 
 /** The columns a selection needs, and the child fields of each registered field it selects (extensions.ts). */
 function shapeOf(selection: SelectionMap, info: GraphQLResolveInfo): UserShape {
@@ -24,20 +23,14 @@ function shapeOf(selection: SelectionMap, info: GraphQLResolveInfo): UserShape {
   return { fields: [...selection.keys()], nested: nested.length ? Object.fromEntries(nested) : undefined };
 }
 
-builder.node(UserRef, {
+export const UserRef = builder.node(builder.objectRef<UserJson>('User'), {
   description: 'An account: local, or remote (fediverse) with its domain.',
   // Callers see themselves; anyone else needs admin:users:read. Runs once per User object (scope-auth
   // caches the scope's answer for the request, so a page costs one comparison per user).
   authScopes: (user) => ({ scope: 'admin:users:read', self: user.id }),
-  id: { resolve: (user) => user.id },
+  id: { resolve: (user) => user.id, parse: bigintKey('User') },
   isTypeOf: (value) => (value as { __typename?: string })?.__typename === 'User',
-  loadMany: (ids, ctx) =>
-    Promise.all(
-      ids.map(async (id) => {
-        const key = parseBigintId(id);
-        return visibleAccount(ctx.viewer, key === null ? null : await findUserById(ctx.database.db, key));
-      }),
-    ),
+  loadMany: (keys, ctx) => Promise.all(keys.map(async (key) => visibleAccount(ctx.viewer, await findUserById(ctx.database.db, key)))),
   fields: (t) => {
     type Nullable<V> = Exclude<
       { [K in keyof UserJson]-?: UserJson[K] extends V | null ? (null extends UserJson[K] ? K : never) : never }[keyof UserJson],
@@ -95,9 +88,9 @@ builder.queryFields((t) => ({
   user: t.field({
     type: UserRef,
     nullable: true,
-    authScopes: (_root, args) => ({ scope: 'admin:users:read', self: decodeId(String(args.id), 'User').toString() }),
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx, info) => findUserById(ctx.database.db, decodeId(String(args.id), 'User'), shapeOf(selectedAt(info), info)),
+    authScopes: (_root, args) => ({ scope: 'admin:users:read', self: args.id.id.toString() }),
+    args: { id: t.arg.globalID({ for: UserRef, required: true }) },
+    resolve: (_root, args, ctx, info) => findUserById(ctx.database.db, args.id.id, shapeOf(selectedAt(info), info)),
   }),
   userByUsername: t.field({
     type: UserRef,
@@ -173,7 +166,7 @@ export const CreateUserInput = builder.inputType('CreateUserInput', {
 const UpdateUserInput = builder.inputType('UpdateUserInput', {
   description: 'Omitted fields stay; null clears a field that may be empty.',
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.globalID({ for: UserRef, required: true }),
     username: t.string(),
     email: t.string(),
     password: t.string(),
@@ -194,12 +187,12 @@ const UpdateUserInput = builder.inputType('UpdateUserInput', {
 /** The field builder an input type's `fields` receives. */
 type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 
-export const UserIdInput = (name: string, extra?: (t: InputFieldBuilder) => Record<string, unknown>) =>
+export const UserIdInput = <Extra extends InputFieldMap>(name: string, extra: (t: InputFieldBuilder) => Extra) =>
   builder.inputType(name, {
-    fields: (t) => ({ id: t.id({ required: true }), reason: t.string({ description: 'Kept in the audit log' }), ...(extra?.(t) ?? {}) }) as never,
+    fields: (t) => ({ id: t.globalID({ for: UserRef, required: true }), reason: t.string({ description: 'Kept in the audit log' }), ...extra(t) }),
   });
-const DeleteUserInput = UserIdInput('DeleteUserInput');
-const RestoreUserInput = UserIdInput('RestoreUserInput');
+const DeleteUserInput = UserIdInput('DeleteUserInput', () => ({}));
+const RestoreUserInput = UserIdInput('RestoreUserInput', () => ({}));
 
 export const userPayload = (name: string) => payload(name, 'user');
 
@@ -219,7 +212,7 @@ builder.mutationFields((t) => ({
     errors: userPayload('UpdateUser'),
     args: { input: t.arg({ type: UpdateUserInput, required: true }) },
     resolve: (_root, { input: { id, ...changes } }, ctx) => {
-      return updateUser(actionContext(ctx), decodeId(String(id), 'User', ['input', 'id']), changes as never);
+      return updateUser(actionContext(ctx), id.id, changes as never);
     },
   }),
   deleteUser: t.field({
@@ -228,14 +221,13 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:users:delete' },
     errors: userPayload('DeleteUser'),
     args: { input: t.arg({ type: DeleteUserInput, required: true }) },
-    resolve: async (_root, { input }, ctx) =>
-      (await deleteUser(actionContext(ctx), decodeId(String(input.id), 'User', ['input', 'id']), input.reason ?? null)).after,
+    resolve: async (_root, { input }, ctx) => (await deleteUser(actionContext(ctx), input.id.id, input.reason ?? null)).after,
   }),
   restoreUser: t.field({
     type: UserRef,
     authScopes: { scope: 'admin:users:delete' },
     errors: userPayload('RestoreUser'),
     args: { input: t.arg({ type: RestoreUserInput, required: true }) },
-    resolve: (_root, { input }, ctx) => restoreUser(actionContext(ctx), decodeId(String(input.id), 'User', ['input', 'id']), input.reason ?? null),
+    resolve: (_root, { input }, ctx) => restoreUser(actionContext(ctx), input.id.id, input.reason ?? null),
   }),
 }));
