@@ -1,6 +1,9 @@
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
+import { type InputFieldBuilder, zodInput } from '../../graphql/inputs.js';
+import { omitNulls } from '../../core/objects.js';
+import { createApplicationSchema, GRANTS, updateApplicationSchema } from './validation.js';
 import { withCount, type CountedPage } from '../../db/page.js';
 import { bigintKey } from '../../graphql/ids.js';
 import { loadUser } from '../users/loader.js';
@@ -9,7 +12,6 @@ import {
   createApplication,
   createApplications,
   deleteApplication,
-  GRANTS,
   MAX_APPLICATIONS,
   rotateApplicationSecret,
   updateApplication,
@@ -78,16 +80,13 @@ builder.queryField('applications', (t) =>
   ),
 );
 
-const appFields = <T extends { string: Function; stringList: Function; field: Function }>(t: T, required: boolean) => ({
-  clientId: t.string({ required, description: 'The client id applications present (unique)' }),
-  displayName: t.string({ required }),
+/** The fields zod cannot type: the enums (required on create, omitted means unchanged on update). */
+const enumFields = (t: InputFieldBuilder, required: boolean) => ({
   grants: t.field({ type: [GrantEnum], required }),
-  redirectUris: t.stringList({ required, description: 'Absolute https URLs (http only for localhost)' }),
   role: t.field({ type: RoleEnum, required }),
-  scopes: t.stringList({ required, description: 'Within what the role allows and you hold' }),
 });
 
-const CreateApplicationInput = builder.inputType('CreateApplicationInput', { fields: (t) => appFields(t, true) });
+const CreateApplicationInput = zodInput('CreateApplicationInput', createApplicationSchema, { fields: (t) => enumFields(t, true) });
 const CreateApplicationsInput = builder.inputType('CreateApplicationsInput', {
   fields: (t) => ({
     applications: t.field({ type: [CreateApplicationInput], required: true, description: `1 to ${MAX_APPLICATIONS} applications; all or nothing` }),
@@ -101,8 +100,8 @@ const CreateApplicationsResult = builder.objectRef<WithSecret[]>('CreateApplicat
     applications: t.field({ type: [WithSecretRef], description: 'In the order of the input', resolve: (r) => r }),
   }),
 });
-const UpdateApplicationInput = builder.inputType('UpdateApplicationInput', {
-  fields: (t) => ({ id: t.globalID({ for: ApplicationRef, required: true }), ...appFields(t, false) }),
+const UpdateApplicationInput = zodInput('UpdateApplicationInput', updateApplicationSchema, {
+  fields: (t) => ({ id: t.globalID({ for: ApplicationRef, required: true }), ...enumFields(t, false) }),
 });
 const ApplicationIdInput = (name: string) =>
   builder.inputType(name, { fields: (t) => ({ id: t.globalID({ for: ApplicationRef, required: true }), reason: t.string() }) });
@@ -113,7 +112,7 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:applications:write' },
     errors: payload('CreateApplication', 'result'),
     args: { input: t.arg({ type: CreateApplicationInput, required: true }) },
-    resolve: (_root, { input }, ctx) => createApplication(actionContext(ctx), input as never),
+    resolve: (_root, { input }, ctx) => createApplication(actionContext(ctx), input),
   }),
   createApplications: t.field({
     type: CreateApplicationsResult,
@@ -121,7 +120,7 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:applications:write' },
     errors: payload('CreateApplications', 'result'),
     args: { input: t.arg({ type: CreateApplicationsInput, required: true }) },
-    resolve: (_root, { input }, ctx) => createApplications(actionContext(ctx), input.applications as never),
+    resolve: (_root, { input }, ctx) => createApplications(actionContext(ctx), input.applications),
   }),
   updateApplication: t.field({
     type: ApplicationRef,
@@ -129,7 +128,8 @@ builder.mutationFields((t) => ({
     errors: payload('UpdateApplication', 'application'),
     args: { input: t.arg({ type: UpdateApplicationInput, required: true }) },
     resolve: (_root, { input: { id, ...changes } }, ctx) =>
-      updateApplication(actionContext(ctx), id.id, Object.fromEntries(Object.entries(changes).filter(([, v]) => v != null)) as never),
+      // null (as GraphQL allows) leaves a field unchanged, as omitting it does.
+      updateApplication(actionContext(ctx), id.id, omitNulls(changes)),
   }),
   rotateApplicationSecret: t.field({
     type: WithSecretRef,

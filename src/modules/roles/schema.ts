@@ -1,6 +1,8 @@
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
+import { zodInput } from '../../graphql/inputs.js';
+import { createRoleSchema, updateRoleSchema } from './validation.js';
 import { BadInputError, NotFoundError } from '../../core/errors.js';
 import { withCount, type CountedPage } from '../../db/page.js';
 import { bigintKey } from '../../graphql/ids.js';
@@ -99,17 +101,10 @@ builder.queryFields((t) => ({
 
 // ---- mutations ----
 
-const roleFields = <T extends { string: Function; int: Function; stringList: Function }>(t: T, required: boolean) => ({
-  name: t.string({ required }),
-  rank: t.int({ required, description: '1 to 999; only roles ranked below your own' }),
-  description: t.string(),
-  scopes: t.stringList({ required, description: 'Scopes of the catalog (see scopeCatalog); only scopes you hold' }),
-});
-
-const CreateRoleInput = builder.inputType('CreateRoleInput', { fields: (t) => roleFields(t, true) });
-const UpdateRoleInput = builder.inputType('UpdateRoleInput', {
+const CreateRoleInput = zodInput('CreateRoleInput', createRoleSchema);
+const UpdateRoleInput = zodInput('UpdateRoleInput', updateRoleSchema, {
   description: 'Omitted fields stay. Built-in roles keep their name and rank.',
-  fields: (t) => ({ id: t.globalID({ for: RoleNode, required: true }), ...roleFields(t, false) }),
+  fields: (t) => ({ id: t.globalID({ for: RoleNode, required: true }) }),
 });
 const DeleteRoleInput = builder.inputType('DeleteRoleInput', {
   fields: (t) => ({ id: t.globalID({ for: RoleNode, required: true }), reason: t.string({ description: 'Kept in the audit log' }) }),
@@ -157,14 +152,14 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:roles:write' },
     errors: payload('CreateRole', 'role'),
     args: { input: t.arg({ type: CreateRoleInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => roleJsonOf(await createRole(actionContext(ctx), input as never)),
+    resolve: async (_root, { input }, ctx) => roleJsonOf(await createRole(actionContext(ctx), input)),
   }),
   updateRole: t.field({
     type: RoleRef,
     authScopes: { scope: 'admin:roles:write' },
     errors: payload('UpdateRole', 'role'),
     args: { input: t.arg({ type: UpdateRoleInput, required: true }) },
-    resolve: async (_root, { input: { id, ...changes } }, ctx) => roleJsonOf(await updateRole(actionContext(ctx), id.id, changes as never)),
+    resolve: async (_root, { input: { id, ...changes } }, ctx) => roleJsonOf(await updateRole(actionContext(ctx), id.id, changes)),
   }),
   deleteRole: t.field({
     type: RoleRef,

@@ -4,6 +4,8 @@ import { visibleAccount } from '../../access/policy.js';
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
+import { type InputFieldBuilder, zodInput } from '../../graphql/inputs.js';
+import { createUserSchema, updateUserSchema } from './validation.js';
 import { bigintKey } from '../../graphql/ids.js';
 import { childFields, selectedAt, type SelectionMap } from '../../graphql/selection.js';
 import { userFieldNames } from './extensions.js';
@@ -134,59 +136,17 @@ builder.queryFields((t) => ({
 
 // ---- mutations ----
 
-function profileFields<T extends { string: Function; int: Function; stringList: Function; field: Function }>(t: T) {
-  return {
-    displayName: t.string(),
-    firstName: t.string(),
-    middleName: t.string(),
-    lastName: t.string(),
-    phone: t.string(),
-    countryCode: t.string({ description: 'ISO 3166 alpha-2, e.g. "DE"' }),
-    bio: t.string(),
-    pronouns: t.string(),
-    avatarHash: t.string(),
-    timezone: t.string({ description: 'IANA name, e.g. "Europe/Berlin"' }),
-    flags: t.int({ description: 'Litecord flags; bit 1 (staff) follows from roles and is refused' }),
-    tags: t.stringList(),
-    customData: t.field({ type: 'JSON' }),
-  };
-}
+/** The fields zod cannot type: customData is any JSON object. */
+const jsonFields = (t: InputFieldBuilder) => ({ customData: t.field({ type: 'JSON' }) });
 
-export const CreateUserInput = builder.inputType('CreateUserInput', {
-  fields: (t) => ({
-    username: t.string({ required: true }),
-    domain: t.string({ description: 'Remote accounts only' }),
-    email: t.string(),
-    password: t.string({ description: 'Without one the account cannot sign in with a password' }),
-    role: t.string({ description: 'A role to give at once (ranked below your own; needs admin:roles:grant)' }),
-    ...profileFields(t),
-  }),
-});
+export const CreateUserInput = zodInput('CreateUserInput', createUserSchema, { fields: jsonFields });
 
-const UpdateUserInput = builder.inputType('UpdateUserInput', {
+const UpdateUserInput = zodInput('UpdateUserInput', updateUserSchema, {
   description: 'Omitted fields stay; null clears a field that may be empty.',
-  fields: (t) => ({
-    id: t.globalID({ for: UserRef, required: true }),
-    username: t.string(),
-    email: t.string(),
-    password: t.string(),
-    giveRoles: t.stringList({
-      description: 'Roles to give, open-ended from now (as assignRole), under the rank rules; needs admin:roles:grant. All or nothing with the other changes',
-    }),
-    takeRoles: t.stringList({
-      description: 'Roles to take away (if held now), under the rank rules; needs admin:roles:grant. All or nothing with the other changes',
-    }),
-    verified: t.boolean({
-      description: 'Sets (true) or clears (false) verifiedAt, as verifyUser does (audited as user.verify). All or nothing with the other changes',
-    }),
-    ...profileFields(t),
-  }),
+  fields: (t) => ({ id: t.globalID({ for: UserRef, required: true }), ...jsonFields(t) }),
 });
 
 /** `{ id, reason }` (plus any extra fields): the input of every mutation that acts on one account with a reason. */
-/** The field builder an input type's `fields` receives. */
-type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
-
 export const UserIdInput = <Extra extends InputFieldMap>(name: string, extra: (t: InputFieldBuilder) => Extra) =>
   builder.inputType(name, {
     fields: (t) => ({ id: t.globalID({ for: UserRef, required: true }), reason: t.string({ description: 'Kept in the audit log' }), ...extra(t) }),
@@ -203,7 +163,7 @@ builder.mutationFields((t) => ({
     errors: userPayload('CreateUser'),
     args: { input: t.arg({ type: CreateUserInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
-      return createUser(actionContext(ctx), input as never);
+      return createUser(actionContext(ctx), input);
     },
   }),
   updateUser: t.field({
@@ -212,7 +172,7 @@ builder.mutationFields((t) => ({
     errors: userPayload('UpdateUser'),
     args: { input: t.arg({ type: UpdateUserInput, required: true }) },
     resolve: (_root, { input: { id, ...changes } }, ctx) => {
-      return updateUser(actionContext(ctx), id.id, changes as never);
+      return updateUser(actionContext(ctx), id.id, changes);
     },
   }),
   deleteUser: t.field({
