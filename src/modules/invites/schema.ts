@@ -1,6 +1,8 @@
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
+import { zodInput } from '../../graphql/inputs.js';
+import { createInviteSchema, registerSchema } from './validation.js';
 import { withCount, type CountedPage } from '../../db/page.js';
 import { bigintKey, decodeId, encodeId } from '../../graphql/ids.js';
 import { loadUser, loadUsers } from '../users/loader.js';
@@ -82,26 +84,14 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const CreateInviteInput = builder.inputType('CreateInviteInput', {
+const CreateInviteInput = zodInput('CreateInviteInput', createInviteSchema.omit({ ownerId: true }), {
   fields: (t) => ({
-    code: t.string({ description: 'Default: a random code' }),
-    maxUses: t.int({ description: 'Default 1 (one-time)' }),
-    unlimited: t.boolean({ description: 'No use limit' }),
     expiresAt: t.field({ type: 'DateTime' }),
     owner: t.globalID({ for: UserRef, description: 'The user the code belongs to (Liquid)' }),
-    email: t.string({ description: 'Mail the invite link to this address (queued with the invite)' }),
-    name: t.string({ description: 'Whom to greet in that mail' }),
   }),
 });
 const RevokeInviteInput = builder.inputType('RevokeInviteInput', { fields: (t) => ({ code: t.string({ required: true }), reason: t.string() }) });
-const RegisterWithInviteInput = builder.inputType('RegisterWithInviteInput', {
-  fields: (t) => ({
-    code: t.string({ required: true }),
-    username: t.string({ required: true }),
-    email: t.string({ required: true }),
-    password: t.string({ required: true }),
-  }),
-});
+const RegisterWithInviteInput = zodInput('RegisterWithInviteInput', registerSchema);
 
 /** What a new account learns about itself: enough to sign in. */
 const RegisteredAccount = builder.objectRef<{ id: string; username: string }>('RegisteredAccount').implement({

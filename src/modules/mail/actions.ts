@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { SecretBox } from '../../core/secret-box.js';
 import { queryRows, type Tx } from '../../db/client.js';
 import { parseInput } from '../../core/errors.js';
@@ -7,6 +7,7 @@ import { writeAudit } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
 import { users } from '../users/table.js';
 import { mailJobs, outbox } from './table.js';
+import { mailAllSchema } from './validation.js';
 
 export interface Mail {
   kind: string;
@@ -41,8 +42,6 @@ export const CLEARED_BODY = { body: null, bodySealed: null } as const;
 
 /** Who "all users" are: active accounts with an email address. */
 export const RECIPIENTS = sql`${users.status} = 'ACTIVE' and ${users.email} is not null`;
-
-export const mailAllSchema = z.object({ subject: z.string().trim().min(1, 'required').max(200), message: z.string().trim().min(1, 'required').max(50_000) });
 
 export type MailJobRow = typeof mailJobs.$inferSelect;
 

@@ -3,6 +3,8 @@ import { queryRows } from '../../db/client.js';
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
+import { zodInput } from '../../graphql/inputs.js';
+import { mailAllSchema } from './validation.js';
 import { bigintKey } from '../../graphql/ids.js';
 import { loadUser } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
@@ -57,9 +59,7 @@ function counts(db: Parameters<typeof queryRows>[0], job: MailJobRow) {
   return found;
 }
 
-const MailAllUsersInput = builder.inputType('MailAllUsersInput', {
-  fields: (t) => ({ subject: t.string({ required: true }), message: t.string({ required: true, description: 'Plain text' }) }),
-});
+const MailAllUsersInput = zodInput('MailAllUsersInput', mailAllSchema);
 
 builder.queryField('mailJob', (t) =>
   t.field({

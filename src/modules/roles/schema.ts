@@ -6,7 +6,7 @@ import { createRoleSchema, updateRoleSchema } from './validation.js';
 import { BadInputError, NotFoundError } from '../../core/errors.js';
 import { withCount, type CountedPage } from '../../db/page.js';
 import { bigintKey } from '../../graphql/ids.js';
-import { ALL_SCOPES } from '../../access/scopes.js';
+import { ALL_SCOPES, isScope } from '../../access/scopes.js';
 import { findUserById } from '../users/queries.js';
 import { UserRef } from '../users/schema.js';
 import { ApplicationRef } from '../applications/schema.js';
@@ -90,7 +90,7 @@ builder.queryFields((t) => ({
     authScopes: { scope: 'admin:roles:read' },
     args: { userId: t.arg.globalID({ for: UserRef, required: true }), scope: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      if (!ALL_SCOPES.includes(args.scope as never))
+      if (!isScope(args.scope))
         throw new BadInputError(`${args.scope} is not a scope of the catalog`, [{ path: ['scope'], message: 'not a scope of the catalog' }]);
       const explained = await explainAccess(ctx.database.db, args.userId.id, args.scope);
       if (!explained) throw new NotFoundError('No such user');
