@@ -15,7 +15,8 @@ import { openPostgres } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { encodeId } from '../src/graphql/ids.js';
 import { openSession } from '../src/modules/sessions/actions.js';
-import { createUser, seedUsers } from '../src/modules/users/actions.js';
+import { createUser } from '../src/modules/users/actions.js';
+import { seedUsers } from '../src/modules/users/seed.js';
 
 const quick = process.argv.includes('--quick');
 const BASE = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -7,7 +7,8 @@ import type { Database } from './db/client.js';
 import { AppError } from './core/errors.js';
 import type { ActionContext } from './modules/context.js';
 import { openSession } from './modules/sessions/actions.js';
-import { createUser, linkExternalIdentity, seedUsers } from './modules/users/actions.js';
+import { createUser, linkExternalIdentity } from './modules/users/actions.js';
+import { seedUsers } from './modules/users/seed.js';
 import { findUserByUsername } from './modules/users/queries.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]

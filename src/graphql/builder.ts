@@ -2,6 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import GlobalIdPathsPlugin from './global-id-plugin.js';
 import { GraphQLError, Kind } from 'graphql';
 import type { Viewer } from '../access/caller.js';
 import type { Scope } from '../access/scopes.js';
@@ -34,7 +35,8 @@ export const builder = new SchemaBuilder<{
   };
   DefaultFieldNullability: false;
 }>({
-  plugins: [RelayPlugin, ScopeAuthPlugin, ErrorsPlugin],
+  // GlobalIdPathsPlugin adds its arg mapper ahead of plugin-relay's (see global-id-plugin.ts).
+  plugins: [RelayPlugin, ScopeAuthPlugin, ErrorsPlugin, GlobalIdPathsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     // Type rules run once per object (isTypeOf) instead of wrapping every field's resolver.
@@ -63,8 +65,15 @@ export const builder = new SchemaBuilder<{
   },
   errors: {
     defaultTypes: [],
+    // A bad global ID in a mutation input is refused by an arg mapper, before the resolver: this lets
+    // the payload union answer it as BadInputError (with its path), as it answers every other bad input.
+    // Only the typed errors (BadInputError, NotFoundError, ConflictError) are caught; auth errors pass.
+    unsafelyHandleInputErrors: true,
   },
 });
+
+/** The builder's schema types, for helpers typed by them (InputObjectRef<BuilderTypes, Shape>). */
+export type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { encodeId } from '../../src/graphql/ids.js';
-import { createApplication, type GRANTS } from '../../src/modules/applications/actions.js';
+import { createApplication } from '../../src/modules/applications/actions.js';
+import type { GRANTS } from '../../src/modules/applications/validation.js';
 import type { ActionContext } from '../../src/modules/context.js';
 import { createInvite } from '../../src/modules/invites/actions.js';
 import { mailAllUsers } from '../../src/modules/mail/actions.js';

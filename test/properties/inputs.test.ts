@@ -48,14 +48,14 @@ describe('GraphQL: inputs that used to reach INTERNAL', () => {
       expect(res.status).toBe(400);
       expect(res.body.errors[0].extensions.code).toBe('BAD_INPUT');
     }
-    const objects = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+    const objects = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
     const res = await rawGql(`{"query":"{ __typename }","variables":{"x":${objects}}}`);
     expect(res.status).toBe(400);
     expect(res.body.errors[0].extensions.code).toBe('BAD_INPUT');
   });
 
   it('JSON nested deeper than 64 levels is refused; 64 levels still work', async () => {
-    const nest = (n: number) => JSON.parse('{"a":'.repeat(n) + '1' + '}'.repeat(n));
+    const nest = (n: number) => JSON.parse(`${'{"a":'.repeat(n)}1${'}'.repeat(n)}`);
     const before = await audits();
     const q = 'mutation($input: UpdateCustomDataInput!) { updateCustomData(input: $input) { __typename } }';
     const deep = await gw.gql(q, { input: { id: target.gid, data: nest(100) } }, admin.token);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { sha256 } from '../../access/tokens.js';
 import type { Tx } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
@@ -12,42 +12,7 @@ import { applications } from './table.js';
 import { assertHoldsScopes } from '../../access/policy.js';
 import { findStanding } from '../../access/standing.js';
 import { scopeList } from '../../access/scopes.js';
-
-export const GRANTS = ['client_credentials', 'authorization_code', 'refresh_token', 'password'] as const;
-
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** Absolute https URLs; plain http only for the local machine (development). */
-const redirectUri = z
-  .string()
-  .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute https URL (http only for localhost)');
-
-const fields = {
-  clientId: z
-    .string()
-    .min(2)
-    .max(100)
-    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
-  displayName: z.string().min(1).max(200),
-  grants: z
-    .array(z.enum(GRANTS))
-    .min(1)
-    .max(4)
-    .transform((g) => [...new Set(g)]),
-  redirectUris: z.array(redirectUri).max(20),
-  role: z.enum(['INTERNAL', 'EXTERNAL']),
-  scopes: scopeList,
-};
-export const createApplicationSchema = z.object(fields);
-export const updateApplicationSchema = z.object(fields).partial();
+import { createApplicationSchema, updateApplicationSchema } from './validation.js';
 
 /**
  * What a role lets an application hold: an internal client (the platform's own services) any scope

@@ -1,14 +1,17 @@
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
-import { decodeId, nodeKey } from '../../graphql/ids.js';
+
+import { type InputFieldBuilder, zodInput } from '../../graphql/inputs.js';
+import { omitNulls } from '../../core/objects.js';
+import { createApplicationSchema, GRANTS, updateApplicationSchema } from './validation.js';
+import { bigintKey } from '../../graphql/ids.js';
 import { loadUser } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
 import {
   createApplication,
   createApplications,
   deleteApplication,
-  GRANTS,
   MAX_APPLICATIONS,
   rotateApplicationSecret,
   updateApplication,
@@ -23,15 +26,12 @@ const RoleEnum = builder.enumType('ApplicationRole', {
   description: 'INTERNAL may hold any scope; EXTERNAL only :read scopes',
 });
 
-export const ApplicationRef = builder.objectRef<ApplicationRow>('Application');
-
-builder.node(ApplicationRef, {
+export const ApplicationRef = builder.node(builder.objectRef<ApplicationRow>('Application'), {
   description: 'An OAuth client. Its secret is never readable: it is shown once, at creation or rotation.',
   authScopes: { scope: 'admin:applications:read' },
-  id: { resolve: (a) => a.id.toString() },
+  id: { resolve: (a) => a.id.toString(), parse: bigintKey('Application') },
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'clientId' in value && 'redirectUris' in value,
-  loadMany: async (ids, ctx) => {
-    const keys = ids.map((id) => nodeKey(id, 'Application'));
+  loadMany: async (keys, ctx) => {
     const found = new Map((await findApplicationsByIds(ctx.database.db, keys)).map((a) => [a.id, a]));
     return keys.map((key) => found.get(key) ?? null);
   },
@@ -90,16 +90,13 @@ builder.queryField('applications', (t) =>
   ),
 );
 
-const appFields = <T extends { string: Function; stringList: Function; field: Function }>(t: T, required: boolean) => ({
-  clientId: t.string({ required, description: 'The client id applications present (unique)' }),
-  displayName: t.string({ required }),
+/** The fields zod cannot type: the enums (required on create, omitted means unchanged on update). */
+const enumFields = (t: InputFieldBuilder, required: boolean) => ({
   grants: t.field({ type: [GrantEnum], required }),
-  redirectUris: t.stringList({ required, description: 'Absolute https URLs (http only for localhost)' }),
   role: t.field({ type: RoleEnum, required }),
-  scopes: t.stringList({ required, description: 'Within what the role allows and you hold' }),
 });
 
-const CreateApplicationInput = builder.inputType('CreateApplicationInput', { fields: (t) => appFields(t, true) });
+const CreateApplicationInput = zodInput('CreateApplicationInput', createApplicationSchema, { fields: (t) => enumFields(t, true) });
 const CreateApplicationsInput = builder.inputType('CreateApplicationsInput', {
   fields: (t) => ({
     applications: t.field({ type: [CreateApplicationInput], required: true, description: `1 to ${MAX_APPLICATIONS} applications; all or nothing` }),
@@ -113,10 +110,11 @@ const CreateApplicationsResult = builder.objectRef<WithSecret[]>('CreateApplicat
     applications: t.field({ type: [WithSecretRef], description: 'In the order of the input', resolve: (r) => r }),
   }),
 });
-const UpdateApplicationInput = builder.inputType('UpdateApplicationInput', { fields: (t) => ({ id: t.id({ required: true }), ...appFields(t, false) }) });
-const ApplicationIdInput = (name: string) => builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }), reason: t.string() }) });
-
-const appId = (id: string | number) => decodeId(String(id), 'Application', ['input', 'id']);
+const UpdateApplicationInput = zodInput('UpdateApplicationInput', updateApplicationSchema, {
+  fields: (t) => ({ id: t.globalID({ for: ApplicationRef, required: true }), ...enumFields(t, false) }),
+});
+const ApplicationIdInput = (name: string) =>
+  builder.inputType(name, { fields: (t) => ({ id: t.globalID({ for: ApplicationRef, required: true }), reason: t.string() }) });
 
 builder.mutationFields((t) => ({
   createApplication: t.field({
@@ -124,7 +122,7 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:applications:write' },
     errors: payload('CreateApplication', 'result'),
     args: { input: t.arg({ type: CreateApplicationInput, required: true }) },
-    resolve: (_root, { input }, ctx) => createApplication(actionContext(ctx), input as never),
+    resolve: (_root, { input }, ctx) => createApplication(actionContext(ctx), input),
   }),
   createApplications: t.field({
     type: CreateApplicationsResult,
@@ -132,7 +130,7 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:applications:write' },
     errors: payload('CreateApplications', 'result'),
     args: { input: t.arg({ type: CreateApplicationsInput, required: true }) },
-    resolve: (_root, { input }, ctx) => createApplications(actionContext(ctx), input.applications as never),
+    resolve: (_root, { input }, ctx) => createApplications(actionContext(ctx), input.applications),
   }),
   updateApplication: t.field({
     type: ApplicationRef,
@@ -140,7 +138,8 @@ builder.mutationFields((t) => ({
     errors: payload('UpdateApplication', 'application'),
     args: { input: t.arg({ type: UpdateApplicationInput, required: true }) },
     resolve: (_root, { input: { id, ...changes } }, ctx) =>
-      updateApplication(actionContext(ctx), appId(id), Object.fromEntries(Object.entries(changes).filter(([, v]) => v != null)) as never),
+      // null (as GraphQL allows) leaves a field unchanged, as omitting it does.
+      updateApplication(actionContext(ctx), id.id, omitNulls(changes)),
   }),
   rotateApplicationSecret: t.field({
     type: WithSecretRef,
@@ -148,16 +147,13 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:applications:write' },
     errors: payload('RotateApplicationSecret', 'result'),
     args: { input: t.arg({ type: ApplicationIdInput('RotateApplicationSecretInput'), required: true }) },
-    resolve: (_root, { input }, ctx) => rotateApplicationSecret(actionContext(ctx), appId((input as { id: string }).id)),
+    resolve: (_root, { input }, ctx) => rotateApplicationSecret(actionContext(ctx), input.id.id),
   }),
   deleteApplication: t.field({
     type: ApplicationRef,
     authScopes: { scope: 'admin:applications:write' },
     errors: payload('DeleteApplication', 'application'),
     args: { input: t.arg({ type: ApplicationIdInput('DeleteApplicationInput'), required: true }) },
-    resolve: (_root, { input }, ctx) => {
-      const i = input as { id: string; reason?: string | null };
-      return deleteApplication(actionContext(ctx), appId(i.id), i.reason ?? null);
-    },
+    resolve: (_root, { input }, ctx) => deleteApplication(actionContext(ctx), input.id.id, input.reason ?? null),
   }),
 }));

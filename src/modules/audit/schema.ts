@@ -1,5 +1,6 @@
 import { builder } from '../../graphql/builder.js';
-import { decodeId, encodeId, nodeKey } from '../../graphql/ids.js';
+
+import { bigintKey, decodeId, encodeId } from '../../graphql/ids.js';
 import { loadUser } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
 import {
@@ -14,27 +15,18 @@ import {
 } from './queries.js';
 import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
 
-export const AuditEventRef = builder.objectRef<AuditRow>('AuditEvent');
-
-builder.node(AuditEventRef, {
+export const AuditEventRef = builder.node(builder.objectRef<AuditRow>('AuditEvent'), {
   description: 'One change to one entity, written in the transaction that made it; rows form a hash chain. Its global ID is keyed by seq.',
   authScopes: { scope: 'admin:audit:read' },
-  id: { resolve: (r) => r.seq.toString() },
+  id: { resolve: (r) => r.seq.toString(), parse: bigintKey('AuditEvent') },
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'rowHash' in value && 'seq' in value,
-  loadMany: async (ids, ctx) => {
-    const keys = ids.map((id) => nodeKey(id, 'AuditEvent'));
+  loadMany: async (keys, ctx) => {
     const found = await findAuditEventsBySeqs(ctx.database.db, keys);
     return keys.map((key) => found.get(key) ?? null);
   },
   fields: (t) => ({
     seq: t.string({ description: 'Position in the log (a 64-bit integer, as a string)', resolve: (r) => r.seq.toString() }),
     at: t.field({ type: 'DateTime', resolve: (r) => r.at }),
-    actorId: t.id({
-      nullable: true,
-      description: 'User ID of who made the change',
-      deprecationReason: 'use actor',
-      resolve: (r) => (r.actorId === null ? null : encodeId('User', r.actorId)),
-    }),
     actor: t.field({
       type: UserRef,
       nullable: true,

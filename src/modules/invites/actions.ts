@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
 import { BadInputError, ConflictError, NotFoundError, parseInput } from '../../core/errors.js';
@@ -10,27 +10,9 @@ import type { ActionContext } from '../context.js';
 import { releaseAttempt, reserveAttempt, type Limit } from '../../access/limits.js';
 import { createUser } from '../users/actions.js';
 import type { UserJson } from '../users/queries.js';
-import { emailSchema, passwordSchema, usernameSchema } from '../users/validation.js';
+import { createInviteSchema, registerSchema } from './validation.js';
 import { findInviteByCode, inviteIsValid, type InviteView } from './queries.js';
 import { invites, inviteUses } from './table.js';
-
-const codeSchema = z
-  .string()
-  .min(4, 'at least 4 characters')
-  .max(64, 'at most 64 characters')
-  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only');
-
-export const createInviteSchema = z.object({
-  code: codeSchema.nullish(),
-  /** Null or omitted with unlimited: no limit. */
-  maxUses: z.number().int().min(1, 'at least 1').max(1_000_000).nullish(),
-  unlimited: z.boolean().nullish(),
-  expiresAt: z.date().nullish(),
-  ownerId: z.bigint().nullish(),
-  /** Mail the invite to this address (Pleroma's email_invite), in the same transaction. */
-  email: z.email().nullish(),
-  name: z.string().max(100).nullish(),
-});
 
 const view = (i: InviteView | typeof invites.$inferSelect) => ({
   code: i.code,
@@ -107,8 +89,6 @@ export async function revokeInvite(ctx: ActionContext, code: string, reason: str
 /** Failed registrations allowed per address per window (unknown, used-up, expired or revoked codes). */
 export const REGISTER_LIMIT: Limit = { max: 10, windowSeconds: 15 * 60 };
 const INVALID = 'This invite code is not valid';
-
-export const registerSchema = z.object({ code: z.string().max(64), username: usernameSchema, email: emailSchema, password: passwordSchema });
 
 /**
  * Public registration with an invite. The use is counted by one UPDATE on the invite row (which

@@ -1,7 +1,10 @@
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
-import { decodeId, encodeId, nodeKey } from '../../graphql/ids.js';
+
+import { zodInput } from '../../graphql/inputs.js';
+import { createInviteSchema, registerSchema } from './validation.js';
+import { bigintKey, encodeId } from '../../graphql/ids.js';
 import { loadUser, loadUsers } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
 import { createInvite, registerWithInvite, revokeInvite } from './actions.js';
@@ -20,15 +23,12 @@ import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
 
 const InviteTypeEnum = builder.enumType('InviteType', { values: INVITE_TYPES, description: "Pleroma's invite types, following from maxUses and expiresAt" });
 
-const InviteRef = builder.objectRef<InviteView>('Invite');
-
-builder.node(InviteRef, {
+const InviteRef = builder.node(builder.objectRef<InviteView>('Invite'), {
   description: 'A registration invite (Litecord instance invite, Pleroma token, Liquid invite code).',
   authScopes: { scope: 'admin:invites:read' },
-  id: { resolve: (i) => i.id.toString() },
+  id: { resolve: (i) => i.id.toString(), parse: bigintKey('Invite') },
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'code' in value && 'usedBy' in value,
-  loadMany: async (ids, ctx) => {
-    const keys = ids.map((id) => nodeKey(id, 'Invite'));
+  loadMany: async (keys, ctx) => {
     const found = await findInvitesByIds(ctx.database.db, keys);
     return keys.map((key) => found.get(key) ?? null);
   },
@@ -51,11 +51,6 @@ builder.node(InviteRef, {
       nullable: true,
       description: 'The user the code belongs to (Liquid)',
       resolve: (i, _args, ctx) => loadUser(ctx, i.ownerId),
-    }),
-    usedBy: t.idList({
-      description: 'User IDs of those who registered with it',
-      deprecationReason: 'use registeredUsers',
-      resolve: (i) => i.usedBy.map((id) => encodeId('User', id)),
     }),
     registeredUsers: t.field({
       type: [UserRef],
@@ -93,26 +88,14 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const CreateInviteInput = builder.inputType('CreateInviteInput', {
+const CreateInviteInput = zodInput('CreateInviteInput', createInviteSchema.omit({ ownerId: true }), {
   fields: (t) => ({
-    code: t.string({ description: 'Default: a random code' }),
-    maxUses: t.int({ description: 'Default 1 (one-time)' }),
-    unlimited: t.boolean({ description: 'No use limit' }),
     expiresAt: t.field({ type: 'DateTime' }),
-    owner: t.id({ description: 'The user the code belongs to (Liquid)' }),
-    email: t.string({ description: 'Mail the invite link to this address (queued with the invite)' }),
-    name: t.string({ description: 'Whom to greet in that mail' }),
+    owner: t.globalID({ for: UserRef, description: 'The user the code belongs to (Liquid)' }),
   }),
 });
 const RevokeInviteInput = builder.inputType('RevokeInviteInput', { fields: (t) => ({ code: t.string({ required: true }), reason: t.string() }) });
-const RegisterWithInviteInput = builder.inputType('RegisterWithInviteInput', {
-  fields: (t) => ({
-    code: t.string({ required: true }),
-    username: t.string({ required: true }),
-    email: t.string({ required: true }),
-    password: t.string({ required: true }),
-  }),
-});
+const RegisterWithInviteInput = zodInput('RegisterWithInviteInput', registerSchema);
 
 /** What a new account learns about itself: enough to sign in. */
 const RegisteredAccount = builder.objectRef<{ id: string; username: string }>('RegisteredAccount').implement({
@@ -127,11 +110,7 @@ builder.mutationFields((t) => ({
     errors: payload('CreateInvite', 'invite'),
     args: { input: t.arg({ type: CreateInviteInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      createInvite(
-        actionContext(ctx),
-        { ...input, ownerId: input.owner ? decodeId(String(input.owner), 'User', ['input', 'owner']) : null },
-        { publicUrl: ctx.config.mail.publicUrl },
-      ),
+      createInvite(actionContext(ctx), { ...input, ownerId: input.owner?.id ?? null }, { publicUrl: ctx.config.mail.publicUrl }),
   }),
   revokeInvite: t.field({
     type: InviteRef,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { SecretBox } from '../../core/secret-box.js';
 import { queryRows, type Tx } from '../../db/client.js';
 import { parseInput } from '../../core/errors.js';
@@ -8,6 +8,7 @@ import type { ActionContext } from '../context.js';
 import { users } from '../users/table.js';
 import { mailJobs, outbox } from './table.js';
 import type { MailJobRow } from './queries.js';
+import { mailAllSchema } from './validation.js';
 
 export interface Mail {
   kind: string;
@@ -42,8 +43,6 @@ export const CLEARED_BODY = { body: null, bodySealed: null } as const;
 
 /** Who "all users" are: active accounts with an email address. */
 export const RECIPIENTS = sql`${users.status} = 'ACTIVE' and ${users.email} is not null`;
-
-export const mailAllSchema = z.object({ subject: z.string().trim().min(1, 'required').max(200), message: z.string().trim().min(1, 'required').max(50_000) });
 
 /** Starts a mail-to-all-users job; the worker queues its recipients in batches and reports progress. */
 export async function mailAllUsers(ctx: ActionContext, input: z.input<typeof mailAllSchema>): Promise<MailJobRow> {

@@ -1,7 +1,9 @@
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
-import { decodeId, nodeKey } from '../../graphql/ids.js';
+import { zodInput } from '../../graphql/inputs.js';
+import { mailAllSchema } from './validation.js';
+import { bigintKey } from '../../graphql/ids.js';
 import { loadUser } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
 import { mailAllUsers } from './actions.js';
@@ -13,15 +15,12 @@ const MailJobStatus = builder.enumType('MailJobStatus', {
   description: 'RUNNING while recipients are still being queued',
 });
 
-const MailJobRef = builder.objectRef<MailJobRow>('MailJob');
-
-builder.node(MailJobRef, {
+const MailJobRef = builder.node(builder.objectRef<MailJobRow>('MailJob'), {
   description: 'A mail to all users, and how far it got.',
   authScopes: { scope: 'admin:mail:send' },
-  id: { resolve: (j) => j.id.toString() },
+  id: { resolve: (j) => j.id.toString(), parse: bigintKey('MailJob') },
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'queued' in value && 'subject' in value,
-  loadMany: async (ids, ctx) => {
-    const keys = ids.map((id) => nodeKey(id, 'MailJob'));
+  loadMany: async (keys, ctx) => {
     const found = await findMailJobsByIds(ctx.database.db, keys);
     return keys.map((key) => found.get(key) ?? null);
   },
@@ -43,19 +42,16 @@ builder.node(MailJobRef, {
   }),
 });
 
-const MailAllUsersInput = builder.inputType('MailAllUsersInput', {
-  fields: (t) => ({ subject: t.string({ required: true }), message: t.string({ required: true, description: 'Plain text' }) }),
-});
+const MailAllUsersInput = zodInput('MailAllUsersInput', mailAllSchema);
 
 builder.queryField('mailJob', (t) =>
   t.field({
     type: MailJobRef,
     nullable: true,
     authScopes: { scope: 'admin:mail:send' },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.globalID({ for: MailJobRef, required: true }) },
     resolve: async (_root, args, ctx) => {
-      const key = decodeId(String(args.id), 'MailJob');
-      return (await findMailJobsByIds(ctx.database.db, [key])).get(key) ?? null;
+      return (await findMailJobsByIds(ctx.database.db, [args.id.id])).get(args.id.id) ?? null;
     },
   }),
 );

@@ -1,7 +1,7 @@
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
-import { decodeId } from '../../graphql/ids.js';
+import { UserRef } from '../users/schema.js';
 import { createPasswordResetToken, resetPassword } from './actions.js';
 
 const ResetToken = builder.objectRef<{ token: string; expiresAt: Date; mailedTo: string | null }>('PasswordResetToken').implement({
@@ -21,7 +21,7 @@ const ResetDone = builder.objectRef<{ reset: boolean }>('PasswordReset').impleme
 
 const CreatePasswordResetTokenInput = builder.inputType('CreatePasswordResetTokenInput', {
   fields: (t) => ({
-    userId: t.id({ required: true }),
+    userId: t.globalID({ for: UserRef, required: true }),
     sendEmail: t.boolean({ description: "Also mail the token to the user's address (through the outbox)" }),
   }),
 });
@@ -36,8 +36,7 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:users:write' },
     errors: payload('CreatePasswordResetToken', 'result'),
     args: { input: t.arg({ type: CreatePasswordResetTokenInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      createPasswordResetToken(actionContext(ctx), decodeId(String(input.userId), 'User', ['input', 'userId']), { sendEmail: input.sendEmail ?? false }),
+    resolve: (_root, { input }, ctx) => createPasswordResetToken(actionContext(ctx), input.userId.id, { sendEmail: input.sendEmail ?? false }),
   }),
   resetPassword: t.field({
     type: ResetDone,

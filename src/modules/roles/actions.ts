@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Tx } from '../../db/client.js';
 import { uniqueViolation } from '../../db/errors.js';
 import { BadInputError, ConflictError, NotFoundError, parseInput } from '../../core/errors.js';
@@ -9,33 +9,15 @@ import { users } from '../users/table.js';
 import type { RoleRow } from './queries.js';
 import { roles, userRoles, userScopes } from './table.js';
 import { findStanding } from '../../access/standing.js';
-import { superadminRank, assertRoleBelow, assertHoldsScopes, assertOutranksAll } from '../../access/policy.js';
+import { assertRoleBelow, assertHoldsScopes, assertOutranksAll } from '../../access/policy.js';
 import { accountName } from '../../access/status.js';
 import { scopeList } from '../../access/scopes.js';
+import { createRoleSchema, updateRoleSchema } from './validation.js';
 import { assignRoleTx, checkWindow, revokeRoleTx, type GrantWindow } from '../../access/grants.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 // ---- roles ----
-
-const roleName = z
-  .string()
-  .min(2, 'at least 2 characters')
-  .max(64, 'at most 64 characters')
-  .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only');
-const rank = z
-  .number()
-  .int()
-  .min(1, 'at least 1')
-  .max(superadminRank - 1, `below ${superadminRank} (superadmin)`);
-
-export const createRoleSchema = z.object({ name: roleName, rank, description: z.string().max(1000).nullish(), scopes: scopeList });
-export const updateRoleSchema = z.object({
-  name: roleName.optional(),
-  rank: rank.optional(),
-  description: z.string().max(1000).nullish(),
-  scopes: scopeList.optional(),
-});
 
 const nameTaken = () => new ConflictError('A role with this name already exists', [{ path: ['input', 'name'], message: 'already taken' }]);
 const roleView = (r: RoleRow) => ({ name: r.name, rank: r.rank, description: r.description, scopes: r.scopes });

@@ -1,29 +1,31 @@
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
+import { zodInput } from '../../graphql/inputs.js';
+import { createRoleSchema, updateRoleSchema } from './validation.js';
 import { BadInputError, NotFoundError } from '../../core/errors.js';
 import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
-import { decodeId, parseBigintId } from '../../graphql/ids.js';
-import { ALL_SCOPES } from '../../access/scopes.js';
+
+import { bigintKey } from '../../graphql/ids.js';
+import { ALL_SCOPES, isScope } from '../../access/scopes.js';
 import { findUserById } from '../users/queries.js';
 import { UserRef } from '../users/schema.js';
+import { ApplicationRef } from '../applications/schema.js';
 import { setApplicationScopes } from '../applications/actions.js';
 import { assignRole, createRole, deleteRole, revokeRole, setScopes, updateRole } from './actions.js';
 import { explainAccess, findRolePage, roleFilterTable, roleList, findRolesByIds, type AccessExplanation, type AccessPath } from './queries.js';
 import { RoleRef } from './ref.schema.js';
 import { roleJsonOf } from './queries.js';
 
-builder.node(RoleRef, {
+/** Role as a node: `for` of the inputs that take a role's global ID. */
+const RoleNode = builder.node(RoleRef, {
   description: 'A named bundle of scopes with a rank; built-in: superadmin, admin, moderator.',
   // Role names and scopes are not secret to signed-in callers; who holds a role is guarded by User.
   authScopes: { authenticated: true },
-  id: { resolve: (role) => role.id },
-  loadMany: async (ids, ctx) => {
-    const found = await findRolesByIds(
-      ctx.database.db,
-      ids.flatMap((id) => parseBigintId(id) ?? []),
-    );
-    return ids.map((id) => found.get(id) ?? null);
+  id: { resolve: (role) => role.id, parse: bigintKey('Role') },
+  loadMany: async (keys, ctx) => {
+    const found = await findRolesByIds(ctx.database.db, keys);
+    return keys.map((key) => found.get(key.toString()) ?? null);
   },
   isTypeOf: (value) => (value as { __typename?: string })?.__typename === 'Role',
   fields: (t) => ({
@@ -89,11 +91,11 @@ builder.queryFields((t) => ({
     type: AccessExplanationRef,
     description: 'Whether a user holds a scope now, and through which roles or direct grants.',
     authScopes: { scope: 'admin:roles:read' },
-    args: { userId: t.arg.id({ required: true }), scope: t.arg.string({ required: true }) },
+    args: { userId: t.arg.globalID({ for: UserRef, required: true }), scope: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      if (!ALL_SCOPES.includes(args.scope as never))
+      if (!isScope(args.scope))
         throw new BadInputError(`${args.scope} is not a scope of the catalog`, [{ path: ['scope'], message: 'not a scope of the catalog' }]);
-      const explained = await explainAccess(ctx.database.db, decodeId(String(args.userId), 'User', ['userId']), args.scope);
+      const explained = await explainAccess(ctx.database.db, args.userId.id, args.scope);
       if (!explained) throw new NotFoundError('No such user');
       return explained;
     },
@@ -102,36 +104,29 @@ builder.queryFields((t) => ({
 
 // ---- mutations ----
 
-const roleFields = <T extends { string: Function; int: Function; stringList: Function }>(t: T, required: boolean) => ({
-  name: t.string({ required }),
-  rank: t.int({ required, description: '1 to 999; only roles ranked below your own' }),
-  description: t.string(),
-  scopes: t.stringList({ required, description: 'Scopes of the catalog (see scopeCatalog); only scopes you hold' }),
-});
-
-const CreateRoleInput = builder.inputType('CreateRoleInput', { fields: (t) => roleFields(t, true) });
-const UpdateRoleInput = builder.inputType('UpdateRoleInput', {
+const CreateRoleInput = zodInput('CreateRoleInput', createRoleSchema);
+const UpdateRoleInput = zodInput('UpdateRoleInput', updateRoleSchema, {
   description: 'Omitted fields stay. Built-in roles keep their name and rank.',
-  fields: (t) => ({ id: t.id({ required: true }), ...roleFields(t, false) }),
+  fields: (t) => ({ id: t.globalID({ for: RoleNode, required: true }) }),
 });
 const DeleteRoleInput = builder.inputType('DeleteRoleInput', {
-  fields: (t) => ({ id: t.id({ required: true }), reason: t.string({ description: 'Kept in the audit log' }) }),
+  fields: (t) => ({ id: t.globalID({ for: RoleNode, required: true }), reason: t.string({ description: 'Kept in the audit log' }) }),
 });
 const AssignRoleInput = builder.inputType('AssignRoleInput', {
   description: 'Giving a role the user already has replaces its window.',
   fields: (t) => ({
-    userId: t.id({ required: true }),
+    userId: t.globalID({ for: UserRef, required: true }),
     role: t.string({ required: true, description: 'Role name' }),
     startsAt: t.field({ type: 'DateTime', description: 'Default: now' }),
     expiresAt: t.field({ type: 'DateTime', description: 'Default: never; must be in the future' }),
   }),
 });
 const RevokeRoleInput = builder.inputType('RevokeRoleInput', {
-  fields: (t) => ({ userId: t.id({ required: true }), role: t.string({ required: true }), reason: t.string() }),
+  fields: (t) => ({ userId: t.globalID({ for: UserRef, required: true }), role: t.string({ required: true }), reason: t.string() }),
 });
 const SetScopesInput = builder.inputType('SetScopesInput', {
   fields: (t) => ({
-    targets: t.idList({ required: true, description: 'Up to 1,000 user (or application) IDs; all or nothing' }),
+    targets: t.globalIDList({ for: [UserRef, ApplicationRef], required: true, description: 'Up to 1,000 user (or application) IDs; all or nothing' }),
     targetType: t.field({ type: GrantTargetTypeEnum, required: true }),
     scopes: t.stringList({ required: true }),
     operation: t.field({ type: ScopeOperationEnum, required: true }),
@@ -144,8 +139,14 @@ const SetScopesResult = builder.objectRef<{ changedCount: number }>('SetScopesRe
   fields: (t) => ({ changedCount: t.exposeInt('changedCount', { description: 'Targets whose direct scopes changed' }) }),
 });
 
-const roleId = (id: string | number) => decodeId(String(id), 'Role', ['input', 'id']);
-const userId = (id: string | number, path = ['input', 'userId']) => decodeId(String(id), 'User', path);
+/** The keys of `targets`, all of which must be IDs of `typename` (the input takes User and Application IDs). */
+function targetKeys(targets: readonly { typename: string; id: bigint }[], typename: 'User' | 'Application'): bigint[] {
+  return targets.map((target, i) => {
+    if (target.typename === typename) return target.id;
+    const path = ['input', 'targets', String(i)];
+    throw new BadInputError(`${path.join('.')}: not a ${typename} ID`, [{ path, message: `not a ${typename} ID` }]);
+  });
+}
 const userAfter = async (ctx: Parameters<typeof actionContext>[0], id: bigint) => (await findUserById(ctx.database.db, id))!;
 
 builder.mutationFields((t) => ({
@@ -154,14 +155,14 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:roles:write' },
     errors: payload('CreateRole', 'role'),
     args: { input: t.arg({ type: CreateRoleInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => roleJsonOf(await createRole(actionContext(ctx), input as never)),
+    resolve: async (_root, { input }, ctx) => roleJsonOf(await createRole(actionContext(ctx), input)),
   }),
   updateRole: t.field({
     type: RoleRef,
     authScopes: { scope: 'admin:roles:write' },
     errors: payload('UpdateRole', 'role'),
     args: { input: t.arg({ type: UpdateRoleInput, required: true }) },
-    resolve: async (_root, { input: { id, ...changes } }, ctx) => roleJsonOf(await updateRole(actionContext(ctx), roleId(id), changes as never)),
+    resolve: async (_root, { input: { id, ...changes } }, ctx) => roleJsonOf(await updateRole(actionContext(ctx), id.id, changes)),
   }),
   deleteRole: t.field({
     type: RoleRef,
@@ -169,7 +170,7 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:roles:write' },
     errors: payload('DeleteRole', 'role'),
     args: { input: t.arg({ type: DeleteRoleInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => roleJsonOf(await deleteRole(actionContext(ctx), roleId(input.id), input.reason ?? null)),
+    resolve: async (_root, { input }, ctx) => roleJsonOf(await deleteRole(actionContext(ctx), input.id.id, input.reason ?? null)),
   }),
   assignRole: t.field({
     type: UserRef,
@@ -178,7 +179,7 @@ builder.mutationFields((t) => ({
     errors: payload('AssignRole', 'user'),
     args: { input: t.arg({ type: AssignRoleInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const id = userId(input.userId);
+      const id = input.userId.id;
       await assignRole(actionContext(ctx), id, input.role, { startsAt: input.startsAt, expiresAt: input.expiresAt });
       return userAfter(ctx, id);
     },
@@ -189,7 +190,7 @@ builder.mutationFields((t) => ({
     errors: payload('RevokeRole', 'user'),
     args: { input: t.arg({ type: RevokeRoleInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const id = userId(input.userId);
+      const id = input.userId.id;
       await revokeRole(actionContext(ctx), id, input.role, input.reason ?? null);
       return userAfter(ctx, id);
     },
@@ -202,10 +203,10 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: SetScopesInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       if (input.targetType === 'APPLICATION') {
-        const targets = input.targets.map((id, i) => decodeId(String(id), 'Application', ['input', 'targets', String(i)]));
+        const targets = targetKeys(input.targets, 'Application');
         return setApplicationScopes(actionContext(ctx), { targets, scopes: input.scopes, operation: input.operation, expiresAt: input.expiresAt });
       }
-      const targets = input.targets.map((id, i) => userId(id, ['input', 'targets', String(i)]));
+      const targets = targetKeys(input.targets, 'User');
       return setScopes(actionContext(ctx), { targets, scopes: input.scopes, operation: input.operation, expiresAt: input.expiresAt });
     },
   }),

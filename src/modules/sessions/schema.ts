@@ -5,7 +5,6 @@ import { isUuid } from '../../access/caller.js';
 import { payload } from '../../graphql/error-types.js';
 import { BadInputError, unauthenticated } from '../../core/errors.js';
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { decodeId } from '../../graphql/ids.js';
 import { findSessionPage, findSessionsByIds, sessionFilterTable, sessionList, type SessionRow } from './queries.js';
 import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
 import { refKey } from '../../db/filter.js';
@@ -96,16 +95,13 @@ builder.mutationFields((t) => ({
 
 // ---- listing and ending sessions ----
 
-const SessionRef = builder.objectRef<SessionRow>('Session');
-
-builder.node(SessionRef, {
+const SessionRef = builder.node(builder.objectRef<SessionRow>('Session'), {
   description: 'One sign-in: every login and refresh belongs to a session.',
   // Readable by whoever could list it: the owner, or a holder of admin:sessions:read.
   authScopes: (session) => ({ scope: 'admin:sessions:read', self: session.userId.toString() }),
-  id: { resolve: (s) => s.id },
+  id: { resolve: (s) => s.id, parse: sessionUuid },
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'lastSeenAt' in value && 'userId' in value,
   loadMany: async (ids, ctx) => {
-    if (!ids.every(isUuid)) throw new BadInputError('id: not a Session ID', [{ path: ['id'], message: 'not a Session ID' }]);
     const found = await findSessionsByIds(ctx.database.db, ids);
     return ids.map((id) => found.get(id) ?? null);
   },
@@ -125,6 +121,12 @@ builder.node(SessionRef, {
     ip: t.exposeString('ip', { nullable: true }),
   }),
 });
+
+/** `id.parse` of Session: its key is a UUID (node(id) with anything else is BAD_INPUT at `id`). */
+function sessionUuid(id: string): string {
+  if (!isUuid(id)) throw new BadInputError('id: not a Session ID', [{ path: ['id'], message: 'not a Session ID' }]);
+  return id;
+}
 
 /** A session's UUID from its global ID or (as before) the UUID itself; null when it is neither. */
 function sessionKey(id: string): string | null {
@@ -168,9 +170,13 @@ builder.queryField('sessions', (t) =>
 );
 
 const RevokeSessionInput = builder.inputType('RevokeSessionInput', {
+  // Not t.globalID: it also takes the bare UUID (Session.key), as it did before Session was a node;
+  // sessionKey decodes either and refuses anything else as BAD_INPUT at input.id.
   fields: (t) => ({ id: t.string({ required: true, description: 'The Session global ID (or its UUID, Session.key)' }), reason: t.string() }),
 });
-const RevokeAllSessionsInput = builder.inputType('RevokeAllSessionsInput', { fields: (t) => ({ userId: t.id({ required: true }), reason: t.string() }) });
+const RevokeAllSessionsInput = builder.inputType('RevokeAllSessionsInput', {
+  fields: (t) => ({ userId: t.globalID({ for: UserRef, required: true }), reason: t.string() }),
+});
 const RevokedSessions = builder.objectRef<{ revokedCount: number }>('RevokedSessions').implement({
   authScopes: { public: true },
   fields: (t) => ({ revokedCount: t.exposeInt('revokedCount', { description: 'Sessions that were live and are now ended' }) }),
@@ -196,8 +202,7 @@ builder.mutationFields((t) => ({
     errors: payload('RevokeAllSessions', 'result'),
     args: { input: t.arg({ type: RevokeAllSessionsInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const userId = decodeId(String(input.userId), 'User', ['input', 'userId']);
-      return { revokedCount: await revokeAllSessions(actionContext(ctx), userId, input.reason ?? 'revoked') };
+      return { revokedCount: await revokeAllSessions(actionContext(ctx), input.userId.id, input.reason ?? 'revoked') };
     },
   }),
 }));

@@ -50,7 +50,7 @@ builder.mutationFields((t) => ({
     errors: payload('CreateUsers', 'result'),
     args: { input: t.arg({ type: CreateUsersInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
-      return createUsers(actionContext(ctx), input.users as never);
+      return createUsers(actionContext(ctx), input.users);
     },
   }),
   bulkUpdateUsers: t.field({

@@ -1,41 +1,48 @@
-import { builder } from '../../graphql/builder.js';
+import type { InputObjectRef } from '@pothos/core';
+import { builder, type BuilderTypes } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
-import { decodeId } from '../../graphql/ids.js';
 import { changeLifecycle, eraseUser, type Lifecycle } from './lifecycle.js';
 import { UserIdInput, UserRef, userPayload } from './schema.js';
 
-/** What every lifecycle input holds: the account, a reason, and the fields its extra builder adds. */
-type LifecycleInput = { id: string | number; reason?: string | null; until?: Date | null; restricted?: boolean | null; verified?: boolean | null };
+/** What every lifecycle input holds: the account (its key, from the global ID) and a reason, plus the fields its extra builder adds. */
+type LifecycleInput = { id: { id: bigint }; reason?: string | null };
 
-const lifecycleMutation = (
+const lifecycleMutation = <Input extends LifecycleInput>(
   name: string,
   description: string,
   scope: 'admin:users:ban' | 'admin:users:write',
-  input: ReturnType<typeof UserIdInput>,
-  change: (input: LifecycleInput) => Lifecycle,
-) =>
-  builder.mutationField(name, (t) =>
+  input: InputObjectRef<BuilderTypes, Input>,
+  change: (input: Input) => Lifecycle,
+) => {
+  // Pothos cannot resolve the argument type of a generic input ref; the resolver sees the common shape,
+  // and `change` gets back the full input it was declared with.
+  const common: InputObjectRef<BuilderTypes, LifecycleInput> = input;
+  return builder.mutationField(name, (t) =>
     t.field({
       type: UserRef,
       description,
       authScopes: { scope },
       errors: userPayload(name.charAt(0).toUpperCase() + name.slice(1)),
-      args: { input: t.arg({ type: input, required: true }) },
-      resolve: (_root, { input }, ctx) => {
-        const args = input as unknown as LifecycleInput;
-        return changeLifecycle(actionContext(ctx), decodeId(String(args.id), 'User', ['input', 'id']), change(args), args.reason ?? null);
-      },
+      args: { input: t.arg({ type: common, required: true }) },
+      resolve: (_root, args, ctx) => changeLifecycle(actionContext(ctx), args.input.id.id, change(args.input as Input), args.input.reason ?? null),
     }),
   );
+};
 
-lifecycleMutation('activateUser', 'Lets a deactivated account sign in again.', 'admin:users:ban', UserIdInput('ActivateUserInput'), () => ({
-  kind: 'activate',
-}));
+lifecycleMutation(
+  'activateUser',
+  'Lets a deactivated account sign in again.',
+  'admin:users:ban',
+  UserIdInput('ActivateUserInput', () => ({})),
+  () => ({
+    kind: 'activate',
+  }),
+);
 lifecycleMutation(
   'deactivateUser',
   'Stops an account from signing in and ends its sessions (Pleroma deactivation).',
   'admin:users:ban',
-  UserIdInput('DeactivateUserInput'),
+  UserIdInput('DeactivateUserInput', () => ({})),
   () => ({ kind: 'deactivate' }),
 );
 lifecycleMutation(
@@ -45,7 +52,13 @@ lifecycleMutation(
   UserIdInput('SuspendUserInput', (t) => ({ until: t.field({ type: 'DateTime', description: 'When the ban ends; omit for an open-ended ban' }) })),
   (i) => ({ kind: 'suspend', until: i.until ?? null }),
 );
-lifecycleMutation('unsuspendUser', 'Lifts a ban.', 'admin:users:ban', UserIdInput('UnsuspendUserInput'), () => ({ kind: 'unsuspend' }));
+lifecycleMutation(
+  'unsuspendUser',
+  'Lifts a ban.',
+  'admin:users:ban',
+  UserIdInput('UnsuspendUserInput', () => ({})),
+  () => ({ kind: 'unsuspend' }),
+);
 lifecycleMutation(
   'restrictUser',
   'Marks an account as restricted (or lifts the mark with restricted: false).',
@@ -67,10 +80,7 @@ builder.mutationField('eraseUser', (t) =>
     description: 'Removes personal data for good (no restore); audit rows keep an anonymous reference and the chain stays valid.',
     authScopes: { scope: 'admin:users:erase' },
     errors: userPayload('EraseUser'),
-    args: { input: t.arg({ type: UserIdInput('EraseUserInput'), required: true }) },
-    resolve: (_root, { input }, ctx) => {
-      const args = input as unknown as { id: string; reason?: string | null };
-      return eraseUser(actionContext(ctx), decodeId(String(args.id), 'User', ['input', 'id']), args.reason ?? null);
-    },
+    args: { input: t.arg({ type: UserIdInput('EraseUserInput', () => ({})), required: true }) },
+    resolve: (_root, { input }, ctx) => eraseUser(actionContext(ctx), input.id.id, input.reason ?? null),
   }),
 );

@@ -1,7 +1,6 @@
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
-import { decodeId } from '../../graphql/ids.js';
 import { adjustCredits, tagUsers, updateCustomData } from './profile.js';
 import { findUsersByIds } from './queries.js';
 import { UserRef, userPayload } from './schema.js';
@@ -9,7 +8,7 @@ import { UserRef, userPayload } from './schema.js';
 const ManyUsersInput = (name: string) =>
   builder.inputType(name, {
     description: 'Users by ID and/or by username (`name` for local, `name@domain` for remote); all must exist.',
-    fields: (t) => ({ ids: t.idList(), usernames: t.stringList(), tags: t.stringList({ required: true }) }),
+    fields: (t) => ({ ids: t.globalIDList({ for: UserRef }), usernames: t.stringList(), tags: t.stringList({ required: true }) }),
   });
 
 const TagUsersResult = builder.objectRef<{ changedCount: number; ids: bigint[] }>('TagUsersResult').implement({
@@ -32,7 +31,7 @@ for (const [name, op] of [
       errors: payload(`${name.charAt(0).toUpperCase()}${name.slice(1)}`, 'result'),
       args: { input: t.arg({ type: Input, required: true }) },
       resolve: (_root, { input }, ctx) => {
-        const ids = (input.ids ?? []).map((id, i) => decodeId(String(id), 'User', ['input', 'ids', String(i)]));
+        const ids = (input.ids ?? []).map((id) => id.id);
         return tagUsers(actionContext(ctx), ids, input.usernames ?? [], input.tags, op);
       },
     }),
@@ -45,7 +44,7 @@ const CustomDataMode = builder.enumType('CustomDataMode', {
 });
 const UpdateCustomDataInput = builder.inputType('UpdateCustomDataInput', {
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.globalID({ for: UserRef, required: true }),
     data: t.field({ type: 'JSON', required: true }),
     mode: t.field({ type: CustomDataMode, defaultValue: 'REPLACE' }),
   }),
@@ -53,7 +52,11 @@ const UpdateCustomDataInput = builder.inputType('UpdateCustomDataInput', {
 
 const CreditOperationEnum = builder.enumType('CreditOperation', { values: ['INCREMENT', 'DECREMENT', 'SET'] as const });
 const AdjustCreditsInput = builder.inputType('AdjustCreditsInput', {
-  fields: (t) => ({ userId: t.id({ required: true }), operation: t.field({ type: CreditOperationEnum, required: true }), value: t.int({ required: true }) }),
+  fields: (t) => ({
+    userId: t.globalID({ for: UserRef, required: true }),
+    operation: t.field({ type: CreditOperationEnum, required: true }),
+    value: t.int({ required: true }),
+  }),
 });
 
 builder.mutationFields((t) => ({
@@ -63,8 +66,7 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:users:write' },
     errors: userPayload('UpdateCustomData'),
     args: { input: t.arg({ type: UpdateCustomDataInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      updateCustomData(actionContext(ctx), decodeId(String(input.id), 'User', ['input', 'id']), input.data, input.mode ?? 'REPLACE'),
+    resolve: (_root, { input }, ctx) => updateCustomData(actionContext(ctx), input.id.id, input.data, input.mode ?? 'REPLACE'),
   }),
   adjustCredits: t.field({
     type: UserRef,
@@ -72,7 +74,6 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:users:write' },
     errors: userPayload('AdjustCredits'),
     args: { input: t.arg({ type: AdjustCreditsInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      adjustCredits(actionContext(ctx), decodeId(String(input.userId), 'User', ['input', 'userId']), input.operation, input.value),
+    resolve: (_root, { input }, ctx) => adjustCredits(actionContext(ctx), input.userId.id, input.operation, input.value),
   }),
 }));

@@ -1,16 +1,18 @@
+import type { InputFieldMap } from '@pothos/core';
 import type { GraphQLResolveInfo } from 'graphql';
-import { visibleAccount } from '../../access/policy.js';
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
-import { decodeId, parseBigintId } from '../../graphql/ids.js';
+import { type InputFieldBuilder, zodInput } from '../../graphql/inputs.js';
+import { createUserSchema, updateUserSchema } from './validation.js';
 import { childFields, selectedAt, type SelectionMap } from '../../graphql/selection.js';
 import { userFieldNames } from './extensions.js';
 import { UserFilter, UserOrderEnum, UserStatusEnum } from './filter.schema.js';
 import { findUserPage } from './list.js';
 import { UserRef } from './ref.schema.js';
 import { listWants, OFFSET_DESCRIPTION } from '../../graphql/lists.js';
-import { createUser, deleteUser, restoreUser, updateUser } from './actions.js';
+import { createUser, updateUser } from './actions.js';
+import { deleteUser, restoreUser } from './removal.js';
 import { MAX_PAGE_SIZE } from '../../db/connection.js';
 import { findUserById, findUserByUsername, type UserJson, type UserShape } from './queries.js';
 
@@ -25,62 +27,47 @@ function shapeOf(selection: SelectionMap, info: GraphQLResolveInfo): UserShape {
   return { fields: [...selection.keys()], nested: nested.length ? Object.fromEntries(nested) : undefined };
 }
 
-builder.node(UserRef, {
-  description: 'An account: local, or remote (fediverse) with its domain.',
-  // Callers see themselves; anyone else needs admin:users:read. Runs once per User object (scope-auth
-  // caches the scope's answer for the request, so a page costs one comparison per user).
-  authScopes: (user) => ({ scope: 'admin:users:read', self: user.id }),
-  id: { resolve: (user) => user.id },
-  isTypeOf: (value) => (value as { __typename?: string })?.__typename === 'User',
-  loadMany: (ids, ctx) =>
-    Promise.all(
-      ids.map(async (id) => {
-        const key = parseBigintId(id);
-        return visibleAccount(ctx.viewer, key === null ? null : await findUserById(ctx.database.db, key));
-      }),
-    ),
-  fields: (t) => {
-    type Nullable<V> = Exclude<
-      { [K in keyof UserJson]-?: UserJson[K] extends V | null ? (null extends UserJson[K] ? K : never) : never }[keyof UserJson],
-      undefined
-    >;
-    const s = (name: Nullable<string>, description?: string) => t.exposeString(name, { nullable: true, description });
-    const d = (name: Nullable<string>, description?: string) => t.field({ type: 'DateTime', nullable: true, description, resolve: (u) => u[name] ?? null });
-    return {
-      username: t.exposeString('username'),
-      discriminator: t.exposeString('discriminator', { description: "Litecord's 4-digit suffix" }),
-      domain: s('domain', 'Instance of a remote account; null for local accounts'),
-      isLocal: t.exposeBoolean('isLocal'),
-      email: s('email'),
-      displayName: s('displayName'),
-      firstName: s('firstName'),
-      middleName: s('middleName'),
-      lastName: s('lastName'),
-      phone: s('phone'),
-      countryCode: s('countryCode', 'ISO 3166 alpha-2'),
-      bio: s('bio'),
-      pronouns: s('pronouns'),
-      avatarHash: s('avatarHash'),
-      flags: t.exposeInt('flags', { description: 'Litecord flags as stored; bit 1 (staff) is never stored, see isStaff' }),
-      isStaff: t.exposeBoolean('isStaff', { description: 'Holds admin:users:read, i.e. may use the admin API (Litecord staff)' }),
-      status: t.expose('status', { type: UserStatusEnum }),
-      verified: t.exposeBoolean('verified'),
-      verifiedAt: d('verifiedAt'),
-      restricted: t.exposeBoolean('restricted'),
-      restrictedAt: d('restrictedAt'),
-      banned: t.exposeBoolean('banned', { description: 'Suspended now (a ban with an end time lapses by itself)' }),
-      bannedAt: d('bannedAt'),
-      bannedUntil: d('bannedUntil'),
-      credits: t.exposeInt('credits'),
-      tags: t.exposeStringList('tags'),
-      customData: t.expose('customData', { type: 'JSON' }),
-      shortId: t.exposeString('shortId', { description: 'pronouns.cc short id: 5 lowercase letters' }),
-      timezone: s('timezone'),
-      deletedAt: d('deletedAt'),
-      createdAt: t.field({ type: 'DateTime', resolve: (u) => u.createdAt as string }),
-      updatedAt: t.field({ type: 'DateTime', resolve: (u) => u.updatedAt as string }),
-    };
-  },
+builder.objectFields(UserRef, (t) => {
+  type Nullable<V> = Exclude<
+    { [K in keyof UserJson]-?: UserJson[K] extends V | null ? (null extends UserJson[K] ? K : never) : never }[keyof UserJson],
+    undefined
+  >;
+  const s = (name: Nullable<string>, description?: string) => t.exposeString(name, { nullable: true, description });
+  const d = (name: Nullable<string>, description?: string) => t.field({ type: 'DateTime', nullable: true, description, resolve: (u) => u[name] ?? null });
+  return {
+    username: t.exposeString('username'),
+    discriminator: t.exposeString('discriminator', { description: "Litecord's 4-digit suffix" }),
+    domain: s('domain', 'Instance of a remote account; null for local accounts'),
+    isLocal: t.exposeBoolean('isLocal'),
+    email: s('email'),
+    displayName: s('displayName'),
+    firstName: s('firstName'),
+    middleName: s('middleName'),
+    lastName: s('lastName'),
+    phone: s('phone'),
+    countryCode: s('countryCode', 'ISO 3166 alpha-2'),
+    bio: s('bio'),
+    pronouns: s('pronouns'),
+    avatarHash: s('avatarHash'),
+    flags: t.exposeInt('flags', { description: 'Litecord flags as stored; bit 1 (staff) is never stored, see isStaff' }),
+    isStaff: t.exposeBoolean('isStaff', { description: 'Holds admin:users:read, i.e. may use the admin API (Litecord staff)' }),
+    status: t.expose('status', { type: UserStatusEnum }),
+    verified: t.exposeBoolean('verified'),
+    verifiedAt: d('verifiedAt'),
+    restricted: t.exposeBoolean('restricted'),
+    restrictedAt: d('restrictedAt'),
+    banned: t.exposeBoolean('banned', { description: 'Suspended now (a ban with an end time lapses by itself)' }),
+    bannedAt: d('bannedAt'),
+    bannedUntil: d('bannedUntil'),
+    credits: t.exposeInt('credits'),
+    tags: t.exposeStringList('tags'),
+    customData: t.expose('customData', { type: 'JSON' }),
+    shortId: t.exposeString('shortId', { description: 'pronouns.cc short id: 5 lowercase letters' }),
+    timezone: s('timezone'),
+    deletedAt: d('deletedAt'),
+    createdAt: t.field({ type: 'DateTime', resolve: (u) => u.createdAt as string }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (u) => u.updatedAt as string }),
+  };
 });
 
 builder.queryFields((t) => ({
@@ -96,9 +83,9 @@ builder.queryFields((t) => ({
   user: t.field({
     type: UserRef,
     nullable: true,
-    authScopes: (_root, args) => ({ scope: 'admin:users:read', self: decodeId(String(args.id), 'User').toString() }),
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx, info) => findUserById(ctx.database.db, decodeId(String(args.id), 'User'), shapeOf(selectedAt(info), info)),
+    authScopes: (_root, args) => ({ scope: 'admin:users:read', self: args.id.id.toString() }),
+    args: { id: t.arg.globalID({ for: UserRef, required: true }) },
+    resolve: (_root, args, ctx, info) => findUserById(ctx.database.db, args.id.id, shapeOf(selectedAt(info), info)),
   }),
   userByUsername: t.field({
     type: UserRef,
@@ -134,65 +121,23 @@ builder.queryFields((t) => ({
 
 // ---- mutations ----
 
-function profileFields<T extends { string: Function; int: Function; stringList: Function; field: Function }>(t: T) {
-  return {
-    displayName: t.string(),
-    firstName: t.string(),
-    middleName: t.string(),
-    lastName: t.string(),
-    phone: t.string(),
-    countryCode: t.string({ description: 'ISO 3166 alpha-2, e.g. "DE"' }),
-    bio: t.string(),
-    pronouns: t.string(),
-    avatarHash: t.string(),
-    timezone: t.string({ description: 'IANA name, e.g. "Europe/Berlin"' }),
-    flags: t.int({ description: 'Litecord flags; bit 1 (staff) follows from roles and is refused' }),
-    tags: t.stringList(),
-    customData: t.field({ type: 'JSON' }),
-  };
-}
+/** The fields zod cannot type: customData is any JSON object. */
+const jsonFields = (t: InputFieldBuilder) => ({ customData: t.field({ type: 'JSON' }) });
 
-export const CreateUserInput = builder.inputType('CreateUserInput', {
-  fields: (t) => ({
-    username: t.string({ required: true }),
-    domain: t.string({ description: 'Remote accounts only' }),
-    email: t.string(),
-    password: t.string({ description: 'Without one the account cannot sign in with a password' }),
-    role: t.string({ description: 'A role to give at once (ranked below your own; needs admin:roles:grant)' }),
-    ...profileFields(t),
-  }),
-});
+export const CreateUserInput = zodInput('CreateUserInput', createUserSchema, { fields: jsonFields });
 
-const UpdateUserInput = builder.inputType('UpdateUserInput', {
+const UpdateUserInput = zodInput('UpdateUserInput', updateUserSchema, {
   description: 'Omitted fields stay; null clears a field that may be empty.',
-  fields: (t) => ({
-    id: t.id({ required: true }),
-    username: t.string(),
-    email: t.string(),
-    password: t.string(),
-    giveRoles: t.stringList({
-      description: 'Roles to give, open-ended from now (as assignRole), under the rank rules; needs admin:roles:grant. All or nothing with the other changes',
-    }),
-    takeRoles: t.stringList({
-      description: 'Roles to take away (if held now), under the rank rules; needs admin:roles:grant. All or nothing with the other changes',
-    }),
-    verified: t.boolean({
-      description: 'Sets (true) or clears (false) verifiedAt, as verifyUser does (audited as user.verify). All or nothing with the other changes',
-    }),
-    ...profileFields(t),
-  }),
+  fields: (t) => ({ id: t.globalID({ for: UserRef, required: true }), ...jsonFields(t) }),
 });
 
 /** `{ id, reason }` (plus any extra fields): the input of every mutation that acts on one account with a reason. */
-/** The field builder an input type's `fields` receives. */
-type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
-
-export const UserIdInput = (name: string, extra?: (t: InputFieldBuilder) => Record<string, unknown>) =>
+export const UserIdInput = <Extra extends InputFieldMap>(name: string, extra: (t: InputFieldBuilder) => Extra) =>
   builder.inputType(name, {
-    fields: (t) => ({ id: t.id({ required: true }), reason: t.string({ description: 'Kept in the audit log' }), ...(extra?.(t) ?? {}) }) as never,
+    fields: (t) => ({ id: t.globalID({ for: UserRef, required: true }), reason: t.string({ description: 'Kept in the audit log' }), ...extra(t) }),
   });
-const DeleteUserInput = UserIdInput('DeleteUserInput');
-const RestoreUserInput = UserIdInput('RestoreUserInput');
+const DeleteUserInput = UserIdInput('DeleteUserInput', () => ({}));
+const RestoreUserInput = UserIdInput('RestoreUserInput', () => ({}));
 
 export const userPayload = (name: string) => payload(name, 'user');
 
@@ -203,7 +148,7 @@ builder.mutationFields((t) => ({
     errors: userPayload('CreateUser'),
     args: { input: t.arg({ type: CreateUserInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
-      return createUser(actionContext(ctx), input as never);
+      return createUser(actionContext(ctx), input);
     },
   }),
   updateUser: t.field({
@@ -212,7 +157,7 @@ builder.mutationFields((t) => ({
     errors: userPayload('UpdateUser'),
     args: { input: t.arg({ type: UpdateUserInput, required: true }) },
     resolve: (_root, { input: { id, ...changes } }, ctx) => {
-      return updateUser(actionContext(ctx), decodeId(String(id), 'User', ['input', 'id']), changes as never);
+      return updateUser(actionContext(ctx), id.id, changes);
     },
   }),
   deleteUser: t.field({
@@ -221,14 +166,13 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:users:delete' },
     errors: userPayload('DeleteUser'),
     args: { input: t.arg({ type: DeleteUserInput, required: true }) },
-    resolve: async (_root, { input }, ctx) =>
-      (await deleteUser(actionContext(ctx), decodeId(String(input.id), 'User', ['input', 'id']), input.reason ?? null)).after,
+    resolve: async (_root, { input }, ctx) => (await deleteUser(actionContext(ctx), input.id.id, input.reason ?? null)).after,
   }),
   restoreUser: t.field({
     type: UserRef,
     authScopes: { scope: 'admin:users:delete' },
     errors: userPayload('RestoreUser'),
     args: { input: t.arg({ type: RestoreUserInput, required: true }) },
-    resolve: (_root, { input }, ctx) => restoreUser(actionContext(ctx), decodeId(String(input.id), 'User', ['input', 'id']), input.reason ?? null),
+    resolve: (_root, { input }, ctx) => restoreUser(actionContext(ctx), input.id.id, input.reason ?? null),
   }),
 }));

@@ -38,6 +38,7 @@ export const profileFields = {
   countryCode: z
     .string()
     .regex(/^[A-Z]{2}$/, 'must be a two-letter ISO 3166 code')
+    .describe('ISO 3166 alpha-2, e.g. "DE"')
     .nullish(),
   bio: text(4000).nullish(),
   pronouns: text(100).nullish(),
@@ -45,13 +46,14 @@ export const profileFields = {
     .string()
     .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a content hash')
     .nullish(),
-  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone').nullish(),
+  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone').describe('IANA name, e.g. "Europe/Berlin"').nullish(),
   flags: z
     .number()
     .int()
     .min(0)
     .max(2 ** 31 - 1)
     .refine((f) => (f & 1) === 0, 'bit 1 (staff) follows from roles and cannot be set')
+    .describe('Litecord flags; bit 1 (staff) follows from roles and is refused')
     .nullish(),
   tags: z.array(text(64).min(1)).max(100, 'at most 100 tags').nullish(),
   customData: z
@@ -67,20 +69,31 @@ export const domainSchema = z
 
 export const createUserSchema = z.object({
   username: usernameSchema,
-  domain: domainSchema,
+  domain: domainSchema.describe('Remote accounts only'),
   email: emailSchema.nullish(),
-  password: passwordSchema.nullish(),
-  role: z.string().max(64).nullish(),
+  password: passwordSchema.describe('Without one the account cannot sign in with a password').nullish(),
+  role: z.string().max(64).describe('A role to give at once (ranked below your own; needs admin:roles:grant)').nullish(),
   ...profileFields,
 });
 
 export const updateUserSchema = z.object({
   username: usernameSchema.optional(),
   /** Roles given (unless held now) and taken away (if held now) in the same transaction as the other changes. */
-  giveRoles: z.array(z.string().min(1).max(64)).max(10).nullish(),
-  takeRoles: z.array(z.string().min(1).max(64)).max(10).nullish(),
+  giveRoles: z
+    .array(z.string().min(1).max(64))
+    .max(10)
+    .describe('Roles to give, open-ended from now (as assignRole), under the rank rules; needs admin:roles:grant. All or nothing with the other changes')
+    .nullish(),
+  takeRoles: z
+    .array(z.string().min(1).max(64))
+    .max(10)
+    .describe('Roles to take away (if held now), under the rank rules; needs admin:roles:grant. All or nothing with the other changes')
+    .nullish(),
   /** Sets (true) or clears (false) verifiedAt in the same transaction, audited as verifyUser is; null is refused. */
-  verified: z.boolean('must be true or false').optional(),
+  verified: z
+    .boolean('must be true or false')
+    .describe('Sets (true) or clears (false) verifiedAt, as verifyUser does (audited as user.verify). All or nothing with the other changes')
+    .optional(),
   email: emailSchema.nullish(),
   password: passwordSchema.optional(),
   ...profileFields,

@@ -60,7 +60,7 @@ export function presentUser(user: CookieUserSource) {
 export interface CookieAuditSource {
   seq: string;
   at: string;
-  actorId: string | null;
+  actor: { id: string } | null;
   action: string;
   targetId: string | null;
 }
@@ -79,7 +79,7 @@ const keyOf = (id: string | null) => {
 export function presentAudit(event: CookieAuditSource) {
   return {
     id: Number(event.seq),
-    iss: event.actorId ? String(keyOf(event.actorId)) : 'system',
+    iss: event.actor ? String(keyOf(event.actor.id)) : 'system',
     action: event.action,
     for: keyOf(event.targetId),
     time: Math.floor(Date.parse(event.at) / 1000),

@@ -20,7 +20,7 @@ const LIST = `query CookieUsers($first: Int!, $offset: Int!) {
 } ${USER}`;
 const BY_ID = `query CookieUserById($id: ID!) { user(id: $id) { ...CookieUser } } ${USER}`;
 const BY_NAME = `query CookieUserByName($name: String!) { userByUsername(username: $name) { ...CookieUser } } ${USER}`;
-const AUDIT = `query CookieAudit($first: Int!) { auditLog(first: $first) { edges { node { seq at actorId action targetId } } } }`;
+const AUDIT = `query CookieAudit($first: Int!) { auditLog(first: $first) { edges { node { seq at actor { id } action targetId } } } }`;
 const op = (name: string) => mutationDocument(name, 'user { id }');
 
 const MAIL_ALL = mutationDocument('mailAllUsers', 'job { id total }');

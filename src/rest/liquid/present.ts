@@ -116,11 +116,11 @@ export function presentApp(app: LiquidAppSource) {
 export interface LiquidInviteSource {
   code: string;
   createdAt: string;
-  usedBy: string[];
+  registeredUsers: { id: string }[];
 }
 
 /** A Liquid invite code; `targetId` is the user who used it, absent while unused. */
 export function presentInviteCode(invite: LiquidInviteSource & { updatedAt?: string }) {
-  const used = invite.usedBy[0];
+  const used = invite.registeredUsers[0]?.id;
   return { code: invite.code, createdAt: invite.createdAt, ...(used ? { targetId: decodeGlobalID(used).id } : {}) };
 }

@@ -8,7 +8,7 @@ import { LIQUID_USER_FIELDS, ok, presentInviteCode, presentUser, scopesOf, toRol
 const USER = `fragment LiquidUser on User { ${LIQUID_USER_FIELDS} }`;
 
 const INVITE_CODES = `query LiquidInviteCodes($after: String, $owner: ID!) {
-  invites(first: 100, after: $after, filter: { owner: $owner }) { edges { node { code createdAt usedBy } } pageInfo { hasNextPage endCursor } }
+  invites(first: 100, after: $after, filter: { owner: $owner }) { edges { node { code createdAt registeredUsers { id } } } pageInfo { hasNextPage endCursor } }
 }`;
 const ROLES = `query LiquidRoles($id: ID!) { user(id: $id) { roles { name } } }`;
 const LIST = `query LiquidUsers($first: Int!, $filter: UserFilter) { users(first: $first, filter: $filter, orderBy: ID_ASC) { edges { node { ...LiquidUser } } } } ${USER}`;

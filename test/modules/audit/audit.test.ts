@@ -72,7 +72,7 @@ describe('audit log', () => {
   it('auditLog needs admin:audit:read, pages newest first and filters', async () => {
     const mod = await gw.user({ roles: ['moderator'] });
     const admin = await gw.user({ roles: ['admin'] });
-    const q = `query($f: AuditLogFilter, $after: String) { auditLog(first: 2, after: $after, filter: $f) { pageInfo { hasNextPage endCursor } edges { node { seq action actorId targetId diff } } } }`;
+    const q = `query($f: AuditLogFilter, $after: String) { auditLog(first: 2, after: $after, filter: $f) { pageInfo { hasNextPage endCursor } edges { node { seq action actor { id } targetId diff } } } }`;
     expect((await gw.gql(q, {}, mod.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect((await gw.gql(q, {})).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     const p1 = await gw.gql(q, {}, admin.token);
@@ -86,7 +86,7 @@ describe('audit log', () => {
     expect(filtered.body.data.auditLog.edges).toHaveLength(1);
     expect(filtered.body.data.auditLog.edges[0].node).toMatchObject({
       action: 'user.update',
-      actorId: admin.gid,
+      actor: { id: admin.gid },
       targetId: target.gid,
       diff: { bio: { from: null, to: 'filtered' } },
     });

@@ -48,9 +48,9 @@ describe('invites', () => {
     const ok = results.filter((r) => r.body.data?.registerWithInvite.__typename === 'RegisterWithInviteSuccess');
     expect(ok).toHaveLength(5);
     expect(await count(`select count(*)::int as n from users where username like 'inv_race%'`)).toBe(5);
-    const invite = await gw.gql(`{ invite(code: "five-uses") { uses valid usedBy } }`, {}, admin.token);
+    const invite = await gw.gql(`{ invite(code: "five-uses") { uses valid registeredUsers { id } } }`, {}, admin.token);
     expect(invite.body.data.invite).toMatchObject({ uses: 5, valid: false });
-    expect(invite.body.data.invite.usedBy).toHaveLength(5);
+    expect(invite.body.data.invite.registeredUsers).toHaveLength(5);
   });
 
   it('an unknown and a used-up code answer the same; a failed registration uses nothing', async () => {

@@ -65,7 +65,7 @@ describe('Pleroma /api/pleroma/admin', () => {
       }
     }
     expect(await count('select count(*)::int as n from users')).toBe(before);
-    expect(await count('select count(*)::int as n from user_roles where user_id = ' + other.id)).toBe(0);
+    expect(await count(`select count(*)::int as n from user_roles where user_id = ${other.id}`)).toBe(0);
   });
 
   it('a caller without the read scope cannot tell an existing nickname from a missing one', async () => {
