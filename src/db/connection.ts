@@ -105,7 +105,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export function isKeyOf(type: KeyType, key: string): boolean {
   switch (type) {
     case 'timestamptz':
-      return isTimestampText(key);
+      // A key may sort a missing time first or last as ±infinity (invites without an expiry).
+      return key === 'infinity' || key === '-infinity' || isTimestampText(key);
     case 'bigint':
       return parseBigintId(key) !== null;
     case 'int':

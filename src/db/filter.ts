@@ -1,4 +1,4 @@
-import { and, not, or, sql, type SQL } from 'drizzle-orm';
+import { and, or, sql, type SQL } from 'drizzle-orm';
 import { BadInputError, type FieldProblem } from '../core/errors.js';
 import { Params } from './prepared.js';
 import { parseBigintId } from './values.js';
@@ -161,7 +161,8 @@ export function compileFilter<T extends FilterTable>(
   const sub = (f: FilterOf<T>, at: string[]) => compileFilter(table, f, p, at, depth + 1) ?? sql`true`;
   if (filter.and?.length) parts.push(and(...filter.and.map((f, i) => sub(f, [...path, 'and', String(i)]))));
   if (filter.or?.length) parts.push(or(...filter.or.map((f, i) => sub(f, [...path, 'or', String(i)]))));
-  if (filter.not) parts.push(not(sub(filter.not, [...path, 'not'])));
+  // `not` is the complement: a row where the condition is unknown (a null column) matches it.
+  if (filter.not) parts.push(sql`not coalesce(${sub(filter.not, [...path, 'not'])}, false)`);
   const present = parts.filter((part): part is SQL => part !== undefined);
   return present.length ? and(...present) : undefined;
 }

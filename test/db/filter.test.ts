@@ -61,7 +61,11 @@ describe('compileFilter', () => {
     expect(compile(null).text).toBeUndefined();
     expect(compile({ and: [], or: [] }).text).toBeUndefined();
     const { text } = compile({ or: [{ code: 'a' }, { not: { code: 'b' } }], and: [{}] });
-    expect(text).toBe('((true) and (((t.code = $1) or (not (t.code = $2)))))');
+    expect(text).toBe('((true) and (((t.code = $1) or (not coalesce(t.code = $2, false)))))');
+  });
+
+  it('makes not the complement: a row whose condition is unknown (a null column) matches not', () => {
+    expect(compile({ not: { owner: { id: '7' } } }).text).toBe('not coalesce(t.owner_id = $1::bigint, false)');
   });
 
   it('refuses unknown fields, values outside a closed set, and bad references, naming the path', () => {
