@@ -141,6 +141,7 @@ export async function createApp(
     return (request: Request, caller: 'now' | 'per-operation') => buildContext(request, c.get('requestId'), c.get('log'), ip, caller);
   };
 
+  // Hono's handler context is generic in its route; contextFor reads only the request, its id, logger and socket.
   app.use('/graphql', limit);
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) =>
     yoga.fetch(c.req.raw, { buildContext: (request: Request) => contextFor(c as never)(request, 'per-operation') }),
@@ -189,6 +190,7 @@ export async function createApp(
   }
 
   return {
+    // Hono types env by the app's Bindings; callers (tests) pass the Node server's { incoming } shape.
     fetch: (request, env) => app.fetch(request, env as never),
     listener,
     auth,

@@ -19,7 +19,7 @@ export interface GrantWindow {
 }
 
 /** A window must end in the future and after it starts. */
-export function checkWindow(window: GrantWindow, path: string[] = ['input']): { startsAt: Date | null; expiresAt: Date | null } {
+export function checkWindow(window: GrantWindow, path: string[] = []): { startsAt: Date | null; expiresAt: Date | null } {
   const now = new Date();
   const startsAt = window.startsAt ?? null;
   const expiresAt = window.expiresAt ?? null;
@@ -46,7 +46,7 @@ export async function assignRoleTx(tx: Tx, ctx: { actor: AuditActor }, actor: St
   requireScope(actor, 'admin:roles:grant', 'Giving a role needs admin:roles:grant');
   const { startsAt, expiresAt } = checkWindow(window);
   await lockUser(tx, userId);
-  const role = await roleByName(tx, name, ['input', 'role']);
+  const role = await roleByName(tx, name, ['role']);
   assertRoleBelow(actor, role);
   assertHoldsScopes(actor, role.scopes);
   await assertOutranks(tx, actor, userId);
@@ -82,7 +82,7 @@ export async function revokeRoleTx(
 ): Promise<{ changed: boolean }> {
   requireScope(actor, 'admin:roles:grant', 'Taking a role away needs admin:roles:grant');
   await lockUser(tx, userId);
-  const role = await roleByName(tx, name, ['input', 'role']);
+  const role = await roleByName(tx, name, ['role']);
   await assertKeepsAdminRole(tx, actor, userId, role);
   assertRoleBelow(actor, role);
   await assertOutranks(tx, actor, userId);

@@ -3,7 +3,7 @@ import type { output, ZodType } from 'zod';
 export type ErrorCode = 'BAD_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'INTERNAL';
 
 export interface FieldProblem {
-  /** Path of the offending input field, e.g. ['input', 'email']. */
+  /** Path of the offending field relative to the action's input, e.g. ['email']; GraphQL answers it under `input`. */
   path: string[];
   message: string;
 }
@@ -42,7 +42,7 @@ export const unauthenticated = (message = 'Authentication required') => new AppE
 export const forbidden = (message = 'Not allowed', fields: FieldProblem[] = []) => new AppError('FORBIDDEN', message, fields);
 
 /** Validates an input with a zod schema; every issue becomes a field problem under `prefix` (BAD_INPUT). */
-export function parseInput<S extends ZodType>(schema: S, input: unknown, prefix: string[] = ['input']): output<S> {
+export function parseInput<S extends ZodType>(schema: S, input: unknown, prefix: string[] = []): output<S> {
   const result = schema.safeParse(input);
   if (!result.success) throw fromZodIssues(result.error.issues, prefix);
   return result.data;

@@ -17,6 +17,7 @@ export const MIGRATIONS_FOLDER = migrationsFolder();
 /** Applies the migrations in drizzle/ (idempotent). */
 export async function migrate(database: Database): Promise<void> {
   const config = { migrationsFolder: MIGRATIONS_FOLDER };
+  // Each migrator is typed for its own driver's database class; `database.kind` says which one db is.
   if (database.kind === 'pglite') await (await import('drizzle-orm/pglite/migrator')).migrate(database.db as never, config);
   else await migratePostgres(database.db as never, config);
 }

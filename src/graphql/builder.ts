@@ -3,6 +3,7 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import GlobalIdPathsPlugin from './global-id-plugin.js';
+import InputPathsPlugin from './input-paths-plugin.js';
 import { GraphQLError, Kind } from 'graphql';
 import type { Viewer } from '../access/caller.js';
 import type { Scope } from '../access/scopes.js';
@@ -36,7 +37,8 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
 }>({
   // GlobalIdPathsPlugin adds its arg mapper ahead of plugin-relay's (see global-id-plugin.ts).
-  plugins: [RelayPlugin, ScopeAuthPlugin, ErrorsPlugin, GlobalIdPathsPlugin],
+  // InputPathsPlugin wraps inside ErrorsPlugin, so payload unions carry the prefixed paths.
+  plugins: [RelayPlugin, ScopeAuthPlugin, ErrorsPlugin, GlobalIdPathsPlugin, InputPathsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     // Type rules run once per object (isTypeOf) instead of wrapping every field's resolver.

@@ -121,6 +121,7 @@ export function checkInputLimits(
   const values = variables ?? {};
   const operation = getOperationAST(document, operationName);
   for (const definition of operation?.variableDefinitions ?? []) {
+    // typeFromAST's overloads take each TypeNode kind apart; a variable's type is any of them.
     const type = typeFromAST(schema, definition.type as never) as GraphQLInputType | undefined;
     const name = definition.variable.name.value;
     if (type && name in values) check({ json: values[name] }, type, [`$${name}`], values, null, 0, 0);

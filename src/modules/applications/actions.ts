@@ -18,7 +18,7 @@ import { createApplicationSchema, updateApplicationSchema } from './validation.j
  * What a role lets an application hold: an internal client (the platform's own services) any scope
  * of the catalog, an external one only reading scopes.
  */
-function assertRoleAllows(role: 'INTERNAL' | 'EXTERNAL', scopes: readonly string[], prefix: string[] = ['input']): void {
+function assertRoleAllows(role: 'INTERNAL' | 'EXTERNAL', scopes: readonly string[], prefix: string[] = []): void {
   const beyond = role === 'EXTERNAL' ? scopes.filter((s) => !s.endsWith(':read')) : [];
   if (beyond.length)
     throw new BadInputError(`An external application may hold only reading scopes: ${beyond.join(', ')}`, [
@@ -41,7 +41,7 @@ export interface WithSecret {
   clientSecret: string;
 }
 
-const taken = () => new ConflictError('An application with this client id exists', [{ path: ['input', 'clientId'], message: 'already taken' }]);
+const taken = () => new ConflictError('An application with this client id exists', [{ path: ['clientId'], message: 'already taken' }]);
 
 export const MAX_APPLICATIONS = 100;
 
@@ -58,7 +58,7 @@ export async function createApplications(
   inputs: z.input<typeof createApplicationSchema>[],
   opts: { prefix?: string[] } = {},
 ): Promise<WithSecret[]> {
-  const prefix = opts.prefix ?? ['input', 'applications'];
+  const prefix = opts.prefix ?? ['applications'];
   const at = (i: number) => (opts.prefix ? prefix : [...prefix, String(i)]);
   if (inputs.length === 0 || inputs.length > MAX_APPLICATIONS) {
     throw new BadInputError(`between 1 and ${MAX_APPLICATIONS} applications at once`, [
@@ -129,7 +129,7 @@ export async function createApplications(
 
 /** Creates one application (createApplications with one item; errors at `input.<field>`). */
 export async function createApplication(ctx: ActionContext, input: z.input<typeof createApplicationSchema>): Promise<WithSecret> {
-  const [created] = await createApplications(ctx, [input], { prefix: ['input'] });
+  const [created] = await createApplications(ctx, [input], { prefix: [] });
   return created;
 }
 
@@ -198,12 +198,11 @@ export async function setApplicationScopes(
   ctx: ActionContext,
   input: { targets: bigint[]; scopes: string[]; operation: 'SET' | 'ADD' | 'REMOVE'; expiresAt?: Date | null },
 ): Promise<{ changedCount: number }> {
-  if (input.expiresAt)
-    throw new BadInputError('Application scopes do not expire; omit expiresAt', [{ path: ['input', 'expiresAt'], message: 'not for applications' }]);
-  const scopes = parseInput(scopeList, input.scopes, ['input', 'scopes']);
+  if (input.expiresAt) throw new BadInputError('Application scopes do not expire; omit expiresAt', [{ path: ['expiresAt'], message: 'not for applications' }]);
+  const scopes = parseInput(scopeList, input.scopes, ['scopes']);
   const targets = [...new Set(input.targets)];
   if (targets.length === 0 || targets.length > 1000)
-    throw new BadInputError('targets must hold 1 to 1,000 applications', [{ path: ['input', 'targets'], message: 'between 1 and 1,000' }]);
+    throw new BadInputError('targets must hold 1 to 1,000 applications', [{ path: ['targets'], message: 'between 1 and 1,000' }]);
   return ctx.db.transaction(async (tx) => {
     const actor = await findStanding(tx, ctx.actor.actorId);
     const rows = await tx.select().from(applications).where(inArray(applications.id, targets)).orderBy(applications.id).for('update');

@@ -25,9 +25,9 @@ const view = (i: InviteView | typeof invites.$inferSelect) => ({
 export async function createInvite(ctx: ActionContext, input: z.input<typeof createInviteSchema>, links?: { publicUrl: string }): Promise<InviteView> {
   const data = parseInput(createInviteSchema, input);
   if (data.expiresAt && data.expiresAt <= new Date())
-    throw new BadInputError('expiresAt must be in the future', [{ path: ['input', 'expiresAt'], message: 'must be in the future' }]);
+    throw new BadInputError('expiresAt must be in the future', [{ path: ['expiresAt'], message: 'must be in the future' }]);
   if (data.unlimited && data.maxUses != null)
-    throw new BadInputError('give maxUses or unlimited, not both', [{ path: ['input', 'maxUses'], message: 'not with unlimited' }]);
+    throw new BadInputError('give maxUses or unlimited, not both', [{ path: ['maxUses'], message: 'not with unlimited' }]);
   const code = data.code ?? randomBytes(12).toString('base64url');
   try {
     return await ctx.db.transaction(async (tx) => {
@@ -63,7 +63,7 @@ export async function createInvite(ctx: ActionContext, input: z.input<typeof cre
       return (await findInviteByCode(tx, code))!;
     });
   } catch (error) {
-    if (uniqueViolation(error)) throw new ConflictError('An invite with this code exists', [{ path: ['input', 'code'], message: 'already taken' }]);
+    if (uniqueViolation(error)) throw new ConflictError('An invite with this code exists', [{ path: ['code'], message: 'already taken' }]);
     if ((error as { cause?: { code?: string } }).cause?.code === '23503') throw new NotFoundError('No such owner');
     throw error;
   }
@@ -108,7 +108,7 @@ export async function registerWithInvite(ctx: ActionContext, input: z.input<type
         .set({ uses: sql`${invites.uses} + 1`, updatedAt: new Date() })
         .where(and(eq(invites.code, code), inviteIsValid))
         .returning({ id: invites.id });
-      if (!invite) throw new BadInputError(INVALID, [{ path: ['input', 'code'], message: 'not valid' }]);
+      if (!invite) throw new BadInputError(INVALID, [{ path: ['code'], message: 'not valid' }]);
       const user = await createUser({ ...ctx, db: tx as unknown as Db }, account);
       await tx.insert(inviteUses).values({ inviteId: invite.id, userId: BigInt(user.id) });
       await writeAudit(tx, ctx.actor, [{ action: 'invite.use', targetType: 'Invite', targetId: invite.id.toString(), diff: { userId: user.id } }]);

@@ -37,7 +37,7 @@ export async function createPasswordResetToken(
       .returning({ id: passwordResetTokens.id });
     await tx.insert(passwordResetTokens).values({ userId, tokenHash: sha256(token), expiresAt, createdBy: ctx.actor.actorId });
     const to = opts.sendEmail ? user.email : null;
-    if (opts.sendEmail && !to) throw new BadInputError('The user has no email address', [{ path: ['input', 'sendEmail'], message: 'the user has no email' }]);
+    if (opts.sendEmail && !to) throw new BadInputError('The user has no email address', [{ path: ['sendEmail'], message: 'the user has no email' }]);
     await writeAudit(tx, ctx.actor, [
       {
         action: 'user.password-reset-token',
@@ -66,7 +66,7 @@ export async function createPasswordResetToken(
  * used, superseded or expired token answers the same; failures are limited per address.
  */
 export async function resetPassword(ctx: ActionContext, token: string, newPassword: string, ip: string | null): Promise<void> {
-  const password = parseInput(passwordSchema, newPassword, ['input', 'newPassword']);
+  const password = parseInput(passwordSchema, newPassword, ['newPassword']);
   const key = ip ? `reset:${ip}` : null;
   // Counted before the token is looked at, given back unless it turns out not valid.
   if (key) await reserveAttempt(ctx.db, key, RESET_LIMIT);
@@ -77,7 +77,7 @@ export async function resetPassword(ctx: ActionContext, token: string, newPasswo
     if (key) await releaseAttempt(ctx.db, key);
     throw error;
   }
-  if (userId === null) throw new BadInputError(INVALID, [{ path: ['input', 'token'], message: 'not valid' }]);
+  if (userId === null) throw new BadInputError(INVALID, [{ path: ['token'], message: 'not valid' }]);
   if (key) await releaseAttempt(ctx.db, key);
 }
 

@@ -19,7 +19,7 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 // ---- roles ----
 
-const nameTaken = () => new ConflictError('A role with this name already exists', [{ path: ['input', 'name'], message: 'already taken' }]);
+const nameTaken = () => new ConflictError('A role with this name already exists', [{ path: ['name'], message: 'already taken' }]);
 const roleView = (r: RoleRow) => ({ name: r.name, rank: r.rank, description: r.description, scopes: r.scopes });
 
 export async function createRole(ctx: ActionContext, input: z.input<typeof createRoleSchema>): Promise<RoleRow> {
@@ -56,7 +56,7 @@ export async function updateRole(ctx: ActionContext, id: bigint, input: z.input<
       assertRoleBelow(actor, before);
       if (before.builtIn && ((data.name !== undefined && data.name !== before.name) || (data.rank !== undefined && data.rank !== before.rank))) {
         throw new BadInputError('Built-in roles keep their name and rank', [
-          { path: ['input', data.name !== undefined ? 'name' : 'rank'], message: 'built-in roles keep their name and rank' },
+          { path: [data.name !== undefined ? 'name' : 'rank'], message: 'built-in roles keep their name and rank' },
         ]);
       }
       const after = {
@@ -129,9 +129,9 @@ export async function setScopes(
   ctx: ActionContext,
   input: { targets: bigint[]; scopes: string[]; operation: ScopeOperation; expiresAt?: Date | null },
 ): Promise<{ changedCount: number }> {
-  const scopes = parseInput(scopeList, input.scopes, ['input', 'scopes']);
+  const scopes = parseInput(scopeList, input.scopes, ['scopes']);
   if (input.targets.length === 0 || input.targets.length > 1000)
-    throw new BadInputError('targets must hold 1 to 1,000 users', [{ path: ['input', 'targets'], message: 'between 1 and 1,000' }]);
+    throw new BadInputError('targets must hold 1 to 1,000 users', [{ path: ['targets'], message: 'between 1 and 1,000' }]);
   const { expiresAt } = checkWindow({ expiresAt: input.expiresAt });
   const targets = [...new Set(input.targets)];
   const changed = await ctx.db.transaction(async (tx) => {
@@ -145,7 +145,7 @@ export async function setScopes(
     await assertOutranksAll(
       tx,
       actor,
-      input.targets.map((id, i) => ({ id, name: names.get(id) ?? id.toString(), path: ['input', 'targets', String(i)] })),
+      input.targets.map((id, i) => ({ id, name: names.get(id) ?? id.toString(), path: ['targets', String(i)] })),
     );
     const audit: AuditEntry[] = [];
     for (const userId of targets) {

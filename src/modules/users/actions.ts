@@ -35,7 +35,7 @@ async function hashAll(passwords: (string | null | undefined)[]): Promise<(strin
  * conflicts. Each item may name a role, given under the rank rules. One audit row per user.
  */
 export async function createUsers(ctx: ActionContext, inputs: CreateUserInput[], opts: { prefix?: string[]; roleNames?: string[] } = {}): Promise<UserJson[]> {
-  const prefix = opts.prefix ?? ['input', 'users'];
+  const prefix = opts.prefix ?? ['users'];
   const at = (i: number) => (opts.prefix ? prefix : [...prefix, String(i)]);
   if (inputs.length === 0 || inputs.length > MAX_BATCH)
     throw new BadInputError(`between 1 and ${MAX_BATCH} users at once`, [{ path: prefix, message: `between 1 and ${MAX_BATCH} users` }]);
@@ -120,7 +120,7 @@ export async function createUsers(ctx: ActionContext, inputs: CreateUserInput[],
 
 /** Creates one user (and optionally grants roles by name, for bootstrap and the CLI). */
 export async function createUser(ctx: ActionContext, input: CreateUserInput, opts: { roleNames?: string[] } = {}): Promise<UserJson> {
-  const [user] = await createUsers(ctx, [input], { ...opts, prefix: ['input'] });
+  const [user] = await createUsers(ctx, [input], { ...opts, prefix: [] });
   return user;
 }
 
@@ -134,7 +134,7 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
       const { password: _p, giveRoles, takeRoles, verified, ...fields } = data;
       const changes: Partial<UserRow> = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
       for (const key of ['tags', 'customData', 'flags'] as const) {
-        if (changes[key] === null) throw new BadInputError(`${key} cannot be null`, [{ path: ['input', key], message: 'cannot be null' }]);
+        if (changes[key] === null) throw new BadInputError(`${key} cannot be null`, [{ path: [key], message: 'cannot be null' }]);
       }
       if (passwordHash) changes.passwordHash = passwordHash;
       const diff = diffOf(auditView(before), auditView({ ...before, ...changes }));

@@ -47,7 +47,7 @@ export interface BulkArgs {
 export async function bulkUpdateUsers(ctx: ActionContext, args: BulkArgs): Promise<{ matchedCount: number; changedCount: number; dryRun: boolean }> {
   const need = (field: 'tags' | 'role') => {
     if (!args[field] || (Array.isArray(args[field]) && !args[field].length))
-      throw new BadInputError(`${args.action} needs ${field}`, [{ path: ['input', field], message: `required for ${args.action}` }]);
+      throw new BadInputError(`${args.action} needs ${field}`, [{ path: [field], message: `required for ${args.action}` }]);
   };
   if (args.action === 'TAG' || args.action === 'UNTAG') need('tags');
   if (args.action === 'ASSIGN_ROLE' || args.action === 'REVOKE_ROLE') need('role');
@@ -61,7 +61,7 @@ export async function bulkUpdateUsers(ctx: ActionContext, args: BulkArgs): Promi
     const actor = await findStanding(tx, ctx.actor.actorId);
     const extra = BULK_SCOPE[args.action];
     if (extra) requireScope(actor, extra, `${args.action} needs ${extra}`);
-    const targets = matched.slice(0, MAX_BULK).map((r) => ({ id: BigInt(r.id), name: r.name, path: ['input', 'filter'] }));
+    const targets = matched.slice(0, MAX_BULK).map((r) => ({ id: BigInt(r.id), name: r.name, path: ['filter'] }));
     // Every action, dry run or not: one match the actor may not act on refuses the whole batch,
     // naming every such match (the per-user steps below check again, by the same rule).
     await assertOutranksAll(tx, actor, targets);
@@ -71,7 +71,7 @@ export async function bulkUpdateUsers(ctx: ActionContext, args: BulkArgs): Promi
     }
     if (matched.length > MAX_BULK)
       throw new BadInputError(`The filter matches more than ${MAX_BULK} users; narrow it`, [
-        { path: ['input', 'filter'], message: `matches more than ${MAX_BULK} users` },
+        { path: ['filter'], message: `matches more than ${MAX_BULK} users` },
       ]);
     const ids = targets.map((t) => t.id);
     let changed = 0;

@@ -40,8 +40,7 @@ function nextFields(row: UserRow, change: Lifecycle): Partial<UserRow> {
     case 'deactivate':
       return { status: 'DEACTIVATED' };
     case 'suspend':
-      if (change.until && change.until <= now)
-        throw new BadInputError('until must be in the future', [{ path: ['input', 'until'], message: 'must be in the future' }]);
+      if (change.until && change.until <= now) throw new BadInputError('until must be in the future', [{ path: ['until'], message: 'must be in the future' }]);
       return { status: 'SUSPENDED', bannedAt: now, bannedUntil: change.until ?? null };
     case 'unsuspend':
       if (status !== 'SUSPENDED') return { bannedAt: null, bannedUntil: null, status };

@@ -27,7 +27,7 @@ export async function resolveUsers(db: Tx, ids: readonly bigint[], usernames: re
     const byId = new Map(rows.map((r) => [r.id, r.name]));
     const missing = ids.filter((id) => !byId.has(id));
     if (missing.length) throw new NotFoundError(`No such user: ${missing.join(', ')}`);
-    for (const [i, id] of ids.entries()) targets.push({ id, name: byId.get(id) ?? id.toString(), path: ['input', 'ids', String(i)] });
+    for (const [i, id] of ids.entries()) targets.push({ id, name: byId.get(id) ?? id.toString(), path: ['ids', String(i)] });
   }
   if (usernames.length) {
     const rows = await queryRows<{ id: string; n: number; name: string }>(
@@ -41,7 +41,7 @@ export async function resolveUsers(db: Tx, ids: readonly bigint[], usernames: re
     if (missing.length) throw new NotFoundError(`No such user: ${missing.join(', ')}`);
     for (const i of usernames.keys()) {
       const row = byPosition.get(i);
-      if (row) targets.push({ id: BigInt(row.id), name: row.name, path: ['input', 'usernames', String(i)] });
+      if (row) targets.push({ id: BigInt(row.id), name: row.name, path: ['usernames', String(i)] });
     }
   }
   return targets;
@@ -55,8 +55,7 @@ const tagList = profileFields.tags.unwrap().unwrap();
  */
 export async function retagUsers(ctx: ActionContext, tx: Tx, ids: readonly bigint[], tags: readonly string[], op: 'add' | 'remove'): Promise<number> {
   const parsed = tagList.min(1, 'at least one tag').safeParse(tags);
-  if (!parsed.success)
-    throw new BadInputError(`tags: ${parsed.error.issues[0].message}`, [{ path: ['input', 'tags'], message: parsed.error.issues[0].message }]);
+  if (!parsed.success) throw new BadInputError(`tags: ${parsed.error.issues[0].message}`, [{ path: ['tags'], message: parsed.error.issues[0].message }]);
   if (ids.length === 0) return 0;
   const t = textArray(parsed.data);
   const rows = await queryRows<{ id: string; before: string[]; after: string[] }>(
@@ -68,7 +67,7 @@ export async function retagUsers(ctx: ActionContext, tx: Tx, ids: readonly bigin
       returning u.id::text as id, old.tags as before, u.tags as after`,
   );
   if (rows.some((r) => r.after.length > 100))
-    throw new BadInputError('A user may carry at most 100 tags', [{ path: ['input', 'tags'], message: 'at most 100 tags per user' }]);
+    throw new BadInputError('A user may carry at most 100 tags', [{ path: ['tags'], message: 'at most 100 tags per user' }]);
   await writeAudit(
     tx,
     ctx.actor,
@@ -120,12 +119,12 @@ export function deepMerge(base: Record<string, unknown>, patch: Record<string, u
 
 /** Replaces or deep-merges customData under a row lock; the result must stay within 64 KB. */
 export async function updateCustomData(ctx: ActionContext, id: bigint, data: unknown, mode: 'REPLACE' | 'MERGE'): Promise<UserJson> {
-  if (!isObject(data)) throw new BadInputError('data must be a JSON object', [{ path: ['input', 'data'], message: 'must be a JSON object' }]);
+  if (!isObject(data)) throw new BadInputError('data must be a JSON object', [{ path: ['data'], message: 'must be a JSON object' }]);
   return ctx.db.transaction(async (tx) => {
     const row = await lockTarget(tx, ctx, id, 'change');
     const next = mode === 'MERGE' ? deepMerge(row.customData, data) : data;
     if (Buffer.byteLength(JSON.stringify(next)) > MAX_CUSTOM_DATA)
-      throw new BadInputError('customData must stay within 64 KB', [{ path: ['input', 'data'], message: 'the result exceeds 64 KB' }]);
+      throw new BadInputError('customData must stay within 64 KB', [{ path: ['data'], message: 'the result exceeds 64 KB' }]);
     await tx.update(users).set({ customData: next, updatedAt: new Date() }).where(eq(users.id, id));
     await writeAudit(tx, ctx.actor, [
       { action: 'user.custom-data', targetType: 'User', targetId: id.toString(), diff: { customData: { from: row.customData, to: next }, mode } },
@@ -142,7 +141,7 @@ export type CreditOperation = 'INCREMENT' | 'DECREMENT' | 'SET';
  */
 export async function adjustCredits(ctx: ActionContext, id: bigint, operation: CreditOperation, value: number): Promise<UserJson> {
   if (!Number.isSafeInteger(value) || value < 0)
-    throw new BadInputError('value must be a whole number of at least 0', [{ path: ['input', 'value'], message: 'a whole number of at least 0' }]);
+    throw new BadInputError('value must be a whole number of at least 0', [{ path: ['value'], message: 'a whole number of at least 0' }]);
   return ctx.db.transaction(async (tx) => {
     await lockTarget(tx, ctx, id, 'change');
     const next =
@@ -154,7 +153,7 @@ export async function adjustCredits(ctx: ActionContext, id: bigint, operation: C
         where u.id = old.id and ${next} >= 0
         returning old.credits::text as before, u.credits::text as after`,
     );
-    if (!row) throw new BadInputError('Credits cannot go below zero', [{ path: ['input', 'value'], message: 'the balance would go below zero' }]);
+    if (!row) throw new BadInputError('Credits cannot go below zero', [{ path: ['value'], message: 'the balance would go below zero' }]);
     await writeAudit(tx, ctx.actor, [
       {
         action: 'user.credits',

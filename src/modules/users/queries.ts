@@ -129,7 +129,7 @@ export async function findUserByUsername(db: Tx, username: string, domain: strin
 
 export async function findUserById(db: Tx, id: bigint, shape: UserShape = fullUserShape()): Promise<UserJson | null> {
   const p = new Params();
-  const where = eq(users.id, p.add(id) as never);
+  const where = sql`${users.id} = ${p.add(id)}`;
   const [row] = await runPrepared(
     db,
     `byId:${JSON.stringify(shape.fields)}`,

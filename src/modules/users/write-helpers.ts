@@ -10,11 +10,12 @@ export function auditView(row: Partial<UserRow>): Record<string, unknown> {
   return rest;
 }
 
-export function conflictFor(error: unknown, prefix = 'input'): ConflictError | null {
+export function conflictFor(error: unknown, prefix: string[] = []): ConflictError | null {
   const constraint = uniqueViolation(error);
   if (!constraint) return null;
-  if (constraint.includes('email')) return new ConflictError('A user with this email already exists', [{ path: [prefix, 'email'], message: 'already taken' }]);
+  if (constraint.includes('email'))
+    return new ConflictError('A user with this email already exists', [{ path: [...prefix, 'email'], message: 'already taken' }]);
   if (constraint.includes('username'))
-    return new ConflictError('A user with this username already exists', [{ path: [prefix, 'username'], message: 'already taken' }]);
+    return new ConflictError('A user with this username already exists', [{ path: [...prefix, 'username'], message: 'already taken' }]);
   return new ConflictError('A user with these values already exists');
 }
