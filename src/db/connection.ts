@@ -1,7 +1,7 @@
 import { and, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { BadInputError } from '../core/errors.js';
-import type { Tx } from './client.js';
+import { queryRows, type Tx } from './client.js';
 import { compileFilter, type FilterOf, type FilterTable } from './filter.js';
 import { Params, runPrepared, shapeKey } from './prepared.js';
 import { isTimestampText, parseBigintId } from './values.js';
@@ -58,6 +58,8 @@ export interface ListSource<T extends FilterTable, O extends string> {
   filter: T;
   /** Page size without first/last (default 20). */
   defaultSize?: number;
+  /** The whole list's row count kept by triggers (db/counts.ts): totalCount without a condition reads it instead of counting. */
+  keptCount?: SQL;
 }
 
 export interface ListArgs<T extends FilterTable, O extends string> {
@@ -203,7 +205,7 @@ export async function findPage<T extends FilterTable, O extends string, R, N = R
       extra._i = sql`(${source.id.sql})::text`;
     }
     // An uncorrelated subquery: PostgreSQL counts once per statement, not per row.
-    if (wants.totalCount) extra._n = sql`(select count(*)::int from ${source.table} ${condition ? sql`where ${condition}` : sql``})`;
+    if (wants.totalCount) extra._n = countSql(source, condition);
     const page = db
       .select({ ...columns, ...extra })
       .from(source.table)
@@ -264,9 +266,12 @@ export async function countAll<T extends FilterTable, O extends string>(
   filter: FilterOf<T> | null | undefined,
 ): Promise<number> {
   const p = new Params(true);
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(source.table)
-    .where(and(query.where?.(p), compileFilter(source.filter, filter, p)));
+  const [row] = await queryRows<{ n: number }>(db, sql`select ${countSql(source, and(query.where?.(p), compileFilter(source.filter, filter, p)))} as n`);
   return Number(row.n);
+}
+
+/** The rows of `source` meeting `condition`: the kept count when there is no condition and the list keeps one. */
+function countSql(source: ListSource<FilterTable, string>, condition: SQL | undefined): SQL {
+  if (!condition && source.keptCount) return source.keptCount;
+  return sql`(select count(*)::int from ${source.table} ${condition ? sql`where ${condition}` : sql``})`;
 }

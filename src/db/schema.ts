@@ -7,3 +7,4 @@ export * from '../modules/invites/table.js';
 export * from '../modules/password-resets/table.js';
 export * from '../modules/applications/table.js';
 export * from '../modules/mail/table.js';
+export * from './counts.js';

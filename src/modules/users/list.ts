@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
+import { keptCount } from '../../db/counts.js';
 import { findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
 import { refKey, type FilterOf, type RefValue } from '../../db/filter.js';
 import type { Params } from '../../db/prepared.js';
@@ -103,6 +104,7 @@ export const userList: ListSource<typeof userFilterTable, UserOrder> = {
   },
   defaultOrder: 'CREATED_AT_ASC',
   filter: userFilterTable,
+  keptCount: keptCount('users'),
 };
 
 export const USER_ORDERS = ['CREATED_AT_ASC', 'CREATED_AT_DESC', 'USERNAME_ASC', 'USERNAME_DESC', 'ID_ASC', 'ID_DESC'] as const;
