@@ -27,6 +27,9 @@ BEGIN
   RETURN NULL;
 END $$;
 --> statement-breakpoint
+-- No user may be added or removed between the count and the triggers (another instance, mid-deploy).
+LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE;
+--> statement-breakpoint
 INSERT INTO row_counts (table_name, n) SELECT 'users', count(*) FROM users;
 --> statement-breakpoint
 CREATE TRIGGER users_count_insert AFTER INSERT ON users REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION row_counts_after_insert();

@@ -3,15 +3,16 @@ import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { BadInputError } from '../core/errors.js';
 import { queryRows, type Tx } from './client.js';
 import { compileFilter, type FilterOf, type FilterTable } from './filter.js';
-import { Params, runPrepared, shapeKey } from './prepared.js';
+import { Params, runPrepared } from './prepared.js';
 import { isTimestampText, parseBigintId } from './values.js';
 
 /**
  * THE connection engine: every list the API pages through (users, roles, invites, applications,
  * sessions, audit events, mail jobs) is a `ListSource` read with `findPage`. Keyset cursors in both
  * directions (first/after, last/before) with one codec, the order a list offers, its filter tree
- * (db/filter.ts), `totalCount` of the whole filtered set (counted in the page's own statement, and
- * only when selected), and the capped `offset` that legacy numbered pages need.
+ * (db/filter.ts), `totalCount` of the whole filtered set (only when selected: counted in the page's
+ * own statement, or read from a kept count when the list keeps one and nothing narrows it; an empty
+ * page after a cursor counts in a second statement), and the capped `offset` of legacy numbered pages.
  */
 
 /** One page of a Relay connection (the relay plugin's connection shape). */
@@ -194,9 +195,7 @@ export async function findPage<T extends FilterTable, O extends string, R, N = R
   const columns = query.select(p);
 
   const statementKey =
-    query.selectKey === undefined
-      ? null
-      : `${source.name}:${JSON.stringify([orderName, backward, size, !!after, !!before, !!offset, wants, query.selectKey])}:${shapeKey(args.filter ?? null)}`;
+    query.selectKey === undefined ? null : `${source.name}:${JSON.stringify([orderName, backward, size, !!after, !!before, !!offset, wants, query.selectKey])}`;
   const build = () => {
     const dir = sql.raw(ascending ? 'asc' : 'desc');
     const extra: Record<string, SQL> = {};
@@ -218,7 +217,8 @@ export async function findPage<T extends FilterTable, O extends string, R, N = R
     return offset ? page.offset(offset) : page;
   };
   const rows = (await (statementKey
-    ? runPrepared(db, statementKey, p, build, { name: `${source.name}_page`, plan: args.filter ? 'per-values' : 'reuse' })
+    ? // A filtered page is planned for its values (and never cached): its best plan depends on them.
+      runPrepared(db, statementKey, p, build, { name: `${source.name}_page`, plan: args.filter ? 'per-values' : 'reuse' })
     : build().execute(p.values))) as unknown as (R & Internals)[];
 
   let totalCount: number | null = null;

@@ -6,12 +6,12 @@ import { parseBigintId } from './values.js';
 /**
  * THE filter compiler: an and/or/not tree over a per-entity field table. Each entity declares what
  * its filterable fields are in SQL (`FilterTable`); the GraphQL layer builds the `<Entity>Filter`
- * input from the same table (graphql/filters.ts), and `compileFilter` turns a value of it into one
+ * input from the same table (graphql/lists.ts), and `compileFilter` turns a value of it into one
  * WHERE condition. Every value goes through `Params`, so the SQL depends only on the filter's shape
  * and a page of one shape can be prepared once.
  */
 
-/** A case-insensitive text match (contains and startsWith are served by trigram indexes). */
+/** A case-insensitive text match (trigram indexes serve contains and startsWith where a table has them). */
 export interface TextFilter {
   equals?: string | null;
   contains?: string | null;
@@ -134,6 +134,7 @@ function fieldCondition(field: FilterField, value: unknown, p: Params, path: str
     case 'ref':
       return sql`${field.sql} = ${p.add(refKey(value as RefValue, field.node, path).toString())}::bigint`;
     case 'custom':
+      // Each custom field types its own value (FilterOf gives callers that type); here it is opaque.
       return field.compile(value as never, p, path);
   }
 }
@@ -154,7 +155,7 @@ export function compileFilter<T extends FilterTable>(
   const parts: (SQL | undefined)[] = [];
   for (const [key, value] of Object.entries(filter)) {
     if (value == null || key === 'and' || key === 'or' || key === 'not') continue;
-    const field = table[key];
+    const field = Object.hasOwn(table, key) ? table[key] : undefined;
     if (!field) throw problem([...path, key], 'not a filter field');
     parts.push(fieldCondition(field, value, p, [...path, key]));
   }

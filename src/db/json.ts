@@ -19,3 +19,6 @@ export function jsonObject(entries: [string, SQL][]): SQL {
   if (parts.length === 0) return sql`'{}'::json`;
   return parts.length === 1 ? parts[0] : sql`(${sql.join(parts, sql` || `)})::json`;
 }
+
+/** A timestamp as the API answers it (ISO 8601, UTC, milliseconds), so the DateTime scalar passes it through. */
+export const isoUtc = (c: unknown): SQL => sql`to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

@@ -20,10 +20,7 @@ export class Params {
   }
 
   add(value: unknown): Placeholder | SQL {
-    if (this.inline) return sql`${value}`;
-    const name = `p${this.n++}`;
-    this.values[name] = value;
-    return sql.placeholder(name);
+    return this.inline ? sql`${value}` : this.placeholder(value);
   }
 }
 
@@ -46,8 +43,8 @@ const MAX_SHAPES = 500;
  * so neither Drizzle nor PostgreSQL redo parse and plan: right for reads whose best plan does not
  * depend on the values (pages, lookups by key). `plan: 'per-values'` sends an unnamed statement that
  * PostgreSQL plans for the actual values: right for filters, where a pattern that matches a quarter
- * of the table and one that matches ten rows need different plans. Transactions are short-lived
- * handles and simply build each time.
+ * of the table and one that matches ten rows need different plans. A transaction's handle is new
+ * each time, so within transactions statements are in effect built per transaction.
  */
 export function runPrepared<T>(
   db: Tx,

@@ -15,7 +15,7 @@ import { childFields, selectedAt } from './selection.js';
 type AnyRef = object;
 
 export const TextFilterInput = builder.inputType('TextFilter', {
-  description: 'Case-insensitive unless named otherwise; contains and startsWith use trigram indexes.',
+  description: 'Case-insensitive unless named otherwise; on users, contains and startsWith of username, email and displayName use trigram indexes.',
   fields: (t) => ({
     equals: t.string(),
     contains: t.string(),
@@ -41,6 +41,7 @@ function oneOfInput(enumName: string, enumRef: unknown): AnyRef {
   let ref = oneOfInputs.get(enumName);
   if (!ref) {
     ref = builder.inputRef(`${enumName}Filter`).implement({
+      // The enum's ref comes from the module that declares it, typed only as a value here.
       fields: (t) => ({ in: t.field({ type: [enumRef as never], required: true }) }),
     });
     oneOfInputs.set(enumName, ref);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useGateway } from '../helpers/app.js';
 import { makeInvite } from '../helpers/factories.js';
 
-// Lists over nullable columns: cursors on a missing expiry, and `not` as the complement (found by connections.test.ts).
+// Lists over nullable columns: cursors on a missing expiry, and `not` as the complement (found by the connections-*.test.ts walks).
 const gw = useGateway();
 const Q = `query($o: InviteOrderBy, $f: InviteFilter, $first: Int, $last: Int, $after: String, $before: String) {
   invites(orderBy: $o, filter: $f, first: $first, last: $last, after: $after, before: $before) {

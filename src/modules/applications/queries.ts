@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
+import { findPage, type Connection, type ListArgs, type ListSource, type OrderSpec, type ListWants } from '../../db/connection.js';
 import type { Params } from '../../db/prepared.js';
 import { applications } from './table.js';
 
@@ -57,21 +57,21 @@ const id = { sql: sql`${applications.id}`, type: 'bigint' } as const;
 const createdAt = { sql: sql`${applications.createdAt}`, type: 'timestamptz' } as const;
 const name = { sql: sql`lower(${applications.displayName})`, type: 'text' } as const;
 
-export const APPLICATION_ORDERS = ['ID_ASC', 'ID_DESC', 'CREATED_AT_ASC', 'CREATED_AT_DESC', 'NAME_ASC', 'NAME_DESC'] as const;
-export type ApplicationOrder = (typeof APPLICATION_ORDERS)[number];
+const applicationOrders = {
+  ID_ASC: { key: id, direction: 'asc' },
+  ID_DESC: { key: id, direction: 'desc' },
+  CREATED_AT_ASC: { key: createdAt, direction: 'asc' },
+  CREATED_AT_DESC: { key: createdAt, direction: 'desc' },
+  NAME_ASC: { key: name, direction: 'asc' },
+  NAME_DESC: { key: name, direction: 'desc' },
+} as const satisfies Record<string, OrderSpec>;
+export type ApplicationOrder = keyof typeof applicationOrders;
 
 export const applicationList: ListSource<typeof applicationFilterTable, ApplicationOrder> = {
   name: 'applications',
   table: applications,
   id,
-  orders: {
-    ID_ASC: { key: id, direction: 'asc' },
-    ID_DESC: { key: id, direction: 'desc' },
-    CREATED_AT_ASC: { key: createdAt, direction: 'asc' },
-    CREATED_AT_DESC: { key: createdAt, direction: 'desc' },
-    NAME_ASC: { key: name, direction: 'asc' },
-    NAME_DESC: { key: name, direction: 'desc' },
-  },
+  orders: applicationOrders,
   defaultOrder: 'ID_ASC',
   filter: applicationFilterTable,
   defaultSize: 50,

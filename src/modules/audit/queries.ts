@@ -1,6 +1,6 @@
 import { asc, getTableColumns, gt, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
+import { findPage, type Connection, type ListArgs, type ListSource, type OrderSpec, type ListWants } from '../../db/connection.js';
 import type { FilterOf } from '../../db/filter.js';
 import type { Params } from '../../db/prepared.js';
 import { GENESIS_HASH, payloadHash, rowHash } from '../../db/audit.js';
@@ -27,14 +27,14 @@ export type AuditFilter = FilterOf<typeof auditFilterTable>;
 
 const seq = { sql: sql`${auditLog.seq}`, type: 'bigint' } as const;
 
-export const AUDIT_ORDERS = ['SEQ_DESC', 'SEQ_ASC'] as const;
-export type AuditOrder = (typeof AUDIT_ORDERS)[number];
+const auditOrders = { SEQ_DESC: { key: seq, direction: 'desc' }, SEQ_ASC: { key: seq, direction: 'asc' } } as const satisfies Record<string, OrderSpec>;
+export type AuditOrder = keyof typeof auditOrders;
 
 export const auditList: ListSource<typeof auditFilterTable, AuditOrder> = {
   name: 'audit',
   table: auditLog,
   id: seq,
-  orders: { SEQ_DESC: { key: seq, direction: 'desc' }, SEQ_ASC: { key: seq, direction: 'asc' } },
+  orders: auditOrders,
   defaultOrder: 'SEQ_DESC',
   filter: auditFilterTable,
 };

@@ -56,13 +56,18 @@ const AuditFilterInput = filterInput('AuditLogFilter', auditFilterTable, {
 const AuditOrderEnum = orderByEnum('AuditLogOrderBy', auditList);
 
 /** The filter with each User global ID given as a targetId turned into the user's key, at every level. */
+/** A target given as a User global ID becomes the user's key; another target's key stays as given. */
+function targetKey(targetId: unknown, targetType: string | null | undefined, path: string[]): string | null | undefined {
+  if (targetId == null) return targetId;
+  const id = String(targetId);
+  return id && !/^\d+$/.test(id) && (targetType ?? 'User') === 'User' ? decodeId(id, 'User', path).toString() : id;
+}
+
 function withTargetKeys(f: AuditFilter | null | undefined, path: string[]): AuditFilter | null | undefined {
   if (!f) return f;
-  const targetId = f.targetId == null ? f.targetId : String(f.targetId);
   return {
     ...f,
-    targetId:
-      targetId && !/^\d+$/.test(targetId) && (f.targetType ?? 'User') === 'User' ? decodeId(targetId, 'User', [...path, 'targetId']).toString() : targetId,
+    targetId: targetKey(f.targetId, f.targetType, [...path, 'targetId']),
     and: f.and?.map((g, i) => withTargetKeys(g, [...path, 'and', String(i)]) ?? {}),
     or: f.or?.map((g, i) => withTargetKeys(g, [...path, 'or', String(i)]) ?? {}),
     not: withTargetKeys(f.not, [...path, 'not']),
@@ -122,16 +127,7 @@ builder.subscriptionField('adminEvents', (t) =>
     subscribe: (_root, args, ctx) => {
       // authorizeOnSubscribe: scope-auth refuses a caller without the scope before the stream opens.
       const f = args.filter;
-      const targetId = f?.targetId ? String(f.targetId) : null;
-      return ctx.events.subscribe(
-        f && {
-          ...f,
-          targetId:
-            targetId && !/^\d+$/.test(targetId) && (f.targetType ?? 'User') === 'User'
-              ? decodeId(targetId, 'User', ['filter', 'targetId']).toString()
-              : targetId,
-        },
-      );
+      return ctx.events.subscribe(f && { ...f, targetId: targetKey(f.targetId, f.targetType, ['filter', 'targetId']) || null });
     },
     resolve: (row) => row,
   }),

@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
+import { findPage, type Connection, type ListArgs, type ListSource, type OrderSpec, type ListWants } from '../../db/connection.js';
 import type { FilterOf } from '../../db/filter.js';
 import { invites, inviteUses } from './table.js';
 
@@ -84,27 +84,25 @@ const createdAt = { sql: sql`${invites.createdAt}`, type: 'timestamptz' } as con
 const expiresAt = { sql: sql`coalesce(${invites.expiresAt}, 'infinity'::timestamptz)`, type: 'timestamptz' } as const;
 const id = { sql: sql`${invites.id}`, type: 'bigint' } as const;
 
-export const INVITE_ORDERS = ['CREATED_AT_DESC', 'CREATED_AT_ASC', 'EXPIRES_AT_ASC', 'EXPIRES_AT_DESC'] as const;
+const inviteOrders = {
+  CREATED_AT_DESC: { key: createdAt, direction: 'desc' },
+  CREATED_AT_ASC: { key: createdAt, direction: 'asc' },
+  // Invites without an expiry sort after every dated one.
+  EXPIRES_AT_ASC: { key: expiresAt, direction: 'asc' },
+  EXPIRES_AT_DESC: { key: expiresAt, direction: 'desc' },
+} as const satisfies Record<string, OrderSpec>;
+export type InviteOrder = keyof typeof inviteOrders;
 
-export const inviteList: ListSource<typeof inviteFilterTable, (typeof INVITE_ORDERS)[number]> = {
+export const inviteList: ListSource<typeof inviteFilterTable, InviteOrder> = {
   name: 'invites',
   table: invites,
   id,
-  orders: {
-    CREATED_AT_DESC: { key: createdAt, direction: 'desc' },
-    CREATED_AT_ASC: { key: createdAt, direction: 'asc' },
-    // Invites without an expiry sort after every dated one.
-    EXPIRES_AT_ASC: { key: expiresAt, direction: 'asc' },
-    EXPIRES_AT_DESC: { key: expiresAt, direction: 'desc' },
-  },
+  orders: inviteOrders,
   defaultOrder: 'CREATED_AT_DESC',
   filter: inviteFilterTable,
   defaultSize: 50,
 };
 
 /** A page of invites, newest first unless ordered otherwise. */
-export const findInvitePage = (
-  db: Tx,
-  args: ListArgs<typeof inviteFilterTable, (typeof INVITE_ORDERS)[number]>,
-  wants: ListWants,
-): Promise<Connection<InviteView>> => findPage(db, inviteList, { select: () => columns, selectKey: 'all' }, args, wants);
+export const findInvitePage = (db: Tx, args: ListArgs<typeof inviteFilterTable, InviteOrder>, wants: ListWants): Promise<Connection<InviteView>> =>
+  findPage(db, inviteList, { select: () => columns, selectKey: 'all' }, args, wants);

@@ -1,8 +1,8 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { Params, runPrepared } from '../../db/prepared.js';
-import { jsonObject } from '../../db/json.js';
-import { findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
+import { isoUtc as iso, jsonObject } from '../../db/json.js';
+import { findPage, type Connection, type ListArgs, type ListSource, type OrderSpec, type ListWants } from '../../db/connection.js';
 import { effectiveStatus } from '../../access/status.js';
 import { users } from '../users/table.js';
 import { roles, userRoles, userScopes } from './table.js';
@@ -30,7 +30,8 @@ function roleJsonSql(roleFields: readonly string[]): SQL {
   return jsonObject(['__typename', 'id', ...roleFields].filter((f, i, all) => roleFieldSql[f] && all.indexOf(f) === i).map((f) => [f, roleFieldSql[f]]));
 }
 
-const ROLE_ORDER = sql`${roles.rank} desc, ${roles.id}`;
+// As roles(orderBy: RANK_DESC): ties broken by id in the same direction.
+const ROLE_ORDER = sql`${roles.rank} desc, ${roles.id} desc`;
 
 /**
  * The active roles of many users in one statement (a nested level loaded on its own, e.g. the
@@ -86,12 +87,6 @@ export async function findRolesByIds(db: Tx, ids: bigint[]): Promise<Map<string,
 
 export type RoleRow = typeof roles.$inferSelect;
 
-/** A role by name, ignoring case. */
-export async function findRoleByName(db: Tx, name: string): Promise<RoleRow | null> {
-  const [row] = await db.select().from(roles).where(sql`lower(${roles.name}) = lower(${name})`);
-  return row ?? null;
-}
-
 /** What roles can be filtered by (db/filter.ts). */
 export const roleFilterTable = {
   name: { kind: 'text', sql: sql`${roles.name}` },
@@ -107,19 +102,19 @@ const rank = { sql: sql`${roles.rank}`, type: 'int' } as const;
 const name = { sql: sql`lower(${roles.name})`, type: 'text' } as const;
 const id = { sql: sql`${roles.id}`, type: 'bigint' } as const;
 
-export const ROLE_ORDERS = ['RANK_DESC', 'RANK_ASC', 'NAME_ASC', 'NAME_DESC'] as const;
-export type RoleOrder = (typeof ROLE_ORDERS)[number];
+const roleOrders = {
+  RANK_DESC: { key: rank, direction: 'desc' },
+  RANK_ASC: { key: rank, direction: 'asc' },
+  NAME_ASC: { key: name, direction: 'asc' },
+  NAME_DESC: { key: name, direction: 'desc' },
+} as const satisfies Record<string, OrderSpec>;
+export type RoleOrder = keyof typeof roleOrders;
 
 export const roleList: ListSource<typeof roleFilterTable, RoleOrder> = {
   name: 'roles',
   table: roles,
   id,
-  orders: {
-    RANK_DESC: { key: rank, direction: 'desc' },
-    RANK_ASC: { key: rank, direction: 'asc' },
-    NAME_ASC: { key: name, direction: 'asc' },
-    NAME_DESC: { key: name, direction: 'desc' },
-  },
+  orders: roleOrders,
   defaultOrder: 'RANK_DESC',
   filter: roleFilterTable,
   defaultSize: 50,
@@ -156,7 +151,6 @@ export async function explainAccess(db: Tx, userId: bigint, scope: string): Prom
   const p = new Params();
   const granting = sql`array(select jsonb_array_elements_text(${p.add(JSON.stringify(scopesGranting(scope)))}::jsonb))`;
   const id = p.add(userId.toString());
-  const iso = (c: unknown) => sql`to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   const via = sql`coalesce((select json_agg(p order by p."active" desc, p."kind", p."grantedScope") from (
       select 'ROLE' as "kind", ${roleJson} as "role",
         (select s from unnest(${roles.scopes}) s where s = any(${granting}) order by length(s) limit 1) as "grantedScope",

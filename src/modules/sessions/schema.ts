@@ -157,7 +157,8 @@ builder.queryField('sessions', (t) =>
         orderBy: t.arg({ type: SessionOrderEnum, defaultValue: 'CREATED_AT_DESC' }),
       },
       resolve: (_root, { userId, active, filter, ...args }, ctx, info) => {
-        const where = active == null ? filter : { and: [...(filter ? [filter] : []), { active }] };
+        // `active` is filter.active; given both, both must hold (paths inside the filter stay as sent).
+        const where = active == null ? filter : filter?.active == null ? { ...filter, active } : { ...filter, and: [...(filter.and ?? []), { active }] };
         return findSessionPage(ctx.database.db, userId ? refKey(userId, 'User', ['userId']) : null, { ...args, filter: where }, listWants(info));
       },
     },

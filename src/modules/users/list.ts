@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { keptCount } from '../../db/counts.js';
-import { findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
+import { findPage, type Connection, type ListArgs, type ListSource, type OrderSpec, type ListWants } from '../../db/connection.js';
 import { refKey, type FilterOf, type RefValue } from '../../db/filter.js';
 import type { Params } from '../../db/prepared.js';
 import { BadInputError } from '../../core/errors.js';
@@ -28,7 +28,7 @@ function nestAt(path: string[], value: unknown): unknown {
 }
 
 /** A JSON array parameter as a text[] (one parameter whatever the list's length). */
-const textArray = (p: Params, values: readonly string[]) => sql`array(select jsonb_array_elements_text(${p.add(JSON.stringify(values))}::jsonb))`;
+const jsonTextArray = (p: Params, values: readonly string[]) => sql`array(select jsonb_array_elements_text(${p.add(JSON.stringify(values))}::jsonb))`;
 
 function customDataCondition(filter: CustomDataFilter, p: Params, at: string[]): SQL | undefined {
   const { path, equals, exists } = filter;
@@ -38,7 +38,7 @@ function customDataCondition(filter: CustomDataFilter, p: Params, at: string[]):
   const parts: SQL[] = [];
   if (equals !== undefined && equals !== null) parts.push(sql`${users.customData} @> ${p.add(JSON.stringify(nestAt(path, equals)))}::jsonb`);
   if (exists != null) {
-    const value = sql`${users.customData} #> ${textArray(p, path)}`;
+    const value = sql`${users.customData} #> ${jsonTextArray(p, path)}`;
     parts.push(exists ? sql`${value} is not null` : sql`${value} is null`);
   }
   return parts.length ? sql.join(parts, sql` and `) : undefined;
@@ -63,8 +63,8 @@ export const userFilterTable = {
     kind: 'custom',
     compile: (tags: { any?: string[] | null; all?: string[] | null }, p: Params) => {
       const parts: SQL[] = [];
-      if (tags.any?.length) parts.push(sql`${users.tags} && ${textArray(p, tags.any)}`);
-      if (tags.all?.length) parts.push(sql`${users.tags} @> ${textArray(p, tags.all)}`);
+      if (tags.any?.length) parts.push(sql`${users.tags} && ${jsonTextArray(p, tags.any)}`);
+      if (tags.all?.length) parts.push(sql`${users.tags} @> ${jsonTextArray(p, tags.all)}`);
       return parts.length ? sql.join(parts, sql` and `) : undefined;
     },
   },
@@ -90,25 +90,26 @@ const createdAt = { sql: sql`${users.createdAt}`, type: 'timestamptz' } as const
 const username = { sql: sql`lower(${users.username})`, type: 'text' } as const;
 const id = { sql: sql`${users.id}`, type: 'bigint' } as const;
 
+const userOrders = {
+  CREATED_AT_ASC: { key: createdAt, direction: 'asc' },
+  CREATED_AT_DESC: { key: createdAt, direction: 'desc' },
+  USERNAME_ASC: { key: username, direction: 'asc' },
+  USERNAME_DESC: { key: username, direction: 'desc' },
+  ID_ASC: { key: id, direction: 'asc' },
+  ID_DESC: { key: id, direction: 'desc' },
+} as const satisfies Record<string, OrderSpec>;
+export type UserOrder = keyof typeof userOrders;
+
 export const userList: ListSource<typeof userFilterTable, UserOrder> = {
   name: 'users',
   table: users,
   id,
-  orders: {
-    CREATED_AT_ASC: { key: createdAt, direction: 'asc' },
-    CREATED_AT_DESC: { key: createdAt, direction: 'desc' },
-    USERNAME_ASC: { key: username, direction: 'asc' },
-    USERNAME_DESC: { key: username, direction: 'desc' },
-    ID_ASC: { key: id, direction: 'asc' },
-    ID_DESC: { key: id, direction: 'desc' },
-  },
+  orders: userOrders,
   defaultOrder: 'CREATED_AT_ASC',
   filter: userFilterTable,
   keptCount: keptCount('users'),
 };
 
-export const USER_ORDERS = ['CREATED_AT_ASC', 'CREATED_AT_DESC', 'USERNAME_ASC', 'USERNAME_DESC', 'ID_ASC', 'ID_DESC'] as const;
-export type UserOrder = (typeof USER_ORDERS)[number];
 export type UserPageArgs = ListArgs<typeof userFilterTable, UserOrder>;
 
 /**

@@ -2,7 +2,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { bigintArray } from '../../db/arrays.js';
 import { Params, runPrepared } from '../../db/prepared.js';
 import type { Tx } from '../../db/client.js';
-import { jsonObject } from '../../db/json.js';
+import { isoUtc, jsonObject } from '../../db/json.js';
 import { roles, userRoles } from '../roles/table.js';
 import { effectiveStatus } from '../../access/status.js';
 import { users } from './table.js';
@@ -53,8 +53,6 @@ export interface UserJson {
 }
 
 const col = (c: unknown) => sql`${c}`;
-/** A timestamp as the API answers it (ISO 8601, UTC, milliseconds), so the scalar passes it through. */
-const isoUtc = (c: unknown) => sql`to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** What each User field is in SQL; the JSON key is the GraphQL field name. */
 const userFieldSql: Record<string, SQL> = {
