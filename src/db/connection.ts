@@ -48,6 +48,16 @@ export interface OrderSpec {
   direction: 'asc' | 'desc';
 }
 
+/** Every key of a list in both directions: `<NAME>_ASC` and `<NAME>_DESC` (ties broken by the list's id the same way). */
+export function bothWays<K extends string>(keys: Record<K, SortKey>): Record<`${K}_ASC` | `${K}_DESC`, OrderSpec> {
+  const orders = Object.entries<SortKey>(keys).flatMap(([name, key]) => [
+    [`${name}_ASC`, { key, direction: 'asc' }],
+    [`${name}_DESC`, { key, direction: 'desc' }],
+  ]);
+  // Object.fromEntries loses the template-literal keys the entries were made from.
+  return Object.fromEntries(orders) as Record<`${K}_ASC` | `${K}_DESC`, OrderSpec>;
+}
+
 export interface ListSource<T extends FilterTable, O extends string> {
   /** Names the statements and is part of nothing the client sees. */
   name: string;

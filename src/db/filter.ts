@@ -90,7 +90,7 @@ function textCondition(column: SQL, filter: TextFilter, p: Params): SQL | undefi
   return parts.length ? and(...parts) : undefined;
 }
 
-function rangeCondition(column: SQL, r: DateRange, p: Params): SQL | undefined {
+export function rangeCondition(column: SQL, r: DateRange, p: Params): SQL | undefined {
   // Placeholders skip Drizzle's value mapping, so dates travel as ISO text.
   const at = (d: Date) => sql`${p.add(d.toISOString())}::timestamptz`;
   const parts: SQL[] = [];

@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { findPage, type Connection, type ListArgs, type ListSource, type OrderSpec, type ListWants } from '../../db/connection.js';
+import { bothWays, findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
 import type { Params } from '../../db/prepared.js';
 import { applications } from './table.js';
 
@@ -57,14 +57,7 @@ const id = { sql: sql`${applications.id}`, type: 'bigint' } as const;
 const createdAt = { sql: sql`${applications.createdAt}`, type: 'timestamptz' } as const;
 const name = { sql: sql`lower(${applications.displayName})`, type: 'text' } as const;
 
-const applicationOrders = {
-  ID_ASC: { key: id, direction: 'asc' },
-  ID_DESC: { key: id, direction: 'desc' },
-  CREATED_AT_ASC: { key: createdAt, direction: 'asc' },
-  CREATED_AT_DESC: { key: createdAt, direction: 'desc' },
-  NAME_ASC: { key: name, direction: 'asc' },
-  NAME_DESC: { key: name, direction: 'desc' },
-} as const satisfies Record<string, OrderSpec>;
+const applicationOrders = bothWays({ ID: id, CREATED_AT: createdAt, NAME: name });
 export type ApplicationOrder = keyof typeof applicationOrders;
 
 export const applicationList: ListSource<typeof applicationFilterTable, ApplicationOrder> = {

@@ -1,7 +1,7 @@
 import { asc, getTableColumns, gt, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { findPage, type Connection, type ListArgs, type ListSource, type OrderSpec, type ListWants } from '../../db/connection.js';
-import type { FilterOf } from '../../db/filter.js';
+import { bothWays, findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
+import { rangeCondition, type FilterOf } from '../../db/filter.js';
 import type { Params } from '../../db/prepared.js';
 import { GENESIS_HASH, payloadHash, rowHash } from '../../db/audit.js';
 import { auditLog } from './table.js';
@@ -19,15 +19,16 @@ export const auditFilterTable = {
     compile: (key: string, p: Params) => sql`${auditLog.targetId} = ${p.add(key)}`,
   },
   action: { kind: 'equals', sql: sql`${auditLog.action}`, description: 'e.g. user.update' },
-  from: { kind: 'custom', description: 'At or after', compile: (at: Date, p: Params) => sql`${auditLog.at} >= ${p.add(at.toISOString())}::timestamptz` },
-  to: { kind: 'custom', description: 'Before', compile: (at: Date, p: Params) => sql`${auditLog.at} < ${p.add(at.toISOString())}::timestamptz` },
+  // The API's `from`/`to` (one bound each) predate the lists' DateTimeRange; both compile as one.
+  from: { kind: 'custom', description: 'At or after', compile: (at: Date, p: Params) => rangeCondition(sql`${auditLog.at}`, { gte: at }, p) },
+  to: { kind: 'custom', description: 'Before', compile: (at: Date, p: Params) => rangeCondition(sql`${auditLog.at}`, { lt: at }, p) },
 } as const;
 
 export type AuditFilter = FilterOf<typeof auditFilterTable>;
 
 const seq = { sql: sql`${auditLog.seq}`, type: 'bigint' } as const;
 
-const auditOrders = { SEQ_DESC: { key: seq, direction: 'desc' }, SEQ_ASC: { key: seq, direction: 'asc' } } as const satisfies Record<string, OrderSpec>;
+const auditOrders = bothWays({ SEQ: seq });
 export type AuditOrder = keyof typeof auditOrders;
 
 export const auditList: ListSource<typeof auditFilterTable, AuditOrder> = {

@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { findPage, type Connection, type ListArgs, type ListSource, type OrderSpec, type ListWants } from '../../db/connection.js';
+import { bothWays, findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
 import type { FilterOf } from '../../db/filter.js';
 import { invites, inviteUses } from './table.js';
 
@@ -81,16 +81,11 @@ export const inviteFilterTable = {
 export type InviteFilter = FilterOf<typeof inviteFilterTable>;
 
 const createdAt = { sql: sql`${invites.createdAt}`, type: 'timestamptz' } as const;
+// Invites without an expiry sort after every dated one.
 const expiresAt = { sql: sql`coalesce(${invites.expiresAt}, 'infinity'::timestamptz)`, type: 'timestamptz' } as const;
 const id = { sql: sql`${invites.id}`, type: 'bigint' } as const;
 
-const inviteOrders = {
-  CREATED_AT_DESC: { key: createdAt, direction: 'desc' },
-  CREATED_AT_ASC: { key: createdAt, direction: 'asc' },
-  // Invites without an expiry sort after every dated one.
-  EXPIRES_AT_ASC: { key: expiresAt, direction: 'asc' },
-  EXPIRES_AT_DESC: { key: expiresAt, direction: 'desc' },
-} as const satisfies Record<string, OrderSpec>;
+const inviteOrders = bothWays({ CREATED_AT: createdAt, EXPIRES_AT: expiresAt });
 export type InviteOrder = keyof typeof inviteOrders;
 
 export const inviteList: ListSource<typeof inviteFilterTable, InviteOrder> = {

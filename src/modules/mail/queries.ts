@@ -1,7 +1,7 @@
 import { getTableColumns, inArray, sql } from 'drizzle-orm';
 import { batched, type RequestScope } from '../../db/batch.js';
 import type { Tx } from '../../db/client.js';
-import { findPage, type Connection, type ListArgs, type ListSource, type OrderSpec, type ListWants } from '../../db/connection.js';
+import { bothWays, findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
 import { mailJobs, outbox } from './table.js';
 
 export type MailJobRow = typeof mailJobs.$inferSelect;
@@ -29,10 +29,7 @@ export const mailJobFilterTable = {
 const id = { sql: sql`${mailJobs.id}`, type: 'bigint' } as const;
 const createdAt = { sql: sql`${mailJobs.createdAt}`, type: 'timestamptz' } as const;
 
-const mailJobOrders = {
-  CREATED_AT_DESC: { key: createdAt, direction: 'desc' },
-  CREATED_AT_ASC: { key: createdAt, direction: 'asc' },
-} as const satisfies Record<string, OrderSpec>;
+const mailJobOrders = bothWays({ CREATED_AT: createdAt });
 export type MailJobOrder = keyof typeof mailJobOrders;
 
 export const mailJobList: ListSource<typeof mailJobFilterTable, MailJobOrder> = {

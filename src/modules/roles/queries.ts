@@ -2,7 +2,7 @@ import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { Params, runPrepared } from '../../db/prepared.js';
 import { isoUtc as iso, jsonObject } from '../../db/json.js';
-import { findPage, type Connection, type ListArgs, type ListSource, type OrderSpec, type ListWants } from '../../db/connection.js';
+import { bothWays, findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
 import { effectiveStatus } from '../../access/status.js';
 import { users } from '../users/table.js';
 import { roles, userRoles, userScopes } from './table.js';
@@ -102,12 +102,7 @@ const rank = { sql: sql`${roles.rank}`, type: 'int' } as const;
 const name = { sql: sql`lower(${roles.name})`, type: 'text' } as const;
 const id = { sql: sql`${roles.id}`, type: 'bigint' } as const;
 
-const roleOrders = {
-  RANK_DESC: { key: rank, direction: 'desc' },
-  RANK_ASC: { key: rank, direction: 'asc' },
-  NAME_ASC: { key: name, direction: 'asc' },
-  NAME_DESC: { key: name, direction: 'desc' },
-} as const satisfies Record<string, OrderSpec>;
+const roleOrders = bothWays({ RANK: rank, NAME: name });
 export type RoleOrder = keyof typeof roleOrders;
 
 export const roleList: ListSource<typeof roleFilterTable, RoleOrder> = {

@@ -1,5 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import { findPage, type Connection, type ListArgs, type ListSource, type OrderSpec, type ListWants } from '../../db/connection.js';
+import { bothWays, findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
 import type { FilterOf } from '../../db/filter.js';
 import type { Params } from '../../db/prepared.js';
 import type { Tx } from '../../db/client.js';
@@ -35,12 +35,7 @@ const id = { sql: sql`${sessions.id}`, type: 'uuid' } as const;
 const createdAt = { sql: sql`${sessions.createdAt}`, type: 'timestamptz' } as const;
 const lastSeenAt = { sql: sql`${sessions.lastSeenAt}`, type: 'timestamptz' } as const;
 
-const sessionOrders = {
-  CREATED_AT_DESC: { key: createdAt, direction: 'desc' },
-  CREATED_AT_ASC: { key: createdAt, direction: 'asc' },
-  LAST_SEEN_AT_DESC: { key: lastSeenAt, direction: 'desc' },
-  LAST_SEEN_AT_ASC: { key: lastSeenAt, direction: 'asc' },
-} as const satisfies Record<string, OrderSpec>;
+const sessionOrders = bothWays({ CREATED_AT: createdAt, LAST_SEEN_AT: lastSeenAt });
 export type SessionOrder = keyof typeof sessionOrders;
 
 export const sessionList: ListSource<typeof sessionFilterTable, SessionOrder> = {

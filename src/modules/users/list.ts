@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { keptCount } from '../../db/counts.js';
-import { findPage, type Connection, type ListArgs, type ListSource, type OrderSpec, type ListWants } from '../../db/connection.js';
+import { bothWays, findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
 import { refKey, type FilterOf, type RefValue } from '../../db/filter.js';
 import type { Params } from '../../db/prepared.js';
 import { BadInputError } from '../../core/errors.js';
@@ -90,14 +90,7 @@ const createdAt = { sql: sql`${users.createdAt}`, type: 'timestamptz' } as const
 const username = { sql: sql`lower(${users.username})`, type: 'text' } as const;
 const id = { sql: sql`${users.id}`, type: 'bigint' } as const;
 
-const userOrders = {
-  CREATED_AT_ASC: { key: createdAt, direction: 'asc' },
-  CREATED_AT_DESC: { key: createdAt, direction: 'desc' },
-  USERNAME_ASC: { key: username, direction: 'asc' },
-  USERNAME_DESC: { key: username, direction: 'desc' },
-  ID_ASC: { key: id, direction: 'asc' },
-  ID_DESC: { key: id, direction: 'desc' },
-} as const satisfies Record<string, OrderSpec>;
+const userOrders = bothWays({ CREATED_AT: createdAt, USERNAME: username, ID: id });
 export type UserOrder = keyof typeof userOrders;
 
 export const userList: ListSource<typeof userFilterTable, UserOrder> = {
