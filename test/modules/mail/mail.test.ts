@@ -81,7 +81,11 @@ describe('mail through the outbox', () => {
     const made = await mutate(gw, 'createInvite', { email: 'friend@example.org', name: 'Friend' }, admin.token, 'invite { code }');
     const mail = await mailTo('friend@example.org');
     expect(mail.raw).toContain(`https://community.example/invite_register.html?code=${made.invite.code}`);
-    const [row] = await gw.database.rows<any>(sql`select status, attempts, last_error from outbox where to_address = 'friend@example.org'`);
+    // The SMTP server has the mail before the worker commits its SENT mark: wait for the commit.
+    const row = await until(async () => {
+      const [found] = await gw.database.rows<any>(sql`select status, attempts, last_error from outbox where to_address = 'friend@example.org'`);
+      return found?.status === 'SENT' ? found : undefined;
+    }, 'the invite mail marked SENT');
     expect(row).toMatchObject({ status: 'SENT', attempts: 2 });
     expect((await storedText('friend@example.org'))[0].text).not.toContain(made.invite.code);
     await new Promise((r) => setTimeout(r, 500));
