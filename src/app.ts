@@ -18,6 +18,7 @@ import { createLogger } from './log.js';
 import { AuditEvents } from './modules/audit/events.js';
 import { MailWorker } from './modules/mail/worker.js';
 import { registerPageRoutes } from './rest/litecord/register-page.js';
+import { litecordAuthRoutes } from './rest/litecord/auth.routes.js';
 import { litecordRoutes } from './rest/litecord/routes.js';
 import { cookieRoutes } from './rest/cookiecms/routes.js';
 import { liquidClientRoutes } from './rest/liquid/clients.js';
@@ -150,6 +151,7 @@ export async function createApp(
   app.use('/api/*', limit);
   const shimDeps = { contextFor: (c: { req: { raw: Request } }) => contextFor(c as never)(c.req.raw, 'now') };
   app.route('/api/v6/admin', litecordRoutes(shimDeps));
+  app.route('/api/v6/auth', litecordAuthRoutes(shimDeps));
   registerPageRoutes(app);
   app.route('/api/pleroma/admin', pleromaRoutes(shimDeps));
   app.use('/user/admin-api/*', limit);
