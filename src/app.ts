@@ -10,6 +10,7 @@ import { SecretBox } from './core/secret-box.js';
 import { configurePasswordHashing } from './access/passwords.js';
 import { Tokens } from './access/tokens.js';
 import type { Config } from './config.js';
+import { clientAddress, compileTrust } from './core/client-address.js';
 import { allowedOrigin, CORS } from './core/cors.js';
 import type { Database } from './db/client.js';
 import type { GraphQLContext } from './graphql/context.js';
@@ -56,6 +57,7 @@ export async function createApp(
   opts: { log?: Logger } = {},
 ): Promise<App> {
   const log = opts.log ?? createLogger(config.logLevel);
+  const trust = config.trustedProxies.length ? compileTrust(config.trustedProxies) : null;
   configurePasswordHashing(config.passwordHashing);
   const tokens = new Tokens(config.jwt);
   const auth = new AuthService(database, tokens);
@@ -138,7 +140,7 @@ export async function createApp(
   });
 
   const contextFor = (c: { req: { raw: Request }; env: Env['Bindings'] | undefined; get: (k: 'requestId' | 'log') => never }) => {
-    const ip = c.env?.incoming?.socket?.remoteAddress ?? null;
+    const ip = clientAddress(c.env?.incoming?.socket?.remoteAddress, c.req.raw.headers.get('x-forwarded-for'), trust);
     return (request: Request, caller: 'now' | 'per-operation') => buildContext(request, c.get('requestId'), c.get('log'), ip, caller);
   };
 
@@ -186,7 +188,8 @@ export async function createApp(
         return;
       }
     }
-    const ip = req.socket.remoteAddress ?? null;
+    const forwarded = req.headers['x-forwarded-for'];
+    const ip = clientAddress(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(',') : forwarded, trust);
     const serverContext = { buildContext: (request: Request) => buildContext(request, requestId, requestLog, ip, 'per-operation') };
     void (yoga.requestListener as (...args: unknown[]) => unknown)(req, res, serverContext);
   }
