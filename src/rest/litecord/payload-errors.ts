@@ -11,7 +11,9 @@ import { litecordError } from './errors.js';
  */
 
 /** A zod object that answers cerberus' words: "required field", "unknown field". */
-export const cerberusObject = <S extends z.ZodRawShape>(shape: S) => z.object(shape).catchall(z.never({ error: 'unknown field' }));
+export const cerberusObject = <S extends z.ZodRawShape>(shape: S) =>
+  // Every other key fails on its own path (z.never() here would make zod report them together at the top).
+  z.object(shape).catchall(z.custom<never>(() => false, 'unknown field'));
 
 /** cerberus' "required field" for a missing value, `message` for a wrong one. */
 export const required = (message: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? 'required field' : message) });
