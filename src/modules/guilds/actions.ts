@@ -91,11 +91,7 @@ export async function createGuild(ctx: ActionContext, ownerId: bigint, input: z.
  * Availability changing is Litecord's GUILD_DELETE (now unavailable) or GUILD_CREATE (available
  * again); any other change is GUILD_UPDATE; no change writes nothing.
  */
-export async function updateGuild(
-  ctx: ActionContext,
-  id: bigint,
-  input: z.input<typeof updateGuildSchema> & { ownerId?: bigint },
-): Promise<GuildRow> {
+export async function updateGuild(ctx: ActionContext, id: bigint, input: z.input<typeof updateGuildSchema> & { ownerId?: bigint }): Promise<GuildRow> {
   const { ownerId, ...rest } = input;
   const data = parseInput(updateGuildSchema, rest);
   const changes: Partial<GuildRow> = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));

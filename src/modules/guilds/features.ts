@@ -25,7 +25,9 @@ export async function editGuildFeatures(ctx: ActionContext, id: bigint, operatio
     else {
       const missing = (input as string[]).findIndex((f) => !before.features.includes(f));
       if (missing >= 0)
-        throw new BadInputError('Trying to remove already removed feature.', [{ path: ['features', String(missing)], message: 'the guild lacks this feature' }]);
+        throw new BadInputError('Trying to remove already removed feature.', [
+          { path: ['features', String(missing)], message: 'the guild lacks this feature' },
+        ]);
       next = before.features.filter((f) => !wanted.includes(f as never));
     }
     const changes: Partial<GuildRow> = { features: next };

@@ -41,9 +41,8 @@ export const guildFilterTable = {
   },
   region: {
     kind: 'custom',
-    description: "Uses this voice region (its Litecord id, any case); an empty string: has no region",
-    compile: (region: string, p: Params) =>
-      region === '' ? sql`${guilds.region} is null` : sql`${guilds.region} = lower(${p.add(region)})`,
+    description: 'Uses this voice region (its Litecord id, any case); an empty string: has no region',
+    compile: (region: string, p: Params) => (region === '' ? sql`${guilds.region} is null` : sql`${guilds.region} = lower(${p.add(region)})`),
   },
   unavailable: { kind: 'flag', sql: sql`${guilds.unavailable}` },
   createdAt: { kind: 'range', sql: sql`${guilds.createdAt}` },

@@ -42,8 +42,7 @@ export const GuildRef = builder.node(builder.objectRef<GuildRow>('Guild'), {
       type: VoiceRegionRef,
       nullable: true,
       description: 'The voice region (needs admin:voice:read); the regions of a page load in one statement',
-      resolve: (g, _args, ctx) =>
-        g.region === null ? null : batched(ctx, 'voiceRegion', g.region, async (db, keys) => findRegionsByIds(db, keys)),
+      resolve: (g, _args, ctx) => (g.region === null ? null : batched(ctx, 'voiceRegion', g.region, async (db, keys) => findRegionsByIds(db, keys))),
     }),
     features: t.field({ type: [FeatureEnum], resolve: (g) => g.features as GuildFeature[] }),
     unavailable: t.exposeBoolean('unavailable'),
@@ -133,6 +132,10 @@ builder.mutationFields((t) => {
     }),
     replaceGuildFeatures: features('ReplaceGuildFeatures', 'REPLACE', 'Sets the guild features to exactly these (repeats dropped).'),
     addGuildFeatures: features('AddGuildFeatures', 'ADD', 'Adds features; parallel additions all count.'),
-    removeGuildFeatures: features('RemoveGuildFeatures', 'REMOVE', 'Removes features; one the guild lacks is a BadInputError. Without VANITY_URL the vanity code goes.'),
+    removeGuildFeatures: features(
+      'RemoveGuildFeatures',
+      'REMOVE',
+      'Removes features; one the guild lacks is a BadInputError. Without VANITY_URL the vanity code goes.',
+    ),
   };
 });

@@ -3,7 +3,13 @@ import { regionId } from '../voice/validation.js';
 import { GUILD_FEATURES } from './table.js';
 
 const name = z.string().trim().min(2).max(100).describe('2 to 100 characters');
-const icon = z.string().trim().min(1).max(256).regex(/^[A-Za-z0-9_]+$/, 'an image hash (letters, digits, _)').describe("The icon's image hash");
+const icon = z
+  .string()
+  .trim()
+  .min(1)
+  .max(256)
+  .regex(/^[A-Za-z0-9_]+$/, 'an image hash (letters, digits, _)')
+  .describe("The icon's image hash");
 const vanityCode = z
   .string()
   .trim()

@@ -60,9 +60,16 @@ export async function addVoiceServer(ctx: ActionContext, input: z.input<typeof a
       .onConflictDoNothing({ target: voiceServers.hostname })
       .returning();
     if (!server)
-      throw new ConflictError('voice server already exists with given hostname', [{ path: ['hostname'], message: 'voice server already exists with given hostname' }]);
+      throw new ConflictError('voice server already exists with given hostname', [
+        { path: ['hostname'], message: 'voice server already exists with given hostname' },
+      ]);
     await writeAudit(tx, ctx.actor, [
-      { action: 'voice.server.add', targetType: 'VoiceServer', targetId: server.id.toString(), diff: diffOf(null, { hostname: server.hostname, region: region.id }) },
+      {
+        action: 'voice.server.add',
+        targetType: 'VoiceServer',
+        targetId: server.id.toString(),
+        diff: diffOf(null, { hostname: server.hostname, region: region.id }),
+      },
     ]);
     return server;
   });
@@ -79,11 +86,7 @@ export async function deprecateVoiceRegion(ctx: ActionContext, id: string): Prom
   return ctx.db.transaction(async (tx) => {
     const [region] = await tx.select().from(voiceRegions).where(eq(voiceRegions.id, key)).for('update');
     if (!region) throw new NotFoundError('No such voice region');
-    const released = await tx
-      .update(guilds)
-      .set({ region: null, updatedAt: new Date() })
-      .where(eq(guilds.region, key))
-      .returning({ id: guilds.id });
+    const released = await tx.update(guilds).set({ region: null, updatedAt: new Date() }).where(eq(guilds.region, key)).returning({ id: guilds.id });
     const audit = released.map((g) => guildRegionChange(g.id, key, null, 'voice region deprecated', 'GUILD_UPDATE'));
     if (region.deprecated) {
       await writeAudit(tx, ctx.actor, audit);

@@ -16,7 +16,10 @@ export const voiceRegions = pgTable(
     custom: boolean('custom').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [check('voice_regions_id_lower', sql`${t.id} = lower(${t.id}) and length(${t.id}) between 1 and 255`), index('voice_regions_name_idx').on(sql`lower(${t.name})`, t.id)],
+  (t) => [
+    check('voice_regions_id_lower', sql`${t.id} = lower(${t.id}) and length(${t.id}) between 1 and 255`),
+    index('voice_regions_name_idx').on(sql`lower(${t.name})`, t.id),
+  ],
 );
 
 /** The voice servers of a region; a hostname belongs to one region only. */

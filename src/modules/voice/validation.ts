@@ -6,7 +6,7 @@ export const regionId = z
   .trim()
   .min(1)
   .max(255)
-  .regex(/^[^\s\u0000-\u001f]+$/, 'no spaces or control characters')
+  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ - only')
   .transform((s) => s.toLowerCase())
   .describe('The region id ("brazil", "us-east"); lowercased');
 

@@ -35,8 +35,8 @@ function errorDict(fields: readonly { path: string[]; message: string }[]): Reco
   for (const f of fields) {
     const path = f.path.filter((p) => p !== 'input');
     const key = path[0] ?? '_';
-    const list = (dict[key] ??= []);
-    list.push(path.length > 1 ? { [path.slice(1).join('.')]: [f.message] } : f.message);
+    dict[key] ??= [];
+    dict[key].push(path.length > 1 ? { [path.slice(1).join('.')]: [f.message] } : f.message);
   }
   return dict;
 }

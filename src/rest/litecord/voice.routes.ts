@@ -37,7 +37,11 @@ const regionBody = cerberusObject({ id: text('id'), name: text('name'), vip: fla
 const serverBody = cerberusObject({ hostname: text('hostname') });
 
 /** A region's servers, page by page (at most 10,000); an unknown region has none. */
-type ServerPage = { voiceRegion: { servers: { edges: { node: { hostname: string; lastHealth: number } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null };
+type ServerPage = {
+  voiceRegion: {
+    servers: { edges: { node: { hostname: string; lastHealth: number } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  } | null;
+};
 
 export function litecordVoiceRoutes(deps: ShimDeps) {
   const app = new Hono();

@@ -81,7 +81,9 @@ describe('guilds', () => {
     expect(removed).toMatchObject({ guild: { name: 'Renamed' } });
     expect((await gw.gql(`query($id: ID!) { guild(id: $id) { name } }`, { id: g.gid }, admin.token)).body.data.guild).toBeNull();
     expect(await mutate(gw, 'deleteGuild', { id: g.gid }, admin.token)).toMatchObject({ __typename: 'NotFoundError', message: 'Unknown guild' });
-    const [row] = await gw.database.rows<{ dispatch: string }>(sql`select diff->>'dispatch' as dispatch from audit_log where action = 'guild.delete' and target_id = ${g.id.toString()}`);
+    const [row] = await gw.database.rows<{ dispatch: string }>(
+      sql`select diff->>'dispatch' as dispatch from audit_log where action = 'guild.delete' and target_id = ${g.id.toString()}`,
+    );
     expect(row.dispatch).toBe('GUILD_DELETE');
   });
 

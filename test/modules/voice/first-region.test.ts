@@ -12,7 +12,9 @@ describe('the first voice region', () => {
     const admin = await gw.user({ roles: ['admin'] });
     const a = await makeGuild(gw);
     const b = await makeGuild(gw, { features: ['VIP_REGIONS'] });
-    expect(await mutate(gw, 'createVoiceRegion', { id: 'US-East', name: 'US East' }, admin.token, 'region { key }')).toMatchObject({ region: { key: 'us-east' } });
+    expect(await mutate(gw, 'createVoiceRegion', { id: 'US-East', name: 'US East' }, admin.token, 'region { key }')).toMatchObject({
+      region: { key: 'us-east' },
+    });
     const regions = async () =>
       (await gw.database.rows<{ region: string | null }>(sql`select region from guilds where id in (${a.id}, ${b.id}) order by id`)).map((r) => r.region);
     expect(await regions()).toEqual(['us-east', 'us-east']);

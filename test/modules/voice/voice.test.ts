@@ -26,7 +26,10 @@ describe('voice regions', () => {
     const admin = await gw.user({ roles: ['admin'] });
     const id = unique('Brazil-');
     const made = await mutate(gw, 'createVoiceRegion', { id, name: 'Brazil', vip: true }, admin.token, 'region { key name vip deprecated custom }');
-    expect(made).toMatchObject({ __typename: 'CreateVoiceRegionSuccess', region: { key: id.toLowerCase(), name: 'Brazil', vip: true, deprecated: false, custom: false } });
+    expect(made).toMatchObject({
+      __typename: 'CreateVoiceRegionSuccess',
+      region: { key: id.toLowerCase(), name: 'Brazil', vip: true, deprecated: false, custom: false },
+    });
     const [row] = await gw.database.rows<{ action: string; actor_id: string }>(
       sql`select action, actor_id::text from audit_log where target_type = 'VoiceRegion' and target_id = ${id.toLowerCase()}`,
     );
@@ -49,7 +52,13 @@ describe('voice regions', () => {
     const admin = await gw.user({ roles: ['admin'] });
     const region = await makeVoiceRegion(gw);
     const host = `${unique('voice')}.example.org`;
-    const added = await mutate(gw, 'addVoiceServer', { region: region.id.toUpperCase(), hostname: host }, admin.token, 'server { hostname lastHealth regionId }');
+    const added = await mutate(
+      gw,
+      'addVoiceServer',
+      { region: region.id.toUpperCase(), hostname: host },
+      admin.token,
+      'server { hostname lastHealth regionId }',
+    );
     expect(added).toMatchObject({ server: { hostname: host, lastHealth: 0.5, regionId: region.id } });
     const other = await makeVoiceRegion(gw);
     expect(await mutate(gw, 'addVoiceServer', { region: other.id, hostname: host.toUpperCase() }, admin.token)).toMatchObject({
@@ -134,7 +143,9 @@ describe('VIP regions', () => {
     expect(refused).toMatchObject({ __typename: 'BadInputError', message: 'can not assign guild to vip-only region' });
     await expect(makeGuild(gw, { region: vip.id })).rejects.toThrow(/vip-only/);
     const fancy = await makeGuild(gw, { features: ['VIP_REGIONS'] });
-    expect(await mutate(gw, 'updateGuild', { id: fancy.gid, region: vip.id }, admin.token, 'guild { regionKey }')).toMatchObject({ guild: { regionKey: vip.id } });
+    expect(await mutate(gw, 'updateGuild', { id: fancy.gid, region: vip.id }, admin.token, 'guild { regionKey }')).toMatchObject({
+      guild: { regionKey: vip.id },
+    });
     const removed = await mutate(gw, 'removeGuildFeatures', { id: fancy.gid, features: ['VIP_REGIONS'] }, admin.token, 'guild { features regionKey }');
     expect(removed).toMatchObject({ guild: { features: [], regionKey: null } });
   });

@@ -51,7 +51,10 @@ describe('Litecord /api/v6/admin/guilds', () => {
       ['PUT', `/${g.id}/features`, { features: ['NEWS'] }],
       ['DELETE', `/${g.id}/features`, { features: ['NEWS'] }],
     ] as const) {
-      expect(await call(method, path, mod.token, json), `${method} ${path}`).toEqual({ status: 401, body: { error: true, status: 401, message: 'you are not staff' } });
+      expect(await call(method, path, mod.token, json), `${method} ${path}`).toEqual({
+        status: 401,
+        body: { error: true, status: 401, message: 'you are not staff' },
+      });
       expect((await call(method, path, null, json)).status).toBe(401);
     }
     expect(await footprint()).toEqual(before);
@@ -95,7 +98,11 @@ describe('Litecord /api/v6/admin/guilds', () => {
       status: 400,
       body: { error: true, status: 400, message: 'Trying to remove already removed feature.' },
     });
-    const raw = await gw.request(`${BASE}/${g.id}/features`, { method: 'PUT', headers: { authorization: staff.token, 'content-type': 'application/json' }, body: '{"features": [' });
+    const raw = await gw.request(`${BASE}/${g.id}/features`, {
+      method: 'PUT',
+      headers: { authorization: staff.token, 'content-type': 'application/json' },
+      body: '{"features": [',
+    });
     expect(raw.status).toBe(400);
     expect(await raw.json()).toEqual({ error: true, status: 400, message: 'No JSON provided' });
     expect(await call('PUT', '/1/features', staff.token, { features: ['NEWS'] })).toMatchObject({ status: 404, body: { code: 10004 } });
@@ -114,7 +121,10 @@ describe('Litecord /api/v6/admin/guilds', () => {
       status: 200,
       body: { features: ['INVITE_SPLASH', 'VERIFIED', 'NEWS'] },
     });
-    expect(await call('DELETE', `/${g.id}/features`, staff.token, { features: ['NEWS', 'INVITE_SPLASH'] })).toEqual({ status: 200, body: { features: ['VERIFIED'] } });
+    expect(await call('DELETE', `/${g.id}/features`, staff.token, { features: ['NEWS', 'INVITE_SPLASH'] })).toEqual({
+      status: 200,
+      body: { features: ['VERIFIED'] },
+    });
   });
 
   it('parallel PUTs of features lose none', async () => {

@@ -33,12 +33,23 @@ describe('Litecord /api/v6/admin/voice', () => {
     const host = `${unique('h')}.example.org`;
     expect((await call('PUT', `/${region.id}/server`, staff.token, { hostname: host })).status).toBe(204);
     const before = await footprint();
-    expect(await call('PUT', '', staff.token, { id: region.id.toUpperCase(), name: 'Again' })).toMatchObject({ status: 400, body: { error: true, status: 400 } });
+    expect(await call('PUT', '', staff.token, { id: region.id.toUpperCase(), name: 'Again' })).toMatchObject({
+      status: 400,
+      body: { error: true, status: 400 },
+    });
     expect(await call('PUT', `/${region.id}/server`, staff.token, { hostname: host })).toEqual({
       status: 400,
-      body: { error: true, status: 400, message: 'voice server already exists with given hostname', hostname: ['voice server already exists with given hostname'] },
+      body: {
+        error: true,
+        status: 400,
+        message: 'voice server already exists with given hostname',
+        hostname: ['voice server already exists with given hostname'],
+      },
     });
-    expect(await call('PUT', '', staff.token, { id: 'x' })).toEqual({ status: 400, body: { error: true, status: 400, message: 'bad payload', name: ['required field'] } });
+    expect(await call('PUT', '', staff.token, { id: 'x' })).toEqual({
+      status: 400,
+      body: { error: true, status: 400, message: 'bad payload', name: ['required field'] },
+    });
     expect(await call('PUT', '', staff.token, { id: 'x', name: 'X', admin: true })).toEqual({
       status: 400,
       body: { error: true, status: 400, message: 'bad payload', admin: ['unknown field'] },
@@ -47,8 +58,14 @@ describe('Litecord /api/v6/admin/voice', () => {
       status: 400,
       body: { error: true, status: 400, message: 'bad payload', id: ['max length is 255'] },
     });
-    expect(await call('PUT', `/${region.id}/server`, staff.token, {})).toEqual({ status: 400, body: { error: true, status: 400, message: 'bad payload', hostname: ['required field'] } });
-    expect(await call('PUT', '/no-such-region/server', staff.token, { hostname: `z.${host}` })).toMatchObject({ status: 404, body: { error: true, status: 404 } });
+    expect(await call('PUT', `/${region.id}/server`, staff.token, {})).toEqual({
+      status: 400,
+      body: { error: true, status: 400, message: 'bad payload', hostname: ['required field'] },
+    });
+    expect(await call('PUT', '/no-such-region/server', staff.token, { hostname: `z.${host}` })).toMatchObject({
+      status: 404,
+      body: { error: true, status: 404 },
+    });
     expect(await footprint()).toEqual(before);
   });
 
@@ -90,7 +107,10 @@ describe('Litecord /api/v6/admin/voice', () => {
       ['PUT', `/${region.id}/server`, { hostname: 'mod.example.org' }],
       ['PUT', `/${region.id}/deprecate`, undefined],
     ] as const) {
-      expect(await call(method, path, mod.token, json), `${method} ${path}`).toEqual({ status: 401, body: { error: true, status: 401, message: 'you are not staff' } });
+      expect(await call(method, path, mod.token, json), `${method} ${path}`).toEqual({
+        status: 401,
+        body: { error: true, status: 401, message: 'you are not staff' },
+      });
       expect((await call(method, path, null, json)).status).toBe(401);
     }
     expect(await footprint()).toEqual(before);
