@@ -87,6 +87,11 @@ const CASES: Case[] = [
     ['bad email', 'admin', 400, null, () => ({ username: 'lc_bad', email: 'not-an-email', password: 'litecord-pass' })],
     ['username taken', 'admin', 400, null, (f) => ({ username: f.target.username, email: 'lc_taken@example.org', password: 'litecord-pass' })],
   ]),
+  // Litecord's route takes POST as well (main's sign-in work); the same refusals as PUT.
+  ...c('litecord', 'POST', '/users', [
+    ['no token', 'anon', 401, null, () => ({ username: 'lc_anon', email: 'lc_anon@example.org', password: 'litecord-pass' })],
+    ['bad email', 'admin', 400, null, () => ({ username: 'lc_bad', email: 'not-an-email', password: 'litecord-pass' })],
+  ]),
   ...c('litecord', 'DELETE', '/users/:id', [
     ['missing admin:users:delete', 'mod', 401, (f) => `/users/${f.target.id}`],
     ['peer ranked as high', 'admin', 401, (f) => `/users/${f.peer.id}`],

@@ -62,7 +62,11 @@ describe('guild changes on adminEvents', () => {
       }, 'the subscription to listen');
       expect(sub.events[0]).toMatchObject({ action: 'guild.update', targetType: 'Guild', targetId: guild.id.toString(), dispatch: 'GUILD_UPDATE' });
       const seen = () => sub.events.map((e) => `${e.action}:${e.dispatch}`);
-      const start = sub.events.length;
+      // Events arrive in commit order: once a marker change is seen, every warm-up rename is behind it.
+      await mutate(gw, 'updateGuild', { id: guild.gid, icon: 'marker' }, admin.token);
+      const isMarker = (e: any) => e.diff?.icon?.to === 'marker';
+      await until(() => sub.events.some(isMarker), 'the marker event');
+      const start = sub.events.findIndex(isMarker) + 1;
       await mutate(gw, 'addGuildFeatures', { id: guild.gid, features: ['NEWS'] }, admin.token);
       // Refused and unchanged writes commit nothing, so nothing arrives for them.
       expect((await mutate(gw, 'removeGuildFeatures', { id: guild.gid, features: ['VERIFIED'] }, admin.token)).__typename).toBe('BadInputError');
