@@ -8,3 +8,5 @@ export * from '../modules/password-resets/table.js';
 export * from '../modules/applications/table.js';
 export * from '../modules/mail/table.js';
 export * from './counts.js';
+export * from '../modules/follows/table.js';
+export * from '../modules/relays/table.js';
