@@ -3,6 +3,7 @@ import { encodeId } from '../../src/graphql/ids.js';
 import { createApplication } from '../../src/modules/applications/actions.js';
 import type { GRANTS } from '../../src/modules/applications/validation.js';
 import type { ActionContext } from '../../src/modules/context.js';
+import { followUser } from '../../src/modules/follows/actions.js';
 import { createInvite } from '../../src/modules/invites/actions.js';
 import { mailAllUsers } from '../../src/modules/mail/actions.js';
 import { createPasswordResetToken } from '../../src/modules/password-resets/actions.js';
@@ -189,4 +190,17 @@ export async function makeAuditEvent(gw: TestGateway, opts: { by?: By } = {}): P
   );
   if (!row) throw new Error('the audited action wrote no audit row');
   return { seq: BigInt(row.seq), gid: encodeId('AuditEvent', row.seq), action: row.action, targetId: invite.id.toString() };
+}
+
+// ---- follows (src/modules/follows) ----
+
+/** One account following another (followUser, stored only); new local users for the sides not given. */
+export async function makeFollow(
+  gw: TestGateway,
+  opts: { followerId?: bigint; followedId?: bigint; by?: By } = {},
+): Promise<{ followerId: bigint; followedId: bigint; followerGid: string; followedGid: string; changed: boolean }> {
+  const followerId = opts.followerId ?? (await makeUser(gw)).id;
+  const followedId = opts.followedId ?? (await makeUser(gw)).id;
+  const done = await followUser(actingAs(gw, opts.by ?? null), { followerId, followedId });
+  return { followerId, followedId, followerGid: encodeId('User', followerId), followedGid: encodeId('User', followedId), changed: done.changed };
 }
