@@ -37,7 +37,8 @@ export class TestRelay {
   autoAccept = true;
   /** Paths that never answer (the socket stays open until the client gives up). */
   readonly hang = new Set<string>();
-  /** Sockets of hanging requests the client closed. */
+  /** Requests to hanging paths received, and those whose socket the client then closed. */
+  hanging = 0;
   abandoned = 0;
   private server!: Server;
   base = '';
@@ -70,6 +71,7 @@ export class TestRelay {
       req.on('end', async () => {
         const path = req.url ?? '/';
         if (this.hang.has(path)) {
+          this.hanging++;
           req.socket.on('close', () => this.abandoned++);
           return;
         }
