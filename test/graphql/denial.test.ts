@@ -67,6 +67,7 @@ const SAMPLES: Record<string, Sample> = {
   'Query.mailJobs': {},
   'Query.auditLog': { vars: () => ({ first: 1 }) },
   'Query.verifyAuditChain': {},
+  'Query.relaySubscriptions': { vars: () => ({ first: 1 }) },
   // ---- Mutation: sign-in and public ----
   'Mutation.login': { public: true },
   'Mutation.refreshToken': { public: true },
@@ -141,6 +142,12 @@ const SAMPLES: Record<string, Sample> = {
   'Mutation.rotateApplicationSecret': { vars: (f) => ({ input: { id: f.app.gid } }) },
   'Mutation.deleteApplication': { vars: (f) => ({ input: { id: f.app.doomedGid } }) },
   'Mutation.mailAllUsers': { vars: () => ({ input: { subject: 'Denial', message: 'Only a superadmin sends this.' } }) },
+  // ---- Mutation: follows and relays ----
+  'Mutation.followUser': { vars: (f) => ({ input: { followerId: f.victims.delete.gid, followedId: f.target.gid } }) },
+  'Mutation.unfollowUser': { vars: (f) => ({ input: { followerId: f.victims.delete.gid, followedId: f.target.gid } }) },
+  // A malformed URL: the superadmin pass gets a typed BAD_INPUT without any request leaving the gateway.
+  'Mutation.followRelay': { vars: () => ({ input: { url: 'not a relay url' } }) },
+  'Mutation.unfollowRelay': { vars: () => ({ input: { url: 'https://relay.invalid/actor' } }) },
   // ---- Subscription ----
   'Subscription.adminEvents': { vars: () => ({ filter: { actions: ['user'] } }) },
 };
@@ -253,6 +260,10 @@ const TABLES = [
   'mail_jobs',
   'outbox',
   'password_reset_tokens',
+  'follows',
+  'relay_subscriptions',
+  'relay_deliveries',
+  'relay_actor',
 ];
 /** Row counts of every table an admin write touches (audit_log first: every action writes one). */
 async function counts(): Promise<Record<string, number>> {

@@ -13,7 +13,9 @@ export const upstreamError = (message: string) => new AppError('UPSTREAM', messa
 export async function fetchRelayActor(url: URL, key: SigningKey, outbound: OutboundOptions): Promise<RemoteActor> {
   let answer: Awaited<ReturnType<typeof outboundRequest>>;
   try {
-    const headers = signedHeaders('GET', url, key, undefined, { accept: `${ACTIVITY_JSON}, application/ld+json; profile="https://www.w3.org/ns/activitystreams"` });
+    const headers = signedHeaders('GET', url, key, undefined, {
+      accept: `${ACTIVITY_JSON}, application/ld+json; profile="https://www.w3.org/ns/activitystreams"`,
+    });
     answer = await outboundRequest(url, { method: 'GET', headers }, outbound);
   } catch (error) {
     if (error instanceof OutboundError) throw upstreamError(`The relay could not be reached: ${error.message}`);

@@ -64,7 +64,7 @@ builder.mutationFields((t) => ({
   followRelay: t.field({
     type: RelaySubscriptionRef,
     description:
-      "Follows a relay: fetches its actor, stores the subscription and delivers a signed Follow to its inbox (retried). UPSTREAM error when the relay cannot be reached or is not an actor. A relay that accepted already is left as it is.",
+      'Follows a relay: fetches its actor, stores the subscription and delivers a signed Follow to its inbox (retried). UPSTREAM error when the relay cannot be reached or is not an actor. A relay that accepted already is left as it is.',
     authScopes: { scope: 'admin:relays:write' },
     errors: payload('FollowRelay', 'subscription'),
     args: { input: t.arg({ type: FollowRelayInput, required: true }) },

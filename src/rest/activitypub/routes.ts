@@ -44,18 +44,14 @@ export function activityPubRoutes(deps: ActivityPubDeps) {
   // The relay actor publishes nothing through an outbox of its own.
   app.get('/outbox', (c) => activityJson(c, orderedCollection(urls.outbox, [])));
 
-  app.post(
-    '/inbox',
-    bodyLimit({ maxSize: INBOX_BODY_LIMIT, onError: (c) => c.json({ error: 'Request body is larger than 1 MB' }, 413) }),
-    async (c) => {
-      const body = Buffer.from(await c.req.arrayBuffer());
-      const headers = Object.fromEntries([...c.req.raw.headers.entries()].map(([k, v]) => [k.toLowerCase(), v]));
-      const path = new URL(c.req.url).pathname + new URL(c.req.url).search;
-      const ctx = { db: deps.database.db, actor: { actorId: null, requestId: c.get('requestId') } };
-      const result = await receiveRelayActivity(ctx, deps.env, { method: c.req.method, path, headers, body }, deps.addressOf(c));
-      return c.json({ state: result.state }, 202);
-    },
-  );
+  app.post('/inbox', bodyLimit({ maxSize: INBOX_BODY_LIMIT, onError: (c) => c.json({ error: 'Request body is larger than 1 MB' }, 413) }), async (c) => {
+    const body = Buffer.from(await c.req.arrayBuffer());
+    const headers = Object.fromEntries([...c.req.raw.headers.entries()].map(([k, v]) => [k.toLowerCase(), v]));
+    const path = new URL(c.req.url).pathname + new URL(c.req.url).search;
+    const ctx = { db: deps.database.db, actor: { actorId: null, requestId: c.get('requestId') } };
+    const result = await receiveRelayActivity(ctx, deps.env, { method: c.req.method, path, headers, body }, deps.addressOf(c));
+    return c.json({ state: result.state }, 202);
+  });
 
   app.onError((thrown, c) => {
     const error = asShimError(thrown);

@@ -48,4 +48,3 @@ export function pleromaRelayRoutes(deps: ShimDeps) {
   app.onError((error, c) => pleromaError(c, error));
   return app;
 }
-

@@ -35,7 +35,13 @@ describe('follows', () => {
     const remote = await remoteUser('remote.example');
     const before = await auditCount('follow.create');
     for (const target of [local, remote]) {
-      const done = await mutate(gw, 'followUser', { followerId: me.gid, followedId: target.gid }, admin.token, 'result { following changed follower { username } followed { username } }');
+      const done = await mutate(
+        gw,
+        'followUser',
+        { followerId: me.gid, followedId: target.gid },
+        admin.token,
+        'result { following changed follower { username } followed { username } }',
+      );
       expect(done).toMatchObject({ __typename: 'FollowUserSuccess', result: { following: true, changed: true, follower: { username: me.username } } });
     }
     expect(await auditCount('follow.create')).toBe(before + 2);
@@ -66,7 +72,11 @@ describe('follows', () => {
     const admin = await gw.user({ roles: ['admin'] });
     const made = await makeFollow(gw);
     await makeFollow(gw, { followedId: made.followedId });
-    const res = await gw.gql(`query($ids: [ID!]) { users(filter: { id: { in: $ids } }) { edges { node { id followerCount followingCount } } } }`, { ids: [made.followedGid, made.followerGid] }, admin.token);
+    const res = await gw.gql(
+      `query($ids: [ID!]) { users(filter: { id: { in: $ids } }) { edges { node { id followerCount followingCount } } } }`,
+      { ids: [made.followedGid, made.followerGid] },
+      admin.token,
+    );
     const byId = Object.fromEntries(res.body.data.users.edges.map((e: any) => [e.node.id, e.node]));
     expect(byId[made.followedGid]).toMatchObject({ followerCount: 2, followingCount: 0 });
     expect(byId[made.followerGid]).toMatchObject({ followerCount: 0, followingCount: 1 });
@@ -129,7 +139,9 @@ describe('follows', () => {
     const writer = await makeRole(gw, { scopes: ['admin:users:read', 'admin:follows:write'] });
     const w = await gw.user();
     await mutate(gw, 'assignRole', { userId: w.gid, role: writer.name }, (await gw.user({ roles: ['superadmin'] })).token);
-    expect(await mutate(gw, 'followUser', { followerId: a.gid, followedId: b.gid }, w.token, 'result { changed }')).toMatchObject({ result: { changed: true } });
+    expect(await mutate(gw, 'followUser', { followerId: a.gid, followedId: b.gid }, w.token, 'result { changed }')).toMatchObject({
+      result: { changed: true },
+    });
 
     const list = `query($id: ID!) { node(id: $id) { ... on User { following(first: 5) { totalCount } } } }`;
     expect((await gw.gql(list, { id: a.gid }, a.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');

@@ -27,11 +27,14 @@ async function pendingRelay() {
 describe('the relay inbox', () => {
   it('takes a Reject, then an Accept, then an Undo of the relay that signed them', async () => {
     const { r, follow } = await pendingRelay();
-    const state = async () => (await gw.database.rows<{ s: string }>(sql`select state::text as s from relay_subscriptions where actor_url = ${r.actorUrl}`))[0].s;
+    const state = async () =>
+      (await gw.database.rows<{ s: string }>(sql`select state::text as s from relay_subscriptions where actor_url = ${r.actorUrl}`))[0].s;
     expect(await r.send({ type: 'Reject', actor: r.actorUrl, object: follow.id })).toMatchObject({ status: 202 });
     expect(await state()).toBe('REJECTED');
     // The Follow re-created instead of named by id is the same Follow.
-    expect(await r.send({ type: 'Accept', actor: r.actorUrl, object: { type: 'Follow', actor: follow.actor, object: r.actorUrl } })).toMatchObject({ status: 202 });
+    expect(await r.send({ type: 'Accept', actor: r.actorUrl, object: { type: 'Follow', actor: follow.actor, object: r.actorUrl } })).toMatchObject({
+      status: 202,
+    });
     expect(await state()).toBe('ACCEPTED');
     expect(await r.send({ type: 'Undo', actor: r.actorUrl, object: { type: 'Accept', actor: r.actorUrl, object: follow.id } })).toMatchObject({ status: 202 });
     expect(await state()).toBe('REJECTED');
@@ -41,14 +44,22 @@ describe('the relay inbox', () => {
     const { r, follow } = await pendingRelay();
     const accept = r.acceptOf(follow);
     const before = await snapshot();
-    const stranger = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const stranger = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     // Signed with another key under the relay's keyId.
     expect((await r.send(accept, { key: stranger.privateKey })).status).toBe(401);
     // A key no followed relay has.
     expect((await r.send(accept, { key: stranger.privateKey, keyId: 'http://127.0.0.1:1/actor#main-key' })).status).toBe(401);
     // A body other than the one the digest and signature were made for.
     expect((await r.send(accept, { digest: 'SHA-256=AAAA' })).status).toBe(401);
-    const unsigned = await gw.request('/relay/inbox', { method: 'POST', headers: { 'content-type': 'application/activity+json' }, body: JSON.stringify(accept) });
+    const unsigned = await gw.request('/relay/inbox', {
+      method: 'POST',
+      headers: { 'content-type': 'application/activity+json' },
+      body: JSON.stringify(accept),
+    });
     expect(unsigned.status).toBe(401);
     expect(await snapshot()).toBe(before);
   });

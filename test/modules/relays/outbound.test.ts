@@ -60,7 +60,9 @@ describe('outbound requests', () => {
   it('give up on a server that never answers at the total timeout, and close the socket', async () => {
     const started = Date.now();
     const closed = closedByClient;
-    await expect(outboundRequest(new URL(`${base}/hang`), { method: 'GET', headers: {} }, { allowPrivate: true, totalTimeoutMs: 300 })).rejects.toThrow(/within 300 ms/);
+    await expect(outboundRequest(new URL(`${base}/hang`), { method: 'GET', headers: {} }, { allowPrivate: true, totalTimeoutMs: 300 })).rejects.toThrow(
+      /within 300 ms/,
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
     await new Promise<void>((resolve) => {
       const check = () => (closedByClient > closed ? resolve() : setTimeout(check, 20));

@@ -28,7 +28,11 @@ export interface RelayOptions {
 }
 
 export class TestRelay {
-  readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  readonly keys = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
   readonly received: Received[] = [];
   readonly actorRequests: { headers: IncomingMessage['headers'] }[] = [];
   /** Inbox posts still to answer with HTTP 500 before accepting. */
@@ -121,7 +125,13 @@ export class TestRelay {
   }
 
   acceptOf(follow: any) {
-    return { '@context': 'https://www.w3.org/ns/activitystreams', id: `${this.base}/activities/${Math.random().toString(36).slice(2)}`, type: 'Accept', actor: this.actorUrl, object: follow };
+    return {
+      '@context': 'https://www.w3.org/ns/activitystreams',
+      id: `${this.base}/activities/${Math.random().toString(36).slice(2)}`,
+      type: 'Accept',
+      actor: this.actorUrl,
+      object: follow,
+    };
   }
 
   /** POSTs an activity to the gateway's inbox, signed with `key` (the relay's own unless given). */

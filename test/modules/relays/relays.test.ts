@@ -46,7 +46,11 @@ describe('relays', () => {
     expect((await mutate(gw, 'followRelay', { url: r.actorUrl }, admin.token, 'subscription { state }')).subscription.state).toBe('ACCEPTED');
     expect(r.received.length).toBe(sent);
 
-    const listed = await gw.gql(`{ relaySubscriptions(filter: { state: { in: [ACCEPTED] } }) { totalCount edges { node { actorUrl state answeredAt } } } }`, {}, admin.token);
+    const listed = await gw.gql(
+      `{ relaySubscriptions(filter: { state: { in: [ACCEPTED] } }) { totalCount edges { node { actorUrl state answeredAt } } } }`,
+      {},
+      admin.token,
+    );
     expect(listed.body.data.relaySubscriptions.totalCount).toBe(1);
     expect(listed.body.data.relaySubscriptions.edges[0].node.answeredAt).not.toBeNull();
   });
@@ -79,7 +83,10 @@ describe('relays', () => {
     expect(done).toEqual({ __typename: 'UnfollowRelaySuccess', subscription: { actorUrl: r.actorUrl, state: 'ACCEPTED' } });
     const undo = await until(() => r.received.find((x) => x.activity?.type === 'Undo'), 'the Undo at the relay');
     expect(undo.verified).toBe(true);
-    expect(undo.activity).toMatchObject({ actor: `${PUBLIC_URL}/relay`, object: { type: 'Follow', id: followed.subscription.followActivityId, object: r.actorUrl } });
+    expect(undo.activity).toMatchObject({
+      actor: `${PUBLIC_URL}/relay`,
+      object: { type: 'Follow', id: followed.subscription.followActivityId, object: r.actorUrl },
+    });
     expect(await stateOf(r.actorUrl)).toBeNull();
     expect(await mutate(gw, 'unfollowRelay', { url: r.actorUrl }, admin.token)).toMatchObject({ __typename: 'NotFoundError' });
   });
@@ -101,8 +108,16 @@ describe('relays', () => {
     const admin = await gw.user({ roles: ['admin'] });
     const r = relay();
     r.documents.set('/html', { status: 200, contentType: 'text/html', body: '<html>hello</html>' });
-    r.documents.set('/noinbox', { status: 200, contentType: 'application/activity+json', body: JSON.stringify({ id: `${r.base}/noinbox`, type: 'Application' }) });
-    r.documents.set('/elsewhere', { status: 200, contentType: 'application/activity+json', body: JSON.stringify(r.actorDocument({ id: 'http://other.example/actor' })) });
+    r.documents.set('/noinbox', {
+      status: 200,
+      contentType: 'application/activity+json',
+      body: JSON.stringify({ id: `${r.base}/noinbox`, type: 'Application' }),
+    });
+    r.documents.set('/elsewhere', {
+      status: 200,
+      contentType: 'application/activity+json',
+      body: JSON.stringify(r.actorDocument({ id: 'http://other.example/actor' })),
+    });
     r.documents.set('/gone', { status: 410, contentType: 'text/plain', body: 'gone' });
     const before = { subs: await count('relay_subscriptions'), deliveries: await count('relay_deliveries'), audit: await count('audit_log') };
     for (const path of ['/html', '/noinbox', '/elsewhere', '/gone']) {
@@ -110,7 +125,11 @@ describe('relays', () => {
       expect(res.body.errors?.[0]?.extensions?.code, path).toBe('UPSTREAM');
     }
     // Nothing listens on port 9 of the loopback address.
-    const closed = await gw.gql(`mutation($i: FollowRelayInput!) { followRelay(input: $i) { __typename } }`, { i: { url: 'http://127.0.0.1:9/actor' } }, admin.token);
+    const closed = await gw.gql(
+      `mutation($i: FollowRelayInput!) { followRelay(input: $i) { __typename } }`,
+      { i: { url: 'http://127.0.0.1:9/actor' } },
+      admin.token,
+    );
     expect(closed.body.errors[0].extensions.code).toBe('UPSTREAM');
     for (const url of ['not a url', 'ftp://relay.example/actor', 'http://user:pw@relay.example/actor', '', `https://relay.example/${'a'.repeat(2100)}`]) {
       const bad = await mutate(gw, 'followRelay', { url }, admin.token);

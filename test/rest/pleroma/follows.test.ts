@@ -21,11 +21,19 @@ describe('Pleroma POST /users/follow and /users/unfollow', () => {
     expect(res).toEqual({ status: 200, body: 'ok' });
     expect(await follows(me.id, remoteId)).toBe(1);
     // Again: still "ok", still one follow.
-    expect(await call('POST', '/users/follow', admin.token, { follower: me.username, followed: `${remote.username}@remote.example` })).toEqual({ status: 200, body: 'ok' });
+    expect(await call('POST', '/users/follow', admin.token, { follower: me.username, followed: `${remote.username}@remote.example` })).toEqual({
+      status: 200,
+      body: 'ok',
+    });
     expect(await follows(me.id, remoteId)).toBe(1);
-    const audit = await gw.database.rows<{ action: string }>(sql`select action from audit_log where target_type = 'User' and target_id = ${me.id.toString()} and action like 'follow.%'`);
+    const audit = await gw.database.rows<{ action: string }>(
+      sql`select action from audit_log where target_type = 'User' and target_id = ${me.id.toString()} and action like 'follow.%'`,
+    );
     expect(audit.map((r) => r.action)).toEqual(['follow.create']);
-    expect(await call('POST', '/users/unfollow', admin.token, { follower: me.username, followed: `${remote.username}@remote.example` })).toEqual({ status: 200, body: 'ok' });
+    expect(await call('POST', '/users/unfollow', admin.token, { follower: me.username, followed: `${remote.username}@remote.example` })).toEqual({
+      status: 200,
+      body: 'ok',
+    });
     expect(await follows(me.id, remoteId)).toBe(0);
   });
 
@@ -49,7 +57,8 @@ describe('Pleroma POST /users/follow and /users/unfollow', () => {
       { follower: a.username, followed: a.username },
       { follower: a.username, followed: off.username },
     ]) {
-      for (const path of ['/users/follow', '/users/unfollow']) expect(await call('POST', path, admin.token, body), `${path} ${JSON.stringify(body)}`).toEqual({ status: 200, body: 'ok' });
+      for (const path of ['/users/follow', '/users/unfollow'])
+        expect(await call('POST', path, admin.token, body), `${path} ${JSON.stringify(body)}`).toEqual({ status: 200, body: 'ok' });
     }
     expect(await total()).toBe(before);
   });
@@ -73,12 +82,23 @@ describe('Pleroma POST /users/follow and /users/unfollow', () => {
     const admin = await gw.user({ roles: ['admin'] });
     const a = await gw.user();
     const before = await total();
-    for (const body of [{}, { follower: a.username }, { follower: a.username, followed: '' }, { follower: 1, followed: 2 }, { follower: a.username, followed: a.username, extra: true }]) {
+    for (const body of [
+      {},
+      { follower: a.username },
+      { follower: a.username, followed: '' },
+      { follower: 1, followed: 2 },
+      { follower: a.username, followed: a.username, extra: true },
+    ]) {
       const res = await call('POST', '/users/follow', admin.token, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(typeof res.body.error).toBe('string');
     }
-    const notJson = await gw.request('/api/pleroma/admin/users/follow', { method: 'POST', token: admin.token, headers: { 'content-type': 'application/json' }, body: '{nope' });
+    const notJson = await gw.request('/api/pleroma/admin/users/follow', {
+      method: 'POST',
+      token: admin.token,
+      headers: { 'content-type': 'application/json' },
+      body: '{nope',
+    });
     expect(notJson.status).toBe(400);
     expect(await total()).toBe(before);
   });

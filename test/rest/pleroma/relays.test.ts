@@ -37,7 +37,10 @@ describe('Pleroma /relay, as admin-fe (47dd8691) uses it', () => {
     const r = await newRelay();
     expect(await call('POST', `/relay?relay_url=${encodeURIComponent(r.actorUrl)}`, admin.token)).toEqual({ status: 200, body: r.actorUrl });
     expect((await call('GET', '/relay', admin.token)).body.relays).toContain(new URL(r.base).host);
-    await until(async () => (await gw.database.rows(sql`select 1 from relay_subscriptions where actor_url = ${r.actorUrl} and state = 'ACCEPTED'`)).length === 1, 'the Accept');
+    await until(
+      async () => (await gw.database.rows(sql`select 1 from relay_subscriptions where actor_url = ${r.actorUrl} and state = 'ACCEPTED'`)).length === 1,
+      'the Accept',
+    );
   });
 
   it('answers 502 with the URL for a relay that is not an actor, and 400 {"error"} for a malformed URL or body, writing nothing', async () => {
@@ -53,7 +56,12 @@ describe('Pleroma /relay, as admin-fe (47dd8691) uses it', () => {
         expect(typeof res.body.error).toBe('string');
       }
     }
-    const notJson = await gw.request('/api/pleroma/admin/relay', { method: 'POST', token: admin.token, headers: { 'content-type': 'application/json' }, body: '{' });
+    const notJson = await gw.request('/api/pleroma/admin/relay', {
+      method: 'POST',
+      token: admin.token,
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    });
     expect(notJson.status).toBe(400);
     expect(await counts()).toEqual(before);
   });
@@ -91,7 +99,9 @@ describe('Pleroma /relay, as admin-fe (47dd8691) uses it', () => {
     const a = await gw.user();
     const b = await gw.user();
     const writeStarted = Date.now();
-    expect(await mutate(gw, 'followUser', { followerId: a.gid, followedId: b.gid }, admin.token, 'result { changed }')).toMatchObject({ result: { changed: true } });
+    expect(await mutate(gw, 'followUser', { followerId: a.gid, followedId: b.gid }, admin.token, 'result { changed }')).toMatchObject({
+      result: { changed: true },
+    });
     expect(Date.now() - writeStarted).toBeLessThan(8_000);
     expect(await following).toEqual({ status: 502, body: r.actorUrl });
     expect(Date.now() - started).toBeLessThan(30_000);
@@ -106,7 +116,10 @@ describe('Pleroma /relay, as admin-fe (47dd8691) uses it', () => {
     r.hang.add('/inbox');
     expect((await call('POST', '/relay', admin.token, { relay_url: r.actorUrl })).status).toBe(200);
     const inbox = `${r.base}/inbox`;
-    await until(async () => (await gw.database.rows(sql`select 1 from relay_deliveries where inbox_url = ${inbox} and leased_until > now()`)).length === 1, 'the claim');
+    await until(
+      async () => (await gw.database.rows(sql`select 1 from relay_deliveries where inbox_url = ${inbox} and leased_until > now()`)).length === 1,
+      'the claim',
+    );
     // PGlite has one connection: had the worker kept a transaction open, this write would wait for it.
     const a = await gw.user();
     const b = await gw.user();
@@ -125,6 +138,10 @@ describe('Pleroma /relay, as admin-fe (47dd8691) uses it', () => {
     );
     expect(failed).toMatchObject({ status: 'PENDING', last_error: expect.stringMatching(/within 10000 ms/) });
     r.hang.delete('/inbox');
-    await until(async () => (await gw.database.rows(sql`select 1 from relay_subscriptions where actor_url = ${r.actorUrl} and state = 'ACCEPTED'`)).length === 1, 'the Follow on retry and its Accept', { seconds: 40 });
+    await until(
+      async () => (await gw.database.rows(sql`select 1 from relay_subscriptions where actor_url = ${r.actorUrl} and state = 'ACCEPTED'`)).length === 1,
+      'the Follow on retry and its Accept',
+      { seconds: 40 },
+    );
   });
 });
