@@ -1,6 +1,6 @@
 import { generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { SecretBox } from '../../core/secret-box.js';
 import { relayActor } from './table.js';
@@ -20,23 +20,40 @@ export async function relayPublicKey(db: Tx): Promise<string | null> {
   return row?.pem ?? null;
 }
 
+const newPair = () =>
+  generate('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+
 /**
  * The relay actor's key pair, made once: RSA 2048 (what every fediverse server verifies), the private
- * key sealed with SECRETS_KEY. Instances racing to make it insert one row; the others read it.
+ * key sealed with SECRETS_KEY. Instances racing to make it insert one row; the others read it. A key
+ * sealed under another SECRETS_KEY cannot be opened: the actor gets a new pair in its place (relays
+ * fetch the actor's key again when a signature does not verify with the one they kept).
  */
 export async function ensureRelayKeys(db: Tx, box: SecretBox): Promise<RelayKeys> {
-  let [row] = await db.select().from(relayActor).where(eq(relayActor.id, 1));
-  if (!row) {
-    const pair = await generate('rsa', {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    });
-    await db
-      .insert(relayActor)
-      .values({ id: 1, publicKeyPem: pair.publicKey, privateKeySealed: box.seal(pair.privateKey, SEAL_CONTEXT) })
-      .onConflictDoNothing();
-    [row] = await db.select().from(relayActor).where(eq(relayActor.id, 1));
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const [row] = await db.select().from(relayActor).where(eq(relayActor.id, 1));
+    if (!row) {
+      const pair = await newPair();
+      await db
+        .insert(relayActor)
+        .values({ id: 1, publicKeyPem: pair.publicKey, privateKeySealed: box.seal(pair.privateKey, SEAL_CONTEXT) })
+        .onConflictDoNothing();
+      continue;
+    }
+    try {
+      return { publicKeyPem: row.publicKeyPem, privateKeyPem: box.open(row.privateKeySealed, SEAL_CONTEXT) };
+    } catch {
+      const pair = await newPair();
+      // Only the row as read is replaced: an instance that replaced it first wins, and this one reads its pair.
+      await db
+        .update(relayActor)
+        .set({ publicKeyPem: pair.publicKey, privateKeySealed: box.seal(pair.privateKey, SEAL_CONTEXT), createdAt: new Date() })
+        .where(and(eq(relayActor.id, 1), eq(relayActor.privateKeySealed, row.privateKeySealed)));
+    }
   }
-  return { publicKeyPem: row.publicKeyPem, privateKeyPem: box.open(row.privateKeySealed, SEAL_CONTEXT) };
+  throw new Error('the relay actor key pair could not be made');
 }

@@ -35,7 +35,6 @@ export class RelayWorker {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
-  private key?: SigningKey;
 
   constructor(
     private readonly database: Database,
@@ -101,12 +100,10 @@ export class RelayWorker {
     );
   }
 
+  /** Read for each delivery (one row, one AES open), so a key another instance replaced is used at once. */
   private async signingKey(): Promise<SigningKey> {
-    if (!this.key) {
-      const keys = await ensureRelayKeys(this.database.db, this.env.box);
-      this.key = { keyId: relayUrls(this.env.publicUrl).keyId, privateKeyPem: keys.privateKeyPem };
-    }
-    return this.key;
+    const keys = await ensureRelayKeys(this.database.db, this.env.box);
+    return { keyId: relayUrls(this.env.publicUrl).keyId, privateKeyPem: keys.privateKeyPem };
   }
 
   private async deliver(row: Claimed): Promise<void> {

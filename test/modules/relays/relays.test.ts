@@ -1,5 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { SecretBox } from '../../../src/core/secret-box.js';
+import { relayEnvOf } from '../../../src/modules/relays/env.js';
+import { ensureRelayKeys } from '../../../src/modules/relays/keys.js';
 import { mutate } from '../../helpers/clients.js';
 import { makeRole } from '../../helpers/factories.js';
 import { until } from '../../helpers/wait.js';
@@ -153,5 +156,24 @@ describe('relays', () => {
     const list = `{ relaySubscriptions { totalCount } }`;
     expect((await gw.gql(list, {}, plain.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect((await gw.gql(list, {}, readerUser.token)).body.data.relaySubscriptions.totalCount).toBeGreaterThanOrEqual(1);
+  });
+
+  // Last: it replaces the actor's key pair.
+  it('gives the relay actor a new key pair when its key was sealed under another SECRETS_KEY', async () => {
+    const mine = relayEnvOf(gw.config).box;
+    const kept = await ensureRelayKeys(gw.database.db, mine);
+    expect((await ensureRelayKeys(gw.database.db, mine)).privateKeyPem).toBe(kept.privateKeyPem);
+    const other = new SecretBox('another-secrets-key-that-is-long-enough-000000', 'relay actor key');
+    const replaced = await ensureRelayKeys(gw.database.db, other);
+    expect(replaced.publicKeyPem).not.toBe(kept.publicKeyPem);
+    const actor = await (await gw.request('/relay')).json();
+    expect(actor.publicKey.publicKeyPem).toBe(replaced.publicKeyPem);
+    // Back under this gateway's own key: a new pair again, and the gateway signs with it.
+    const again = await ensureRelayKeys(gw.database.db, mine);
+    expect(again.publicKeyPem).not.toBe(replaced.publicKeyPem);
+    const admin = await gw.user({ roles: ['admin'] });
+    const r = await newRelay();
+    await mutate(gw, 'followRelay', { url: r.actorUrl }, admin.token);
+    expect((await until(() => r.received.find((x) => x.activity?.type === 'Follow'), 'the Follow')).verified).toBe(true);
   });
 });
