@@ -6,7 +6,7 @@ import type { Database } from '../../db/client.js';
 import { ACTIVITY_JSON, actorDocument, orderedCollection, relayUrls } from '../../modules/relays/activities.js';
 import type { RelayEnv } from '../../modules/relays/env.js';
 import { receiveRelayActivity } from '../../modules/relays/inbox.js';
-import { ensureRelayKeys } from '../../modules/relays/keys.js';
+import { ensureRelayKeys, relayPublicKey } from '../../modules/relays/keys.js';
 import { acceptedRelayActors } from '../../modules/relays/queries.js';
 
 export const INBOX_BODY_LIMIT = 1024 * 1024;
@@ -33,8 +33,9 @@ export function activityPubRoutes(deps: ActivityPubDeps) {
   const activityJson = (c: Context<Env>, body: unknown, status: 200 | 202 = 200) => c.body(JSON.stringify(body), status, { 'content-type': ACTIVITY_JSON });
 
   app.get('/', async (c) => {
-    const keys = await ensureRelayKeys(deps.database.db, deps.env.box);
-    return activityJson(c, actorDocument(deps.env.publicUrl, keys.publicKeyPem));
+    // The public key as stored (no secret opened); the pair is made on the first request that needs it.
+    const publicKeyPem = (await relayPublicKey(deps.database.db)) ?? (await ensureRelayKeys(deps.database.db, deps.env.box)).publicKeyPem;
+    return activityJson(c, actorDocument(deps.env.publicUrl, publicKeyPem));
   });
 
   // An accepted relay subscription runs both ways (the relay delivers to the instance and receives from it):

@@ -175,5 +175,6 @@ describe('relays', () => {
     const r = await newRelay();
     await mutate(gw, 'followRelay', { url: r.actorUrl }, admin.token);
     expect((await until(() => r.received.find((x) => x.activity?.type === 'Follow'), 'the Follow')).verified).toBe(true);
+    await until(async () => (await stateOf(r.actorUrl)) === 'ACCEPTED', 'the Accept');
   });
 });
