@@ -107,6 +107,17 @@ describe('relays', () => {
     expect(delivery).toEqual({ status: 'SENT', attempts: 3 });
   });
 
+  it('parallel follows of one new relay make one subscription, and every call answers it', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const r = await newRelay();
+    r.autoAccept = false;
+    const answers = await Promise.all(Array.from({ length: 5 }, () => mutate(gw, 'followRelay', { url: r.actorUrl }, admin.token, 'subscription { id state }')));
+    expect(answers.every((a) => a.__typename === 'FollowRelaySuccess')).toBe(true);
+    expect(new Set(answers.map((a) => a.subscription.id)).size).toBe(1);
+    const [row] = await gw.database.rows<{ n: number }>(sql`select count(*)::int as n from relay_subscriptions where actor_url = ${r.actorUrl}`);
+    expect(row.n).toBe(1);
+  });
+
   it('answers UPSTREAM for a relay that is not an actor or cannot be reached, and BAD_INPUT for a malformed URL, writing nothing', async () => {
     const admin = await gw.user({ roles: ['admin'] });
     const r = relay();
