@@ -22,6 +22,12 @@ function isOurFollow(object: InboundActivity['object'], sub: RelaySubscriptionRo
   return object.type === 'Follow' && actor === relayUrls(env.publicUrl).id && object.object === sub.actorUrl;
 }
 
+/** An Undo the subscription follows from: of the relay's Accept (or of our Follow by its id), or of the relay's own Follow of the relay actor. */
+function undoesSubscription(object: InboundActivity['object'], sub: RelaySubscriptionRow): boolean {
+  if (typeof object === 'string') return object === sub.followActivityId;
+  return object.type === 'Accept' || object.type === 'Follow';
+}
+
 export interface InboxResult {
   subscriptionId: bigint;
   state: RelaySubscriptionRow['state'];
@@ -32,8 +38,8 @@ export interface InboxResult {
  * An activity POSTed to the relay inbox, handled here (not through GraphQL: the sender is a server).
  * Limited per address; the signature must verify with the key of a relay the instance follows and
  * cover (request-target), host, date and digest, the digest must be the body's, the activity's actor
- * must be that relay. Only Accept and Reject of our Follow, and Undo, are taken: Accept marks the
- * subscription ACCEPTED; Reject and Undo (the relay withdraws) REJECTED. Audited when the state changes.
+ * must be that relay. Only Accept and Reject of our Follow, and the Undo of an Accept or a Follow,
+ * are taken: Accept marks the subscription ACCEPTED; Reject and Undo (the relay withdraws) REJECTED. Audited when the state changes.
  */
 export async function receiveRelayActivity(ctx: ActionContext, env: RelayEnv, request: ArrivedRequest, address: string | null): Promise<InboxResult> {
   await reserveAttempt(ctx.db, `relay-inbox:${address ?? 'unknown'}`, INBOX_LIMIT);
@@ -59,7 +65,8 @@ export async function receiveRelayActivity(ctx: ActionContext, env: RelayEnv, re
   if (activity.actor !== sub.actorUrl) throw forbidden('The activity is not by the relay that signed it');
   if (!Object.hasOwn(STATE_OF, activity.type)) throw new BadInputError('The relay inbox takes only Accept, Reject and Undo');
   const type = activity.type as keyof typeof STATE_OF;
-  if (type !== 'Undo' && !isOurFollow(activity.object, sub, env)) throw new BadInputError(`The ${type} is not about this instance's Follow`);
+  if (type === 'Undo' ? !undoesSubscription(activity.object, sub) : !isOurFollow(activity.object, sub, env))
+    throw new BadInputError(`The ${type} is not about this instance's Follow`);
   const state = STATE_OF[type];
   const subscription = sub;
   return ctx.db.transaction(async (tx) => {

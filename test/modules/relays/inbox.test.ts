@@ -70,6 +70,9 @@ describe('the relay inbox', () => {
     const before = await snapshot();
     expect((await r.send({ type: 'Accept', actor: other.actorUrl, object: follow.id })).status).toBe(403);
     expect((await r.send({ type: 'Announce', actor: r.actorUrl, object: 'http://127.0.0.1/notes/1' })).status).toBe(400);
+    // A relay undoing an Announce (a deleted post) does not end the subscription.
+    expect((await r.send({ type: 'Undo', actor: r.actorUrl, object: { type: 'Announce', id: `${r.base}/announces/1` } })).status).toBe(400);
+    expect((await r.send({ type: 'Undo', actor: r.actorUrl, object: `${r.base}/announces/1` })).status).toBe(400);
     expect((await r.send({ type: 'Follow', actor: r.actorUrl, object: 'http://gateway.test/relay' })).status).toBe(400);
     expect((await r.send({ type: 'Accept', actor: r.actorUrl, object: 'http://gateway.test/relay/activities/someone-else' })).status).toBe(400);
     expect((await r.send({ nonsense: true })).status).toBe(400);
