@@ -102,7 +102,13 @@ export async function createApp(
     const requestId = typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
     const requestLog = log.child({ requestId });
     const started = performance.now();
-    const done = (status: number) => requestLog.info({ method, path, status, ms: Math.round(performance.now() - started) }, 'request');
+    // Health probes arrive every few seconds: logged only at debug, unless they fail.
+    const probe = path === '/healthz' || path === '/readyz';
+    const done = (status: number) => {
+      const line = { method, path, status, ms: Math.round(performance.now() - started) };
+      if (probe && status < 400) requestLog.debug(line, 'request');
+      else requestLog.info(line, 'request');
+    };
     return { requestId, requestLog, done };
   }
 

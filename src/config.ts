@@ -111,6 +111,8 @@ export type Env = z.input<typeof EnvSchema>;
 
 export interface Config {
   production: boolean;
+  /** NODE_ENV=development (the default): readable log lines. */
+  development: boolean;
   port: number;
   host: string;
   /** Absent: the embedded PGlite database in `dataDir`. */
@@ -201,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return {
     production,
+    development: e.NODE_ENV === 'development',
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
