@@ -81,8 +81,8 @@ export function oauthModel(o: OAuthModelOptions) {
     const tokenScopes = machine ? clientCredentialScopes(client.application) : tokenScopesOf(scope ?? []);
     return openSession({ ...o.ctx, actor: { ...o.ctx.actor, actorId: user.id } }, o.tokens, user.id, o.client, {
       action: `session.oauth.${o.grant}`,
-      // A client_credentials token has no refresh token: its session ends with it.
-      refreshTtlSeconds: machine ? o.accessTtlSeconds : o.refreshTtlSeconds,
+      // A client_credentials token has no refresh token: its session ends with it. A legacy one lives as long as its session.
+      refreshTtlSeconds: machine ? o.accessTtlSeconds : legacy ? o.legacyTtlSeconds : o.refreshTtlSeconds,
       ttlSeconds: legacy ? o.legacyTtlSeconds : o.accessTtlSeconds,
       via: via(client),
       applicationId: client.application.id,
