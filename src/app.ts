@@ -23,6 +23,8 @@ import { cookieRoutes } from './rest/cookiecms/routes.js';
 import { liquidClientRoutes } from './rest/liquid/clients.js';
 import { liquidRoutes } from './rest/liquid/routes.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
+import { oauthRoutes } from './rest/oauth/routes.js';
+import { mastodonRoutes } from './rest/mastodon/routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const READY_TIMEOUT_MS = 1000;
@@ -157,6 +159,9 @@ export async function createApp(
   app.use('/client/admin-api/*', limit);
   app.route('/client/admin-api', liquidClientRoutes(shimDeps));
   app.route('/api/admin', cookieRoutes(shimDeps));
+  app.use('/oauth/*', limit);
+  app.route('/', oauthRoutes(shimDeps, config));
+  app.route('/api/v1', mastodonRoutes(shimDeps, config.mail.publicUrl));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((error, c) => {
