@@ -55,3 +55,26 @@ export async function sessionRow(gw: TestGateway, userId: bigint) {
     sql`select id, via, application_id::text, token_scopes, revoked_at, expires_at from sessions where user_id = ${userId} order by created_at`,
   );
 }
+
+/** GET /oauth/authorize: the page, its form token and the cookie it binds to. */
+export async function openAuthorize(gw: TestGateway, query: Record<string, string>) {
+  const res = await gw.request(`/oauth/authorize?${new URLSearchParams(query)}`);
+  const html = await res.text();
+  const cookie = /gw_oauth_form=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+  return {
+    status: res.status,
+    html,
+    headers: res.headers,
+    location: res.headers.get('location'),
+    cookie: cookie ? `gw_oauth_form=${cookie}` : undefined,
+    formToken: /name="form_token" value="([^"]+)"/.exec(html)?.[1],
+  };
+}
+
+/** POST a sign-in or consent form back; answers the page or the redirect. */
+export async function submitForm(gw: TestGateway, cookie: string | undefined, fields: Record<string, string>) {
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) };
+  const res = await gw.request('/oauth/authorize', { method: 'POST', headers, body: new URLSearchParams(fields).toString() });
+  const html = await res.text();
+  return { status: res.status, html, location: res.headers.get('location'), formToken: /name="form_token" value="([^"]+)"/.exec(html)?.[1] };
+}
