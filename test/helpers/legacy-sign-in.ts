@@ -26,7 +26,10 @@ async function expectOk(res: Response, step: string): Promise<Record<string, unk
 export async function adminFeSignIn(gw: TestGateway, username: string, password: string): Promise<string> {
   const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json;charset=utf-8' }, body: JSON.stringify(body) });
   const app = await expectOk(
-    await gw.request('/api/v1/apps', json({ client_name: `AdminFE_${Math.random()}`, redirect_uris: `${ADMIN_FE_ORIGIN}/oauth-callback`, scopes: 'read write follow' })),
+    await gw.request(
+      '/api/v1/apps',
+      json({ client_name: `AdminFE_${Math.random()}`, redirect_uris: `${ADMIN_FE_ORIGIN}/oauth-callback`, scopes: 'read write follow' }),
+    ),
     'POST /api/v1/apps',
   );
   const token = await expectOk(

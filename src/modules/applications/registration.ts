@@ -10,7 +10,7 @@ import type { ActionContext } from '../context.js';
 import type { WithSecret } from './actions.js';
 import { findApplication, type ApplicationRow } from './queries.js';
 import { applications } from './table.js';
-import { GRANTS, oauthScope, redirectUri } from './validation.js';
+import { type GRANTS, oauthScope, redirectUri } from './validation.js';
 
 /** Registrations from one client address (IPv6 by /64) per hour: admin-fe registers an app on every sign-in. */
 export const REGISTRATION_LIMIT = { max: 30, windowSeconds: 3600 };
@@ -101,7 +101,12 @@ export async function ensureApplication(ctx: ActionContext, spec: KeptApplicatio
       .returning({ id: applications.id });
     if (inserted.length) {
       await writeAudit(tx, ctx.actor, [
-        { action: 'application.create', targetType: 'Application', targetId: inserted[0].id.toString(), diff: diffOf(null, view({ ...spec, scopes: [], oauthScopes: ['read', 'write'] })) },
+        {
+          action: 'application.create',
+          targetType: 'Application',
+          targetId: inserted[0].id.toString(),
+          diff: diffOf(null, view({ ...spec, scopes: [], oauthScopes: ['read', 'write'] })),
+        },
       ]);
       return (await findApplication(tx, inserted[0].id))!;
     }

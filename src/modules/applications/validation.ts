@@ -85,7 +85,9 @@ export const createApplicationSchema = z.object({
     .max(512)
     .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
     .optional()
-    .describe(`A secret of your choice (at least ${MIN_SECRET_LENGTH} characters) instead of a generated one; stored as a hash and answered once. Not for PUBLIC clients`),
+    .describe(
+      `A secret of your choice (at least ${MIN_SECRET_LENGTH} characters) instead of a generated one; stored as a hash and answered once. Not for PUBLIC clients`,
+    ),
 });
 /** Client type and secret do not change on update (rotateApplicationSecret makes a new secret). */
 export const updateApplicationSchema = z.object(fields).partial();

@@ -40,7 +40,10 @@ export async function saveAuthorizationCode(ctx: ActionContext, code: NewAuthori
 
 /** The stored code, or null (expired ones too: the token endpoint says which). */
 export async function findAuthorizationCode(db: Tx, code: string): Promise<AuthorizationCodeRow | null> {
-  const [row] = await db.select().from(oauthAuthorizationCodes).where(eq(oauthAuthorizationCodes.codeHash, sha256(code)));
+  const [row] = await db
+    .select()
+    .from(oauthAuthorizationCodes)
+    .where(eq(oauthAuthorizationCodes.codeHash, sha256(code)));
   return row ?? null;
 }
 

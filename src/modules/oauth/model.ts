@@ -1,4 +1,5 @@
-import OAuth2Server, { InvalidGrantError, InvalidRequestError, InvalidScopeError, OAuthError } from '@node-oauth/oauth2-server';
+import type OAuth2Server from '@node-oauth/oauth2-server';
+import { InvalidGrantError, InvalidRequestError, InvalidScopeError, OAuthError } from '@node-oauth/oauth2-server';
 import { eq } from 'drizzle-orm';
 import { isUuid } from '../../access/caller.js';
 import { checkPasswordLogin } from '../../access/sign-in.js';

@@ -70,7 +70,8 @@ export function mastodonRoutes(deps: ShimDeps, publicUrl: string) {
       if (!(error instanceof AppError)) throw error;
       if (error.code === 'RATE_LIMITED') return mastodonError(c, 429, 'Too many requests');
       if (error.code === 'UNAVAILABLE') return mastodonError(c, 503, error.message);
-      if (error.code === 'BAD_INPUT') return mastodonError(c, 422, `Validation failed: ${error.fields[0]?.path.join('.') ?? ''} ${error.fields[0]?.message ?? error.message}`.trim());
+      if (error.code === 'BAD_INPUT')
+        return mastodonError(c, 422, `Validation failed: ${error.fields[0]?.path.join('.') ?? ''} ${error.fields[0]?.message ?? error.message}`.trim());
       throw error;
     }
   });

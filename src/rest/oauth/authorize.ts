@@ -54,7 +54,8 @@ async function check(ctx: GraphQLContext, p: AuthorizeParams): Promise<Checked> 
   if (p.code_challenge_method !== undefined && p.code_challenge_method !== 'S256')
     return fail('invalid_request', 'Invalid request: `code_challenge_method` must be S256 ("plain" is not allowed)');
   if (p.code_challenge !== undefined && !PKCE_VALUE.test(p.code_challenge)) return fail('invalid_request', 'Invalid parameter: `code_challenge`');
-  if (app.clientType === 'PUBLIC' && !p.code_challenge) return fail('invalid_request', 'Invalid request: public clients must send `code_challenge` (PKCE, S256)');
+  if (app.clientType === 'PUBLIC' && !p.code_challenge)
+    return fail('invalid_request', 'Invalid request: public clients must send `code_challenge` (PKCE, S256)');
   const scopes = p.scope ? p.scope.split(' ').filter(Boolean) : [];
   if (!scopes.every((s) => scopeAllowed(app.oauthScopes, s))) return fail('invalid_scope', 'Invalid scope: Requested scope is invalid');
   return { ok: true, app, redirectUri };
@@ -73,7 +74,13 @@ export function authorizeRoutes(app: Hono, deps: ShimDeps, forms: FormTokens, se
     return made;
   }
 
-  async function showSignIn(c: Context, checked: Checked & { ok: true }, p: AuthorizeParams, status: 200 | 400 | 401 | 429, extra: { username?: string; error?: string } = {}) {
+  async function showSignIn(
+    c: Context,
+    checked: Checked & { ok: true },
+    p: AuthorizeParams,
+    status: 200 | 400 | 401 | 429,
+    extra: { username?: string; error?: string } = {},
+  ) {
     const formToken = await forms.sign({ step: 'sign-in', params: p }, binding(c));
     return sendPage(c, signInPage({ appName: checked.app.displayName, formToken, ...extra }), status, originOf(checked.redirectUri));
   }
@@ -91,7 +98,11 @@ export function authorizeRoutes(app: Hono, deps: ShimDeps, forms: FormTokens, se
       const location = response.headers?.location;
       if (typeof location === 'string' && checked.redirectUri !== OOB_REDIRECT) return redirect(c, location);
       const denied = known.name === 'access_denied';
-      return sendPage(c, errorPage(denied ? 'Access denied' : 'Cannot sign in', denied ? 'You did not allow the application.' : known.message), denied ? 403 : 400);
+      return sendPage(
+        c,
+        errorPage(denied ? 'Access denied' : 'Cannot sign in', denied ? 'You did not allow the application.' : known.message),
+        denied ? 403 : 400,
+      );
     }
   }
 
@@ -113,7 +124,11 @@ export function authorizeRoutes(app: Hono, deps: ShimDeps, forms: FormTokens, se
     }
     const claims = await forms.verify(body.form_token, getCookie(c, FORM_COOKIE));
     if (!claims)
-      return sendPage(c, errorPage('Sign-in expired', 'This form has expired or was opened in another browser. Go back to the application and start again.'), 400);
+      return sendPage(
+        c,
+        errorPage('Sign-in expired', 'This form has expired or was opened in another browser. Go back to the application and start again.'),
+        400,
+      );
     const ctx = await deps.contextFor(c);
     const p = claims.params;
     const checked = await check(ctx, p);

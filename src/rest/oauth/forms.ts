@@ -12,10 +12,12 @@ import { z } from 'zod';
 export const AUTHORIZE_PARAMS = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'code_challenge', 'code_challenge_method'] as const;
 export type AuthorizeParams = Partial<Record<(typeof AUTHORIZE_PARAMS)[number], string>>;
 
-export const authorizeParams = z.object(Object.fromEntries(AUTHORIZE_PARAMS.map((k) => [k, z.string().max(2048).optional()])) as Record<
-  (typeof AUTHORIZE_PARAMS)[number],
-  z.ZodOptional<z.ZodString>
->);
+export const authorizeParams = z.object(
+  Object.fromEntries(AUTHORIZE_PARAMS.map((k) => [k, z.string().max(2048).optional()])) as Record<
+    (typeof AUTHORIZE_PARAMS)[number],
+    z.ZodOptional<z.ZodString>
+  >,
+);
 
 export const FORM_COOKIE = 'gw_oauth_form';
 const SIGN_IN_TTL = 15 * 60;

@@ -60,7 +60,11 @@ export function oauthRoutes(deps: ShimDeps, config: Config & { jwt: { secret: st
       const client = await findAuthenticatedClient(ctx.database.reserved, credentials.clientId, credentials.secret);
       if (!client) {
         const refused = new InvalidClientError('Invalid client: client is invalid', { code: 401 });
-        return oauthErrorResponse(c, refused, credentials.basic ? new OAuth2Server.Response({ headers: { 'WWW-Authenticate': 'Basic realm="Service"' } }) : undefined);
+        return oauthErrorResponse(
+          c,
+          refused,
+          credentials.basic ? new OAuth2Server.Response({ headers: { 'WWW-Authenticate': 'Basic realm="Service"' } }) : undefined,
+        );
       }
       if (!body.token) throw new InvalidRequestError('Missing parameter: `token`');
       await revokeClientToken(signInContext(ctx), ctx.tokens, client.id, body.token);

@@ -33,8 +33,12 @@ describe('a client-chosen secret', () => {
     const secret = 'my-own-secret-0123456789';
     expect(await mutate(gw, 'createApplication', app('denied', { secret }), mod.token)).toMatchObject({ error: 'FORBIDDEN' });
     const made = await mutate(gw, 'createApplication', app('chosen', { secret }), admin.token, SEL);
-    expect(made.result).toMatchObject({ clientSecret: secret, application: { clientType: 'CONFIDENTIAL', oauthScopes: ['read', 'write'], legacyTokens: false } });
-    const stored = JSON.stringify(await gw.database.rows(sql`select * from applications`)) + JSON.stringify(await gw.database.rows(sql`select * from audit_log`));
+    expect(made.result).toMatchObject({
+      clientSecret: secret,
+      application: { clientType: 'CONFIDENTIAL', oauthScopes: ['read', 'write'], legacyTokens: false },
+    });
+    const stored =
+      JSON.stringify(await gw.database.rows(sql`select * from applications`)) + JSON.stringify(await gw.database.rows(sql`select * from audit_log`));
     expect(stored).not.toContain(secret);
     expect((await token('ct_chosen', secret)).status).toBe(200);
     expect(await token('ct_chosen', 'my-own-secret-012345678X')).toMatchObject({ status: 400, body: { error: 'invalid_client' } });
@@ -64,7 +68,12 @@ describe('public clients', () => {
     const rotate = await mutate(gw, 'rotateApplicationSecret', { id: made.result.application.id }, admin.token);
     expect(rotate.code).toBe('BAD_INPUT');
     const before = await count();
-    const refused = await mutate(gw, 'createApplication', app('bad-spa', { clientType: 'PUBLIC', grants: ['client_credentials'], secret: 'a-secret-for-public' }), admin.token);
+    const refused = await mutate(
+      gw,
+      'createApplication',
+      app('bad-spa', { clientType: 'PUBLIC', grants: ['client_credentials'], secret: 'a-secret-for-public' }),
+      admin.token,
+    );
     expect(refused.code).toBe('BAD_INPUT');
     expect(refused.fields.map((f: { path: string[] }) => f.path.join('.')).sort()).toEqual(['input.grants', 'input.secret']);
     const update = await mutate(gw, 'updateApplication', { id: made.result.application.id, grants: ['password'] }, admin.token);
@@ -74,7 +83,13 @@ describe('public clients', () => {
 
   it('accept the out-of-band redirect URI; OAuth scopes outside read/write/follow/push/admin are refused', async () => {
     const admin = await gw.user({ roles: ['admin'] });
-    const ok = await mutate(gw, 'createApplication', app('oob', { redirectUris: ['urn:ietf:wg:oauth:2.0:oob'], oauthScopes: ['read', 'follow'] }), admin.token, SEL);
+    const ok = await mutate(
+      gw,
+      'createApplication',
+      app('oob', { redirectUris: ['urn:ietf:wg:oauth:2.0:oob'], oauthScopes: ['read', 'follow'] }),
+      admin.token,
+      SEL,
+    );
     expect(ok.result.application.oauthScopes).toEqual(['read', 'follow']);
     const bad = await mutate(gw, 'createApplication', app('scopes', { oauthScopes: ['root'] }), admin.token);
     expect(bad.fields.map((f: { path: string[] }) => f.path.join('.'))).toEqual(['input.oauthScopes.0']);

@@ -7,13 +7,14 @@ import { answer, count, PASSWORD, postJson, sessionRow, whoAmI, written } from '
 /** Mastodon/Pleroma sign-in as admin-fe does it: POST /api/v1/apps, password grant, verify_credentials. */
 const gw = useGateway({ LEGACY_TOKEN_TTL: '7d' });
 
-const register = (body: unknown, ip = '192.0.2.10') =>
-  gw.app
-    .fetch(
-      new Request('http://gateway.test/api/v1/apps', { method: 'POST', headers: { 'content-type': 'application/json;charset=utf-8' }, body: JSON.stringify(body) }),
-      { incoming: { socket: { remoteAddress: ip } } },
-    )
-    .then(answer);
+const register = async (body: unknown, ip = '192.0.2.10') => {
+  const request = new Request('http://gateway.test/api/v1/apps', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json;charset=utf-8' },
+    body: JSON.stringify(body),
+  });
+  return answer(await gw.app.fetch(request, { incoming: { socket: { remoteAddress: ip } } }));
+};
 const adminFeApp = { client_name: 'AdminFE_0.42', redirect_uris: `${ADMIN_FE_ORIGIN}/oauth-callback`, scopes: 'read write follow' };
 
 describe('POST /api/v1/apps', () => {
@@ -47,7 +48,14 @@ describe('POST /api/v1/apps', () => {
 
   it('refuses bad input with 422 and writes nothing', async () => {
     const before = await written(gw);
-    for (const body of [{}, { client_name: '' , redirect_uris: 'urn:ietf:wg:oauth:2.0:oob' }, { client_name: 'x' }, { client_name: 'x', redirect_uris: 'javascript:alert(1)' }, { client_name: 'x', redirect_uris: 'urn:ietf:wg:oauth:2.0:oob', scopes: 'read everything' }, { client_name: { a: 1 }, redirect_uris: 'x' }]) {
+    for (const body of [
+      {},
+      { client_name: '', redirect_uris: 'urn:ietf:wg:oauth:2.0:oob' },
+      { client_name: 'x' },
+      { client_name: 'x', redirect_uris: 'javascript:alert(1)' },
+      { client_name: 'x', redirect_uris: 'urn:ietf:wg:oauth:2.0:oob', scopes: 'read everything' },
+      { client_name: { a: 1 }, redirect_uris: 'x' },
+    ]) {
       const refused = await register(body);
       expect(refused.status, JSON.stringify(body)).toBe(422);
       expect(refused.body.error).toMatch(/^Validation failed/);
@@ -95,7 +103,13 @@ describe('signing in as admin-fe', () => {
   it('verify_credentials: pleroma.is_admin false for a moderator; 401 without a valid token', async () => {
     const mod = await gw.user({ roles: ['moderator'], password: PASSWORD });
     const app = (await register(adminFeApp, '192.0.2.30')).body;
-    const token = await postJson(gw, '/oauth/token', { client_id: app.client_id, client_secret: app.client_secret, grant_type: 'password', username: mod.username, password: PASSWORD });
+    const token = await postJson(gw, '/oauth/token', {
+      client_id: app.client_id,
+      client_secret: app.client_secret,
+      grant_type: 'password',
+      username: mod.username,
+      password: PASSWORD,
+    });
     expect(token.status).toBe(200);
     expect(token.body.expires_in).toBeGreaterThan(6 * 86_400);
     const me = await answer(await gw.request('/api/v1/accounts/verify_credentials', { token: token.body.access_token }));
@@ -103,14 +117,27 @@ describe('signing in as admin-fe', () => {
     expect((await gw.request('/api/v1/accounts/verify_credentials')).status).toBe(401);
     expect((await gw.request('/api/v1/accounts/verify_credentials', { token: 'garbage' })).status).toBe(401);
     await expect(adminFeSignIn(gw, mod.username, PASSWORD)).rejects.toThrow(/is_admin/);
-    const wrong = await postJson(gw, '/oauth/token', { client_id: app.client_id, client_secret: app.client_secret, grant_type: 'password', username: mod.username, password: 'wrong' });
+    const wrong = await postJson(gw, '/oauth/token', {
+      client_id: app.client_id,
+      client_secret: app.client_secret,
+      grant_type: 'password',
+      username: mod.username,
+      password: 'wrong',
+    });
     expect(wrong).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it('a token asking only read cannot write, and verify_credentials still answers', async () => {
     const admin = await gw.user({ roles: ['admin'], password: PASSWORD });
     const app = (await register(adminFeApp, '192.0.2.31')).body;
-    const token = await postJson(gw, '/oauth/token', { client_id: app.client_id, client_secret: app.client_secret, grant_type: 'password', username: admin.username, password: PASSWORD, scope: 'read' });
+    const token = await postJson(gw, '/oauth/token', {
+      client_id: app.client_id,
+      client_secret: app.client_secret,
+      grant_type: 'password',
+      username: admin.username,
+      password: PASSWORD,
+      scope: 'read',
+    });
     expect(await mutate(gw, 'createUser', { username: 'read-only-attempt' }, token.body.access_token)).toMatchObject({ error: 'FORBIDDEN' });
     expect((await gw.request('/api/v1/accounts/verify_credentials', { token: token.body.access_token })).status).toBe(200);
   });

@@ -13,11 +13,31 @@ const CB = 'https://client.example/cb';
 
 beforeAll(async () => {
   user = await gw.user({ roles: ['admin'], password: PASSWORD });
-  external = await makeApplication(gw, { clientId: 'ext', displayName: 'Outside Tool', role: 'EXTERNAL', grants: ['authorization_code', 'refresh_token'], redirectUris: [CB, 'urn:ietf:wg:oauth:2.0:oob'], by: user.id });
-  publicApp = await makeApplication(gw, { clientId: 'spa', role: 'INTERNAL', clientType: 'PUBLIC', grants: ['authorization_code', 'refresh_token'], redirectUris: [CB], by: user.id });
+  external = await makeApplication(gw, {
+    clientId: 'ext',
+    displayName: 'Outside Tool',
+    role: 'EXTERNAL',
+    grants: ['authorization_code', 'refresh_token'],
+    redirectUris: [CB, 'urn:ietf:wg:oauth:2.0:oob'],
+    by: user.id,
+  });
+  publicApp = await makeApplication(gw, {
+    clientId: 'spa',
+    role: 'INTERNAL',
+    clientType: 'PUBLIC',
+    grants: ['authorization_code', 'refresh_token'],
+    redirectUris: [CB],
+    by: user.id,
+  });
 });
 
-const request = (clientId: string, extra: Record<string, string> = {}) => ({ client_id: clientId, response_type: 'code', redirect_uri: CB, state: 'xyz', ...extra });
+const request = (clientId: string, extra: Record<string, string> = {}) => ({
+  client_id: clientId,
+  response_type: 'code',
+  redirect_uri: CB,
+  state: 'xyz',
+  ...extra,
+});
 
 /** Signs in on the page and, for an EXTERNAL application, answers the consent page. */
 async function signIn(query: Record<string, string>, decision?: 'allow' | 'deny') {
@@ -79,11 +99,21 @@ describe('consent and codes', () => {
     expect(`${back.origin}${back.pathname}`).toBe(CB);
     expect(back.searchParams.get('state')).toBe('xyz');
     const code = back.searchParams.get('code')!;
-    const token = await postForm(gw, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: CB, code_verifier: verifier }, { basic: [external.clientId, external.clientSecret] });
+    const token = await postForm(
+      gw,
+      '/oauth/token',
+      { grant_type: 'authorization_code', code, redirect_uri: CB, code_verifier: verifier },
+      { basic: [external.clientId, external.clientSecret] },
+    );
     expect(token.status).toBe(200);
     expect(token.body.scope).toBe('read');
     expect(await whoAmI(gw, token.body.access_token)).toBe(user.username);
-    const again = await postForm(gw, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: CB, code_verifier: verifier }, { basic: [external.clientId, external.clientSecret] });
+    const again = await postForm(
+      gw,
+      '/oauth/token',
+      { grant_type: 'authorization_code', code, redirect_uri: CB, code_verifier: verifier },
+      { basic: [external.clientId, external.clientSecret] },
+    );
     expect(again).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     expect((await sessionRow(gw, user.id)).at(-1)).toMatchObject({ via: 'oauth', application_id: external.id.toString(), token_scopes: ['read'] });
   });
@@ -104,12 +134,27 @@ describe('consent and codes', () => {
   it('a wrong PKCE verifier is invalid_grant and uses the code up; a redirect URI other than the code’s is refused', async () => {
     const { verifier, challenge } = pkce();
     const code = new URL((await signIn(request(external.clientId, { code_challenge: challenge }), 'allow')).location!).searchParams.get('code')!;
-    const wrong = await postForm(gw, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: CB, code_verifier: pkce().verifier }, { basic: [external.clientId, external.clientSecret] });
+    const wrong = await postForm(
+      gw,
+      '/oauth/token',
+      { grant_type: 'authorization_code', code, redirect_uri: CB, code_verifier: pkce().verifier },
+      { basic: [external.clientId, external.clientSecret] },
+    );
     expect(wrong).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
-    const right = await postForm(gw, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: CB, code_verifier: verifier }, { basic: [external.clientId, external.clientSecret] });
+    const right = await postForm(
+      gw,
+      '/oauth/token',
+      { grant_type: 'authorization_code', code, redirect_uri: CB, code_verifier: verifier },
+      { basic: [external.clientId, external.clientSecret] },
+    );
     expect(right.status).toBe(400);
     const code2 = new URL((await signIn(request(external.clientId), 'allow')).location!).searchParams.get('code')!;
-    const elsewhere = await postForm(gw, '/oauth/token', { grant_type: 'authorization_code', code: code2, redirect_uri: 'https://client.example/other' }, { basic: [external.clientId, external.clientSecret] });
+    const elsewhere = await postForm(
+      gw,
+      '/oauth/token',
+      { grant_type: 'authorization_code', code: code2, redirect_uri: 'https://client.example/other' },
+      { basic: [external.clientId, external.clientSecret] },
+    );
     expect(elsewhere).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
   });
 
@@ -127,7 +172,12 @@ describe('consent and codes', () => {
     const done = await signIn(request(external.clientId, { redirect_uri: 'urn:ietf:wg:oauth:2.0:oob' }), 'allow');
     expect(done.status).toBe(200);
     const code = /<code id="code">([^<]+)<\/code>/.exec(done.html)![1];
-    const token = await postForm(gw, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: 'urn:ietf:wg:oauth:2.0:oob' }, { basic: [external.clientId, external.clientSecret] });
+    const token = await postForm(
+      gw,
+      '/oauth/token',
+      { grant_type: 'authorization_code', code, redirect_uri: 'urn:ietf:wg:oauth:2.0:oob' },
+      { basic: [external.clientId, external.clientSecret] },
+    );
     expect(token.status).toBe(200);
   });
 });
@@ -153,11 +203,26 @@ describe('public clients', () => {
     const done2 = await signIn(request(publicApp.clientId, { code_challenge: challenge, code_challenge_method: 'S256' }));
     expect(await count(gw, 'oauth_authorization_codes')).toBe(codes + 1);
     const code2 = new URL(done2.location!).searchParams.get('code')!;
-    const token = await postForm(gw, '/oauth/token', { grant_type: 'authorization_code', client_id: publicApp.clientId, code: code2, redirect_uri: CB, code_verifier: verifier });
+    const token = await postForm(gw, '/oauth/token', {
+      grant_type: 'authorization_code',
+      client_id: publicApp.clientId,
+      code: code2,
+      redirect_uri: CB,
+      code_verifier: verifier,
+    });
     expect(token.status).toBe(200);
-    const refreshed = await postForm(gw, '/oauth/token', { grant_type: 'refresh_token', client_id: publicApp.clientId, refresh_token: token.body.refresh_token });
+    const refreshed = await postForm(gw, '/oauth/token', {
+      grant_type: 'refresh_token',
+      client_id: publicApp.clientId,
+      refresh_token: token.body.refresh_token,
+    });
     expect(refreshed.status).toBe(200);
-    const withSecret = await postForm(gw, '/oauth/token', { grant_type: 'refresh_token', client_id: publicApp.clientId, client_secret: 'anything-at-all', refresh_token: refreshed.body.refresh_token });
+    const withSecret = await postForm(gw, '/oauth/token', {
+      grant_type: 'refresh_token',
+      client_id: publicApp.clientId,
+      client_secret: 'anything-at-all',
+      refresh_token: refreshed.body.refresh_token,
+    });
     expect(withSecret).toMatchObject({ status: 400, body: { error: 'invalid_client' } });
   });
 });
@@ -182,7 +247,12 @@ describe("Liquid Nitrogen's entry", () => {
     const { accessToken, refreshToken } = await nitrogenSignIn(gw, user.username, PASSWORD);
     expect(await whoAmI(gw, accessToken)).toBe(user.username);
     expect((await sessionRow(gw, user.id)).at(-1)).toMatchObject({ via: 'liquid' });
-    const refreshed = await postForm(gw, '/oauth/token', { grant_type: 'refresh_token', client_id: 'nitrogen', redirect_uri: 'http://localhost:2001', refresh_token: refreshToken });
+    const refreshed = await postForm(gw, '/oauth/token', {
+      grant_type: 'refresh_token',
+      client_id: 'nitrogen',
+      redirect_uri: 'http://localhost:2001',
+      refresh_token: refreshToken,
+    });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.expires_in).toBeGreaterThan(0);
   });

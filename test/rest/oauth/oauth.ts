@@ -21,14 +21,15 @@ export function postForm(gw: TestGateway, path: string, params: Record<string, s
   if (opts.basic) headers.authorization = `Basic ${Buffer.from(`${opts.basic[0]}:${opts.basic[1]}`).toString('base64')}`;
   if (opts.cookie) headers.cookie = opts.cookie;
   const request = new Request(`http://gateway.test${path}`, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
-  return gw.app.fetch(request, opts.ip ? { incoming: { socket: { remoteAddress: opts.ip } } } : undefined).then(answer);
+  return Promise.resolve(gw.app.fetch(request, opts.ip ? { incoming: { socket: { remoteAddress: opts.ip } } } : undefined)).then(answer);
 }
 
 export function postJson(gw: TestGateway, path: string, body: unknown, headers: Record<string, string> = {}) {
   return gw.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(answer);
 }
 
-export const count = async (gw: TestGateway, table: string) => Number((await gw.database.rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`)))[0].n);
+export const count = async (gw: TestGateway, table: string) =>
+  Number((await gw.database.rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`)))[0].n);
 
 /** Rows a refused request must not have written. */
 export const written = async (gw: TestGateway) => ({

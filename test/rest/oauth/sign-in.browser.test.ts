@@ -19,9 +19,17 @@ describe.skipIf(skipBrowser)('the OAuth sign-in pages in a browser', () => {
 
   beforeAll(async () => {
     username = (await gw.user({ roles: ['admin'], password: PASSWORD })).username;
-    internal = (await makeApplication(gw, { clientId: 'browser-internal', role: 'INTERNAL', grants: ['authorization_code'], redirectUris: [CALLBACK] })).clientId;
-    external = (await makeApplication(gw, { clientId: 'browser-external', displayName: 'Browser Outsider', role: 'EXTERNAL', grants: ['authorization_code'], redirectUris: [CALLBACK] }))
+    internal = (await makeApplication(gw, { clientId: 'browser-internal', role: 'INTERNAL', grants: ['authorization_code'], redirectUris: [CALLBACK] }))
       .clientId;
+    external = (
+      await makeApplication(gw, {
+        clientId: 'browser-external',
+        displayName: 'Browser Outsider',
+        role: 'EXTERNAL',
+        grants: ['authorization_code'],
+        redirectUris: [CALLBACK],
+      })
+    ).clientId;
   });
 
   /** A page that records CSP complaints and requests beyond the gateway; the client's callback is answered here. */

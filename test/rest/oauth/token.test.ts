@@ -52,12 +52,23 @@ describe('password grant', () => {
 
   it('shares the rate limit with GraphQL login: failures there refuse the grant from the same address', async () => {
     const victim = await gw.user({ password: PASSWORD });
-    for (let i = 0; i < 5; i++) await gw.gqlFrom('203.0.113.7', 'mutation($u: String!) { login(username: $u, password: "wrong!") { accessToken } }', { u: victim.username });
+    for (let i = 0; i < 5; i++)
+      await gw.gqlFrom('203.0.113.7', 'mutation($u: String!) { login(username: $u, password: "wrong!") { accessToken } }', { u: victim.username });
     const before = await written(gw);
-    const refused = await postForm(gw, '/oauth/token', { ...password(), username: victim.username, client_id: app.clientId, client_secret: app.clientSecret }, { ip: '203.0.113.7' });
+    const refused = await postForm(
+      gw,
+      '/oauth/token',
+      { ...password(), username: victim.username, client_id: app.clientId, client_secret: app.clientSecret },
+      { ip: '203.0.113.7' },
+    );
     expect(refused).toMatchObject({ status: 429, body: { error: 'temporarily_unavailable', error_description: 'Too many attempts; try again later' } });
     expect(await written(gw)).toEqual(before);
-    const elsewhere = await postForm(gw, '/oauth/token', { ...password(), username: victim.username, client_id: app.clientId, client_secret: app.clientSecret }, { ip: '198.51.100.9' });
+    const elsewhere = await postForm(
+      gw,
+      '/oauth/token',
+      { ...password(), username: victim.username, client_id: app.clientId, client_secret: app.clientSecret },
+      { ip: '198.51.100.9' },
+    );
     expect(elsewhere.status).toBe(200);
   });
 
@@ -71,14 +82,29 @@ describe('password grant', () => {
 describe('refresh_token', () => {
   it('rotates; an already-rotated token revokes the session, so its newest access token is refused next', async () => {
     const first = (await postForm(gw, '/oauth/token', password({ client_id: app.clientId, client_secret: app.clientSecret }))).body;
-    const second = await postForm(gw, '/oauth/token', { grant_type: 'refresh_token', refresh_token: first.refresh_token }, { basic: [app.clientId, app.clientSecret] });
+    const second = await postForm(
+      gw,
+      '/oauth/token',
+      { grant_type: 'refresh_token', refresh_token: first.refresh_token },
+      { basic: [app.clientId, app.clientSecret] },
+    );
     expect(second.status).toBe(200);
     expect(second.body.refresh_token).not.toBe(first.refresh_token);
     expect(await whoAmI(gw, second.body.access_token)).toBe(admin.username);
-    const reused = await postForm(gw, '/oauth/token', { grant_type: 'refresh_token', refresh_token: first.refresh_token }, { basic: [app.clientId, app.clientSecret] });
+    const reused = await postForm(
+      gw,
+      '/oauth/token',
+      { grant_type: 'refresh_token', refresh_token: first.refresh_token },
+      { basic: [app.clientId, app.clientSecret] },
+    );
     expect(reused).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     expect(await whoAmI(gw, second.body.access_token)).toBe('UNAUTHENTICATED');
-    const after = await postForm(gw, '/oauth/token', { grant_type: 'refresh_token', refresh_token: second.body.refresh_token }, { basic: [app.clientId, app.clientSecret] });
+    const after = await postForm(
+      gw,
+      '/oauth/token',
+      { grant_type: 'refresh_token', refresh_token: second.body.refresh_token },
+      { basic: [app.clientId, app.clientSecret] },
+    );
     expect(after.status).toBe(400);
   });
 
@@ -87,7 +113,12 @@ describe('refresh_token', () => {
     const noSecret = await postForm(gw, '/oauth/token', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: app.clientId });
     expect(noSecret).toMatchObject({ status: 400, body: { error: 'invalid_client' } });
     const other = await makeApplication(gw, { clientId: 'other-refresher', grants: ['refresh_token'], by: admin.id });
-    const stolen = await postForm(gw, '/oauth/token', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token }, { basic: [other.clientId, other.clientSecret] });
+    const stolen = await postForm(
+      gw,
+      '/oauth/token',
+      { grant_type: 'refresh_token', refresh_token: tokens.refresh_token },
+      { basic: [other.clientId, other.clientSecret] },
+    );
     expect(stolen).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     expect(await whoAmI(gw, tokens.access_token)).toBe(admin.username);
   });
@@ -131,17 +162,25 @@ describe('token narrowing and revocation', () => {
 
   it('POST /oauth/revoke (RFC 7009) ends the session of an access or refresh token; unknown tokens get 200 too; a wrong secret 401', async () => {
     const a = (await postForm(gw, '/oauth/token', password({ client_id: app.clientId, client_secret: app.clientSecret }))).body;
-    expect((await postForm(gw, '/oauth/revoke', { token: a.refresh_token, token_type_hint: 'refresh_token' }, { basic: [app.clientId, app.clientSecret] })).status).toBe(200);
+    expect(
+      (await postForm(gw, '/oauth/revoke', { token: a.refresh_token, token_type_hint: 'refresh_token' }, { basic: [app.clientId, app.clientSecret] })).status,
+    ).toBe(200);
     expect(await whoAmI(gw, a.access_token)).toBe('UNAUTHENTICATED');
     const b = (await postForm(gw, '/oauth/token', password({ client_id: app.clientId, client_secret: app.clientSecret }))).body;
     const other = await makeApplication(gw, { clientId: 'revoker', grants: ['client_credentials'], by: admin.id });
     expect((await postForm(gw, '/oauth/revoke', { token: b.access_token }, { basic: [other.clientId, other.clientSecret] })).status).toBe(200);
     expect(await whoAmI(gw, b.access_token)).toBe(admin.username);
-    expect(await postForm(gw, '/oauth/revoke', { token: b.access_token }, { basic: [app.clientId, 'wrong'] })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(await postForm(gw, '/oauth/revoke', { token: b.access_token }, { basic: [app.clientId, 'wrong'] })).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
     expect((await postForm(gw, '/oauth/revoke', { token: b.access_token, client_id: app.clientId, client_secret: app.clientSecret })).status).toBe(200);
     expect(await whoAmI(gw, b.access_token)).toBe('UNAUTHENTICATED');
     expect((await postForm(gw, '/oauth/revoke', { token: 'garbage' }, { basic: [app.clientId, app.clientSecret] })).status).toBe(200);
-    expect(await postForm(gw, '/oauth/revoke', {}, { basic: [app.clientId, app.clientSecret] })).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+    expect(await postForm(gw, '/oauth/revoke', {}, { basic: [app.clientId, app.clientSecret] })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_request' },
+    });
   });
 });
 
@@ -172,8 +211,14 @@ describe('metadata and bad input', () => {
       await raw(`grant_type=password&client_id=${app.clientId}&client_secret=${app.clientSecret}&username=%00&password=x`, 'application/x-www-form-urlencoded'),
       await raw(`grant_type=nonsense&client_id=${app.clientId}&client_secret=${app.clientSecret}`, 'application/x-www-form-urlencoded'),
       await raw(`grant_type=password&client_id=${'x'.repeat(5000)}&client_secret=s`, 'application/x-www-form-urlencoded'),
-      await raw(`grant_type=refresh_token&client_id=${app.clientId}&client_secret=${app.clientSecret}&refresh_token=not-a-token`, 'application/x-www-form-urlencoded'),
-      await raw(`grant_type=authorization_code&client_id=${app.clientId}&client_secret=${app.clientSecret}&code=nope&redirect_uri=https://tool.example/cb`, 'application/x-www-form-urlencoded'),
+      await raw(
+        `grant_type=refresh_token&client_id=${app.clientId}&client_secret=${app.clientSecret}&refresh_token=not-a-token`,
+        'application/x-www-form-urlencoded',
+      ),
+      await raw(
+        `grant_type=authorization_code&client_id=${app.clientId}&client_secret=${app.clientSecret}&code=nope&redirect_uri=https://tool.example/cb`,
+        'application/x-www-form-urlencoded',
+      ),
       await raw(`grant_type=password&client_id=nobody&client_secret=s&username=a&password=b`, 'application/x-www-form-urlencoded'),
     ];
     for (const c of cases) {
