@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useGateway } from '../../helpers/app.js';
 import { makeApplication } from '../../helpers/factories.js';
@@ -116,6 +117,11 @@ describe('consent and codes', () => {
     );
     expect(again).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     expect((await sessionRow(gw, user.id)).at(-1)).toMatchObject({ via: 'oauth', application_id: external.id.toString(), token_scopes: ['read'] });
+    const actions = await gw.database.rows<{ action: string; actor_id: string }>(
+      sql`select action, actor_id::text from audit_log where action in ('oauth.authorize', 'session.oauth.authorization_code') order by seq`,
+    );
+    expect(actions.map((a) => a.action)).toEqual(['oauth.authorize', 'session.oauth.authorization_code']);
+    expect(actions.every((a) => a.actor_id === user.id.toString())).toBe(true);
   });
 
   it('refused consent redirects with error=access_denied and writes nothing', async () => {
