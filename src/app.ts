@@ -21,7 +21,9 @@ import { registerPageRoutes } from './rest/litecord/register-page.js';
 import { litecordRoutes } from './rest/litecord/routes.js';
 import { cookieRoutes } from './rest/cookiecms/routes.js';
 import { liquidClientRoutes } from './rest/liquid/clients.js';
+import { liquidMeRoutes } from './rest/liquid/me.routes.js';
 import { liquidRoutes } from './rest/liquid/routes.js';
+import { liquidSystemRoutes } from './rest/liquid/system.routes.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -152,8 +154,11 @@ export async function createApp(
   app.route('/api/v6/admin', litecordRoutes(shimDeps));
   registerPageRoutes(app);
   app.route('/api/pleroma/admin', pleromaRoutes(shimDeps));
-  app.use('/user/admin-api/*', limit);
+  app.use('/user/*', limit);
   app.route('/user/admin-api', liquidRoutes(shimDeps));
+  app.route('/user', liquidMeRoutes(shimDeps));
+  app.use('/system/*', limit);
+  app.route('/system', liquidSystemRoutes(shimDeps));
   app.use('/client/admin-api/*', limit);
   app.route('/client/admin-api', liquidClientRoutes(shimDeps));
   app.route('/api/admin', cookieRoutes(shimDeps));
