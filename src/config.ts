@@ -122,6 +122,22 @@ const EnvSchema = z.object({
   LIQUID_APP_NAME: z.string().min(1).max(100).default('Liquid'),
   /** The user fields Liquid's PATCH /user/admin-api/update accepts and /editable-fields answers. */
   LIQUID_EDITABLE_FIELDS: nameList.default(LIQUID_EDITABLE_DEFAULT),
+  /** The Liquid Nitrogen admin panel's client id (its VITE_LIQUID_CLIENT_ID); the gateway keeps that public client. */
+  LIQUID_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{2,100}$/, '2 to 100 letters, digits, _ . -')
+    .optional(),
+  /** Where Nitrogen runs (it sends its origin as redirect_uri): a comma list, matched exactly. */
+  LIQUID_REDIRECT_URIS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/, message: 'expected absolute http(s) URLs, separated by commas' })).max(20))
+    .optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -185,8 +201,12 @@ export interface Config {
   passwordHashing: { concurrency: number; queue: number };
   /** Tiers setSubscription accepts; `baseTier` (one of them) counts as not subscribed. */
   subscriptions: { tiers: string[]; baseTier: string };
-  /** What the Liquid shim answers about itself: its app name, and the fields its update accepts. */
-  liquid: { appName: string; editableFields: string[] };
+  /**
+   * The Liquid shim: the Nitrogen client (LIQUID_CLIENT_ID, a public INTERNAL application kept at
+   * start; null when not configured) and what the shim answers about itself (its app name, and the
+   * fields its update accepts).
+   */
+  liquid: { clientId: string | null; redirectUris: string[]; appName: string; editableFields: string[] };
 }
 
 export class ConfigError extends Error {}
@@ -219,6 +239,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       `Invalid configuration: SUBSCRIPTION_BASE_TIER: must be one of SUBSCRIPTION_TIERS (${e.SUBSCRIPTION_TIERS.join(', ')}) (got "${e.SUBSCRIPTION_BASE_TIER}")`,
     );
+  }
+  if (e.LIQUID_CLIENT_ID && !e.LIQUID_REDIRECT_URIS?.length) {
+    throw new ConfigError("Invalid configuration: LIQUID_REDIRECT_URIS: required with LIQUID_CLIENT_ID (Nitrogen's origin, e.g. https://nitrogen.example.org)");
   }
   if (e.JWT_JWKS_URL && !e.JWT_ISSUER) {
     throw new ConfigError('Invalid configuration: JWT_ISSUER: required with JWT_JWKS_URL');
@@ -253,7 +276,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     passwordHashing: { concurrency: e.LOGIN_HASH_CONCURRENCY, queue: e.LOGIN_HASH_QUEUE },
     subscriptions: { tiers: e.SUBSCRIPTION_TIERS, baseTier: e.SUBSCRIPTION_BASE_TIER },
-    liquid: { appName: e.LIQUID_APP_NAME, editableFields: e.LIQUID_EDITABLE_FIELDS },
+    liquid: {
+      clientId: e.LIQUID_CLIENT_ID ?? null,
+      redirectUris: e.LIQUID_REDIRECT_URIS ?? [],
+      appName: e.LIQUID_APP_NAME,
+      editableFields: e.LIQUID_EDITABLE_FIELDS,
+    },
     mail: {
       smtpUrl: e.SMTP_URL,
       fileDir: join(e.DATA_DIR, 'mail'),

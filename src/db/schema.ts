@@ -9,3 +9,4 @@ export * from '../modules/applications/table.js';
 export * from '../modules/mail/table.js';
 export * from './counts.js';
 export * from '../modules/subscriptions/table.js';
+export * from '../modules/oauth/table.js';
