@@ -73,7 +73,9 @@ export function liquidClientRoutes(deps: ShimDeps) {
     const items = Array.isArray(body) ? body : [body];
     // One operation for the whole array: all or nothing, errors at input.applications.<n>.<field>.
     type Created = { clientSecret: string; application: LiquidAppSource };
-    const data = await run<{ createApplications: { result: { applications: Created[] } } }>(ctx, CREATE, { input: { applications: items.map(toInput) } });
+    // Liquid's scope is optional at create (default none).
+    const applications = items.map((item) => toInput({ ...item, scope: item.scope ?? [] }));
+    const data = await run<{ createApplications: { result: { applications: Created[] } } }>(ctx, CREATE, { input: { applications } });
     // Each secret (generated or chosen) is answered here, once; it is stored only as a hash.
     const created = data.createApplications.result.applications.map((r) => ({ ...presentApp(r.application), secret: r.clientSecret }));
     return Array.isArray(body) ? ok(c, created) : ok(c, { client: created[0] });

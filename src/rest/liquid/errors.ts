@@ -45,7 +45,14 @@ export interface LiquidFieldError {
 const sent = new WeakMap<Request, { location: 'body' | 'query'; value: unknown }>();
 
 /** Gateway field names (in GraphQL error paths) back to Liquid's. */
-const LIQUID_NAMES: Record<string, string> = { countryCode: 'country', clientId: 'id', scopes: 'scope', userId: 'target', expiresAt: 'expiry', active: 'state' };
+const LIQUID_NAMES: Record<string, string> = {
+  countryCode: 'country',
+  clientId: 'id',
+  scopes: 'scope',
+  userId: 'target',
+  expiresAt: 'expiry',
+  active: 'state',
+};
 
 /**
  * A gateway path (an action's input path, or a zod path of the Liquid body) as express-validator

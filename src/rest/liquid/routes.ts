@@ -6,7 +6,18 @@ import { encodeId } from '../../graphql/ids.js';
 import { allNodes, idText, mutationDocument, run, ShimError, type ShimDeps } from '../shim.js';
 import { accountRoutes } from './account.routes.js';
 import { LiquidError, liquidError, liquidNotFound, readBody, readParams } from './errors.js';
-import { LIQUID_USER_FIELDS, LIST_LIMITS, ok, presentInviteCode, presentUser, phoneOf, scopesOf, toRoleName, type LiquidInviteSource, type LiquidUserSource } from './present.js';
+import {
+  LIQUID_USER_FIELDS,
+  LIST_LIMITS,
+  ok,
+  presentInviteCode,
+  presentUser,
+  phoneOf,
+  scopesOf,
+  toRoleName,
+  type LiquidInviteSource,
+  type LiquidUserSource,
+} from './present.js';
 import { updateRoute } from './update.routes.js';
 
 const USER = `fragment LiquidUser on User { ${LIQUID_USER_FIELDS} }`;

@@ -23,7 +23,12 @@ const FIELDS = {
   password: z.string(),
   // `__unset__` leaves the account with no role: a plain `user`.
   role: z.union([z.literal(UNSET).transform(() => 'user'), z.string().max(64)]),
-  country: orUnset(z.string().regex(/^[A-Za-z]{2}$/, 'an ISO 3166 alpha-2 code such as DE').transform((s) => s.toUpperCase())),
+  country: orUnset(
+    z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'an ISO 3166 alpha-2 code such as DE')
+      .transform((s) => s.toUpperCase()),
+  ),
   organization: text(200),
   designation: text(200),
   gender: text(64),
