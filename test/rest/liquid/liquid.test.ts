@@ -175,7 +175,8 @@ describe('Liquid /client/admin-api and invite codes', () => {
     expect((await callClient('POST', '/create', admin.token, [client('bad_uri', { redirectUris: ['http://evil.example'] })])).status).toBe(400);
     const made = await callClient('POST', '/create', admin.token, [client('external_client')]);
     expect(made.status).toBe(200);
-    expect(made.body.data[0]).toMatchObject({ id: 'external_client', role: 'external_client', scope: ['admin:profile:read'], grants: ['client_credentials'] });
+    // A client's scope[] reads in Liquid's client names (admin:profile:read and client:profile:read are both admin:users:read).
+    expect(made.body.data[0]).toMatchObject({ id: 'external_client', role: 'external_client', scope: ['client:profile:read'], grants: ['client_credentials'] });
     const secret = made.body.data[0].secret;
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const list = await callClient('GET', '/list?limit=10', admin.token);
