@@ -9,6 +9,7 @@ import '../modules/users/profile.schema.js';
 import '../modules/users/bulk.schema.js';
 import '../modules/roles/schema.js';
 import '../modules/roles/user-roles.schema.js';
+import '../modules/roles/liquid.schema.js';
 import '../modules/sessions/schema.js';
 import '../modules/audit/schema.js';
 import '../modules/invites/schema.js';

@@ -59,6 +59,7 @@ const SAMPLES: Record<string, Sample> = {
   'Query.roles': { vars: () => ({ first: 1 }) },
   'Query.scopeCatalog': { self: true },
   'Query.subscriptionTiers': { self: true },
+  'Query.liquidScopeTree': { self: true },
   'Query.explainAccess': { vars: (f) => ({ userId: f.target.gid, scope: 'admin:users:read' }) },
   'Query.invites': { vars: () => ({ first: 1 }) },
   'Query.invite': { vars: (f) => ({ code: f.inviteCode }) },
@@ -103,6 +104,9 @@ const SAMPLES: Record<string, Sample> = {
   'Mutation.deleteRole': { vars: (f) => ({ input: { id: f.doomedRole.gid } }) },
   'Mutation.assignRole': { vars: (f) => ({ input: { userId: f.target.gid, role: f.role.name } }) },
   'Mutation.revokeRole': { vars: (f) => ({ input: { userId: f.target.gid, role: f.role.name } }) },
+  'Mutation.setLiquidScopes': {
+    vars: (f) => ({ input: { targets: [f.target.gid], targetType: 'USER', scopes: ['admin:profile:read', 'delegated:all'], operation: 'SET' } }),
+  },
   'Mutation.setScopes': { vars: (f) => ({ input: { targets: [f.target.gid], targetType: 'USER', scopes: ['admin:users:read'], operation: 'ADD' } }) },
   // ---- Mutation: invites, sessions, password reset ----
   'Mutation.createInvite': { vars: () => ({ input: { maxUses: 2 } }) },

@@ -1,34 +1,21 @@
 import type { Context } from 'hono';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { decodeId } from '../../graphql/ids.js';
+import { catalogScopesOf, isLiquidScope, isStoredOnly } from '../../access/liquid-scopes.js';
 import { ShimError } from '../shim.js';
 
 /**
- * Liquid's scope names, mapped onto the gateway's catalog: the one table that says what each of
- * them means here. A name missing from it is refused, never guessed.
+ * Catalog scopes for Liquid scope names (access/liquid-scopes.ts), for routes that take a client's
+ * scope[] with other fields. An unknown name is BAD_INPUT; so is a stored-only one, which only
+ * POST /user/admin-api/access can keep (here it would be lost).
  */
-export const LIQUID_SCOPES: Record<string, string> = {
-  'admin:all': 'admin',
-  'admin:profile:read': 'admin:users:read',
-  'admin:profile:write': 'admin:users:write',
-  'admin:profile:create:write': 'admin:users:write',
-  'admin:profile:custom-data:write': 'admin:users:write',
-  'admin:profile:restrict:write': 'admin:users:write',
-  'admin:profile:verifications:write': 'admin:users:write',
-  'admin:profile:credits:write': 'admin:users:write',
-  'admin:profile:sensitive:low:write': 'admin:users:write',
-  'admin:profile:sensitive:medium:write': 'admin:users:write',
-  'admin:profile:sensitive:high:write': 'admin:users:write',
-  'admin:profile:sensitive:extreme:write': 'admin:users:write',
-  'admin:profile:ban:write': 'admin:users:ban',
-  'admin:profile:access:write': 'admin:roles:grant',
-};
-
-/** Catalog scopes for Liquid scope names; a name not in the table is BAD_INPUT, never guessed. */
 export function scopesOf(names: string[]): string[] {
-  const unknown = names.filter((s) => !LIQUID_SCOPES[s]);
-  if (unknown.length) throw new ShimError('BAD_INPUT', `Unknown scope: ${unknown.join(', ')}`);
-  return [...new Set(names.map((s) => LIQUID_SCOPES[s]))];
+  const refused = names.filter((s) => !isLiquidScope(s) || isStoredOnly(s));
+  if (refused.length)
+    throw new ShimError('BAD_INPUT', `Unknown scope (or one to set with /user/admin-api/access): ${refused.join(', ')}`, [
+      { path: ['scope'], message: 'Invalid value' },
+    ]);
+  return catalogScopesOf(names);
 }
 
 /** Page sizes of the Liquid lists (users, clients): what /system/settings answers as pagination limits. */
@@ -46,7 +33,7 @@ export const toRoleName = (liquid: string) => (liquid === 'super_admin' ? 'super
 export const fromRoleName = (name: string | undefined) => (name === undefined ? 'user' : name === 'superadmin' ? 'super_admin' : name);
 
 export const LIQUID_USER_FIELDS =
-  'id username displayName firstName middleName lastName bio pronouns verified verifiedAt banned restricted email emailVerified phone countryCode organization designation gender preferredLanguage customLink customData credits createdAt updatedAt roles { name } subscription { tier expiresAt isSubscribed }';
+  'id username displayName firstName middleName lastName bio pronouns verified verifiedAt banned restricted email emailVerified phone countryCode organization designation gender preferredLanguage customLink customData credits createdAt updatedAt roles { name } liquidScopes subscription { tier expiresAt isSubscribed }';
 
 export interface LiquidUserSource {
   id: string;
@@ -77,6 +64,8 @@ export interface LiquidUserSource {
   /** Highest rank first. */
   roles: { name: string }[];
   subscription: { tier: string | null; expiresAt: string | null; isSubscribed: boolean } | null;
+  /** Liquid's scope[] (the user's direct grants, in Liquid's names). */
+  liquidScopes: string[];
 }
 
 /**
@@ -124,10 +113,11 @@ export function presentUser(user: LiquidUserSource, baseTier: string) {
     customData: user.customData,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
+    scope: user.liquidScopes,
   };
 }
 
-export const LIQUID_APP_FIELDS = 'id clientId displayName grants redirectUris role scopes';
+export const LIQUID_APP_FIELDS = 'id clientId displayName grants redirectUris role scopes liquidScopes';
 
 export interface LiquidAppSource {
   id: string;
@@ -137,10 +127,8 @@ export interface LiquidAppSource {
   redirectUris: string[];
   role: 'INTERNAL' | 'EXTERNAL';
   scopes: string[];
+  liquidScopes: string[];
 }
-
-/** Catalog scope back to Liquid's name (the first entry of the table that maps onto it). */
-const liquidName = (scope: string) => Object.entries(LIQUID_SCOPES).find(([, s]) => s === scope)?.[0] ?? scope;
 
 /** A Liquid client. Unlike Liquid, never with its secret. */
 export function presentApp(app: LiquidAppSource) {
@@ -150,7 +138,7 @@ export function presentApp(app: LiquidAppSource) {
     grants: app.grants,
     redirectUris: app.redirectUris,
     role: app.role === 'INTERNAL' ? 'internal_client' : 'external_client',
-    scope: app.scopes.map(liquidName),
+    scope: app.liquidScopes,
     displayName: app.displayName,
   };
 }

@@ -213,7 +213,8 @@ describe('Liquid /client/admin-api and invite codes', () => {
     expect(await count('select count(*)::int as n from applications')).toBe(before);
     const made = await callClient('POST', '/create', admin.token, [client('external_client')]);
     expect(made.status).toBe(200);
-    expect(made.body.data[0]).toMatchObject({ id: 'external_client', role: 'external_client', scope: ['admin:profile:read'], grants: ['client_credentials'] });
+    // A client's scope[] reads in Liquid's client names (admin:profile:read and client:profile:read are both admin:users:read).
+    expect(made.body.data[0]).toMatchObject({ id: 'external_client', role: 'external_client', scope: ['client:profile:read'], grants: ['client_credentials'] });
     const secret = made.body.data[0].secret;
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // One object, as Nitrogen sends it (no scope; an empty secret means "generate one"): data.client.
