@@ -19,8 +19,7 @@ export async function setSubscription(ctx: ActionContext, userId: bigint, input:
   const data = parseInput(setSubscriptionSchema, input);
   if (data.tier != null && !tiers.includes(data.tier))
     throw new BadInputError(`tier must be one of ${tiers.join(', ')}`, [{ path: ['tier'], message: `must be one of ${tiers.join(', ')}` }]);
-  if (data.active && !data.expiresAt)
-    throw new BadInputError('expiresAt is required when active', [{ path: ['expiresAt'], message: 'required when active' }]);
+  if (data.active && !data.expiresAt) throw new BadInputError('expiresAt is required when active', [{ path: ['expiresAt'], message: 'required when active' }]);
   return ctx.db.transaction(async (tx) => {
     await lockTarget(tx, ctx, userId, 'change');
     const [before] = await tx.select().from(subscriptions).where(eq(subscriptions.userId, userId)).for('update');

@@ -5,7 +5,7 @@ import { LIQUID_USER_FIELDS, ok, presentUser, type LiquidUserSource } from './pr
 
 const ME = `query LiquidMe { viewer { ${LIQUID_USER_FIELDS} } }`;
 // logout's input is optional (without it: the caller's own session), so not mutationDocument's `$input: LogoutInput!`.
-const LOGOUT = 'mutation LiquidLogout { logout { __typename ... on Error { message code } } }';
+const LOGOUT = 'mutation LiquidLogout { logout { loggedOut } }';
 
 /** Liquid's own-account routes under /user that Nitrogen calls: who am I, and sign out. */
 export function liquidMeRoutes(deps: ShimDeps) {
