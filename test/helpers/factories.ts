@@ -8,6 +8,7 @@ import { mailAllUsers } from '../../src/modules/mail/actions.js';
 import { createPasswordResetToken } from '../../src/modules/password-resets/actions.js';
 import { assignRole, createRole } from '../../src/modules/roles/actions.js';
 import { openSession, type SessionVia } from '../../src/modules/sessions/actions.js';
+import { setSubscription } from '../../src/modules/subscriptions/actions.js';
 import { createUser } from '../../src/modules/users/actions.js';
 import type { TestGateway } from './app.js';
 
@@ -212,4 +213,18 @@ export async function makeAuditEvent(gw: TestGateway, opts: { by?: By } = {}): P
   );
   if (!row) throw new Error('the audited action wrote no audit row');
   return { seq: BigInt(row.seq), gid: encodeId('AuditEvent', row.seq), action: row.action, targetId: invite.id.toString() };
+}
+
+// ---- subscriptions ----
+
+/** A user's subscription (setSubscription): active on `premium` for 30 days unless given; a new user when omitted. */
+export async function makeSubscription(
+  gw: TestGateway,
+  opts: { userId?: bigint; tier?: string | null; active?: boolean; expiresAt?: Date | null; by?: By } = {},
+): Promise<{ userId: bigint; userGid: string; tier: string | null; expiresAt: Date | null }> {
+  const userId = opts.userId ?? (await makeUser(gw)).id;
+  const tier = opts.tier === undefined ? 'premium' : opts.tier;
+  const expiresAt = opts.expiresAt === undefined ? new Date(Date.now() + 30 * 86_400_000) : opts.expiresAt;
+  await setSubscription(actingAs(gw, opts.by ?? null), userId, { tier, active: opts.active ?? true, expiresAt }, gw.config.subscriptions.tiers);
+  return { userId, userGid: encodeId('User', userId), tier, expiresAt };
 }
