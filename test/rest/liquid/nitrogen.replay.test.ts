@@ -154,7 +154,8 @@ describe('Nitrogen against the gateway', () => {
     expect(await info()).toMatchObject({ credits: 42, customData: { theme: 'dark', nested: { n: 1 } } });
 
     // ---- ApplicationList and ApplicationEditor ----
-    const listed = async () => (await n('GET', '/client/admin-api/list?limit=50')).body.data.clients as Record<string, unknown>[];
+    type Listed = { _id: string; id: string; scope: string[]; [field: string]: unknown };
+    const listed = async () => (await n('GET', '/client/admin-api/list?limit=50')).body.data.clients as Listed[];
     const application = {
       id: 'nitrogen_app',
       displayName: 'Nitrogen App',
@@ -169,7 +170,7 @@ describe('Nitrogen against the gateway', () => {
     const row = (await listed()).find((a) => a.id === 'nitrogen_app')!;
     for (const field of ['_id', 'id', 'displayName', 'role', 'grants', 'redirectUris', 'scope']) expect(row, field).toHaveProperty(field);
     // ApplicationEditor.update: the listed object without _id, scope, __v and falsy values (the empty secret).
-    const { _id, scope: _s, ...edited } = { ...row, displayName: 'Nitrogen App 2' };
+    const { _id, scope: _s, ...edited }: Listed = { ...row, displayName: 'Nitrogen App 2' };
     expect((await n('PATCH', '/client/admin-api/update', { target: _id, ...edited })).status).toBe(200);
     expect((await listed()).find((a) => a.id === 'nitrogen_app')).toMatchObject({ displayName: 'Nitrogen App 2' });
     expect((await n('DELETE', '/client/admin-api/delete', { target: _id })).status).toBe(200);
