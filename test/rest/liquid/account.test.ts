@@ -106,7 +106,7 @@ describe('Liquid: subscription, login history, search, retrieve-user-info, updat
     const plain = await gw.user();
     const target = await gw.user({ password: 'history-pass-1' });
     const login = () =>
-      gw.gql('mutation { login(username: "' + target.username + '", password: "history-pass-1") { accessToken } }', {}, null, {
+      gw.gql('mutation($u: String!) { login(username: $u, password: "history-pass-1") { accessToken } }', { u: target.username }, null, {
         'user-agent': 'Nitrogen test',
       });
     await login();
