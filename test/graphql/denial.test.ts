@@ -58,6 +58,8 @@ const SAMPLES: Record<string, Sample> = {
   'Query.users': { vars: () => ({ first: 1 }) },
   'Query.roles': { vars: () => ({ first: 1 }) },
   'Query.scopeCatalog': { self: true },
+  'Query.subscriptionTiers': { self: true },
+  'Query.liquidScopeTree': { self: true },
   'Query.explainAccess': { vars: (f) => ({ userId: f.target.gid, scope: 'admin:users:read' }) },
   'Query.invites': { vars: () => ({ first: 1 }) },
   'Query.invite': { vars: (f) => ({ code: f.inviteCode }) },
@@ -97,6 +99,7 @@ const SAMPLES: Record<string, Sample> = {
   'Mutation.untagUsers': { vars: (f) => ({ input: { ids: [f.target.gid], tags: ['denial'] } }) },
   'Mutation.updateCustomData': { vars: (f) => ({ input: { id: f.target.gid, data: { a: 1 }, mode: 'MERGE' } }) },
   'Mutation.adjustCredits': { vars: (f) => ({ input: { userId: f.target.gid, operation: 'INCREMENT', value: 1 } }) },
+  'Mutation.setSubscription': { vars: (f) => ({ input: { userId: f.target.gid, tier: 'premium', active: true, expiresAt: later() } }) },
   'Mutation.bulkUpdateUsers': {
     vars: (f) => ({ input: { filter: { username: { equals: f.target.username } }, action: 'TAG', tags: ['denial'], dryRun: true } }),
   },
@@ -106,6 +109,9 @@ const SAMPLES: Record<string, Sample> = {
   'Mutation.deleteRole': { vars: (f) => ({ input: { id: f.doomedRole.gid } }) },
   'Mutation.assignRole': { vars: (f) => ({ input: { userId: f.target.gid, role: f.role.name } }) },
   'Mutation.revokeRole': { vars: (f) => ({ input: { userId: f.target.gid, role: f.role.name } }) },
+  'Mutation.setLiquidScopes': {
+    vars: (f) => ({ input: { targets: [f.target.gid], targetType: 'USER', scopes: ['admin:profile:read', 'delegated:all'], operation: 'SET' } }),
+  },
   'Mutation.setScopes': { vars: (f) => ({ input: { targets: [f.target.gid], targetType: 'USER', scopes: ['admin:users:read'], operation: 'ADD' } }) },
   // ---- Mutation: invites, sessions, password reset ----
   'Mutation.createInvite': { vars: () => ({ input: { maxUses: 2 } }) },
