@@ -24,6 +24,7 @@ import { litecordRoutes } from './rest/litecord/routes.js';
 import { cookieRoutes } from './rest/cookiecms/routes.js';
 import { liquidClientRoutes } from './rest/liquid/clients.js';
 import { liquidRoutes } from './rest/liquid/routes.js';
+import { mediaRoutes } from './rest/media/routes.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -167,6 +168,7 @@ export async function createApp(
   app.use('/client/admin-api/*', limit);
   app.route('/client/admin-api', liquidClientRoutes(shimDeps));
   app.route('/api/admin', cookieRoutes(shimDeps));
+  app.route('/media', mediaRoutes(database));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((error, c) => {

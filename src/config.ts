@@ -83,6 +83,17 @@ const EnvSchema = z.object({
   LOGIN_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   LOGIN_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
   CORS_ORIGINS: originList.default([]),
+  /** Where stored images are served from (`<base>/media/<hash>.<ext>`); PUBLIC_URL when absent. */
+  MEDIA_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
+  /** Largest image accepted, in input bytes (after base64 decoding). */
+  MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(2 * 1024 * 1024),
+  /** Largest image accepted, in pixels, read from its header before anything is decoded. */
+  MEDIA_MAX_PIXELS: z.coerce.number().int().min(64 * 64).max(100_000_000).default(4096 * 4096),
+  /** Image decodes running at once, and how many may wait; beyond that RATE_LIMITED. */
+  MEDIA_DECODE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  MEDIA_DECODE_QUEUE: z.coerce.number().int().min(0).max(1000).default(4),
+  /** How long an upload nothing refers to is kept before it is swept. */
+  MEDIA_UNCLAIMED_TTL: duration.default(3600),
   /**
    * Reverse proxies whose X-Forwarded-For is believed: CIDRs or addresses, comma separated
    * (`10.0.0.0/8, 127.0.0.1`), or proxy-addr's `loopback`, `linklocal`, `uniquelocal`.
@@ -170,6 +181,22 @@ export interface Config {
   };
   /** The bound on argon2 work in the process (see src/access/passwords.ts). */
   passwordHashing: { concurrency: number; queue: number };
+  /** The media pipeline (src/modules/media). */
+  media: MediaConfig;
+}
+
+export interface MediaConfig {
+  /** Absolute, without a trailing slash: stored images are at `<baseUrl>/media/<hash>.<ext>`. */
+  baseUrl: string;
+  /** Largest input image in bytes (decoded from base64 when it came as a data URI). */
+  maxBytes: number;
+  /** Largest input image in pixels (width × height from its header, checked before decoding). */
+  maxPixels: number;
+  /** Decodes at once, and how many may wait for one before RATE_LIMITED. */
+  concurrency: number;
+  queue: number;
+  /** Seconds an upload nobody refers to (ref_count 0) is kept. */
+  unclaimedTtlSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -232,6 +259,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustedProxies: e.TRUSTED_PROXIES,
     logLevel: e.LOG_LEVEL,
     passwordHashing: { concurrency: e.LOGIN_HASH_CONCURRENCY, queue: e.LOGIN_HASH_QUEUE },
+    media: {
+      baseUrl: (e.MEDIA_BASE_URL ?? e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+      maxBytes: e.MEDIA_MAX_BYTES,
+      maxPixels: e.MEDIA_MAX_PIXELS,
+      concurrency: e.MEDIA_DECODE_CONCURRENCY,
+      queue: e.MEDIA_DECODE_QUEUE,
+      unclaimedTtlSeconds: e.MEDIA_UNCLAIMED_TTL,
+    },
     mail: {
       smtpUrl: e.SMTP_URL,
       fileDir: join(e.DATA_DIR, 'mail'),

@@ -28,6 +28,8 @@ export const SCOPE_CATALOG = {
   'admin:invites:write': 'Create and revoke invites',
   'admin:audit': 'Audit log',
   'admin:audit:read': 'Read and verify the audit log',
+  'admin:media': 'Images (avatars, flags, skins, capes)',
+  'admin:media:write': 'Upload images into the media store',
 } as const;
 
 export type Scope = keyof typeof SCOPE_CATALOG;
