@@ -34,7 +34,7 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: unknown; Output: unknown };
     /** A file part of a GraphQL multipart request (yoga parses it into a File); input only. */
-    Upload: { Input: File; Output: never };
+    Upload: { Input: { readonly name: string; readonly size: number; arrayBuffer(): Promise<ArrayBuffer> }; Output: never };
   };
   DefaultFieldNullability: false;
 }>({

@@ -4,6 +4,10 @@ import { createApplication } from '../../src/modules/applications/actions.js';
 import type { GRANTS } from '../../src/modules/applications/validation.js';
 import type { ActionContext } from '../../src/modules/context.js';
 import { createInvite } from '../../src/modules/invites/actions.js';
+import { putMedia } from '../../src/modules/media/actions.js';
+import { prepareImage } from '../../src/modules/media/pipeline.js';
+import type { MediaInfo } from '../../src/modules/media/queries.js';
+import type { MediaPurpose } from '../../src/modules/media/validation.js';
 import { mailAllUsers } from '../../src/modules/mail/actions.js';
 import { createPasswordResetToken } from '../../src/modules/password-resets/actions.js';
 import { assignRole, createRole } from '../../src/modules/roles/actions.js';
@@ -205,4 +209,24 @@ export async function makeAuditEvent(gw: TestGateway, opts: { by?: By } = {}): P
   );
   if (!row) throw new Error('the audited action wrote no audit row');
   return { seq: BigInt(row.seq), gid: encodeId('AuditEvent', row.seq), action: row.action, targetId: invite.id.toString() };
+}
+
+// ---- media ----
+
+/**
+ * A stored image holding one reference, as a module that refers to it stores it (prepareImage, then
+ * putMedia in a transaction): a solid-colour PNG of `width`×`height` made by sharp, re-encoded for
+ * `purpose` (an avatar by default). A different `colour` gives a different image (and hash).
+ */
+export async function makeMedia(
+  gw: TestGateway,
+  opts: { purpose?: MediaPurpose; width?: number; height?: number; colour?: { r: number; g: number; b: number }; hd?: boolean } = {},
+): Promise<MediaInfo> {
+  const { default: sharp } = await import('sharp');
+  const purpose = opts.purpose ?? 'avatar';
+  const [width, height] = [opts.width ?? 64, opts.height ?? (purpose === 'cape' ? 32 : 64)];
+  const colour = opts.colour ?? { r: Math.floor(Math.random() * 256), g: Math.floor(Math.random() * 256), b: Math.floor(Math.random() * 256) };
+  const png = await sharp({ create: { width, height, channels: 4, background: { ...colour, alpha: 1 } } }).png().toBuffer();
+  const image = await prepareImage(gw.config.media, png, purpose, { hd: opts.hd });
+  return gw.database.db.transaction((tx) => putMedia(tx, image));
 }

@@ -3,7 +3,7 @@ import type { MediaConfig } from '../../config.js';
 import { BadInputError } from '../../core/errors.js';
 import { acceptedFormat, decodeDataUri, formatName, tooLarge } from './formats.js';
 import { BoundedQueue } from './queue.js';
-import { AVATAR_SIZE, FLAG_BOX, PROFILES, type MediaPurpose } from './validation.js';
+import { AVATAR_SIZE, FLAG_BOX, PROFILES, type MediaPurpose, type UploadedFile } from './validation.js';
 
 type Sharp = (typeof import('sharp'))['default'];
 
@@ -53,7 +53,7 @@ export interface PrepareOptions {
 }
 
 /** The bytes of an uploaded File, refused by its size before it is read when it is too large. */
-export async function readUpload(file: Blob, config: MediaConfig, path: string[] = ['file']): Promise<Uint8Array> {
+export async function readUpload(file: UploadedFile, config: MediaConfig, path: string[] = ['file']): Promise<Uint8Array> {
   if (file.size > config.maxBytes) throw new BadInputError(tooLarge(file.size, config.maxBytes), [{ path, message: tooLarge(file.size, config.maxBytes) }]);
   return new Uint8Array(await file.arrayBuffer());
 }

@@ -6,7 +6,7 @@ import { zodInput } from '../../graphql/inputs.js';
 import { omitNulls } from '../../core/objects.js';
 import { uploadImage } from './actions.js';
 import { mediaUrl, type MediaInfo } from './queries.js';
-import { MAX_TEXTURE_SCALE, PURPOSES, uploadImageSchema } from './validation.js';
+import { isUploadedFile, MAX_TEXTURE_SCALE, PURPOSES, uploadImageSchema } from './validation.js';
 
 builder.scalarType('Upload', {
   description:
@@ -15,7 +15,7 @@ builder.scalarType('Upload', {
     throw new GraphQLError('Upload is an input-only scalar');
   },
   parseValue: (value) => {
-    if (value instanceof File) return value;
+    if (isUploadedFile(value)) return value;
     throw new GraphQLError('Upload must be a file part of a multipart request');
   },
 });

@@ -52,10 +52,27 @@ export const PROFILES: Record<MediaPurpose, Profile> = {
 export const AVATAR_SIZE = 512;
 export const FLAG_BOX = 256;
 
+/**
+ * A file from a multipart request. yoga hands over its fetch implementation's File (not always the
+ * global class), so a file is recognised by what it can do.
+ */
+export interface UploadedFile {
+  readonly name: string;
+  readonly size: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+export const isUploadedFile = (value: unknown): value is UploadedFile =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as UploadedFile).arrayBuffer === 'function' &&
+  typeof (value as UploadedFile).size === 'number' &&
+  typeof (value as UploadedFile).name === 'string';
+
 /** uploadImage: one image, as a multipart file or as a data URI (exactly one), for one purpose. */
 export const uploadImageSchema = z
   .object({
-    file: z.instanceof(File).optional().describe('The image as a file part of a GraphQL multipart request'),
+    file: z.custom<UploadedFile>(isUploadedFile, 'expected a file').optional().describe('The image as a file part of a GraphQL multipart request'),
     dataUri: z.string().optional().describe('The image as a data:image/…;base64,… URI (as pronouns.cc sends it)'),
     purpose: z.enum(PURPOSES),
     hd: z.boolean().optional().describe('Skins: the owner may have HD skins (multiples of 64×64 / 64×32 up to 16×)'),

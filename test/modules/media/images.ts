@@ -53,3 +53,24 @@ export const dataUri = (bytes: Buffer, type = 'image/png') => `data:${type};base
 
 /** The first `fraction` of `bytes` (a truncated file). */
 export const truncated = (bytes: Buffer, fraction = 0.6) => bytes.subarray(0, Math.floor(bytes.length * fraction));
+
+/**
+ * uploadImage as a GraphQL multipart request (graphql-multipart-request-spec): the operation, the
+ * map, and the file as part `0`. Answers the HTTP status and the parsed body.
+ */
+export async function uploadMultipart(
+  gw: { app: { fetch: (request: Request) => Response | Promise<Response> } },
+  bytes: Uint8Array,
+  opts: { purpose?: string; hd?: boolean; name?: string; type?: string; token?: string | null; select?: string } = {},
+): Promise<{ status: number; body: any }> {
+  const select = opts.select ?? 'media { hash url contentType width height size refCount }';
+  const query = `mutation($input: UploadImageInput!) { uploadImage(input: $input) { __typename ... on UploadImageSuccess { ${select} } ... on Error { message code } ... on BadInputError { fields { path message } } } }`;
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query, variables: { input: { file: null, purpose: opts.purpose ?? 'AVATAR', ...(opts.hd === undefined ? {} : { hd: opts.hd }) } } }));
+  form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
+  form.append('0', new File([new Uint8Array(bytes)], opts.name ?? 'image.png', { type: opts.type ?? 'image/png' }));
+  const headers: Record<string, string> = { 'x-graphql-yoga-csrf': '1' };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const res = await gw.app.fetch(new Request('http://gateway.test/graphql', { method: 'POST', headers, body: form }));
+  return { status: res.status, body: await res.json() };
+}
