@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
@@ -146,7 +147,46 @@ describe('refused images are BAD_INPUT with a clear message at the input path', 
   });
 });
 
+describe('property: any bytes are an image or a BAD_INPUT, never another error', () => {
+  const MAGIC = [
+    [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+    [0xff, 0xd8, 0xff],
+    [0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50],
+    [],
+  ];
+  it('random bodies behind each accepted magic number, raw and as data URIs, for every purpose', async () => {
+    const png = await makeImage('png', 64, 32);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...MAGIC),
+        fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.nat(png.length).map((n) => new Uint8Array(png.subarray(8, n)))),
+        fc.constantFrom('avatar', 'flag', 'skin', 'cape' as const),
+        fc.boolean(),
+        async (magic, body, purpose, asUri) => {
+          const bytes = Buffer.concat([Buffer.from(magic), body]);
+          const outcome = await prepareImage(config, asUri ? dataUri(bytes) : bytes, purpose).then(
+            (image) => image.size > 0,
+            (e: unknown) => e instanceof AppError && e.code === 'BAD_INPUT',
+          );
+          expect(outcome).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
 describe('the decode queue and sharp', () => {
+  it('no source file imports sharp statically: it is loaded on the first image', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const src = new URL('../../../src', import.meta.url).pathname;
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const static_ = files.filter((f) => /^\s*import\s[^;]*from\s+'sharp'/m.test(readFileSync(join(src, f), 'utf8')));
+    expect(static_).toEqual([]);
+    expect(files.filter((f) => readFileSync(join(src, f), 'utf8').includes("import('sharp')"))).toEqual(['modules/media/pipeline.ts']);
+  });
+
   it('sharp loads lazily, with its cache off and one thread per image', async () => {
     const loaded = await loadSharp();
     expect(loaded.concurrency()).toBe(1);
