@@ -86,9 +86,19 @@ const EnvSchema = z.object({
   /** Where stored images are served from (`<base>/media/<hash>.<ext>`); PUBLIC_URL when absent. */
   MEDIA_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
   /** Largest image accepted, in input bytes (after base64 decoding). */
-  MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(2 * 1024 * 1024),
+  MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(2 * 1024 * 1024),
   /** Largest image accepted, in pixels, read from its header before anything is decoded. */
-  MEDIA_MAX_PIXELS: z.coerce.number().int().min(64 * 64).max(100_000_000).default(4096 * 4096),
+  MEDIA_MAX_PIXELS: z.coerce
+    .number()
+    .int()
+    .min(64 * 64)
+    .max(100_000_000)
+    .default(4096 * 4096),
   /** Image decodes running at once, and how many may wait; beyond that RATE_LIMITED. */
   MEDIA_DECODE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   MEDIA_DECODE_QUEUE: z.coerce.number().int().min(0).max(1000).default(4),

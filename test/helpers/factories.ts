@@ -226,7 +226,9 @@ export async function makeMedia(
   const purpose = opts.purpose ?? 'avatar';
   const [width, height] = [opts.width ?? 64, opts.height ?? (purpose === 'cape' ? 32 : 64)];
   const colour = opts.colour ?? { r: Math.floor(Math.random() * 256), g: Math.floor(Math.random() * 256), b: Math.floor(Math.random() * 256) };
-  const png = await sharp({ create: { width, height, channels: 4, background: { ...colour, alpha: 1 } } }).png().toBuffer();
+  const png = await sharp({ create: { width, height, channels: 4, background: { ...colour, alpha: 1 } } })
+    .png()
+    .toBuffer();
   const image = await prepareImage(gw.config.media, png, purpose, { hd: opts.hd });
   return gw.database.db.transaction((tx) => putMedia(tx, image));
 }

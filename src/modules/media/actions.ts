@@ -19,8 +19,7 @@ import { uploadImageSchema } from './validation.js';
 
 const toBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-const missing = (hash: string, path: string[]) =>
-  new BadInputError(`No stored image ${hash}; upload it again`, [{ path, message: 'no such stored image' }]);
+const missing = (hash: string, path: string[]) => new BadInputError(`No stored image ${hash}; upload it again`, [{ path, message: 'no such stored image' }]);
 
 /**
  * Stores a prepared image (once per content) and takes one reference to it, in `tx`: a new image is

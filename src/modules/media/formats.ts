@@ -19,7 +19,10 @@ export function sniff(bytes: Uint8Array): Sniffed {
   if (startsWith(bytes, [0x1f, 0x8b])) return 'gzip';
   if (ascii(bytes, 0, 5) === '%PDF-') return 'pdf';
   // SVG is text: an optional BOM and white space, then markup with an <svg element near the start.
-  const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 4096)).replace(/^\uFEFF/, '').trimStart();
+  const head = new TextDecoder('utf-8', { fatal: false })
+    .decode(bytes.subarray(0, 4096))
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (head.startsWith('<') && /<svg[\s>/]/i.test(head)) return 'svg';
   return null;
 }

@@ -5,7 +5,7 @@ import { acceptedFormat, decodeDataUri, formatName, tooLarge } from './formats.j
 import { BoundedQueue } from './queue.js';
 import { AVATAR_SIZE, FLAG_BOX, PROFILES, type MediaPurpose, type UploadedFile } from './validation.js';
 
-type Sharp = (typeof import('sharp'))['default'];
+type Sharp = typeof import('sharp')['default'];
 
 let loading: Promise<Sharp> | undefined;
 
@@ -27,8 +27,8 @@ const queues = new WeakMap<MediaConfig, BoundedQueue>();
 
 /** The decode queue of a configuration (one per gateway; tests make their own with a small limit). */
 export function decodeQueue(config: MediaConfig): BoundedQueue {
-  let queue = queues.get(config);
-  if (!queue) queues.set(config, (queue = new BoundedQueue(config)));
+  const queue = queues.get(config) ?? new BoundedQueue(config);
+  queues.set(config, queue);
   return queue;
 }
 
@@ -109,7 +109,11 @@ async function transcode(
         out = await image.rotate().resize(AVATAR_SIZE, AVATAR_SIZE, { fit: 'cover' }).webp({ quality: 85 }).toBuffer({ resolveWithObject: true });
         break;
       case 'flag':
-        out = await image.rotate().resize(FLAG_BOX, FLAG_BOX, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 90 }).toBuffer({ resolveWithObject: true });
+        out = await image
+          .rotate()
+          .resize(FLAG_BOX, FLAG_BOX, { fit: 'inside', withoutEnlargement: true })
+          .webp({ quality: 90 })
+          .toBuffer({ resolveWithObject: true });
         break;
       default:
         // Textures are pixel art: no resizing, no orientation, no palette; RGBA so every pixel keeps its alpha.

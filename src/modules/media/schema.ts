@@ -6,7 +6,7 @@ import { zodInput } from '../../graphql/inputs.js';
 import { omitNulls } from '../../core/objects.js';
 import { uploadImage } from './actions.js';
 import { mediaUrl, type MediaInfo } from './queries.js';
-import { isUploadedFile, MAX_TEXTURE_SCALE, PURPOSES, uploadImageSchema } from './validation.js';
+import { isUploadedFile, MAX_TEXTURE_SCALE, type PURPOSES, uploadImageSchema } from './validation.js';
 
 builder.scalarType('Upload', {
   description:

@@ -44,7 +44,10 @@ export const PROFILES: Record<MediaPurpose, Profile> = {
   cape: {
     accepts: ['png'],
     output: 'png',
-    dimensionProblem: (w, h) => (scaleOf(w, h, 64, 32) !== null ? null : `A cape is 64×32 or a multiple of it up to ${64 * MAX_TEXTURE_SCALE}×${32 * MAX_TEXTURE_SCALE} (this one is ${w}×${h})`),
+    dimensionProblem: (w, h) =>
+      scaleOf(w, h, 64, 32) !== null
+        ? null
+        : `A cape is 64×32 or a multiple of it up to ${64 * MAX_TEXTURE_SCALE}×${32 * MAX_TEXTURE_SCALE} (this one is ${w}×${h})`,
   },
 };
 

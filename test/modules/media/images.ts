@@ -7,7 +7,12 @@ import sharp from 'sharp';
  */
 
 /** A solid-colour image of `width`×`height` in `format` (an alpha channel for PNG and WebP). */
-export async function makeImage(format: 'png' | 'jpeg' | 'webp' | 'gif' | 'tiff', width: number, height: number, colour = { r: 200, g: 30, b: 90 }): Promise<Buffer> {
+export async function makeImage(
+  format: 'png' | 'jpeg' | 'webp' | 'gif' | 'tiff',
+  width: number,
+  height: number,
+  colour = { r: 200, g: 30, b: 90 },
+): Promise<Buffer> {
   const alpha = format === 'jpeg' ? {} : { alpha: 1 };
   const base = sharp({ create: { width, height, channels: format === 'jpeg' ? 3 : 4, background: { ...colour, ...alpha } } });
   return base.toFormat(format).toBuffer();
@@ -44,10 +49,17 @@ export function makePngBomb(width = 20_000, height = 20_000): Buffer {
   ihdr[9] = 2; // colour type RGB
   // compression, filter, interlace: 0
   const rows = deflateSync(Buffer.alloc(1 + width * 3), { level: 9 });
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', rows), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', rows),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
-export const SVG = Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="red"/></svg>');
+export const SVG = Buffer.from(
+  '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="red"/></svg>',
+);
 
 export const dataUri = (bytes: Buffer, type = 'image/png') => `data:${type};base64,${bytes.toString('base64')}`;
 
@@ -66,7 +78,10 @@ export async function uploadMultipart(
   const select = opts.select ?? 'media { hash url contentType width height size refCount }';
   const query = `mutation($input: UploadImageInput!) { uploadImage(input: $input) { __typename ... on UploadImageSuccess { ${select} } ... on Error { message code } ... on BadInputError { fields { path message } } } }`;
   const form = new FormData();
-  form.append('operations', JSON.stringify({ query, variables: { input: { file: null, purpose: opts.purpose ?? 'AVATAR', ...(opts.hd === undefined ? {} : { hd: opts.hd }) } } }));
+  form.append(
+    'operations',
+    JSON.stringify({ query, variables: { input: { file: null, purpose: opts.purpose ?? 'AVATAR', ...(opts.hd === undefined ? {} : { hd: opts.hd }) } } }),
+  );
   form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
   form.append('0', new File([new Uint8Array(bytes)], opts.name ?? 'image.png', { type: opts.type ?? 'image/png' }));
   const headers: Record<string, string> = { 'x-graphql-yoga-csrf': '1' };

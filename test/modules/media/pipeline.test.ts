@@ -46,7 +46,9 @@ describe('accepted images are re-encoded for their purpose', () => {
   it('skins and capes stay lossless PNG, pixel for pixel', async () => {
     const raw = Buffer.alloc(64 * 32 * 4);
     for (let i = 0; i < raw.length; i += 1) raw[i] = (i * 37) % 256;
-    const input = await sharp(raw, { raw: { width: 64, height: 32, channels: 4 } }).png().toBuffer();
+    const input = await sharp(raw, { raw: { width: 64, height: 32, channels: 4 } })
+      .png()
+      .toBuffer();
     for (const purpose of ['skin', 'cape'] as const) {
       const out = await prepareImage(config, input, purpose);
       expect(out).toMatchObject({ contentType: 'image/png', width: 64, height: 32 });
@@ -74,14 +76,23 @@ describe('refused images are BAD_INPUT with a clear message at the input path', 
   });
 
   it('other formats (GIF, TIFF) and things that are no image', async () => {
-    expect((await refusal(prepareImage(config, await makeImage('gif', 16, 16), 'avatar'))).message).toBe('GIF images are not accepted here; send PNG, JPEG or WebP');
-    expect((await refusal(prepareImage(config, await makeImage('tiff', 16, 16), 'avatar'))).message).toBe('TIFF images are not accepted here; send PNG, JPEG or WebP');
+    expect((await refusal(prepareImage(config, await makeImage('gif', 16, 16), 'avatar'))).message).toBe(
+      'GIF images are not accepted here; send PNG, JPEG or WebP',
+    );
+    expect((await refusal(prepareImage(config, await makeImage('tiff', 16, 16), 'avatar'))).message).toBe(
+      'TIFF images are not accepted here; send PNG, JPEG or WebP',
+    );
     expect((await refusal(prepareImage(config, Buffer.from('hello, world'), 'avatar'))).message).toMatch(/^Not an image/);
     expect((await refusal(prepareImage(config, new Uint8Array(), 'avatar'))).message).toMatch(/^Not an image/);
   });
 
   it.each(['png', 'jpeg', 'webp'] as const)('a truncated %s', async (format) => {
-    const whole = format === 'webp' ? await sharp(await makeNoise('png', 200, 200)).webp().toBuffer() : await makeNoise(format, 200, 200);
+    const whole =
+      format === 'webp'
+        ? await sharp(await makeNoise('png', 200, 200))
+            .webp()
+            .toBuffer()
+        : await makeNoise(format, 200, 200);
     const error = await refusal(prepareImage(config, truncated(whole), 'avatar'));
     expect(error.code).toBe('BAD_INPUT');
     expect(error.message).toMatch(/corrupt or truncated|not a valid/);
@@ -143,23 +154,23 @@ describe('refused images are BAD_INPUT with a clear message at the input path', 
       [22, 17],
       [2048, 1024],
     ])
-      expect((await refusal(prepareImage(config, await makeImage('png', w, h), 'cape'))).message).toMatch(new RegExp(`^A cape is 64×32 .*\\(this one is ${w}×${h}\\)$`));
+      expect((await refusal(prepareImage(config, await makeImage('png', w, h), 'cape'))).message).toMatch(
+        new RegExp(`^A cape is 64×32 .*\\(this one is ${w}×${h}\\)$`),
+      );
   });
 });
 
 describe('property: any bytes are an image or a BAD_INPUT, never another error', () => {
-  const MAGIC = [
-    [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
-    [0xff, 0xd8, 0xff],
-    [0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50],
-    [],
-  ];
+  const MAGIC = [[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], [0xff, 0xd8, 0xff], [0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50], []];
   it('random bodies behind each accepted magic number, raw and as data URIs, for every purpose', async () => {
     const png = await makeImage('png', 64, 32);
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...MAGIC),
-        fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.nat(png.length).map((n) => new Uint8Array(png.subarray(8, n)))),
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }),
+          fc.nat(png.length).map((n) => new Uint8Array(png.subarray(8, n))),
+        ),
         fc.constantFrom('avatar', 'flag', 'skin', 'cape' as const),
         fc.boolean(),
         async (magic, body, purpose, asUri) => {

@@ -11,8 +11,7 @@ import { makeImage } from './images.js';
 const gw = useGateway();
 
 const countOf = async (hash: string) => (await findMediaInfo(gw.database.db, hash))?.refCount ?? null;
-const rowsOf = async (hash: string) =>
-  Number((await gw.database.rows<{ n: number }>(sql`select count(*)::int as n from media where hash = ${hash}`))[0].n);
+const rowsOf = async (hash: string) => Number((await gw.database.rows<{ n: number }>(sql`select count(*)::int as n from media where hash = ${hash}`))[0].n);
 
 describe('stored once by content hash', () => {
   it('the same image stored twice is one row with two references', async () => {

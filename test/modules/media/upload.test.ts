@@ -106,7 +106,10 @@ describe('bad input is a BadInputError naming the field, never a 500, and stores
     const bad = await ask({ dataUri: 'data:image/png;base64,!!!', purpose: 'FLAG' });
     expect(bad.body.data.uploadImage.message).toBe('The data URI is not valid base64');
     const neither = await ask({ purpose: 'FLAG' });
-    expect(neither.body.data.uploadImage).toMatchObject({ __typename: 'BadInputError', fields: [{ path: ['input', 'file'], message: 'give exactly one of file and dataUri' }] });
+    expect(neither.body.data.uploadImage).toMatchObject({
+      __typename: 'BadInputError',
+      fields: [{ path: ['input', 'file'], message: 'give exactly one of file and dataUri' }],
+    });
     const wrong = await ask({ dataUri: dataUri(await makeImage('png', 8, 8)), purpose: 'BANNER' });
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors[0].extensions.code).toBe('BAD_INPUT');
