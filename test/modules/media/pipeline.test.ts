@@ -217,3 +217,23 @@ describe('the decode queue and sharp', () => {
     expect((await prepareImage(small, png, 'skin')).width).toBe(64);
   });
 });
+
+describe('configuration', () => {
+  it('defaults, MEDIA_BASE_URL falling back to PUBLIC_URL, and bad values named', () => {
+    expect(config).toEqual({
+      baseUrl: 'http://localhost:4000',
+      maxBytes: 2 * 1024 * 1024,
+      maxPixels: 4096 * 4096,
+      concurrency: 2,
+      queue: 4,
+      unclaimedTtlSeconds: 3600,
+    });
+    expect(loadConfig({ PUBLIC_URL: 'https://id.example.org' }).media.baseUrl).toBe('https://id.example.org');
+    expect(loadConfig({ PUBLIC_URL: 'https://id.example.org', MEDIA_BASE_URL: 'https://cdn.example.org/img/' }).media.baseUrl).toBe(
+      'https://cdn.example.org/img',
+    );
+    expect(() => loadConfig({ MEDIA_BASE_URL: 'ftp://x' })).toThrow(/^Invalid configuration: MEDIA_BASE_URL:/);
+    expect(() => loadConfig({ MEDIA_DECODE_CONCURRENCY: '0' })).toThrow(/^Invalid configuration: MEDIA_DECODE_CONCURRENCY:/);
+    expect(() => loadConfig({ MEDIA_UNCLAIMED_TTL: 'soon' })).toThrow(/^Invalid configuration: MEDIA_UNCLAIMED_TTL:/);
+  });
+});
