@@ -120,6 +120,19 @@ describe('bad input is a BadInputError naming the field, never a 500, and stores
   });
 });
 
+describe('body size', () => {
+  it('a multipart body over the 1 MB limit of /graphql is a 413, not a 500, and stores nothing', async () => {
+    const me = await uploader();
+    const before = await mediaRows();
+    const big = await makeNoise('png', 700, 700);
+    expect(big.length).toBeGreaterThan(1024 * 1024);
+    const res = await uploadMultipart(gw, big, { token: me.token });
+    expect(res.status).toBe(413);
+    expect(res.body.errors[0].extensions.code).toBe('BAD_INPUT');
+    expect(await mediaRows()).toBe(before);
+  });
+});
+
 describe('the decode queue', () => {
   it('answers RATE_LIMITED while it is full (MEDIA_DECODE_CONCURRENCY=1, MEDIA_DECODE_QUEUE=0 here)', async () => {
     const me = await uploader();
