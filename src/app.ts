@@ -29,6 +29,7 @@ import { liquidClientRoutes } from './rest/liquid/clients.js';
 import { liquidMeRoutes } from './rest/liquid/me.routes.js';
 import { liquidRoutes } from './rest/liquid/routes.js';
 import { liquidSystemRoutes } from './rest/liquid/system.routes.js';
+import { mediaRoutes } from './rest/media/routes.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
 import { oauthRoutes } from './rest/oauth/routes.js';
 import { mastodonRoutes } from './rest/mastodon/routes.js';
@@ -194,6 +195,7 @@ export async function createApp(
   app.use('/oauth/*', limit);
   app.route('/', oauthRoutes(shimDeps, config));
   app.route('/api/v1', mastodonRoutes(shimDeps, config.mail.publicUrl));
+  app.route('/media', mediaRoutes(database));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((error, c) => {
