@@ -156,7 +156,8 @@ export async function createApp(
   app.route('/user/admin-api', liquidRoutes(shimDeps));
   app.use('/client/admin-api/*', limit);
   app.route('/client/admin-api', liquidClientRoutes(shimDeps));
-  app.route('/api/admin', cookieRoutes(shimDeps));
+  // CookieCMS: /api/auth/login, /api/home and /api/admin/* (NEXT_PUBLIC_API_URL = <gateway>/api).
+  app.route('/api', cookieRoutes(shimDeps));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((error, c) => {
