@@ -184,7 +184,13 @@ const routes: Route[] = [
   route(
     'PUT',
     at('/api/admin/user/', idSegment),
-    partial({ Username: str, Mail: str, Mail_verify: orJunk(fc.constantFrom(0, 1, true, false)), PermLvl: orJunk(fc.constantFrom(0, 1, 2, 3, 4, 5)), Capes: anything }),
+    partial({
+      Username: str,
+      Mail: str,
+      Mail_verify: orJunk(fc.constantFrom(0, 1, true, false)),
+      PermLvl: orJunk(fc.constantFrom(0, 1, 2, 3, 4, 5)),
+      Capes: anything,
+    }),
   ),
   route(
     'POST',

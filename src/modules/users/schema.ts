@@ -13,7 +13,15 @@ import { UserRef } from './ref.schema.js';
 import { listWants, OFFSET_DESCRIPTION } from '../../graphql/lists.js';
 import { createUser, updateUser } from './actions.js';
 import { deleteUser, restoreUser } from './removal.js';
-import { findUserById, findUserByUsername, MAX_REGISTRATION_DAYS, registrationsPerDay, type RegistrationDay, type UserJson, type UserShape } from './queries.js';
+import {
+  findUserById,
+  findUserByUsername,
+  MAX_REGISTRATION_DAYS,
+  registrationsPerDay,
+  type RegistrationDay,
+  type UserJson,
+  type UserShape,
+} from './queries.js';
 
 export { UserRef };
 

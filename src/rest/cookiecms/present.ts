@@ -98,7 +98,8 @@ export function presentAudit(event: CookieAuditSource) {
   const fields = changes(event.diff);
   const target = keyOf(event.targetId);
   const one = fields.length === 1 ? fields[0][1] : null;
-  const side = (k: 'from' | 'to') => (one ? text(one[k]) : fields.length ? JSON.stringify(Object.fromEntries(fields.map(([f, v]) => [f, v[k] ?? null]))) : null);
+  const side = (k: 'from' | 'to') =>
+    one ? text(one[k]) : fields.length ? JSON.stringify(Object.fromEntries(fields.map(([f, v]) => [f, v[k] ?? null]))) : null;
   return {
     id: Number(event.seq),
     iss: event.actor ? String(keyOf(event.actor.id)) : 'system',

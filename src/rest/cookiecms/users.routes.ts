@@ -122,7 +122,12 @@ export function registerUserRoutes(app: Hono, deps: ShimDeps) {
   app.on('PUT', withSlash('/admin/user/:identifier'), async (c) => {
     const body = await readJson(c, putBody);
     const verify = body.Mail_verify ?? body.Mail_verification;
-    return edit(c, { username: body.Username, mail: body.Mail, verified: verify === undefined ? undefined : Boolean(verify), level: body.PermLvl as Level | undefined });
+    return edit(c, {
+      username: body.Username,
+      mail: body.Mail,
+      verified: verify === undefined ? undefined : Boolean(verify),
+      level: body.PermLvl as Level | undefined,
+    });
   });
 
   app.on('PATCH', withSlash('/admin/user/:identifier'), async (c) => {

@@ -23,11 +23,23 @@ describe('CookieCMS panel routes', () => {
     expect(await audits()).toBe(before);
 
     const [{ seq }] = await gw.database.rows<{ seq: string }>(sql`select max(seq)::text as seq from audit_log`);
-    const body = { ...detail, Username: `${target.username}_x`, Mail_verify: 1, PermLvl: 2, Capes: [{ Id: 'c1' }], Discord: { userid: 5 }, Selected_Skin: 'abc' };
+    const body = {
+      ...detail,
+      Username: `${target.username}_x`,
+      Mail_verify: 1,
+      PermLvl: 2,
+      Capes: [{ Id: 'c1' }],
+      Discord: { userid: 5 },
+      Selected_Skin: 'abc',
+    };
     const res = await call('PUT', `/user/${target.id}/`, admin.token, body);
     expect(res).toMatchObject({
       status: 200,
-      body: { error: false, msg: 'User updated successfully', data: { Username: `${target.username}_x`, Mail_verify: 1, PermLvl: 2, Capes: [], Discord: null } },
+      body: {
+        error: false,
+        msg: 'User updated successfully',
+        data: { Username: `${target.username}_x`, Mail_verify: 1, PermLvl: 2, Capes: [], Discord: null },
+      },
     });
     expect(await roleNames(target.gid, admin.token)).toEqual(['premium']);
     const rows = await gw.database.rows<{ action: string }>(sql`select action from audit_log where seq > ${seq}::bigint order by seq`);
@@ -44,10 +56,22 @@ describe('CookieCMS panel routes', () => {
     const target = await gw.user();
     const detail = (await call('GET', `/user/${target.id}`, admin.token)).body.data;
     const before = await audits();
-    for (const bad of [{ PermLvl: 9 }, { PermLvl: '3' }, { Username: 'x' }, { Mail: 'not-an-address' }, { Mail_verify: 2 }, { ...detail, Username: 'x', PermLvl: 2 }]) {
+    for (const bad of [
+      { PermLvl: 9 },
+      { PermLvl: '3' },
+      { Username: 'x' },
+      { Mail: 'not-an-address' },
+      { Mail_verify: 2 },
+      { ...detail, Username: 'x', PermLvl: 2 },
+    ]) {
       expect(await call('PUT', `/user/${target.id}`, admin.token, bad), JSON.stringify(bad)).toMatchObject({ status: 400, body: { error: true, url: null } });
     }
-    const notJson = await gw.request(`/api/admin/user/${target.id}`, { method: 'PUT', token: admin.token, headers: { 'content-type': 'application/json' }, body: '{' });
+    const notJson = await gw.request(`/api/admin/user/${target.id}`, {
+      method: 'PUT',
+      token: admin.token,
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    });
     expect(notJson.status).toBe(400);
     expect((await call('PUT', `/user/${target.id}`, admin.token, { ...detail, Mail_verify: 1, PermLvl: 4 })).status).toBe(403);
     expect((await call('PUT', '/user/99999999', admin.token, { PermLvl: 2 })).status).toBe(404);

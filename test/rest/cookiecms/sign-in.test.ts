@@ -91,6 +91,9 @@ describe('CookieCMS sign-in: POST /api/auth/login and GET /api/home', () => {
     expect(await call('GET', '/home', null)).toMatchObject({ status: 401, body: { error: true, msg: 'Token has expired', code: 401 } });
     expect((await call('GET', '/home', 'not-a-jwt')).status).toBe(401);
     const plain = await gw.user();
-    expect(await call('GET', '/home', plain.token)).toMatchObject({ status: 200, body: { data: { Username: plain.username, PermLvl: 1, Skins: [], Capes: [] } } });
+    expect(await call('GET', '/home', plain.token)).toMatchObject({
+      status: 200,
+      body: { data: { Username: plain.username, PermLvl: 1, Skins: [], Capes: [] } },
+    });
   });
 });
