@@ -28,6 +28,8 @@ import { cookieRoutes } from './rest/cookiecms/routes.js';
 import { liquidClientRoutes } from './rest/liquid/clients.js';
 import { liquidRoutes } from './rest/liquid/routes.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
+import { oauthRoutes } from './rest/oauth/routes.js';
+import { mastodonRoutes } from './rest/mastodon/routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const READY_TIMEOUT_MS = 1000;
@@ -185,6 +187,9 @@ export async function createApp(
       addressOf: (c) => clientAddress((c.env as Env['Bindings'] | undefined)?.incoming?.socket?.remoteAddress, c.req.raw.headers.get('x-forwarded-for'), trust),
     }),
   );
+  app.use('/oauth/*', limit);
+  app.route('/', oauthRoutes(shimDeps, config));
+  app.route('/api/v1', mastodonRoutes(shimDeps, config.mail.publicUrl));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((error, c) => {

@@ -109,6 +109,22 @@ const EnvSchema = z.object({
       }
     })
     .default([]),
+  /** The Liquid Nitrogen admin panel's client id (its VITE_LIQUID_CLIENT_ID); the gateway keeps that public client. */
+  LIQUID_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{2,100}$/, '2 to 100 letters, digits, _ . -')
+    .optional(),
+  /** Where Nitrogen runs (it sends its origin as redirect_uri): a comma list, matched exactly. */
+  LIQUID_REDIRECT_URIS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/, message: 'expected absolute http(s) URLs, separated by commas' })).max(20))
+    .optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -172,6 +188,8 @@ export interface Config {
     retrySeconds: number;
     publicUrl: string;
   };
+  /** The Liquid Nitrogen client (LIQUID_CLIENT_ID): a public INTERNAL application kept at start; null when not configured. */
+  liquid: { clientId: string | null; redirectUris: string[] };
   /** The bound on argon2 work in the process (see src/access/passwords.ts). */
   passwordHashing: { concurrency: number; queue: number };
   /** The instance's public base URL (PUBLIC_URL without a trailing slash): mailed links, the relay actor's id. */
@@ -207,6 +225,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && !e.SECRETS_KEY) {
     throw new ConfigError('Invalid configuration: SECRETS_KEY: required when NODE_ENV=production');
   }
+  if (e.LIQUID_CLIENT_ID && !e.LIQUID_REDIRECT_URIS?.length) {
+    throw new ConfigError("Invalid configuration: LIQUID_REDIRECT_URIS: required with LIQUID_CLIENT_ID (Nitrogen's origin, e.g. https://nitrogen.example.org)");
+  }
   if (e.JWT_JWKS_URL && !e.JWT_ISSUER) {
     throw new ConfigError('Invalid configuration: JWT_ISSUER: required with JWT_JWKS_URL');
   }
@@ -241,6 +262,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: e.CORS_ORIGINS,
     trustedProxies: e.TRUSTED_PROXIES,
     logLevel: e.LOG_LEVEL,
+    liquid: { clientId: e.LIQUID_CLIENT_ID ?? null, redirectUris: e.LIQUID_REDIRECT_URIS ?? [] },
     passwordHashing: { concurrency: e.LOGIN_HASH_CONCURRENCY, queue: e.LOGIN_HASH_QUEUE },
     mail: {
       smtpUrl: e.SMTP_URL,

@@ -12,3 +12,4 @@ export * from '../modules/voice/table.js';
 export * from '../modules/guilds/table.js';
 export * from '../modules/follows/table.js';
 export * from '../modules/relays/table.js';
+export * from '../modules/oauth/table.js';

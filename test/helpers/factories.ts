@@ -165,6 +165,10 @@ export async function makeApplication(
     redirectUris?: string[];
     role?: 'INTERNAL' | 'EXTERNAL';
     scopes?: string[];
+    /** PUBLIC clients have no secret (clientSecret is then ''). */
+    clientType?: 'CONFIDENTIAL' | 'PUBLIC';
+    oauthScopes?: string[];
+    secret?: string;
     by?: By;
   } = {},
 ): Promise<{ id: bigint; gid: string; clientId: string; clientSecret: string }> {
@@ -175,8 +179,11 @@ export async function makeApplication(
     redirectUris: opts.redirectUris ?? [],
     role: opts.role ?? 'EXTERNAL',
     scopes: opts.scopes ?? [],
+    clientType: opts.clientType,
+    oauthScopes: opts.oauthScopes,
+    secret: opts.secret,
   });
-  return { id: application.id, gid: encodeId('Application', application.id), clientId: application.clientId, clientSecret };
+  return { id: application.id, gid: encodeId('Application', application.id), clientId: application.clientId, clientSecret: clientSecret ?? '' };
 }
 
 /** A mail-to-all-users job (mailAllUsers). */
