@@ -182,7 +182,8 @@ export async function createApp(
   app.route('/system', liquidSystemRoutes(shimDeps));
   app.use('/client/admin-api/*', limit);
   app.route('/client/admin-api', liquidClientRoutes(shimDeps));
-  app.route('/api/admin', cookieRoutes(shimDeps));
+  // CookieCMS: /api/auth/login, /api/home and /api/admin/* (NEXT_PUBLIC_API_URL = <gateway>/api).
+  app.route('/api', cookieRoutes(shimDeps));
   // The relay actor (ActivityPub, server to server): its document, collections and inbox (1 MB body limit of its own).
   app.route(
     '/relay',

@@ -56,6 +56,7 @@ const SAMPLES: Record<string, Sample> = {
   'Query.user': { vars: (f) => ({ id: f.target.gid }) },
   'Query.userByUsername': { vars: (f) => ({ username: f.target.username }) },
   'Query.users': { vars: () => ({ first: 1 }) },
+  'Query.userRegistrations': { vars: () => ({ days: 7 }) },
   'Query.roles': { vars: () => ({ first: 1 }) },
   'Query.scopeCatalog': { self: true },
   'Query.subscriptionTiers': { self: true },
