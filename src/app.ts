@@ -22,6 +22,8 @@ import { litecordRoutes } from './rest/litecord/routes.js';
 import { cookieRoutes } from './rest/cookiecms/routes.js';
 import { liquidClientRoutes } from './rest/liquid/clients.js';
 import { liquidRoutes } from './rest/liquid/routes.js';
+import { liquidRoleRoutes } from './rest/liquid/roles.routes.js';
+import { liquidScopeRoutes } from './rest/liquid/scopes.routes.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -154,6 +156,10 @@ export async function createApp(
   app.route('/api/pleroma/admin', pleromaRoutes(shimDeps));
   app.use('/user/admin-api/*', limit);
   app.route('/user/admin-api', liquidRoutes(shimDeps));
+  app.use('/user/scopes', limit);
+  app.route('/user', liquidScopeRoutes(shimDeps));
+  app.use('/roles/*', limit);
+  app.route('/roles', liquidRoleRoutes(shimDeps));
   app.use('/client/admin-api/*', limit);
   app.route('/client/admin-api', liquidClientRoutes(shimDeps));
   app.route('/api/admin', cookieRoutes(shimDeps));

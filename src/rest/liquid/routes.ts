@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { encodeId } from '../../graphql/ids.js';
 import { allNodes, idText, mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { liquidError } from './errors.js';
-import { LIQUID_USER_FIELDS, ok, presentInviteCode, presentUser, scopesOf, toRoleName, type LiquidInviteSource, type LiquidUserSource } from './present.js';
+import { LIQUID_USER_FIELDS, ok, presentInviteCode, presentUser, toRoleName, type LiquidInviteSource, type LiquidUserSource } from './present.js';
 
 const USER = `fragment LiquidUser on User { ${LIQUID_USER_FIELDS} }`;
 
@@ -17,13 +17,6 @@ const target = idText('must be a user id');
 const targets = z.union([target, z.array(target).length(1)]).transform((t) => (Array.isArray(t) ? t[0] : t));
 const username = z.string().regex(/^[A-Za-z0-9_]{8,64}$/, 'letters, digits and _, at least 8');
 const phone = z.string().max(32);
-
-const accessBody = z.strictObject({
-  targets: z.array(target).min(1).max(1000),
-  targetType: z.enum(['user', 'client']),
-  scope: z.array(z.string()).min(1).max(50),
-  operation: z.enum(['set', 'add', 'del']),
-});
 
 const createItem = z.strictObject({
   username,
@@ -83,20 +76,7 @@ const gid = (id: string) => encodeId('User', id);
 export function liquidRoutes(deps: ShimDeps) {
   const app = new Hono();
 
-  app.post('/access', async (c) => {
-    const ctx = await deps.contextFor(c);
-    const body = await readJson(c, accessBody);
-    const scopes = scopesOf(body.scope);
-    await run(ctx, mutationDocument('setScopes', 'result { changedCount }'), {
-      input: {
-        targets: body.targetType === 'user' ? body.targets.map(gid) : body.targets.map((t) => encodeId('Application', t)),
-        targetType: body.targetType === 'user' ? 'USER' : 'APPLICATION',
-        scopes,
-        operation: { set: 'SET', add: 'ADD', del: 'REMOVE' }[body.operation],
-      },
-    });
-    return ok(c);
-  });
+  // POST /access (Liquid names kept exactly) is in scopes.routes.ts.
 
   app.post('/create', async (c) => {
     const ctx = await deps.contextFor(c);
