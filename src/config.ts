@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { compileTrust } from './core/client-address.js';
 
 /** A duration such as `15m`, `30d`, `3600s` or a bare number of seconds. */
 const duration = z
@@ -64,6 +65,8 @@ const EnvSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).optional(),
   ACCESS_TOKEN_TTL: duration.default(15 * 60),
   REFRESH_TOKEN_TTL: duration.default(30 * 86400),
+  /** Lifetime of the session behind a token handed to a client that never refreshes (legacy sign-in). */
+  LEGACY_TOKEN_TTL: duration.default(7 * 86400),
   GRAPHIQL: flag.optional(),
   INTROSPECTION: flag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -80,12 +83,36 @@ const EnvSchema = z.object({
   LOGIN_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   LOGIN_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
   CORS_ORIGINS: originList.default([]),
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed: CIDRs or addresses, comma separated
+   * (`10.0.0.0/8, 127.0.0.1`), or proxy-addr's `loopback`, `linklocal`, `uniquelocal`.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .superRefine((list, ctx) => {
+      for (const entry of list) {
+        try {
+          compileTrust([entry]);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `${entry} is not an address, a CIDR or loopback/linklocal/uniquelocal` });
+        }
+      }
+    })
+    .default([]),
 });
 
 export type Env = z.input<typeof EnvSchema>;
 
 export interface Config {
   production: boolean;
+  /** NODE_ENV=development (the default): readable log lines. */
+  development: boolean;
   port: number;
   host: string;
   /** Absent: the embedded PGlite database in `dataDir`. */
@@ -113,6 +140,11 @@ export interface Config {
     externalAudience?: string;
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
+    /**
+     * Sessions opened by legacy sign-in (clients that keep one token and never refresh it): the
+     * access token lives as long as the session, and is still checked against it on every request.
+     */
+    legacyTtlSeconds: number;
   };
   /**
    * Key material for data kept encrypted at rest (queued mail). Absent until resolved at start
@@ -123,6 +155,8 @@ export interface Config {
   introspection: boolean;
   /** Origins answered with Access-Control-Allow-Origin (exactly these; none by default). */
   corsOrigins: string[];
+  /** Proxies whose X-Forwarded-For names the client (none by default: the header is ignored). */
+  trustedProxies: string[];
   logLevel: string;
   initialAdmin?: { username?: string; email?: string; password?: string };
   mail: {
@@ -169,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return {
     production,
+    development: e.NODE_ENV === 'development',
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
@@ -188,11 +223,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       externalAudience: e.JWT_JWKS_URL ? e.JWT_AUDIENCE : undefined,
       accessTtlSeconds: e.ACCESS_TOKEN_TTL,
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL,
+      legacyTtlSeconds: e.LEGACY_TOKEN_TTL,
     },
     secretsKey: e.SECRETS_KEY,
     graphiql: e.GRAPHIQL ?? !production,
     introspection: e.INTROSPECTION ?? !production,
     corsOrigins: e.CORS_ORIGINS,
+    trustedProxies: e.TRUSTED_PROXIES,
     logLevel: e.LOG_LEVEL,
     passwordHashing: { concurrency: e.LOGIN_HASH_CONCURRENCY, queue: e.LOGIN_HASH_QUEUE },
     mail: {
