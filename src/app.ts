@@ -18,6 +18,9 @@ import { createGraphQLHandler } from './graphql/yoga.js';
 import { createLogger } from './log.js';
 import { AuditEvents } from './modules/audit/events.js';
 import { MailWorker } from './modules/mail/worker.js';
+import { relayEnvOf } from './modules/relays/env.js';
+import { RelayWorker } from './modules/relays/worker.js';
+import { activityPubRoutes } from './rest/activitypub/routes.js';
 import { registerPageRoutes } from './rest/litecord/register-page.js';
 import { litecordAuthRoutes } from './rest/litecord/auth.routes.js';
 import { litecordRoutes } from './rest/litecord/routes.js';
@@ -46,7 +49,9 @@ export interface App {
   mailBox: SecretBox;
   /** Committed audit events for subscriptions; `stop()` ends open streams (before draining). */
   events: AuditEvents;
-  /** Stops the mail worker and the auth notifications (the caller closes the database). */
+  /** Delivers the relay outbox (signed Follow and Undo activities; started with the app). */
+  relays: RelayWorker;
+  /** Stops the mail and relay workers and the auth notifications (the caller closes the database). */
   close(): Promise<void>;
 }
 
@@ -68,6 +73,9 @@ export async function createApp(
   await mail.start();
   const events = new AuditEvents(database, log);
   await events.start();
+  const relayEnv = relayEnvOf(config);
+  const relays = new RelayWorker(database, relayEnv, log);
+  await relays.start();
 
   /**
    * Builds a request's GraphQL context. `/graphql` reads the caller later, once the operation (and so
@@ -173,6 +181,15 @@ export async function createApp(
   app.use('/client/admin-api/*', limit);
   app.route('/client/admin-api', liquidClientRoutes(shimDeps));
   app.route('/api/admin', cookieRoutes(shimDeps));
+  // The relay actor (ActivityPub, server to server): its document, collections and inbox (1 MB body limit of its own).
+  app.route(
+    '/relay',
+    activityPubRoutes({
+      database,
+      env: relayEnv,
+      addressOf: (c) => clientAddress((c.env as Env['Bindings'] | undefined)?.incoming?.socket?.remoteAddress, c.req.raw.headers.get('x-forwarded-for'), trust),
+    }),
+  );
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((error, c) => {
@@ -216,8 +233,10 @@ export async function createApp(
     mail,
     mailBox,
     events,
+    relays,
     close: async () => {
       await mail.stop();
+      await relays.stop();
       await events.stop();
     },
   };

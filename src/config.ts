@@ -83,6 +83,10 @@ const EnvSchema = z.object({
   LOGIN_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   LOGIN_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
   CORS_ORIGINS: originList.default([]),
+  /** Outbound requests (relay actors and inboxes) may reach loopback, private and link-local addresses. */
+  OUTBOUND_ALLOW_PRIVATE: flag.default(false),
+  /** Base of the exponential backoff between relay delivery attempts. */
+  RELAY_RETRY_SECONDS: z.coerce.number().min(0.01).max(86_400).default(30),
   /**
    * Reverse proxies whose X-Forwarded-For is believed: CIDRs or addresses, comma separated
    * (`10.0.0.0/8, 127.0.0.1`), or proxy-addr's `loopback`, `linklocal`, `uniquelocal`.
@@ -170,6 +174,11 @@ export interface Config {
   };
   /** The bound on argon2 work in the process (see src/access/passwords.ts). */
   passwordHashing: { concurrency: number; queue: number };
+  /** The instance's public base URL (PUBLIC_URL without a trailing slash): mailed links, the relay actor's id. */
+  publicUrl: string;
+  /** Requests the gateway makes to other servers (relays). */
+  outbound: { allowPrivate: boolean };
+  relays: { retrySeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -201,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.JWT_JWKS_URL && !e.JWT_ISSUER) {
     throw new ConfigError('Invalid configuration: JWT_ISSUER: required with JWT_JWKS_URL');
   }
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     production,
     development: e.NODE_ENV === 'development',
@@ -237,8 +247,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       fileDir: join(e.DATA_DIR, 'mail'),
       from: e.MAIL_FROM,
       retrySeconds: e.MAIL_RETRY_SECONDS,
-      publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+      publicUrl,
     },
+    publicUrl,
+    outbound: { allowPrivate: e.OUTBOUND_ALLOW_PRIVATE },
+    relays: { retrySeconds: e.RELAY_RETRY_SECONDS },
     initialAdmin:
       e.ADMIN_USERNAME || e.ADMIN_EMAIL || e.ADMIN_PASSWORD ? { username: e.ADMIN_USERNAME, email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
   };
