@@ -30,6 +30,8 @@ import { liquidMeRoutes } from './rest/liquid/me.routes.js';
 import { liquidRoutes } from './rest/liquid/routes.js';
 import { liquidSystemRoutes } from './rest/liquid/system.routes.js';
 import { mediaRoutes } from './rest/media/routes.js';
+import { liquidRoleRoutes } from './rest/liquid/roles.routes.js';
+import { liquidScopeRoutes } from './rest/liquid/scopes.routes.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
 import { oauthRoutes } from './rest/oauth/routes.js';
 import { mastodonRoutes } from './rest/mastodon/routes.js';
@@ -180,6 +182,10 @@ export async function createApp(
   app.route('/user', liquidMeRoutes(shimDeps));
   app.use('/system/*', limit);
   app.route('/system', liquidSystemRoutes(shimDeps));
+  app.use('/user/scopes', limit);
+  app.route('/user', liquidScopeRoutes(shimDeps));
+  app.use('/roles/*', limit);
+  app.route('/roles', liquidRoleRoutes(shimDeps));
   app.use('/client/admin-api/*', limit);
   app.route('/client/admin-api', liquidClientRoutes(shimDeps));
   // CookieCMS: /api/auth/login, /api/home and /api/admin/* (NEXT_PUBLIC_API_URL = <gateway>/api).

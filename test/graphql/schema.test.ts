@@ -8,7 +8,15 @@ import { schema } from '../../src/graphql/schema.js';
 /** Secrets the gateway generates and hands over exactly once, in the payload that created them. */
 const SHOWN_ONCE = new Set<string>(['ApplicationWithSecret.clientSecret']);
 
-const PUBLIC_ROOT_FIELDS = new Set(['Mutation.login', 'Mutation.refreshToken', 'Mutation.logout', 'Mutation.registerWithInvite', 'Mutation.resetPassword']);
+const PUBLIC_ROOT_FIELDS = new Set([
+  'Mutation.login',
+  'Mutation.refreshToken',
+  'Mutation.logout',
+  'Mutation.registerWithInvite',
+  'Mutation.resetPassword',
+  // Liquid serves its scope tree (GET /user/scopes) to anyone.
+  'Query.liquidScopeTree',
+]);
 
 const rule = (thing: { extensions?: { pothosOptions?: { authScopes?: unknown } } | null }) =>
   (thing.extensions as { pothosOptions?: { authScopes?: unknown } } | undefined)?.pothosOptions?.authScopes;

@@ -102,8 +102,8 @@ const routes: Route[] = [
     '/user/admin-api/access',
     partial({
       targets: fc.array(id(), { maxLength: 3 }),
-      targetType: orJunk(fc.constantFrom('user', 'client')),
-      scope: orJunk(fc.array(fc.oneof(fc.constantFrom('admin:profile:read', 'admin:users:read'), nastyString), { maxLength: 3 })),
+      targetType: orJunk(fc.constantFrom('user', 'client', 'role')),
+      scope: orJunk(fc.array(fc.oneof(fc.constantFrom('admin:profile:read', 'admin:users:read', 'delegated:all', '*'), nastyString), { maxLength: 3 })),
       operation: orJunk(fc.constantFrom('set', 'add', 'del')),
     }),
   ),
@@ -155,6 +155,12 @@ const routes: Route[] = [
   ),
   route('DELETE', '/client/admin-api/delete', partial({ target: id() })),
   route('GET', withQuery('/client/admin-api/list', { limit: qnum, offset: qv(idTextOf(ids)) })),
+  // Liquid scopes and roles
+  route('GET', '/user/scopes'),
+  route('GET', withQuery('/roles/list', { limit: qnum })),
+  route('POST', '/roles/admin-api/create', partial({ id: str, displayName: str, ranking: num, description: str, scope: strs })),
+  route('PATCH', '/roles/admin-api/update', partial({ target: str, displayName: str, ranking: num, description: str })),
+  route('DELETE', '/roles/admin-api/delete', partial({ target: str })),
   // Pleroma /api/pleroma/admin
   route(
     'GET',

@@ -4,7 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ShimDeps } from '../../src/rest/shim.js';
 import { cookieRoutes } from '../../src/rest/cookiecms/routes.js';
 import { liquidClientRoutes } from '../../src/rest/liquid/clients.js';
+import { liquidRoleRoutes } from '../../src/rest/liquid/roles.routes.js';
 import { liquidRoutes } from '../../src/rest/liquid/routes.js';
+import { liquidScopeRoutes } from '../../src/rest/liquid/scopes.routes.js';
 import { litecordRoutes } from '../../src/rest/litecord/routes.js';
 import { pleromaRoutes } from '../../src/rest/pleroma/routes.js';
 import { useGateway } from '../helpers/app.js';
@@ -40,6 +42,8 @@ const MOUNTS = {
   pleroma: '/api/pleroma/admin',
   liquid: '/user/admin-api',
   liquidClient: '/client/admin-api',
+  liquidUser: '/user',
+  liquidRoles: '/roles',
   cookie: '/api',
 } as const;
 type Mount = keyof typeof MOUNTS;
@@ -199,7 +203,7 @@ const CASES: Case[] = [
   ]),
 
   // Liquid users.
-  ...c('liquid', 'POST', '/access', [
+  ...c('liquidUser', 'POST', '/admin-api/access', [
     [
       'missing admin:roles:grant',
       'mod',
@@ -216,6 +220,26 @@ const CASES: Case[] = [
     ],
     ['a scope the caller lacks', 'admin', 401, null, (f) => ({ targets: [String(f.target.id)], targetType: 'user', scope: ['admin:all'], operation: 'set' })],
     ['unknown scope name', 'admin', 400, null, (f) => ({ targets: [String(f.target.id)], targetType: 'user', scope: ['admin:made:up'], operation: 'add' })],
+    ['a role not ranked below the caller', 'admin', 403, null, () => ({ targets: ['admin'], targetType: 'role', scope: ['delegated:all'], operation: 'add' })],
+    [
+      'a write name on an external client',
+      'admin',
+      400,
+      null,
+      (f) => ({ targets: [f.adminApp], targetType: 'client', scope: ['client:profile:write'], operation: 'add' }),
+    ],
+  ]),
+  ...c('liquidRoles', 'POST', '/admin-api/create', [
+    ['missing admin:roles:write', 'admin', 403, null, () => ({ id: 'refused_role', displayName: 'Refused', ranking: 900 })],
+    ['ranking 1 (superadmin’s)', 'admin', 400, null, () => ({ id: 'refused_role', displayName: 'Refused', ranking: 1 })],
+  ]),
+  ...c('liquidRoles', 'PATCH', '/admin-api/update', [
+    ['missing admin:roles:write', 'admin', 403, null, () => ({ target: 'moderator', displayName: 'Renamed' })],
+    ['no target', 'admin', 400, null, () => ({ displayName: 'Renamed' })],
+  ]),
+  ...c('liquidRoles', 'DELETE', '/admin-api/delete', [
+    ['missing admin:roles:write', 'mod', 403, null, () => ({ target: 'moderator' })],
+    ['no target', 'admin', 400, null, () => ({})],
   ]),
   ...c('liquid', 'POST', '/create', [
     ['not allowed', 'plain', 401, null, () => [person('plain0001')]],
@@ -365,6 +389,8 @@ function writingRoutes(): string[] {
     ['pleroma', pleromaRoutes(deps)],
     ['liquid', liquidRoutes(deps)],
     ['liquidClient', liquidClientRoutes(deps)],
+    ['liquidUser', liquidScopeRoutes(deps)],
+    ['liquidRoles', liquidRoleRoutes(deps)],
     ['cookie', cookieRoutes(deps)],
   ];
   // A path registered with and without its trailing slash (CookieCMS) is one route.
@@ -393,6 +419,8 @@ const calls: Record<Mount, ReturnType<typeof restClient>> = {
   pleroma: restClient(gw, MOUNTS.pleroma),
   liquid: restClient(gw, MOUNTS.liquid),
   liquidClient: restClient(gw, MOUNTS.liquidClient),
+  liquidUser: restClient(gw, MOUNTS.liquidUser),
+  liquidRoles: restClient(gw, MOUNTS.liquidRoles),
   cookie: restClient(gw, MOUNTS.cookie),
 };
 

@@ -20,7 +20,7 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 // ---- roles ----
 
 const nameTaken = () => new ConflictError('A role with this name already exists', [{ path: ['name'], message: 'already taken' }]);
-const roleView = (r: RoleRow) => ({ name: r.name, rank: r.rank, description: r.description, scopes: r.scopes });
+const roleView = (r: RoleRow) => ({ name: r.name, rank: r.rank, description: r.description, displayName: r.displayName, scopes: r.scopes });
 
 export async function createRole(ctx: ActionContext, input: z.input<typeof createRoleSchema>): Promise<RoleRow> {
   const data = parseInput(createRoleSchema, input);
@@ -31,7 +31,7 @@ export async function createRole(ctx: ActionContext, input: z.input<typeof creat
       assertHoldsScopes(actor, data.scopes);
       const [row] = await tx
         .insert(roles)
-        .values({ name: data.name, rank: data.rank, description: data.description ?? '', scopes: data.scopes })
+        .values({ name: data.name, rank: data.rank, description: data.description ?? '', displayName: data.displayName ?? '', scopes: data.scopes })
         .returning();
       await writeAudit(tx, ctx.actor, [{ action: 'role.create', targetType: 'Role', targetId: row.id.toString(), diff: { to: roleView(row) } }]);
       return row;
@@ -41,18 +41,21 @@ export async function createRole(ctx: ActionContext, input: z.input<typeof creat
   }
 }
 
-async function loadRole(tx: Tx, id: bigint): Promise<RoleRow> {
-  const [row] = await tx.select().from(roles).where(eq(roles.id, id)).for('update');
+/** A role locked for a change, by id or by name (names ignore case, as Liquid's role ids are names). */
+async function loadRole(tx: Tx, id: bigint | string): Promise<RoleRow> {
+  const which = typeof id === 'bigint' ? eq(roles.id, id) : sql`lower(${roles.name}) = lower(${id})`;
+  const [row] = await tx.select().from(roles).where(which).for('update');
   if (!row) throw new NotFoundError('No such role');
   return row;
 }
 
-export async function updateRole(ctx: ActionContext, id: bigint, input: z.input<typeof updateRoleSchema>): Promise<RoleRow> {
+export async function updateRole(ctx: ActionContext, target: bigint | string, input: z.input<typeof updateRoleSchema>): Promise<RoleRow> {
   const data = parseInput(updateRoleSchema, input);
   try {
     return await ctx.db.transaction(async (tx) => {
       const actor = await findStanding(tx, ctx.actor.actorId);
-      const before = await loadRole(tx, id);
+      const before = await loadRole(tx, target);
+      const id = before.id;
       assertRoleBelow(actor, before);
       if (before.builtIn && ((data.name !== undefined && data.name !== before.name) || (data.rank !== undefined && data.rank !== before.rank))) {
         throw new BadInputError('Built-in roles keep their name and rank', [
@@ -63,6 +66,7 @@ export async function updateRole(ctx: ActionContext, id: bigint, input: z.input<
         ...before,
         ...Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)),
         description: data.description === undefined ? before.description : (data.description ?? ''),
+        displayName: data.displayName === undefined ? before.displayName : (data.displayName ?? ''),
       } as RoleRow;
       assertRoleBelow(actor, after);
       if (data.scopes) {
@@ -71,7 +75,7 @@ export async function updateRole(ctx: ActionContext, id: bigint, input: z.input<
       }
       const [row] = await tx
         .update(roles)
-        .set({ name: after.name, rank: after.rank, description: after.description, scopes: after.scopes })
+        .set({ name: after.name, rank: after.rank, description: after.description, displayName: after.displayName, scopes: after.scopes })
         .where(eq(roles.id, id))
         .returning();
       await writeAudit(tx, ctx.actor, [
@@ -85,10 +89,11 @@ export async function updateRole(ctx: ActionContext, id: bigint, input: z.input<
 }
 
 /** Deletes a role; its grants go with it (each holder gets an audit row). Built-in roles stay. */
-export async function deleteRole(ctx: ActionContext, id: bigint, reason: string | null): Promise<RoleRow> {
+export async function deleteRole(ctx: ActionContext, target: bigint | string, reason: string | null): Promise<RoleRow> {
   return ctx.db.transaction(async (tx) => {
     const actor = await findStanding(tx, ctx.actor.actorId);
-    const role = await loadRole(tx, id);
+    const role = await loadRole(tx, target);
+    const id = role.id;
     if (role.builtIn) throw new ConflictError(`${role.name} is a built-in role and cannot be deleted`);
     assertRoleBelow(actor, role);
     const holders = await tx.delete(userRoles).where(eq(userRoles.roleId, id)).returning({ userId: userRoles.userId });

@@ -52,7 +52,7 @@ builder.objectFields(RoleRef, (t) => ({
 
 const LiquidScopeRef = builder.objectRef<LiquidScopeEntry>('LiquidScope').implement({
   description: "A name of Liquid's scope tree, and what the gateway makes of it.",
-  authScopes: { authenticated: true },
+  authScopes: { public: true },
   fields: (t) => ({
     name: t.exposeString('name'),
     description: t.exposeString('description'),
@@ -73,8 +73,8 @@ const LiquidScopeRef = builder.objectRef<LiquidScopeEntry>('LiquidScope').implem
 builder.queryField('liquidScopeTree', (t) =>
   t.field({
     type: [LiquidScopeRef],
-    description: "Every name of Liquid's scope tree, in Liquid's order (Liquid's GET /user/scopes).",
-    authScopes: { authenticated: true },
+    description: "Every name of Liquid's scope tree, in Liquid's order (Liquid's GET /user/scopes, which Liquid serves to anyone).",
+    authScopes: { public: true },
     resolve: () => [...LIQUID_SCOPE_TREE],
   }),
 );

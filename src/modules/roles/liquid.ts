@@ -1,6 +1,6 @@
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
-import { enforcingScope, planLiquidScopes, type LiquidHolder, type LiquidPlan } from '../../access/liquid-scopes.js';
+import { enforcingScope, liquidCovers, liquidNamesOf, planLiquidScopes, type LiquidHolder, type LiquidPlan } from '../../access/liquid-scopes.js';
 import { assertHoldsScopes, assertOutranksAll, assertRoleBelow, requireScope } from '../../access/policy.js';
 import { findStanding, type Standing } from '../../access/standing.js';
 import { accountName } from '../../access/status.js';
@@ -12,6 +12,7 @@ import { applications } from '../applications/table.js';
 import type { ActionContext } from '../context.js';
 import { registerUserField } from '../users/extensions.js';
 import { users } from '../users/table.js';
+import type { AccessPath } from './queries.js';
 import { liquidScopeSets, roles, userScopes } from './table.js';
 import { setLiquidScopesSchema } from './validation.js';
 
@@ -54,6 +55,23 @@ registerUserField('liquidScopes', {
   project: () => sql`json_build_object('scopes', ${userScopesOf(sql`${users.id}`)}, 'names', ${storedOf(sql`${liquidScopeSets.userId}`, sql`${users.id}`)})`,
   load: (db, ids) => liquidSourcesOfUsers(db, ids),
 });
+
+/**
+ * explainAccess for a Liquid name: the names stored for the user directly that cover it (itself or
+ * an ancestor) and that the user reads back (an enforced one only while its catalog scope is held).
+ */
+export async function storedLiquidPaths(db: Tx, userId: bigint, name: string): Promise<AccessPath[]> {
+  const [row] = await db
+    .select({ names: liquidScopeSets.names, updatedAt: liquidScopeSets.updatedAt })
+    .from(liquidScopeSets)
+    .where(eq(liquidScopeSets.userId, userId));
+  if (!row) return [];
+  const source = (await liquidSourcesOfUsers(db, [userId.toString()])).get(userId.toString());
+  const read = new Set(liquidNamesOf('user', source?.scopes ?? [], row.names));
+  return row.names
+    .filter((n) => read.has(n) && liquidCovers([n], name))
+    .map((n) => ({ kind: 'LIQUID', role: null, grantedScope: n, startsAt: row.updatedAt.toISOString(), expiresAt: null, active: true }));
+}
 
 /** The stored names of many applications or roles (ids as text), in one statement. */
 export async function storedLiquidNames(db: Tx, owner: 'application' | 'role', ids: readonly string[]): Promise<Map<string, string[]>> {

@@ -17,6 +17,7 @@ export const roleFieldSql: Record<string, SQL> = {
   name: sql`${roles.name}`,
   rank: sql`${roles.rank}`,
   description: sql`${roles.description}`,
+  displayName: sql`coalesce(nullif(${roles.displayName}, ''), ${roles.name})`,
   scopes: sql`${roles.scopes}`,
   builtIn: sql`${roles.builtIn}`,
 };
@@ -121,7 +122,8 @@ export const findRolePage = (db: Tx, args: ListArgs<typeof roleFilterTable, Role
 
 /** One way a user may hold a scope: a role, or a direct grant, with its window. */
 export interface AccessPath {
-  kind: 'ROLE' | 'DIRECT';
+  /** LIQUID: a Liquid name stored for the user directly that covers the Liquid name asked about. */
+  kind: 'ROLE' | 'DIRECT' | 'LIQUID';
   role: RoleJson | null;
   grantedScope: string;
   startsAt: string;
@@ -131,6 +133,10 @@ export interface AccessPath {
 
 export interface AccessExplanation {
   scope: string;
+  /** The catalog scope explained: the scope asked about, or the one a Liquid name is held with. */
+  catalogScope?: string;
+  /** The Liquid names the catalog scope covers (folded). */
+  liquidScopes?: string[];
   /** The grants may be used now: one is open and the account is ACTIVE. */
   held: boolean;
   accountStatus: string;
@@ -181,6 +187,7 @@ export interface RoleJson {
   name: string;
   rank: number;
   description: string;
+  displayName: string;
   scopes: string[];
   builtIn: boolean;
 }
@@ -192,6 +199,7 @@ export const roleJsonOf = (row: RoleRow): RoleJson => ({
   name: row.name,
   rank: row.rank,
   description: row.description,
+  displayName: row.displayName || row.name,
   scopes: row.scopes,
   builtIn: row.builtIn,
 });

@@ -8,6 +8,8 @@ import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
 
 import { bigintKey } from '../../graphql/ids.js';
 import { ALL_SCOPES, isScope } from '../../access/scopes.js';
+import { enforcingScope, isLiquidScope, liquidNamesCoveredBy } from '../../access/liquid-scopes.js';
+import { storedLiquidPaths } from './liquid.js';
 import { findUserById } from '../users/queries.js';
 import { UserRef } from '../users/schema.js';
 import { ApplicationRef } from '../applications/schema.js';
@@ -32,6 +34,7 @@ export const RoleNode = builder.node(RoleRef, {
     name: t.exposeString('name'),
     rank: t.exposeInt('rank', { description: 'Higher outranks lower; superadmin is 1000' }),
     description: t.exposeString('description'),
+    displayName: t.exposeString('displayName', { description: 'How people see the role named: its name unless one was given' }),
     scopes: t.exposeStringList('scopes', { description: 'Scopes as stored; each grants every scope below it.' }),
     builtIn: t.exposeBoolean('builtIn'),
   }),
@@ -39,7 +42,7 @@ export const RoleNode = builder.node(RoleRef, {
 
 export const ScopeOperationEnum = builder.enumType('ScopeOperation', { values: ['SET', 'ADD', 'REMOVE'] as const });
 const GrantTargetTypeEnum = builder.enumType('GrantTargetType', { values: ['USER', 'APPLICATION'] as const });
-const AccessPathKindEnum = builder.enumType('AccessPathKind', { values: ['ROLE', 'DIRECT'] as const });
+const AccessPathKindEnum = builder.enumType('AccessPathKind', { values: ['ROLE', 'DIRECT', 'LIQUID'] as const });
 
 const AccessPathRef = builder.objectRef<AccessPath>('AccessPath').implement({
   description: 'One grant that covers the scope asked about, with its window.',
@@ -57,7 +60,15 @@ const AccessPathRef = builder.objectRef<AccessPath>('AccessPath').implement({
 const AccessExplanationRef = builder.objectRef<AccessExplanation>('AccessExplanation').implement({
   authScopes: { scope: 'admin:roles:read' },
   fields: (t) => ({
-    scope: t.exposeString('scope'),
+    scope: t.exposeString('scope', { description: 'As asked: a scope of the catalog or a Liquid scope name' }),
+    catalogScope: t.string({
+      description: 'The catalog scope explained: the scope asked about, or the one a Liquid name is held with (its own, or its nearest enforced ancestor’s)',
+      resolve: (e) => e.catalogScope ?? e.scope,
+    }),
+    liquidScopes: t.stringList({
+      description: 'The Liquid scope names the catalog scope covers, folded as Liquid folds (each held by whoever holds it)',
+      resolve: (e) => e.liquidScopes ?? liquidNamesCoveredBy(e.catalogScope ?? e.scope),
+    }),
     held: t.exposeBoolean('held', { description: 'The user may use the scope now: an open grant covers it and the account is active' }),
     accountStatus: t.exposeString('accountStatus', { description: 'A grant counts only while the account is ACTIVE' }),
     via: t.field({ type: [AccessPathRef], description: 'Every grant covering the scope, open ones first', resolve: (e) => e.via }),
@@ -71,8 +82,9 @@ builder.queryFields((t) => ({
   roles: t.connection(
     {
       type: RoleRef,
-      description: 'Roles, highest rank first unless ordered otherwise.',
-      authScopes: { scope: 'admin:roles:read' },
+      description:
+        'Roles, highest rank first unless ordered otherwise. Any signed-in caller may list them (as node(id) reads any role, and Liquid serves /roles/list to every signed-in user); who holds a role is guarded by User.',
+      authScopes: { authenticated: true },
       args: { filter: t.arg({ type: RoleFilter }), orderBy: t.arg({ type: RoleOrderEnum, defaultValue: 'RANK_DESC' }) },
       resolve: (_root, args, ctx, info) => findRolePage(ctx.database.db, args, listWants(info)),
     },
@@ -89,15 +101,25 @@ builder.queryFields((t) => ({
   }),
   explainAccess: t.field({
     type: AccessExplanationRef,
-    description: 'Whether a user holds a scope now, and through which roles or direct grants.',
+    description:
+      'Whether a user holds a scope now, and through which roles or direct grants; the scope may be a Liquid name (held with its catalog scope, or by a Liquid name stored for the user that covers it).',
     authScopes: { scope: 'admin:roles:read' },
-    args: { userId: t.arg.globalID({ for: UserRef, required: true }), scope: t.arg.string({ required: true }) },
+    args: {
+      userId: t.arg.globalID({ for: UserRef, required: true }),
+      scope: t.arg.string({ required: true, description: 'A scope of the catalog, or a Liquid scope name' }),
+    },
     resolve: async (_root, args, ctx) => {
-      if (!isScope(args.scope))
-        throw new BadInputError(`${args.scope} is not a scope of the catalog`, [{ path: ['scope'], message: 'not a scope of the catalog' }]);
-      const explained = await explainAccess(ctx.database.db, args.userId.id, args.scope);
+      if (!isScope(args.scope) && !isLiquidScope(args.scope))
+        throw new BadInputError(`${args.scope} is neither a scope of the catalog nor a Liquid scope`, [
+          { path: ['scope'], message: 'not a scope of the catalog nor of Liquid' },
+        ]);
+      // A Liquid name is held with its catalog scope (or its nearest enforced ancestor's), and by a stored name covering it.
+      const catalogScope = isScope(args.scope) ? args.scope : enforcingScope(args.scope);
+      const explained = await explainAccess(ctx.database.db, args.userId.id, catalogScope);
       if (!explained) throw new NotFoundError('No such user');
-      return explained;
+      const stored = isScope(args.scope) ? [] : await storedLiquidPaths(ctx.database.db, args.userId.id, args.scope);
+      const via = [...explained.via, ...stored];
+      return { ...explained, scope: args.scope, catalogScope, via, held: explained.accountStatus === 'ACTIVE' && via.some((p) => p.active) };
     },
   }),
 }));
@@ -105,13 +127,22 @@ builder.queryFields((t) => ({
 // ---- mutations ----
 
 const CreateRoleInput = zodInput('CreateRoleInput', createRoleSchema);
+const byName = { description: 'The role by its name (ignoring case), instead of id' };
 const UpdateRoleInput = zodInput('UpdateRoleInput', updateRoleSchema, {
-  description: 'Omitted fields stay. Built-in roles keep their name and rank.',
-  fields: (t) => ({ id: t.globalID({ for: RoleNode, required: true }) }),
+  description: 'Omitted fields stay. Built-in roles keep their name and rank. The role is `id` or `roleName`.',
+  fields: (t) => ({ id: t.globalID({ for: RoleNode }), roleName: t.string(byName) }),
 });
 const DeleteRoleInput = builder.inputType('DeleteRoleInput', {
-  fields: (t) => ({ id: t.globalID({ for: RoleNode, required: true }), reason: t.string({ description: 'Kept in the audit log' }) }),
+  description: 'The role is `id` or `roleName`.',
+  fields: (t) => ({ id: t.globalID({ for: RoleNode }), roleName: t.string(byName), reason: t.string({ description: 'Kept in the audit log' }) }),
 });
+
+/** The role an update or delete names: its id, else its name; one of them is required. */
+function roleTarget(input: { id?: { id: bigint } | null; roleName?: string | null }): bigint | string {
+  const target = input.id?.id ?? input.roleName;
+  if (target === undefined || target === null) throw new BadInputError('id or roleName is required', [{ path: ['id'], message: 'id or roleName is required' }]);
+  return target;
+}
 const AssignRoleInput = builder.inputType('AssignRoleInput', {
   description: 'Giving a role the user already has replaces its window.',
   fields: (t) => ({
@@ -162,7 +193,8 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:roles:write' },
     errors: payload('UpdateRole', 'role'),
     args: { input: t.arg({ type: UpdateRoleInput, required: true }) },
-    resolve: async (_root, { input: { id, ...changes } }, ctx) => roleJsonOf(await updateRole(actionContext(ctx), id.id, changes)),
+    resolve: async (_root, { input: { id, roleName, ...changes } }, ctx) =>
+      roleJsonOf(await updateRole(actionContext(ctx), roleTarget({ id, roleName }), changes)),
   }),
   deleteRole: t.field({
     type: RoleRef,
@@ -170,7 +202,7 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'admin:roles:write' },
     errors: payload('DeleteRole', 'role'),
     args: { input: t.arg({ type: DeleteRoleInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => roleJsonOf(await deleteRole(actionContext(ctx), input.id.id, input.reason ?? null)),
+    resolve: async (_root, { input }, ctx) => roleJsonOf(await deleteRole(actionContext(ctx), roleTarget(input), input.reason ?? null)),
   }),
   assignRole: t.field({
     type: UserRef,

@@ -17,11 +17,14 @@ const rank = z
 
 const scopes = scopeList.describe('Scopes of the catalog (see scopeCatalog); only scopes you hold');
 
-export const createRoleSchema = z.object({ name: roleName, rank, description: z.string().max(1000).nullish(), scopes });
+const displayName = z.string().max(128, 'at most 128 characters').nullish().describe('How people see the role named (default: its name)');
+
+export const createRoleSchema = z.object({ name: roleName, rank, description: z.string().max(1000).nullish(), displayName, scopes });
 export const updateRoleSchema = z.object({
   name: roleName.optional(),
   rank: rank.optional(),
   description: z.string().max(1000).nullish(),
+  displayName,
   scopes: scopes.optional(),
 });
 

@@ -5,7 +5,7 @@ import { BadInputError, ConflictError, forbidden, NotFoundError } from '../../co
 import { auditLog } from '../audit/table.js';
 import { diffOf, writeAudit } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
-import { userRoles, userScopes } from '../roles/table.js';
+import { liquidScopeSets, userRoles, userScopes } from '../roles/table.js';
 import { endSessions } from '../../access/session-ending.js';
 import { sessions } from '../sessions/table.js';
 import { findUserById, type UserJson } from './queries.js';
@@ -153,6 +153,7 @@ export async function eraseUser(ctx: ActionContext, id: bigint, reason: string |
     await tx.delete(externalIdentities).where(eq(externalIdentities.userId, id));
     await tx.delete(userRoles).where(eq(userRoles.userId, id));
     await tx.delete(userScopes).where(eq(userScopes.userId, id));
+    await tx.delete(liquidScopeSets).where(eq(liquidScopeSets.userId, id));
     const blanked = await tx
       .update(auditLog)
       .set({ diff: null, erasedAt: now })

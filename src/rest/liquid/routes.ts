@@ -13,7 +13,6 @@ import {
   presentInviteCode,
   presentUser,
   phoneOf,
-  scopesOf,
   toRoleName,
   type LiquidInviteSource,
   type LiquidUserSource,
@@ -35,13 +34,6 @@ const targets = z.union([target, z.array(target).length(1)]).transform((t) => (A
 const username = z.string().regex(/^[A-Za-z0-9_]{8,64}$/, 'letters, digits and _, at least 8');
 const phone = z.string().max(32);
 const phoneCountryCode = z.string().regex(/^\+\d{1,4}$/, 'like +49');
-
-const accessBody = z.strictObject({
-  targets: z.array(target).min(1).max(1000),
-  targetType: z.enum(['user', 'client']),
-  scope: z.array(z.string()).min(1).max(50),
-  operation: z.enum(['set', 'add', 'del']),
-});
 
 const createItem = z.strictObject({
   username,
@@ -101,20 +93,7 @@ export function liquidRoutes(deps: ShimDeps) {
   const app = new Hono();
   type Users = { users: { totalCount?: number; edges: { node: LiquidUserSource }[] } };
 
-  app.post('/access', async (c) => {
-    const ctx = await deps.contextFor(c);
-    const body = await readBody(c, accessBody);
-    const scopes = scopesOf(body.scope);
-    await run(ctx, mutationDocument('setScopes', 'result { changedCount }'), {
-      input: {
-        targets: body.targetType === 'user' ? body.targets.map(gid) : body.targets.map((t) => encodeId('Application', t)),
-        targetType: body.targetType === 'user' ? 'USER' : 'APPLICATION',
-        scopes,
-        operation: { set: 'SET', add: 'ADD', del: 'REMOVE' }[body.operation],
-      },
-    });
-    return ok(c);
-  });
+  // POST /access (Liquid names kept exactly) is in scopes.routes.ts.
 
   app.post('/create', async (c) => {
     const ctx = await deps.contextFor(c);
