@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { encodeId, parseBigintId } from '../../graphql/ids.js';
 import { allNodes, mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { litecordError } from './errors.js';
+import { litecordGuildRoutes } from './guilds.routes.js';
+import { litecordVoiceRoutes } from './voice.routes.js';
 import {
   LITECORD_INVITE_FIELDS,
   LITECORD_USER_FIELDS,
@@ -33,12 +35,12 @@ const createBody = z.strictObject({
   password: z.string(),
 });
 
+/** Litecord's own tests send `discriminator=` (empty) with every search: an empty value means none. */
+const orNone = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 const searchQuery = z.object({
-  username: z.string().max(64).optional(),
-  discriminator: z
-    .string()
-    .regex(/^\d{4}$/, 'must be 4 digits')
-    .optional(),
+  username: orNone(z.string().max(64)),
+  discriminator: orNone(z.string().regex(/^\d{4}$/, 'must be 4 digits')),
   page: z.coerce.number().int().min(0).max(10_000).default(0),
   per_page: z.coerce.number().int().min(1).max(50, 'at most 50').default(20),
 });
@@ -82,7 +84,8 @@ export function litecordRoutes(deps: ShimDeps) {
     return data.user;
   }
 
-  app.put('/users', async (c) => {
+  // Litecord's route takes PUT and POST alike (its own tests create users with POST).
+  app.on(['PUT', 'POST'], '/users', async (c) => {
     const ctx = await deps.contextFor(c);
     const body = await readJson(c, createBody);
     const data = await run<{ createUser: { user: LitecordUserSource } }>(ctx, CREATE, { input: body });
@@ -154,6 +157,8 @@ export function litecordRoutes(deps: ShimDeps) {
     return c.body(null, 204);
   });
 
+  app.route('/', litecordGuildRoutes(deps));
+  app.route('/', litecordVoiceRoutes(deps));
   app.onError((error, c) => litecordError(c, error));
   app.notFound((c) => c.json({ error: true, status: 404, message: '404: Not Found' }, 404));
   return app;
