@@ -18,12 +18,17 @@ import { createGraphQLHandler } from './graphql/yoga.js';
 import { createLogger } from './log.js';
 import { AuditEvents } from './modules/audit/events.js';
 import { MailWorker } from './modules/mail/worker.js';
+import { relayEnvOf } from './modules/relays/env.js';
+import { RelayWorker } from './modules/relays/worker.js';
+import { activityPubRoutes } from './rest/activitypub/routes.js';
 import { registerPageRoutes } from './rest/litecord/register-page.js';
 import { litecordAuthRoutes } from './rest/litecord/auth.routes.js';
 import { litecordRoutes } from './rest/litecord/routes.js';
 import { cookieRoutes } from './rest/cookiecms/routes.js';
 import { liquidClientRoutes } from './rest/liquid/clients.js';
+import { liquidMeRoutes } from './rest/liquid/me.routes.js';
 import { liquidRoutes } from './rest/liquid/routes.js';
+import { liquidSystemRoutes } from './rest/liquid/system.routes.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
 import { oauthRoutes } from './rest/oauth/routes.js';
 import { mastodonRoutes } from './rest/mastodon/routes.js';
@@ -46,7 +51,9 @@ export interface App {
   mailBox: SecretBox;
   /** Committed audit events for subscriptions; `stop()` ends open streams (before draining). */
   events: AuditEvents;
-  /** Stops the mail worker and the auth notifications (the caller closes the database). */
+  /** Delivers the relay outbox (signed Follow and Undo activities; started with the app). */
+  relays: RelayWorker;
+  /** Stops the mail and relay workers and the auth notifications (the caller closes the database). */
   close(): Promise<void>;
 }
 
@@ -68,6 +75,9 @@ export async function createApp(
   await mail.start();
   const events = new AuditEvents(database, log);
   await events.start();
+  const relayEnv = relayEnvOf(config);
+  const relays = new RelayWorker(database, relayEnv, log);
+  await relays.start();
 
   /**
    * Builds a request's GraphQL context. `/graphql` reads the caller later, once the operation (and so
@@ -164,11 +174,23 @@ export async function createApp(
   app.route('/api/v6/auth', litecordAuthRoutes(shimDeps));
   registerPageRoutes(app);
   app.route('/api/pleroma/admin', pleromaRoutes(shimDeps));
-  app.use('/user/admin-api/*', limit);
+  app.use('/user/*', limit);
   app.route('/user/admin-api', liquidRoutes(shimDeps));
+  app.route('/user', liquidMeRoutes(shimDeps));
+  app.use('/system/*', limit);
+  app.route('/system', liquidSystemRoutes(shimDeps));
   app.use('/client/admin-api/*', limit);
   app.route('/client/admin-api', liquidClientRoutes(shimDeps));
   app.route('/api/admin', cookieRoutes(shimDeps));
+  // The relay actor (ActivityPub, server to server): its document, collections and inbox (1 MB body limit of its own).
+  app.route(
+    '/relay',
+    activityPubRoutes({
+      database,
+      env: relayEnv,
+      addressOf: (c) => clientAddress((c.env as Env['Bindings'] | undefined)?.incoming?.socket?.remoteAddress, c.req.raw.headers.get('x-forwarded-for'), trust),
+    }),
+  );
   app.use('/oauth/*', limit);
   app.route('/', oauthRoutes(shimDeps, config));
   app.route('/api/v1', mastodonRoutes(shimDeps, config.mail.publicUrl));
@@ -215,8 +237,10 @@ export async function createApp(
     mail,
     mailBox,
     events,
+    relays,
     close: async () => {
       await mail.stop();
+      await relays.stop();
       await events.stop();
     },
   };

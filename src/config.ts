@@ -45,6 +45,39 @@ const originList = z
   )
   .transform((list) => [...new Set(list)]);
 
+const NAME = /^[A-Za-z0-9_-]{1,128}$/;
+/** A comma list of names (letters, digits, _ and -), at least one, duplicates dropped. */
+const nameList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(NAME, 'letters, digits, _ and - only, separated by commas')).min(1, 'at least one name'))
+  .transform((list) => [...new Set(list)]);
+
+/** Liquid's own default of admin-api.user.profile.editable-fields. */
+const LIQUID_EDITABLE_DEFAULT = [
+  'username',
+  'email',
+  'password',
+  'isDeleted',
+  'role',
+  'firstName',
+  'lastName',
+  'middleName',
+  'bio',
+  'pronouns',
+  'customLink',
+  'organization',
+  'designation',
+  'gender',
+  'preferredLanguage',
+  'country',
+];
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -83,6 +116,10 @@ const EnvSchema = z.object({
   LOGIN_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   LOGIN_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
   CORS_ORIGINS: originList.default([]),
+  /** Outbound requests (relay actors and inboxes) may reach loopback, private and link-local addresses. */
+  OUTBOUND_ALLOW_PRIVATE: flag.default(false),
+  /** Base of the exponential backoff between relay delivery attempts. */
+  RELAY_RETRY_SECONDS: z.coerce.number().min(0.01).max(86_400).default(30),
   /**
    * Reverse proxies whose X-Forwarded-For is believed: CIDRs or addresses, comma separated
    * (`10.0.0.0/8, 127.0.0.1`), or proxy-addr's `loopback`, `linklocal`, `uniquelocal`.
@@ -105,6 +142,13 @@ const EnvSchema = z.object({
       }
     })
     .default([]),
+  /** Subscription tiers an admin may give (Liquid's user.subscription.tier-list) and the one that counts as not subscribed. */
+  SUBSCRIPTION_TIERS: nameList.default(['basic', 'premium']),
+  SUBSCRIPTION_BASE_TIER: z.string().regex(NAME, 'letters, digits, _ and - only').default('basic'),
+  /** What Liquid's system.app-name answers (Nitrogen's page title). */
+  LIQUID_APP_NAME: z.string().min(1).max(100).default('Liquid'),
+  /** The user fields Liquid's PATCH /user/admin-api/update accepts and /editable-fields answers. */
+  LIQUID_EDITABLE_FIELDS: nameList.default(LIQUID_EDITABLE_DEFAULT),
   /** The Liquid Nitrogen admin panel's client id (its VITE_LIQUID_CLIENT_ID); the gateway keeps that public client. */
   LIQUID_CLIENT_ID: z
     .string()
@@ -184,10 +228,21 @@ export interface Config {
     retrySeconds: number;
     publicUrl: string;
   };
-  /** The Liquid Nitrogen client (LIQUID_CLIENT_ID): a public INTERNAL application kept at start; null when not configured. */
-  liquid: { clientId: string | null; redirectUris: string[] };
   /** The bound on argon2 work in the process (see src/access/passwords.ts). */
   passwordHashing: { concurrency: number; queue: number };
+  /** The instance's public base URL (PUBLIC_URL without a trailing slash): mailed links, the relay actor's id. */
+  publicUrl: string;
+  /** Requests the gateway makes to other servers (relays). */
+  outbound: { allowPrivate: boolean };
+  relays: { retrySeconds: number };
+  /** Tiers setSubscription accepts; `baseTier` (one of them) counts as not subscribed. */
+  subscriptions: { tiers: string[]; baseTier: string };
+  /**
+   * The Liquid shim: the Nitrogen client (LIQUID_CLIENT_ID, a public INTERNAL application kept at
+   * start; null when not configured) and what the shim answers about itself (its app name, and the
+   * fields its update accepts).
+   */
+  liquid: { clientId: string | null; redirectUris: string[]; appName: string; editableFields: string[] };
 }
 
 export class ConfigError extends Error {}
@@ -216,12 +271,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && !e.SECRETS_KEY) {
     throw new ConfigError('Invalid configuration: SECRETS_KEY: required when NODE_ENV=production');
   }
+  if (!e.SUBSCRIPTION_TIERS.includes(e.SUBSCRIPTION_BASE_TIER)) {
+    throw new ConfigError(
+      `Invalid configuration: SUBSCRIPTION_BASE_TIER: must be one of SUBSCRIPTION_TIERS (${e.SUBSCRIPTION_TIERS.join(', ')}) (got "${e.SUBSCRIPTION_BASE_TIER}")`,
+    );
+  }
   if (e.LIQUID_CLIENT_ID && !e.LIQUID_REDIRECT_URIS?.length) {
     throw new ConfigError("Invalid configuration: LIQUID_REDIRECT_URIS: required with LIQUID_CLIENT_ID (Nitrogen's origin, e.g. https://nitrogen.example.org)");
   }
   if (e.JWT_JWKS_URL && !e.JWT_ISSUER) {
     throw new ConfigError('Invalid configuration: JWT_ISSUER: required with JWT_JWKS_URL');
   }
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     production,
     development: e.NODE_ENV === 'development',
@@ -252,15 +313,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: e.CORS_ORIGINS,
     trustedProxies: e.TRUSTED_PROXIES,
     logLevel: e.LOG_LEVEL,
-    liquid: { clientId: e.LIQUID_CLIENT_ID ?? null, redirectUris: e.LIQUID_REDIRECT_URIS ?? [] },
     passwordHashing: { concurrency: e.LOGIN_HASH_CONCURRENCY, queue: e.LOGIN_HASH_QUEUE },
+    subscriptions: { tiers: e.SUBSCRIPTION_TIERS, baseTier: e.SUBSCRIPTION_BASE_TIER },
+    liquid: {
+      clientId: e.LIQUID_CLIENT_ID ?? null,
+      redirectUris: e.LIQUID_REDIRECT_URIS ?? [],
+      appName: e.LIQUID_APP_NAME,
+      editableFields: e.LIQUID_EDITABLE_FIELDS,
+    },
     mail: {
       smtpUrl: e.SMTP_URL,
       fileDir: join(e.DATA_DIR, 'mail'),
       from: e.MAIL_FROM,
       retrySeconds: e.MAIL_RETRY_SECONDS,
-      publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+      publicUrl,
     },
+    publicUrl,
+    outbound: { allowPrivate: e.OUTBOUND_ALLOW_PRIVATE },
+    relays: { retrySeconds: e.RELAY_RETRY_SECONDS },
     initialAdmin:
       e.ADMIN_USERNAME || e.ADMIN_EMAIL || e.ADMIN_PASSWORD ? { username: e.ADMIN_USERNAME, email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
   };

@@ -9,6 +9,7 @@ import '../modules/users/profile.schema.js';
 import '../modules/users/bulk.schema.js';
 import '../modules/roles/schema.js';
 import '../modules/roles/user-roles.schema.js';
+import '../modules/roles/liquid.schema.js';
 import '../modules/sessions/schema.js';
 import '../modules/audit/schema.js';
 import '../modules/invites/schema.js';
@@ -17,6 +18,9 @@ import '../modules/applications/schema.js';
 import '../modules/mail/schema.js';
 import '../modules/voice/schema.js';
 import '../modules/guilds/schema.js';
+import '../modules/follows/schema.js';
+import '../modules/relays/schema.js';
+import '../modules/subscriptions/schema.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -18,7 +18,7 @@ import { createApplicationSchema, updateApplicationSchema } from './validation.j
  * What a role lets an application hold: an internal client (the platform's own services) any scope
  * of the catalog, an external one only reading scopes.
  */
-function assertRoleAllows(role: 'INTERNAL' | 'EXTERNAL', scopes: readonly string[], prefix: string[] = []): void {
+export function assertRoleAllows(role: 'INTERNAL' | 'EXTERNAL', scopes: readonly string[], prefix: string[] = []): void {
   const beyond = role === 'EXTERNAL' ? scopes.filter((s) => !s.endsWith(':read')) : [];
   if (beyond.length)
     throw new BadInputError(`An external application may hold only reading scopes: ${beyond.join(', ')}`, [

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { allNodes, mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { isStorableDate } from '../../db/values.js';
 import { pleromaError } from './errors.js';
+import { pleromaFollowRoutes } from './follows.routes.js';
+import { pleromaRelayRoutes } from './relays.routes.js';
 import {
   expiryOfDate,
   groupsOf,
@@ -223,6 +225,8 @@ export function pleromaRoutes(deps: ShimDeps) {
     return c.json({ [`is_${name}`]: groupsOf(Object.values(data)[0].user)[`is_${name}`] });
   });
 
+  app.route('/', pleromaFollowRoutes(deps));
+  app.route('/', pleromaRelayRoutes(deps));
   app.onError((error, c) => pleromaError(c, error));
   app.notFound((c) => c.json({ error: 'Not found' }, 404));
   return app;
