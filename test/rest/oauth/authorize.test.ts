@@ -89,6 +89,24 @@ describe('the sign-in page', () => {
     expect(forged.status).toBe(400);
     expect(forged.html).toContain('expired');
   });
+
+  it('answers malformed requests with a 4xx page, never a 500, writing nothing', async () => {
+    const before = await written(gw);
+    const page = await openAuthorize(gw, request(external.clientId));
+    const statuses = [
+      (await gw.request(`/oauth/authorize?client_id=a&client_id=b`)).status,
+      (await gw.request(`/oauth/authorize?client_id=${'x'.repeat(5000)}`)).status,
+      (await gw.request(`/oauth/authorize?client_id=ext%00`)).status,
+      (await gw.request('/oauth/authorize', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })).status,
+      (await gw.request('/oauth/authorize', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[' })).status,
+      (await submitForm(gw, page.cookie, { form_token: 'forged.token.here', username: user.username, password: PASSWORD })).status,
+      (await submitForm(gw, page.cookie, { form_token: page.formToken!, decision: 'allow' })).status,
+      (await submitForm(gw, page.cookie, { form_token: page.formToken!, username: user.username })).status,
+    ];
+    for (const status of statuses) expect(status).toBeGreaterThanOrEqual(400);
+    for (const status of statuses) expect(status).toBeLessThan(500);
+    expect(await written(gw)).toEqual(before);
+  });
 });
 
 describe('consent and codes', () => {
