@@ -22,6 +22,7 @@ import { litecordRoutes } from './rest/litecord/routes.js';
 import { cookieRoutes } from './rest/cookiecms/routes.js';
 import { liquidClientRoutes } from './rest/liquid/clients.js';
 import { liquidRoutes } from './rest/liquid/routes.js';
+import { pleromaResetPageRoutes } from './rest/pleroma/reset-page.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -152,6 +153,7 @@ export async function createApp(
   app.route('/api/v6/admin', litecordRoutes(shimDeps));
   registerPageRoutes(app);
   app.route('/api/pleroma/admin', pleromaRoutes(shimDeps));
+  pleromaResetPageRoutes(app);
   app.use('/user/admin-api/*', limit);
   app.route('/user/admin-api', liquidRoutes(shimDeps));
   app.use('/client/admin-api/*', limit);
