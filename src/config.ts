@@ -64,6 +64,8 @@ const EnvSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).optional(),
   ACCESS_TOKEN_TTL: duration.default(15 * 60),
   REFRESH_TOKEN_TTL: duration.default(30 * 86400),
+  /** Lifetime of the session behind a token handed to a client that never refreshes (legacy sign-in). */
+  LEGACY_TOKEN_TTL: duration.default(7 * 86400),
   GRAPHIQL: flag.optional(),
   INTROSPECTION: flag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -113,6 +115,11 @@ export interface Config {
     externalAudience?: string;
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
+    /**
+     * Sessions opened by legacy sign-in (clients that keep one token and never refresh it): the
+     * access token lives as long as the session, and is still checked against it on every request.
+     */
+    legacyTtlSeconds: number;
   };
   /**
    * Key material for data kept encrypted at rest (queued mail). Absent until resolved at start
@@ -188,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       externalAudience: e.JWT_JWKS_URL ? e.JWT_AUDIENCE : undefined,
       accessTtlSeconds: e.ACCESS_TOKEN_TTL,
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL,
+      legacyTtlSeconds: e.LEGACY_TOKEN_TTL,
     },
     secretsKey: e.SECRETS_KEY,
     graphiql: e.GRAPHIQL ?? !production,

@@ -15,7 +15,18 @@ export interface Viewer {
   username: string;
   domain: string | null;
   sessionId: string | null;
+  /** The user's effective scopes, narrowed by the token's OAuth scopes. */
   scopes: ScopeSet;
+  /** OAuth scopes of the token's session (`read`, `write`, ...); null: not narrowed (GraphQL login, CLI). */
+  tokenScopes: readonly string[] | null;
+}
+
+/**
+ * Whether the caller's token carries OAuth scope `scope` (a token that is not narrowed carries
+ * both), for shims that must answer a legacy error such as Pleroma's `Insufficient permissions: write.`
+ */
+export function viewerMay(viewer: Viewer, scope: 'read' | 'write'): boolean {
+  return viewer.tokenScopes === null || viewer.tokenScopes.includes(scope);
 }
 
 /**
@@ -71,7 +82,14 @@ export class AuthService {
     const state = await findCallerState(db, userId, sessionId);
     if (!state?.sessionLive) throw unauthenticated('Session has ended');
     if (state.status !== 'ACTIVE') throw unauthenticated('Account is not active');
-    return { userId, username: state.username, domain: state.domain, sessionId, scopes: new ScopeSet(state.scopes) };
+    return {
+      userId,
+      username: state.username,
+      domain: state.domain,
+      sessionId,
+      scopes: new ScopeSet(state.scopes, state.tokenScopes),
+      tokenScopes: state.tokenScopes,
+    };
   }
 }
 
@@ -87,6 +105,8 @@ export interface CallerState {
   sessionLive: boolean;
   /** Stored scopes of the roles and direct grants whose window is open now. */
   scopes: string[];
+  /** The session's OAuth scopes (null: not narrowed, or no session). */
+  tokenScopes: string[] | null;
 }
 
 /**
@@ -112,6 +132,9 @@ export async function findCallerState(db: Tx, userId: bigint, sessionId: string 
               // a subquery would bind to the sessions table.
               sql<boolean>`exists (select 1 from sessions s where s.id = ${session} and s.user_id = "users"."id" and s.revoked_at is null and s.expires_at > now())`
             : sql<boolean>`true`,
+          tokenScopes: session
+            ? sql<string[] | null>`(select s.token_scopes from sessions s where s.id = ${session} and s.user_id = "users"."id")`
+            : sql<string[] | null>`null::text[]`,
           scopes: sql<string[] | null>`${effectiveScopesSql(sql.raw('"users"."id"'))}`,
         })
         .from(users)
@@ -119,7 +142,14 @@ export async function findCallerState(db: Tx, userId: bigint, sessionId: string 
     { name: session ? 'caller_state' : 'caller_state_identity', plan: 'reuse' },
   );
   if (!row) return null;
-  return { status: row.status, username: row.username, domain: row.domain, sessionLive: row.sessionLive, scopes: row.scopes ?? [] };
+  return {
+    status: row.status,
+    username: row.username,
+    domain: row.domain,
+    sessionLive: row.sessionLive,
+    scopes: row.scopes ?? [],
+    tokenScopes: row.tokenScopes,
+  };
 }
 
 /** The local user an identity provider's (issuer, subject) is linked to. */

@@ -43,19 +43,35 @@ export function scopeCovers(held: string, wanted: string): boolean {
   return held === wanted || wanted.startsWith(`${held}:`);
 }
 
-/** A user's effective scopes; answers membership through the hierarchy. */
+/** OAuth scopes a token may carry to narrow what its user's scopes allow: `read` reads, `write` writes. */
+export const TOKEN_SCOPES = ['read', 'write'] as const;
+
+/** A read scope (`admin:users:read`); every other catalog scope is a write (write, delete, ban, grant, send...). */
+export function isReadScope(scope: string): boolean {
+  return scope.endsWith(':read');
+}
+
+/**
+ * A user's effective scopes; answers membership through the hierarchy. With `tokenScopes` (the
+ * OAuth scopes of the token in use) the set is narrowed: without `read` it holds none of the read
+ * scopes, without `write` none of the others. A token can only narrow, never add.
+ */
 export class ScopeSet {
   private readonly held: readonly string[];
   private readonly memo = new Map<string, boolean>();
+  private readonly reads: boolean;
+  private readonly writes: boolean;
 
-  constructor(held: Iterable<string>) {
+  constructor(held: Iterable<string>, tokenScopes: readonly string[] | null = null) {
     this.held = [...new Set(held)];
+    this.reads = tokenScopes === null || tokenScopes.includes('read');
+    this.writes = tokenScopes === null || tokenScopes.includes('write');
   }
 
   has(wanted: string): boolean {
     let hit = this.memo.get(wanted);
     if (hit === undefined) {
-      hit = this.held.some((h) => scopeCovers(h, wanted));
+      hit = (isReadScope(wanted) ? this.reads : this.writes) && this.held.some((h) => scopeCovers(h, wanted));
       this.memo.set(wanted, hit);
     }
     return hit;

@@ -7,7 +7,7 @@ import { createInvite } from '../../src/modules/invites/actions.js';
 import { mailAllUsers } from '../../src/modules/mail/actions.js';
 import { createPasswordResetToken } from '../../src/modules/password-resets/actions.js';
 import { assignRole, createRole } from '../../src/modules/roles/actions.js';
-import { openSession } from '../../src/modules/sessions/actions.js';
+import { openSession, type SessionVia } from '../../src/modules/sessions/actions.js';
 import { createUser } from '../../src/modules/users/actions.js';
 import type { TestGateway } from './app.js';
 
@@ -45,16 +45,32 @@ export interface MadeSession {
 export async function makeSession(
   gw: TestGateway,
   userId: bigint,
-  opts: { ip?: string | null; userAgent?: string | null; refreshTtlSeconds?: number; ttlSeconds?: number; action?: string; by?: By } = {},
+  opts: {
+    ip?: string | null;
+    userAgent?: string | null;
+    refreshTtlSeconds?: number;
+    ttlSeconds?: number;
+    action?: string;
+    by?: By;
+    /** OAuth scopes narrowing the session's tokens, and the flow that opened it. */
+    tokenScopes?: string[];
+    via?: SessionVia;
+  } = {},
 ): Promise<MadeSession> {
   const s = await openSession(
     actingAs(gw, opts.by ?? null),
     gw.app.tokens,
     userId,
     { ip: opts.ip === undefined ? '127.0.0.1' : opts.ip, userAgent: opts.userAgent === undefined ? 'vitest' : opts.userAgent },
-    { refreshTtlSeconds: opts.refreshTtlSeconds ?? 3600, ttlSeconds: opts.ttlSeconds, action: opts.action ?? 'session.login' },
+    {
+      refreshTtlSeconds: opts.refreshTtlSeconds ?? 3600,
+      ttlSeconds: opts.ttlSeconds,
+      action: opts.action ?? 'session.login',
+      tokenScopes: opts.tokenScopes,
+      via: opts.via,
+    },
   );
-  const sessionId = s.refreshToken.split('.')[0];
+  const sessionId = s.sessionId;
   return { sessionId, gid: encodeId('Session', sessionId), token: s.accessToken, refreshToken: s.refreshToken, userId };
 }
 

@@ -21,6 +21,18 @@ export interface SessionTokens {
   refreshToken: string;
   expiresAt: Date;
   userId: bigint;
+  sessionId: string;
+}
+
+/** Which flow opened a session (sessions.via). */
+export type SessionVia = 'graphql' | 'oauth' | 'cli' | 'pleroma' | 'liquid' | 'cookiecms' | 'litecord';
+
+export interface SessionOrigin {
+  via?: SessionVia;
+  /** The OAuth application the session is granted to. */
+  applicationId?: bigint | null;
+  /** OAuth scopes narrowing its tokens (`read`, `write`); absent: not narrowed. */
+  tokenScopes?: readonly string[] | null;
 }
 
 export interface ClientInfo {
@@ -34,7 +46,7 @@ export async function openSession(
   tokens: Tokens,
   userId: bigint,
   client: ClientInfo,
-  opts: { ttlSeconds?: number; refreshTtlSeconds: number; action: string },
+  opts: SessionOrigin & { ttlSeconds?: number; refreshTtlSeconds: number; action: string },
 ): Promise<SessionTokens> {
   const id = randomUUID();
   const refreshToken = newRefreshToken(id);
@@ -47,13 +59,39 @@ export async function openSession(
       userAgent: client.userAgent?.slice(0, 512) ?? null,
       ip: client.ip,
       expiresAt: new Date(Date.now() + refreshTtl * 1000),
+      via: opts.via ?? 'graphql',
+      applicationId: opts.applicationId ?? null,
+      tokenScopes: opts.tokenScopes ? [...new Set(opts.tokenScopes)] : null,
     });
+    const via = opts.via ?? 'graphql';
     await writeAudit(tx, { ...ctx.actor, actorId: ctx.actor.actorId ?? userId }, [
-      { action: opts.action, targetType: 'Session', targetId: id, diff: { userId: userId.toString(), ip: client.ip, userAgent: client.userAgent } },
+      {
+        action: opts.action,
+        targetType: 'Session',
+        targetId: id,
+        diff: {
+          userId: userId.toString(),
+          ip: client.ip,
+          userAgent: client.userAgent,
+          via,
+          ...(opts.applicationId ? { applicationId: opts.applicationId.toString() } : {}),
+          ...(opts.tokenScopes ? { tokenScopes: [...opts.tokenScopes] } : {}),
+        },
+      },
     ]);
   });
   const access = await tokens.signAccess(userId, id, opts.ttlSeconds);
-  return { accessToken: access.token, refreshToken, expiresAt: access.expiresAt, userId };
+  return { accessToken: access.token, refreshToken, expiresAt: access.expiresAt, userId, sessionId: id };
+}
+
+export interface LoginOptions extends SessionOrigin {
+  /**
+   * `legacy`: for clients that keep one token and never refresh it — the access token lives as long
+   * as its session (`legacyTtlSeconds`); every request still checks the session, so ending it
+   * ends the token at once. Default `standard`: a short access token and a refresh token.
+   */
+  lifetime?: 'standard' | 'legacy';
+  legacyTtlSeconds?: number;
 }
 
 /**
@@ -67,9 +105,17 @@ export async function login(
   password: string,
   client: ClientInfo,
   refreshTtlSeconds: number,
+  opts: LoginOptions = {},
 ): Promise<SessionTokens> {
   const { userId } = await checkPasswordLogin(ctx.db, username, password, client.ip);
-  return openSession({ ...ctx, actor: { ...ctx.actor, actorId: userId } }, tokens, userId, client, { refreshTtlSeconds, action: 'session.login' });
+  const { lifetime, legacyTtlSeconds, ...origin } = opts;
+  const legacy = lifetime === 'legacy' ? (legacyTtlSeconds ?? refreshTtlSeconds) : undefined;
+  return openSession({ ...ctx, actor: { ...ctx.actor, actorId: userId } }, tokens, userId, client, {
+    ...origin,
+    refreshTtlSeconds: legacy ?? refreshTtlSeconds,
+    ttlSeconds: legacy,
+    action: 'session.login',
+  });
 }
 
 function sameHash(a: string, b: string): boolean {
@@ -109,7 +155,7 @@ export async function refreshSession(ctx: ActionContext, tokens: Tokens, refresh
   });
   if (!result || result === 'reused') throw unauthenticated('Invalid refresh token');
   const access = await tokens.signAccess(result.userId, sessionId);
-  return { accessToken: access.token, refreshToken: result.refreshToken, expiresAt: access.expiresAt, userId: result.userId };
+  return { accessToken: access.token, refreshToken: result.refreshToken, expiresAt: access.expiresAt, userId: result.userId, sessionId };
 }
 
 /** Ends one session; its access tokens stop working on the next request. */

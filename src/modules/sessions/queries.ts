@@ -16,6 +16,9 @@ const sessionColumns = {
   lastSeenAt: sessions.lastSeenAt,
   expiresAt: sessions.expiresAt,
   revokedAt: sessions.revokedAt,
+  via: sessions.via,
+  applicationId: sessions.applicationId,
+  tokenScopes: sessions.tokenScopes,
 };
 
 const live = sql`(${sessions.revokedAt} is null and ${sessions.expiresAt} > now())`;

@@ -119,6 +119,13 @@ const SessionRef = builder.node(builder.objectRef<SessionRow>('Session'), {
     active: t.boolean({ resolve: (s) => s.revokedAt === null && s.expiresAt > new Date() }),
     userAgent: t.exposeString('userAgent', { nullable: true }),
     ip: t.exposeString('ip', { nullable: true }),
+    via: t.exposeString('via', {
+      description: 'The sign-in flow that opened it: graphql, oauth, cli, or a legacy API (pleroma, liquid, cookiecms, litecord)',
+    }),
+    tokenScopes: t.exposeStringList('tokenScopes', {
+      nullable: true,
+      description: 'OAuth scopes narrowing its tokens (read: reads only, write: writes only); null when not narrowed',
+    }),
   }),
 });
 

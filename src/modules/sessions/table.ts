@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { bigint, index, inet, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { applications } from '../applications/table.js';
 import { users } from '../users/table.js';
 
 export const sessions = pgTable(
@@ -16,8 +18,14 @@ export const sessions = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    /** Which sign-in flow opened it: graphql, oauth, cli, or a legacy shim (pleroma, liquid, cookiecms, litecord). */
+    via: text('via').notNull().default('graphql'),
+    /** The OAuth application the session was granted to, if any. */
+    applicationId: bigint('application_id', { mode: 'bigint' }).references(() => applications.id, { onDelete: 'cascade' }),
+    /** OAuth scopes narrowing the session's tokens (`read`, `write`, ...); null: not narrowed. */
+    tokenScopes: text('token_scopes').array(),
   },
-  (t) => [index('sessions_user_idx').on(t.userId)],
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_application_idx').on(t.applicationId).where(sql`application_id is not null`)],
 );
 
 /** Failed attempts per key (`ip:<address>` for sign-in, `reset:…`, `register:…`) inside a fixed window. */
