@@ -32,7 +32,7 @@ const createInput = (o: z.output<typeof inviteOptions>) => ({
 export function inviteRoutes(app: Hono, deps: ShimDeps) {
   // The 2019-05 form: `GET ?invite[max_use]=&invite[expires_at]=`, answering the token string.
   app.get('/users/invite_token', async (c) => {
-    const ctx = await pleromaCaller(deps, c, 'write');
+    const ctx = await pleromaCaller(deps, c, 'write', 'read');
     const p = await params(c, z.object({ invite: inviteOptions.optional() }));
     const data = await run<{ createInvite: { invite: PleromaInviteSource } }>(ctx, CREATE_INVITE, { input: createInput(p.invite ?? {}) });
     return c.json(data.createInvite.invite.code);
@@ -40,7 +40,7 @@ export function inviteRoutes(app: Hono, deps: ShimDeps) {
 
   // Pleroma 1.1's form (admin-fe from 2019-09): `POST {max_use, expires_at}`, answering the invite.
   app.post('/users/invite_token', async (c) => {
-    const ctx = await pleromaCaller(deps, c, 'write');
+    const ctx = await pleromaCaller(deps, c, 'write', 'read');
     const p = await params(c, inviteOptions);
     const data = await run<{ createInvite: { invite: PleromaInviteSource } }>(ctx, CREATE_INVITE, { input: createInput(p) });
     return c.json(presentInvite(data.createInvite.invite));
@@ -55,14 +55,14 @@ export function inviteRoutes(app: Hono, deps: ShimDeps) {
 
   // admin-fe sends `email` and `name` in the query string, with no body.
   app.post('/users/email_invite', async (c) => {
-    const ctx = await pleromaCaller(deps, c, 'write');
+    const ctx = await pleromaCaller(deps, c, 'write', 'read');
     const p = await params(c, z.object({ email: z.string().max(254), name: z.string().max(100).optional() }));
     await run(ctx, EMAIL_INVITE, { input: { email: p.email, name: p.name || undefined } });
     return c.body(null, 204);
   });
 
   app.post('/users/revoke_invite', async (c) => {
-    const ctx = await pleromaCaller(deps, c, 'write');
+    const ctx = await pleromaCaller(deps, c, 'write', 'read');
     const p = await params(c, z.object({ token: z.string().min(1).max(64) }));
     const data = await run<{ revokeInvite: { invite: PleromaInviteSource } }>(ctx, REVOKE_INVITE, {
       input: { code: p.token, reason: 'Pleroma admin API: revoke_invite' },
@@ -72,7 +72,7 @@ export function inviteRoutes(app: Hono, deps: ShimDeps) {
 
   // Pleroma 1.1 answers `{token, link}`; the link opens the gateway's reset page (reset-page.ts).
   app.get('/users/:nickname/password_reset', async (c) => {
-    const ctx = await pleromaCaller(deps, c, 'write');
+    const ctx = await pleromaCaller(deps, c, 'write', 'read');
     const p = await params(c, z.object({ nickname: z.string().min(1).max(320) }));
     const user = await userNamed(ctx, p.nickname);
     if (user.domain !== null) throw new ShimError('BAD_INPUT', 'Only local accounts have a password to reset');

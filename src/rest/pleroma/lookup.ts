@@ -9,10 +9,7 @@ export const USER_FRAGMENT = `fragment PleromaUser on User { ${PLEROMA_USER_FIEL
 const BY_NAME = `query PleromaUser($username: String!, $domain: String) {
   userByUsername(username: $username, domain: $domain) { ...PleromaUser }
 } ${USER_FRAGMENT}`;
-const BY_ID_OR_NAME = `query PleromaUserByIdOrName($id: ID!, $username: String!, $domain: String) {
-  user(id: $id) { ...PleromaUser }
-  userByUsername(username: $username, domain: $domain) { ...PleromaUser }
-} ${USER_FRAGMENT}`;
+const BY_ID = `query PleromaUserById($id: ID!) { user(id: $id) { ...PleromaUser } } ${USER_FRAGMENT}`;
 
 /** `name@domain` names a remote account; a bare name a local one. */
 export function splitNickname(value: string): { username: string; domain: string | null } {
@@ -29,15 +26,11 @@ export async function userNamed(ctx: GraphQLContext, nickname: string): Promise<
 
 /**
  * The account an id or a nickname names, the id first (Pleroma's get_cached_by_nickname_or_id, which
- * user show and statuses use: admin-fe opens a profile by id). One operation asks for both.
+ * user show and statuses use: admin-fe opens a profile by id). A caller who may not read accounts
+ * is refused for another's id and a missing one alike, so the nickname is only tried for readers.
  */
 export async function userByIdOrName(ctx: GraphQLContext, value: string): Promise<PleromaUserSource> {
   if (parseBigintId(value) === null) return userNamed(ctx, value);
-  const data = await run<{ user: PleromaUserSource | null; userByUsername: PleromaUserSource | null }>(ctx, BY_ID_OR_NAME, {
-    id: encodeId('User', value),
-    ...splitNickname(value),
-  });
-  const found = data.user ?? data.userByUsername;
-  if (!found) throw new ShimError('NOT_FOUND', 'Not found');
-  return found;
+  const data = await run<{ user: PleromaUserSource | null }>(ctx, BY_ID, { id: encodeId('User', value) });
+  return data.user ?? userNamed(ctx, value);
 }

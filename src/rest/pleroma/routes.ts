@@ -82,7 +82,8 @@ function listFilter(q: z.output<typeof listParams>) {
 export function pleromaRoutes(deps: ShimDeps) {
   const app = new Hono();
   const reading = (c: Context) => pleromaCaller(deps, c, 'read');
-  const writing = (c: Context) => pleromaCaller(deps, c, 'write');
+  // Every write reads back what it changed (or looks its user up first), so it needs `read` too.
+  const writing = (c: Context) => pleromaCaller(deps, c, 'write', 'read');
   type UserResult = Record<string, { user: PleromaUserSource }>;
   const userOf = (data: UserResult) => Object.values(data)[0].user;
 
