@@ -78,5 +78,7 @@ export function pleromaResetPageRoutes<E extends Env>(app: Hono<E>): void {
   app.get('/api/pleroma/password_reset/:token', (c) =>
     c.html(PAGE, 200, { 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' }),
   );
-  app.get('/api/pleroma/password_reset.js', (c) => c.body(SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'x-content-type-options': 'nosniff' }));
+  app.get('/api/pleroma/password_reset.js', (c) =>
+    c.body(SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'x-content-type-options': 'nosniff' }),
+  );
 }

@@ -44,7 +44,10 @@ const listParams = z.object({
 const nickname = z.string().min(1).max(320);
 const byNickname = z.object({ nickname });
 const singleCreate = z.object({ nickname, email: text(320), password: text(1024) });
-const tagParams = z.object({ nicknames: list(nickname).pipe(z.array(nickname).min(1).max(1000)), tags: list(text(64)).pipe(z.array(z.string()).min(1).max(100)) });
+const tagParams = z.object({
+  nicknames: list(nickname).pipe(z.array(nickname).min(1).max(1000)),
+  tags: list(text(64)).pipe(z.array(z.string()).min(1).max(100)),
+});
 /** Ecto's boolean cast: true/false and their strings, "1"/"0". */
 const ectoBoolean = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1')]);
 const activationParams = z.object({ nickname, status: ectoBoolean });
@@ -155,7 +158,10 @@ export function pleromaRoutes(deps: ShimDeps) {
   // none, an unknown one is 404. admin-fe loads a profile page with this beside GET /users/:id.
   app.get('/users/:nickname/statuses', async (c) => {
     const ctx = await reading(c);
-    const p = await params(c, byNickname.extend({ godmode: z.union([z.boolean(), z.string()]).optional(), page_size: z.coerce.number().int().min(1).optional() }));
+    const p = await params(
+      c,
+      byNickname.extend({ godmode: z.union([z.boolean(), z.string()]).optional(), page_size: z.coerce.number().int().min(1).optional() }),
+    );
     await userByIdOrName(ctx, p.nickname);
     return c.json([]);
   });

@@ -25,9 +25,7 @@ const run = Math.random().toString(36).slice(2, 7);
 async function adminFe(token: string, method: string, url: string, data?: unknown): Promise<{ status: number; data: any }> {
   const headers: Record<string, string> = { accept: 'application/json, text/plain, */*', authorization: `Bearer ${token}` };
   if (data !== undefined) headers['content-type'] = 'application/json;charset=utf-8';
-  const res = await gw.app.fetch(
-    new Request(`http://gateway.test${url}`, { method, headers, body: data === undefined ? undefined : JSON.stringify(data) }),
-  );
+  const res = await gw.app.fetch(new Request(`http://gateway.test${url}`, { method, headers, body: data === undefined ? undefined : JSON.stringify(data) }));
   const text = await res.text();
   // axios parses a JSON answer and keeps anything else (an empty 204) as the text.
   let parsed: unknown = text;
@@ -71,7 +69,11 @@ describe('Pleroma admin-fe against the gateway', () => {
     expect(first.data.users.find((u: Row) => u.nickname === admin.username)).toMatchObject({ id: admin.id.toString(), roles: { admin: true }, local: true });
 
     // CreateNewAccount, 12226047 (one account) and 81510916 (`{users: [...]}`); the client reads nothing and refetches.
-    const single = await adminFe(token, 'POST', '/api/pleroma/admin/users', { nickname: `fe_single_${run}`, email: `fe_single_${run}@example.org`, password: PASSWORD });
+    const single = await adminFe(token, 'POST', '/api/pleroma/admin/users', {
+      nickname: `fe_single_${run}`,
+      email: `fe_single_${run}@example.org`,
+      password: PASSWORD,
+    });
     expect(single.status).toBe(200);
     const bulk = await adminFe(token, 'POST', '/api/pleroma/admin/users', {
       users: [{ nickname: `fe_bulk_${run}`, email: `fe_bulk_${run}@example.org`, password: PASSWORD }],
@@ -102,9 +104,12 @@ describe('Pleroma admin-fe against the gateway', () => {
     const tagged = await adminFe(token, 'PUT', '/api/pleroma/admin/users/tag', { nicknames: [target.nickname, `fe_bulk_${run}`], tags: ['force_nsfw'] });
     expect(tagged.status).toBe(204);
     const withTag = await adminFe(token, 'GET', `/api/pleroma/admin/users?query=fe_&page=1&filters=`);
-    expect(withTag.data.users.filter((u: Row) => u.tags.includes('force_nsfw')).map((u: Row) => u.nickname).sort()).toEqual(
-      [`fe_bulk_${run}`, target.nickname].sort(),
-    );
+    expect(
+      withTag.data.users
+        .filter((u: Row) => u.tags.includes('force_nsfw'))
+        .map((u: Row) => u.nickname)
+        .sort(),
+    ).toEqual([`fe_bulk_${run}`, target.nickname].sort());
     const untagged = await adminFe(token, 'DELETE', '/api/pleroma/admin/users/tag', { nicknames: [`fe_bulk_${run}`], tags: ['force_nsfw'] });
     expect(untagged.status).toBe(204);
 
@@ -185,7 +190,9 @@ describe('Pleroma admin-fe against the gateway', () => {
     const token = await signIn(gw, plain.username, PASSWORD);
     const list = await adminFe(token, 'GET', '/api/pleroma/admin/users?page=1&filters=');
     expect(list).toEqual({ status: 403, data: { error: 'User is not admin.' } });
-    const created = await adminFe(token, 'POST', '/api/pleroma/admin/users', { users: [{ nickname: `fe_no_${run}`, email: `fe_no_${run}@example.org`, password: PASSWORD }] });
+    const created = await adminFe(token, 'POST', '/api/pleroma/admin/users', {
+      users: [{ nickname: `fe_no_${run}`, email: `fe_no_${run}@example.org`, password: PASSWORD }],
+    });
     expect(created).toEqual({ status: 403, data: { error: 'User is not admin.' } });
     expect(await gw.database.rows(sql`select 1 from users where username = ${`fe_no_${run}`}`)).toEqual([]);
   }, 60_000);

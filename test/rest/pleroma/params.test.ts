@@ -31,7 +31,9 @@ describe('path, body and query parameters merged as Phoenix merges them', () => 
     expect((await call('PUT', `/users/${a.username}/activation_status?status=true`, admin.token, { status: false })).status).toBe(204);
     expect((await show(a.username, admin.token)).deactivated).toBe(true);
     // Path over body and query: b is named twice, a by the path.
-    expect((await call('PUT', `/users/${a.username}/activation_status?nickname=${b.username}`, admin.token, { nickname: b.username, status: true })).status).toBe(204);
+    expect(
+      (await call('PUT', `/users/${a.username}/activation_status?nickname=${b.username}`, admin.token, { nickname: b.username, status: true })).status,
+    ).toBe(204);
     expect((await show(a.username, admin.token)).deactivated).toBe(false);
     expect((await show(b.username, admin.token)).deactivated).toBe(false);
     expect((await call('PUT', `/users/${a.username}/activation_status?status=false`, admin.token)).status).toBe(204);
@@ -59,7 +61,13 @@ describe('path, body and query parameters merged as Phoenix merges them', () => 
     const a = await gw.user();
     const raw = (body: string, type = 'application/json;charset=utf-8') =>
       gw.request(`/api/pleroma/admin/users/${a.username}/activation_status`, { method: 'PUT', token: admin.token, headers: { 'content-type': type }, body });
-    for (const body of ['{"status": false', '[{"status": false}]', '"false"', `{"status": false, "x": "a\\u0000b"}`, `${'{"a":'.repeat(70)}1${'}'.repeat(70)}`]) {
+    for (const body of [
+      '{"status": false',
+      '[{"status": false}]',
+      '"false"',
+      `{"status": false, "x": "a\\u0000b"}`,
+      `${'{"a":'.repeat(70)}1${'}'.repeat(70)}`,
+    ]) {
       const res = await raw(body);
       expect(res.status, body.slice(0, 30)).toBe(400);
       expect(((await res.json()) as { error: string }).error).toEqual(expect.any(String));

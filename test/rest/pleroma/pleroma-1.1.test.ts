@@ -8,7 +8,8 @@ import { actingAs, makeSession, unique } from '../../helpers/factories.js';
 /** The Pleroma 1.1 forms admin-fe relies on (bulk create, POST invite_token, email_invite in the query, show by id) and OAuth scopes. */
 const gw = useGateway();
 const call = restClient(gw, '/api/pleroma/admin');
-const count = async (table: string, where = 'true') => Number((await gw.database.rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table} where ${where}`)))[0].n);
+const count = async (table: string, where = 'true') =>
+  Number((await gw.database.rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table} where ${where}`)))[0].n);
 const PASSWORD = 'pleroma-pass-1';
 
 describe('OAuth scopes of Pleroma tokens', () => {
@@ -52,7 +53,9 @@ describe('OAuth scopes of Pleroma tokens', () => {
       expect((await call(method, path, readOnly)).status, `${method} ${path}`).toBe(200);
       expect(await call(method, path, writeOnly), `${method} ${path}`).toEqual({ status: 403, body: { error: 'Insufficient permissions: read.' } });
     }
-    expect([await count('users'), await count('invites'), await count('outbox'), await count('password_reset_tokens'), await count('audit_log')]).toEqual(before);
+    expect([await count('users'), await count('invites'), await count('outbox'), await count('password_reset_tokens'), await count('audit_log')]).toEqual(
+      before,
+    );
     expect((await call('GET', `/users/${t}`, readOnly)).body).toMatchObject({ deactivated: false, tags: [], roles: { moderator: false } });
     // With read and write (what admin-fe asks for: "read write follow") the writes go through.
     expect((await call('PATCH', `/users/${t}/toggle_activation`, both)).body.deactivated).toBe(true);
@@ -100,12 +103,19 @@ describe('bulk create {users: [...]}', () => {
       ],
     });
     expect(twice.body.map((r: { error: string }) => r.error)).toEqual(['', 'nickname same as item 0']);
-    for (const bad of [{ users: [] }, { users: [{ nickname: fresh }] }, { users: 'x' }, { users: [{ nickname: 1, email: 'a@example.org', password: PASSWORD }] }]) {
+    for (const bad of [
+      { users: [] },
+      { users: [{ nickname: fresh }] },
+      { users: 'x' },
+      { users: [{ nickname: 1, email: 'a@example.org', password: PASSWORD }] },
+    ]) {
       const res = await call('POST', '/users', admin.token, bad);
       expect(res.status, JSON.stringify(bad)).toBe(400);
       expect(res.body.error).toEqual(expect.stringContaining('users'));
     }
-    expect((await call('POST', '/users', (await gw.user()).token, { users: [{ nickname: fresh, email: `${fresh}@example.org`, password: PASSWORD }] })).status).toBe(403);
+    expect(
+      (await call('POST', '/users', (await gw.user()).token, { users: [{ nickname: fresh, email: `${fresh}@example.org`, password: PASSWORD }] })).status,
+    ).toBe(403);
     expect(await count('users')).toBe(before + 1);
   });
 });
@@ -144,7 +154,14 @@ describe('POST /users/invite_token (Pleroma 1.1)', () => {
     // Phoenix reads the same parameters from the query string.
     expect((await call('POST', '/users/invite_token?max_use=4', admin.token)).body).toMatchObject({ max_use: 4, invite_type: 'reusable' });
     const before = await count('invites');
-    for (const bad of [{ max_use: 0 }, { max_use: 'x' }, { max_use: 1.5 }, { expires_at: 'soon' }, { expires_at: '2001-01-01' }, { max_use: 2, expires_at: '10000-01-01' }]) {
+    for (const bad of [
+      { max_use: 0 },
+      { max_use: 'x' },
+      { max_use: 1.5 },
+      { expires_at: 'soon' },
+      { expires_at: '2001-01-01' },
+      { max_use: 2, expires_at: '10000-01-01' },
+    ]) {
       expect((await call('POST', '/users/invite_token', admin.token, bad)).status, JSON.stringify(bad)).toBe(400);
     }
     expect(await call('POST', '/users/invite_token', (await gw.user()).token, { max_use: 1 })).toEqual({ status: 403, body: { error: 'User is not admin.' } });
@@ -159,7 +176,9 @@ describe('POST /users/email_invite', () => {
     const to = `${unique('invitee')}@example.org`;
     expect(await call('POST', `/users/email_invite?email=${to}&name=Robin`, admin.token)).toEqual({ status: 204, body: null });
     expect(await count('outbox', `kind = 'invite' and to_address = '${to}'`)).toBe(1);
-    const [audit] = await gw.database.rows<{ diff: { mailedTo: string } }>(sql`select diff from audit_log where action = 'invite.create' order by seq desc limit 1`);
+    const [audit] = await gw.database.rows<{ diff: { mailedTo: string } }>(
+      sql`select diff from audit_log where action = 'invite.create' order by seq desc limit 1`,
+    );
     expect(audit.diff.mailedTo).toBe(to);
     const other = `${unique('invitee')}@example.org`;
     expect((await call('POST', `/users/email_invite?email=${to}`, admin.token, { email: other })).status).toBe(204);
