@@ -68,6 +68,11 @@ describe('Pleroma admin-fe against the gateway', () => {
     for (const row of first.data.users) expectTableRow(row);
     expect(first.data.users.find((u: Row) => u.nickname === admin.username)).toMatchObject({ id: admin.id.toString(), roles: { admin: true }, local: true });
 
+    // SearchUsers before anything is created: the query as typed, page 1, the filters (none yet).
+    const none = await adminFe(token, 'GET', '/api/pleroma/admin/users?query=fe_&page=1&filters=');
+    expect(none.status).toBe(200);
+    expect(none.data.users.map((u: Row) => u.nickname)).toEqual([admin.username]);
+
     // CreateNewAccount, 12226047 (one account) and 81510916 (`{users: [...]}`); the client reads nothing and refetches.
     const single = await adminFe(token, 'POST', '/api/pleroma/admin/users', {
       nickname: `fe_single_${run}`,
@@ -79,6 +84,8 @@ describe('Pleroma admin-fe against the gateway', () => {
       users: [{ nickname: `fe_bulk_${run}`, email: `fe_bulk_${run}@example.org`, password: PASSWORD }],
     });
     expect(bulk.status).toBe(200);
+    // …then FetchUsers({page: currentPage}) again.
+    expect((await adminFe(token, 'GET', '/api/pleroma/admin/users?page=1&filters=')).data.count).toBe(first.data.count + 2);
 
     // SearchUsers: the query as typed (not URL-encoded), with the filters of the toggles (ToggleUsersFilter).
     const search = await adminFe(token, 'GET', `/api/pleroma/admin/users?query=fe_&page=1&filters=local,active`);
