@@ -10,6 +10,7 @@ import { SecretBox } from './core/secret-box.js';
 import { configurePasswordHashing } from './access/passwords.js';
 import { Tokens } from './access/tokens.js';
 import type { Config } from './config.js';
+import { clientAddress, compileTrust } from './core/client-address.js';
 import { allowedOrigin, CORS } from './core/cors.js';
 import type { Database } from './db/client.js';
 import type { GraphQLContext } from './graphql/context.js';
@@ -18,6 +19,7 @@ import { createLogger } from './log.js';
 import { AuditEvents } from './modules/audit/events.js';
 import { MailWorker } from './modules/mail/worker.js';
 import { registerPageRoutes } from './rest/litecord/register-page.js';
+import { litecordAuthRoutes } from './rest/litecord/auth.routes.js';
 import { litecordRoutes } from './rest/litecord/routes.js';
 import { cookieRoutes } from './rest/cookiecms/routes.js';
 import { liquidClientRoutes } from './rest/liquid/clients.js';
@@ -56,6 +58,7 @@ export async function createApp(
   opts: { log?: Logger } = {},
 ): Promise<App> {
   const log = opts.log ?? createLogger(config.logLevel);
+  const trust = config.trustedProxies.length ? compileTrust(config.trustedProxies) : null;
   configurePasswordHashing(config.passwordHashing);
   const tokens = new Tokens(config.jwt);
   const auth = new AuthService(database, tokens);
@@ -100,7 +103,13 @@ export async function createApp(
     const requestId = typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
     const requestLog = log.child({ requestId });
     const started = performance.now();
-    const done = (status: number) => requestLog.info({ method, path, status, ms: Math.round(performance.now() - started) }, 'request');
+    // Health probes arrive every few seconds: logged only at debug, unless they fail.
+    const probe = path === '/healthz' || path === '/readyz';
+    const done = (status: number) => {
+      const line = { method, path, status, ms: Math.round(performance.now() - started) };
+      if (probe && status < 400) requestLog.debug(line, 'request');
+      else requestLog.info(line, 'request');
+    };
     return { requestId, requestLog, done };
   }
 
@@ -138,7 +147,7 @@ export async function createApp(
   });
 
   const contextFor = (c: { req: { raw: Request }; env: Env['Bindings'] | undefined; get: (k: 'requestId' | 'log') => never }) => {
-    const ip = c.env?.incoming?.socket?.remoteAddress ?? null;
+    const ip = clientAddress(c.env?.incoming?.socket?.remoteAddress, c.req.raw.headers.get('x-forwarded-for'), trust);
     return (request: Request, caller: 'now' | 'per-operation') => buildContext(request, c.get('requestId'), c.get('log'), ip, caller);
   };
 
@@ -151,6 +160,7 @@ export async function createApp(
   app.use('/api/*', limit);
   const shimDeps = { contextFor: (c: { req: { raw: Request } }) => contextFor(c as never)(c.req.raw, 'now') };
   app.route('/api/v6/admin', litecordRoutes(shimDeps));
+  app.route('/api/v6/auth', litecordAuthRoutes(shimDeps));
   registerPageRoutes(app);
   app.route('/api/pleroma/admin', pleromaRoutes(shimDeps));
   pleromaResetPageRoutes(app);
@@ -186,7 +196,8 @@ export async function createApp(
         return;
       }
     }
-    const ip = req.socket.remoteAddress ?? null;
+    const forwarded = req.headers['x-forwarded-for'];
+    const ip = clientAddress(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(',') : forwarded, trust);
     const serverContext = { buildContext: (request: Request) => buildContext(request, requestId, requestLog, ip, 'per-operation') };
     void (yoga.requestListener as (...args: unknown[]) => unknown)(req, res, serverContext);
   }

@@ -13,21 +13,40 @@ import { hasAdministrator } from './modules/users/queries.js';
 /** The configuration once every secret is known (given or generated). */
 export type ReadyConfig = Config & { jwt: Config['jwt'] & { secret: string }; secretsKey: string };
 
+/** A start phase and how long it took, for the start-up lines. */
+export type PhaseReport = (phase: 'database' | 'migrations', ms: number, detail: string) => void;
+
 /**
  * Opens the configured database and applies migrations: PostgreSQL when DATABASE_URL is set,
- * otherwise PGlite in DATA_DIR, locked to this process.
+ * otherwise PGlite in DATA_DIR, locked to this process. The connection is tried before the
+ * migrations, so a server that is down or a wrong URL fails in the `database` phase.
  */
-export async function openDatabase(config: Config, holder: string): Promise<Database> {
+export async function openDatabase(config: Config, holder: string, report: PhaseReport = () => {}): Promise<Database> {
+  let started = performance.now();
+  const phase = (name: 'database' | 'migrations', detail: string) => {
+    report(name, Math.round(performance.now() - started), detail);
+    started = performance.now();
+  };
   if (config.databaseUrl) {
     const database = openPostgres(postgresOptions(config, config.databaseUrl));
-    await migrate(database);
+    try {
+      await database.db.execute(sql`select 1`);
+      phase('database', 'PostgreSQL');
+      await migrate(database);
+      phase('migrations', 'up to date');
+    } catch (error) {
+      await database.close().catch(() => {});
+      throw error;
+    }
     return database;
   }
   const dir = resolve(config.dataDir);
   const release = lockDataDir(dir, holder);
   try {
     const database = await openPglite(join(dir, 'pglite'));
+    phase('database', `embedded (PGlite) in ${dir}`);
     await migrate(database);
+    phase('migrations', 'up to date');
     const close = database.close;
     return {
       ...database,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { compileTrust } from './core/client-address.js';
 
 /** A duration such as `15m`, `30d`, `3600s` or a bare number of seconds. */
 const duration = z
@@ -82,12 +83,36 @@ const EnvSchema = z.object({
   LOGIN_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   LOGIN_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
   CORS_ORIGINS: originList.default([]),
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed: CIDRs or addresses, comma separated
+   * (`10.0.0.0/8, 127.0.0.1`), or proxy-addr's `loopback`, `linklocal`, `uniquelocal`.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .superRefine((list, ctx) => {
+      for (const entry of list) {
+        try {
+          compileTrust([entry]);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `${entry} is not an address, a CIDR or loopback/linklocal/uniquelocal` });
+        }
+      }
+    })
+    .default([]),
 });
 
 export type Env = z.input<typeof EnvSchema>;
 
 export interface Config {
   production: boolean;
+  /** NODE_ENV=development (the default): readable log lines. */
+  development: boolean;
   port: number;
   host: string;
   /** Absent: the embedded PGlite database in `dataDir`. */
@@ -130,6 +155,8 @@ export interface Config {
   introspection: boolean;
   /** Origins answered with Access-Control-Allow-Origin (exactly these; none by default). */
   corsOrigins: string[];
+  /** Proxies whose X-Forwarded-For names the client (none by default: the header is ignored). */
+  trustedProxies: string[];
   logLevel: string;
   initialAdmin?: { username?: string; email?: string; password?: string };
   mail: {
@@ -176,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return {
     production,
+    development: e.NODE_ENV === 'development',
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
@@ -201,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphiql: e.GRAPHIQL ?? !production,
     introspection: e.INTROSPECTION ?? !production,
     corsOrigins: e.CORS_ORIGINS,
+    trustedProxies: e.TRUSTED_PROXIES,
     logLevel: e.LOG_LEVEL,
     passwordHashing: { concurrency: e.LOGIN_HASH_CONCURRENCY, queue: e.LOGIN_HASH_QUEUE },
     mail: {

@@ -1,14 +1,34 @@
 import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { ensureAdministrator, openDatabase, resolveSecrets } from './bootstrap.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { DatabaseInUseError } from './db/lock.js';
 import { createLogger } from './log.js';
+import { explainStartupError } from './startup.js';
+
+/** Binds the port before anything else, answering 503 until the gateway is ready. */
+function listenEarly(port: number, host: string): Promise<Server> {
+  const server = createServer((_req, res) => {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"status":"starting"}');
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+let config: Config | undefined;
 
 async function main() {
-  const config = loadConfig();
-  const log = createLogger(config.logLevel);
-  const database = await openDatabase(config, 'gateway');
+  const begun = performance.now();
+  config = loadConfig();
+  const log = createLogger(config.logLevel, { pretty: config.development });
+  // Port and host first: a port in use is said at once, before migrations or a new administrator.
+  const server = await listenEarly(config.port, config.host);
+  const database = await openDatabase(config, 'gateway', (phase, ms, detail) => log.info({ phase, ms }, `${phase}: ${detail} (${ms} ms)`));
   const ready = await resolveSecrets(config, database);
   const admin = await ensureAdministrator(ready, database);
   if (admin?.password) {
@@ -18,13 +38,16 @@ async function main() {
     log.info({ username: admin.username }, 'created administrator from ADMIN_USERNAME');
   }
   const app = await createApp(ready, database, { log });
-  const server = createServer(app.listener);
-  server.listen(ready.port, ready.host, () => {
-    log.info({ port: ready.port, database: database.kind, graphiql: ready.graphiql }, `admin gateway listening on http://localhost:${ready.port}/graphql`);
-  });
+  server.removeAllListeners('request');
+  server.on('request', app.listener);
+  const ms = Math.round(performance.now() - begun);
+  log.info(
+    { phase: 'listening', port: ready.port, database: database.kind, graphiql: ready.graphiql, ms },
+    `listening: admin gateway on http://localhost:${ready.port}/graphql (ready in ${ms} ms)`,
+  );
 
   server.on('error', (error: NodeJS.ErrnoException) => {
-    process.stderr.write(error.code === 'EADDRINUSE' ? `Port ${ready.port} is already in use (PORT)\n` : `Server error: ${error.message}\n`);
+    process.stderr.write(`Server error: ${error.message}\n`);
     process.exit(1);
   });
 
@@ -68,7 +91,8 @@ main().catch((error) => {
   if (error instanceof ConfigError || error instanceof DatabaseInUseError) {
     process.stderr.write(`${error.message}\n`);
   } else {
-    process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    const explained = config ? explainStartupError(error, config) : null;
+    process.stderr.write(`Failed to start: ${explained ?? (error instanceof Error ? error.message : String(error))}\n`);
   }
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_SECRET, useGateway } from './helpers/app.js';
 import { onPostgres } from './helpers/db.js';
+import { until } from './helpers/wait.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const clean = (env: Record<string, string>) => {
@@ -31,7 +32,17 @@ describe.skipIf(onPostgres)('the embedded database, the gateway and the CLI', ()
     gateway.stderr.on('data', (c) => (out += c));
     const exited = new Promise<number | null>((r) => gateway.on('exit', (code) => r(code)));
     try {
-      for (let i = 0; i < 200 && !/listening/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+      // A first start on a busy machine may take a minute: wait for readiness, not for a fixed time.
+      await until(() => /listening/.test(out), 'the gateway to listen', { seconds: 150 });
+      await until(
+        () =>
+          fetch(`http://127.0.0.1:${port}/readyz`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        'the gateway to be ready',
+        { seconds: 60 },
+      );
       const password = /Created administrator "admin" with password: (\S+)/.exec(out)?.[1];
       expect(password, out).toBeTruthy();
       const login = await fetch(`http://127.0.0.1:${port}/graphql`, {
@@ -55,7 +66,7 @@ describe.skipIf(onPostgres)('the embedded database, the gateway and the CLI', ()
     const token = cli(['token', '--username', 'admin', '--ttl', '1h'], { DATA_DIR: dir });
     expect(token.code, token.stderr).toBe(0);
     expect(token.stdout.trim().split('\n').at(-1)).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-  }, 120_000);
+  }, 300_000);
 
   it('refuses bad configuration in one line', () => {
     const r = cli(['token', '--username', 'admin'], { DATA_DIR: dir, DB_POOL_MAX: 'lots' });

@@ -94,20 +94,29 @@ async function releaseLoginAttempt(db: Db, account: string, address: string, out
  * login tomorrow must call this, never verifyPassword): counts the attempt against LOGIN_LIMITS
  * first, then verifies. Answers the user's id; throws RATE_LIMITED when a limit is reached (whether
  * the account exists or not) or hashing is saturated, and UNAUTHENTICATED alike for an unknown name,
+ * (`by: 'email'`: the name is the account's email, as Litecord signs in)
  * a wrong password and an account that may not sign in (an unknown name is verified against a dummy
  * hash, so it takes as long).
  */
-export async function checkPasswordLogin(db: Db, username: string, password: string, ip: string | null): Promise<{ userId: bigint }> {
-  const account = accountKey(username);
+export async function checkPasswordLogin(
+  db: Db,
+  username: string,
+  password: string,
+  ip: string | null,
+  by: 'username' | 'email' = 'username',
+): Promise<{ userId: bigint }> {
+  // An email counts against its own account key (the limits per address are shared by both forms).
+  const account = accountKey(by === 'email' ? `email:${username}` : username);
   const address = addressKey(ip);
   await reserveLoginAttempt(db, account, address);
   let user: { id: bigint; passwordHash: string | null; status: string } | undefined;
   let ok: boolean;
+  const column = by === 'email' ? users.email : users.username;
   try {
     [user] = await db
       .select({ id: users.id, passwordHash: users.passwordHash, status: effectiveStatus })
       .from(users)
-      .where(and(sql`lower(${users.username}) = lower(${username})`, isNull(users.domain)));
+      .where(and(sql`lower(${column}) = lower(${username})`, isNull(users.domain)));
     ok = await verifyPassword(user?.passwordHash, password);
   } catch (error) {
     await releaseLoginAttempt(db, account, address, 'unverified').catch(() => {});

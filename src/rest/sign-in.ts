@@ -9,10 +9,17 @@ import { login, type SessionTokens, type SessionVia } from '../modules/sessions/
  * (LEGACY_TOKEN_TTL) and is checked against it on every request. Audited as `session.login` with
  * `via`. Throws AppError UNAUTHENTICATED or RATE_LIMITED; each shim renders them in its envelope.
  */
-export function shimSignIn(ctx: GraphQLContext, username: string, password: string, via: SessionVia): Promise<SessionTokens> {
+export function shimSignIn(
+  ctx: GraphQLContext,
+  username: string,
+  password: string,
+  via: SessionVia,
+  opts: { by?: 'username' | 'email' } = {},
+): Promise<SessionTokens> {
   return login(actionContext(ctx), ctx.tokens, username, password, { ip: ctx.ip, userAgent: ctx.userAgent }, ctx.config.jwt.refreshTtlSeconds, {
     via,
     lifetime: 'legacy',
     legacyTtlSeconds: ctx.config.jwt.legacyTtlSeconds,
+    by: opts.by,
   });
 }

@@ -47,7 +47,7 @@ export interface TestGateway {
   /** POST /graphql; returns the status and the parsed body. */
   gql(query: string, variables?: Record<string, unknown>, token?: string | null, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** POST /graphql without a token from a client address (the socket's, as the Node server passes it). */
-  gqlFrom(ip: string, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: any }>;
+  gqlFrom(ip: string, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** Any HTTP request against the gateway. */
   request(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
   /** A user (no password unless given) with the given roles, and a signed-in access token (factories' makeUser). */
@@ -88,10 +88,10 @@ export function useGateway(env: Record<string, string> | (() => Record<string, s
     const res = await gw.request('/graphql', { method: 'POST', json: { query, variables }, token, headers });
     return { status: res.status, body: (await res.json()) as never };
   };
-  gw.gqlFrom = async (ip, query, variables = {}) => {
+  gw.gqlFrom = async (ip, query, variables = {}, headers = {}) => {
     const req = new Request('http://gateway.test/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query, variables }),
     });
     const res = await gw.app.fetch(req, { incoming: { socket: { remoteAddress: ip } } });

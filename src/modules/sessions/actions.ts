@@ -92,6 +92,8 @@ export interface LoginOptions extends SessionOrigin {
    */
   lifetime?: 'standard' | 'legacy';
   legacyTtlSeconds?: number;
+  /** The name given is the account's email (Litecord signs in by email). */
+  by?: 'username' | 'email';
 }
 
 /**
@@ -107,8 +109,8 @@ export async function login(
   refreshTtlSeconds: number,
   opts: LoginOptions = {},
 ): Promise<SessionTokens> {
-  const { userId } = await checkPasswordLogin(ctx.db, username, password, client.ip);
-  const { lifetime, legacyTtlSeconds, ...origin } = opts;
+  const { userId } = await checkPasswordLogin(ctx.db, username, password, client.ip, opts.by);
+  const { lifetime, legacyTtlSeconds, by: _by, ...origin } = opts;
   const legacy = lifetime === 'legacy' ? (legacyTtlSeconds ?? refreshTtlSeconds) : undefined;
   return openSession({ ...ctx, actor: { ...ctx.actor, actorId: userId } }, tokens, userId, client, {
     ...origin,

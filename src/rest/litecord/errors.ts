@@ -10,7 +10,7 @@ export function litecordError(c: Context, thrown: unknown) {
     c.json({ error: true, status, message, ...extra }, status);
   switch (error.code) {
     case 'UNAUTHENTICATED':
-      return body(401, 'unauthorized');
+      return body(401, error.message === 'Invalid login or password' ? error.message : 'unauthorized');
     case 'FORBIDDEN':
       // Litecord answers a caller without the staff flag with 401, not 403.
       return body(401, 'you are not staff');

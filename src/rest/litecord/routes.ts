@@ -33,12 +33,12 @@ const createBody = z.strictObject({
   password: z.string(),
 });
 
+/** Litecord's own tests send `discriminator=` (empty) with every search: an empty value means none. */
+const orNone = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 const searchQuery = z.object({
-  username: z.string().max(64).optional(),
-  discriminator: z
-    .string()
-    .regex(/^\d{4}$/, 'must be 4 digits')
-    .optional(),
+  username: orNone(z.string().max(64)),
+  discriminator: orNone(z.string().regex(/^\d{4}$/, 'must be 4 digits')),
   page: z.coerce.number().int().min(0).max(10_000).default(0),
   per_page: z.coerce.number().int().min(1).max(50, 'at most 50').default(20),
 });
@@ -82,7 +82,8 @@ export function litecordRoutes(deps: ShimDeps) {
     return data.user;
   }
 
-  app.put('/users', async (c) => {
+  // Litecord's route takes PUT and POST alike (its own tests create users with POST).
+  app.on(['PUT', 'POST'], '/users', async (c) => {
     const ctx = await deps.contextFor(c);
     const body = await readJson(c, createBody);
     const data = await run<{ createUser: { user: LitecordUserSource } }>(ctx, CREATE, { input: body });
