@@ -106,7 +106,7 @@ export function pleromaRoutes(deps: ShimDeps) {
   // `{nickname, email, password}`, answering the nickname.
   app.post('/users', async (c) => {
     const ctx = await writing(c);
-    const p = await params(c, z.object({ users: z.unknown().optional() }).passthrough());
+    const p = await params(c, z.looseObject({ users: z.unknown().optional() }));
     if (p.users !== undefined) {
       const { input, items } = createUsersInput(p.users);
       try {
