@@ -28,6 +28,13 @@ export const SCOPE_CATALOG = {
   'admin:invites:write': 'Create and revoke invites',
   'admin:audit': 'Audit log',
   'admin:audit:read': 'Read and verify the audit log',
+  // Litecord guilds and voice (modules/guilds, modules/voice).
+  'admin:guilds': 'Manage guilds (Litecord)',
+  'admin:guilds:read': 'Read guilds',
+  'admin:guilds:write': 'Create, change and delete guilds, and their features',
+  'admin:voice': 'Manage voice regions and servers (Litecord)',
+  'admin:voice:read': 'Read voice regions and their servers',
+  'admin:voice:write': 'Create and deprecate voice regions, add voice servers',
 } as const;
 
 export type Scope = keyof typeof SCOPE_CATALOG;

@@ -8,3 +8,5 @@ export * from '../modules/password-resets/table.js';
 export * from '../modules/applications/table.js';
 export * from '../modules/mail/table.js';
 export * from './counts.js';
+export * from '../modules/voice/table.js';
+export * from '../modules/guilds/table.js';

@@ -15,6 +15,8 @@ import '../modules/invites/schema.js';
 import '../modules/password-resets/schema.js';
 import '../modules/applications/schema.js';
 import '../modules/mail/schema.js';
+import '../modules/voice/schema.js';
+import '../modules/guilds/schema.js';
 
 builder.queryType({});
 builder.mutationType({});
