@@ -18,6 +18,9 @@ import { createGraphQLHandler } from './graphql/yoga.js';
 import { createLogger } from './log.js';
 import { AuditEvents } from './modules/audit/events.js';
 import { MailWorker } from './modules/mail/worker.js';
+import { relayEnvOf } from './modules/relays/env.js';
+import { RelayWorker } from './modules/relays/worker.js';
+import { activityPubRoutes } from './rest/activitypub/routes.js';
 import { registerPageRoutes } from './rest/litecord/register-page.js';
 import { litecordAuthRoutes } from './rest/litecord/auth.routes.js';
 import { litecordRoutes } from './rest/litecord/routes.js';
@@ -26,6 +29,8 @@ import { liquidClientRoutes } from './rest/liquid/clients.js';
 import { liquidRoutes } from './rest/liquid/routes.js';
 import { pleromaResetPageRoutes } from './rest/pleroma/reset-page.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
+import { oauthRoutes } from './rest/oauth/routes.js';
+import { mastodonRoutes } from './rest/mastodon/routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const READY_TIMEOUT_MS = 1000;
@@ -45,7 +50,9 @@ export interface App {
   mailBox: SecretBox;
   /** Committed audit events for subscriptions; `stop()` ends open streams (before draining). */
   events: AuditEvents;
-  /** Stops the mail worker and the auth notifications (the caller closes the database). */
+  /** Delivers the relay outbox (signed Follow and Undo activities; started with the app). */
+  relays: RelayWorker;
+  /** Stops the mail and relay workers and the auth notifications (the caller closes the database). */
   close(): Promise<void>;
 }
 
@@ -67,6 +74,9 @@ export async function createApp(
   await mail.start();
   const events = new AuditEvents(database, log);
   await events.start();
+  const relayEnv = relayEnvOf(config);
+  const relays = new RelayWorker(database, relayEnv, log);
+  await relays.start();
 
   /**
    * Builds a request's GraphQL context. `/graphql` reads the caller later, once the operation (and so
@@ -169,6 +179,18 @@ export async function createApp(
   app.use('/client/admin-api/*', limit);
   app.route('/client/admin-api', liquidClientRoutes(shimDeps));
   app.route('/api/admin', cookieRoutes(shimDeps));
+  // The relay actor (ActivityPub, server to server): its document, collections and inbox (1 MB body limit of its own).
+  app.route(
+    '/relay',
+    activityPubRoutes({
+      database,
+      env: relayEnv,
+      addressOf: (c) => clientAddress((c.env as Env['Bindings'] | undefined)?.incoming?.socket?.remoteAddress, c.req.raw.headers.get('x-forwarded-for'), trust),
+    }),
+  );
+  app.use('/oauth/*', limit);
+  app.route('/', oauthRoutes(shimDeps, config));
+  app.route('/api/v1', mastodonRoutes(shimDeps, config.mail.publicUrl));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((error, c) => {
@@ -212,8 +234,10 @@ export async function createApp(
     mail,
     mailBox,
     events,
+    relays,
     close: async () => {
       await mail.stop();
+      await relays.stop();
       await events.stop();
     },
   };

@@ -83,6 +83,10 @@ const EnvSchema = z.object({
   LOGIN_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   LOGIN_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
   CORS_ORIGINS: originList.default([]),
+  /** Outbound requests (relay actors and inboxes) may reach loopback, private and link-local addresses. */
+  OUTBOUND_ALLOW_PRIVATE: flag.default(false),
+  /** Base of the exponential backoff between relay delivery attempts. */
+  RELAY_RETRY_SECONDS: z.coerce.number().min(0.01).max(86_400).default(30),
   /**
    * Reverse proxies whose X-Forwarded-For is believed: CIDRs or addresses, comma separated
    * (`10.0.0.0/8, 127.0.0.1`), or proxy-addr's `loopback`, `linklocal`, `uniquelocal`.
@@ -105,6 +109,22 @@ const EnvSchema = z.object({
       }
     })
     .default([]),
+  /** The Liquid Nitrogen admin panel's client id (its VITE_LIQUID_CLIENT_ID); the gateway keeps that public client. */
+  LIQUID_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{2,100}$/, '2 to 100 letters, digits, _ . -')
+    .optional(),
+  /** Where Nitrogen runs (it sends its origin as redirect_uri): a comma list, matched exactly. */
+  LIQUID_REDIRECT_URIS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/, message: 'expected absolute http(s) URLs, separated by commas' })).max(20))
+    .optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -168,8 +188,15 @@ export interface Config {
     retrySeconds: number;
     publicUrl: string;
   };
+  /** The Liquid Nitrogen client (LIQUID_CLIENT_ID): a public INTERNAL application kept at start; null when not configured. */
+  liquid: { clientId: string | null; redirectUris: string[] };
   /** The bound on argon2 work in the process (see src/access/passwords.ts). */
   passwordHashing: { concurrency: number; queue: number };
+  /** The instance's public base URL (PUBLIC_URL without a trailing slash): mailed links, the relay actor's id. */
+  publicUrl: string;
+  /** Requests the gateway makes to other servers (relays). */
+  outbound: { allowPrivate: boolean };
+  relays: { retrySeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -198,9 +225,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && !e.SECRETS_KEY) {
     throw new ConfigError('Invalid configuration: SECRETS_KEY: required when NODE_ENV=production');
   }
+  if (e.LIQUID_CLIENT_ID && !e.LIQUID_REDIRECT_URIS?.length) {
+    throw new ConfigError("Invalid configuration: LIQUID_REDIRECT_URIS: required with LIQUID_CLIENT_ID (Nitrogen's origin, e.g. https://nitrogen.example.org)");
+  }
   if (e.JWT_JWKS_URL && !e.JWT_ISSUER) {
     throw new ConfigError('Invalid configuration: JWT_ISSUER: required with JWT_JWKS_URL');
   }
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     production,
     development: e.NODE_ENV === 'development',
@@ -231,14 +262,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: e.CORS_ORIGINS,
     trustedProxies: e.TRUSTED_PROXIES,
     logLevel: e.LOG_LEVEL,
+    liquid: { clientId: e.LIQUID_CLIENT_ID ?? null, redirectUris: e.LIQUID_REDIRECT_URIS ?? [] },
     passwordHashing: { concurrency: e.LOGIN_HASH_CONCURRENCY, queue: e.LOGIN_HASH_QUEUE },
     mail: {
       smtpUrl: e.SMTP_URL,
       fileDir: join(e.DATA_DIR, 'mail'),
       from: e.MAIL_FROM,
       retrySeconds: e.MAIL_RETRY_SECONDS,
-      publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+      publicUrl,
     },
+    publicUrl,
+    outbound: { allowPrivate: e.OUTBOUND_ALLOW_PRIVATE },
+    relays: { retrySeconds: e.RELAY_RETRY_SECONDS },
     initialAdmin:
       e.ADMIN_USERNAME || e.ADMIN_EMAIL || e.ADMIN_PASSWORD ? { username: e.ADMIN_USERNAME, email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
   };

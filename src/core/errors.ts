@@ -1,6 +1,10 @@
 import type { output, ZodType } from 'zod';
-/** The closed set of error codes; every transport maps these. UNAVAILABLE: the database cannot be reached now (503; retry). */
-export type ErrorCode = 'BAD_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'INTERNAL';
+/**
+ * The closed set of error codes; every transport maps these. UNAVAILABLE: the database cannot be
+ * reached now (503; retry). UPSTREAM: another server the request needed (a relay) could not be
+ * reached or did not answer as it must (502).
+ */
+export type ErrorCode = 'BAD_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'UPSTREAM' | 'INTERNAL';
 
 export interface FieldProblem {
   /** Path of the offending field relative to the action's input, e.g. ['email']; GraphQL answers it under `input`. */

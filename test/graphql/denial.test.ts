@@ -71,6 +71,7 @@ const SAMPLES: Record<string, Sample> = {
   'Query.guild': { vars: () => ({ id: encodeId('Guild', 999_999n) }) },
   'Query.voiceRegions': { vars: () => ({ first: 1 }) },
   'Query.voiceRegion': { vars: () => ({ key: 'denial-region' }) },
+  'Query.relaySubscriptions': { vars: () => ({ first: 1 }) },
   // ---- Mutation: sign-in and public ----
   'Mutation.login': { public: true },
   'Mutation.refreshToken': { public: true },
@@ -155,6 +156,12 @@ const SAMPLES: Record<string, Sample> = {
   'Mutation.createVoiceRegion': { vars: () => ({ input: { id: unique('denial-region'), name: 'Denial' } }) },
   'Mutation.addVoiceServer': { vars: () => ({ input: { region: 'denial-missing', hostname: `${unique('denial')}.example.org` } }) },
   'Mutation.deprecateVoiceRegion': { vars: () => ({ input: { key: 'denial-missing' } }) },
+  // ---- Mutation: follows and relays ----
+  'Mutation.followUser': { vars: (f) => ({ input: { followerId: f.victims.delete.gid, followedId: f.target.gid } }) },
+  'Mutation.unfollowUser': { vars: (f) => ({ input: { followerId: f.victims.delete.gid, followedId: f.target.gid } }) },
+  // A malformed URL: the superadmin pass gets a typed BAD_INPUT without any request leaving the gateway.
+  'Mutation.followRelay': { vars: () => ({ input: { url: 'not a relay url' } }) },
+  'Mutation.unfollowRelay': { vars: () => ({ input: { url: 'https://relay.invalid/actor' } }) },
   // ---- Subscription ----
   'Subscription.adminEvents': { vars: () => ({ filter: { actions: ['user'] } }) },
 };
@@ -267,6 +274,10 @@ const TABLES = [
   'mail_jobs',
   'outbox',
   'password_reset_tokens',
+  'follows',
+  'relay_subscriptions',
+  'relay_deliveries',
+  'relay_actor',
 ];
 /** Row counts of every table an admin write touches (audit_log first: every action writes one). */
 async function counts(): Promise<Record<string, number>> {

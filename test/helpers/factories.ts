@@ -5,6 +5,7 @@ import type { GRANTS } from '../../src/modules/applications/validation.js';
 import type { ActionContext } from '../../src/modules/context.js';
 import { createGuild } from '../../src/modules/guilds/actions.js';
 import type { GUILD_FEATURES } from '../../src/modules/guilds/table.js';
+import { followUser } from '../../src/modules/follows/actions.js';
 import { createInvite } from '../../src/modules/invites/actions.js';
 import { mailAllUsers } from '../../src/modules/mail/actions.js';
 import { createPasswordResetToken } from '../../src/modules/password-resets/actions.js';
@@ -164,6 +165,10 @@ export async function makeApplication(
     redirectUris?: string[];
     role?: 'INTERNAL' | 'EXTERNAL';
     scopes?: string[];
+    /** PUBLIC clients have no secret (clientSecret is then ''). */
+    clientType?: 'CONFIDENTIAL' | 'PUBLIC';
+    oauthScopes?: string[];
+    secret?: string;
     by?: By;
   } = {},
 ): Promise<{ id: bigint; gid: string; clientId: string; clientSecret: string }> {
@@ -174,8 +179,11 @@ export async function makeApplication(
     redirectUris: opts.redirectUris ?? [],
     role: opts.role ?? 'EXTERNAL',
     scopes: opts.scopes ?? [],
+    clientType: opts.clientType,
+    oauthScopes: opts.oauthScopes,
+    secret: opts.secret,
   });
-  return { id: application.id, gid: encodeId('Application', application.id), clientId: application.clientId, clientSecret };
+  return { id: application.id, gid: encodeId('Application', application.id), clientId: application.clientId, clientSecret: clientSecret ?? '' };
 }
 
 /** A mail-to-all-users job (mailAllUsers). */
@@ -240,4 +248,17 @@ export async function makeGuild(
   const ownerId = owner ?? (await makeUser(gw)).id;
   const guild = await createGuild(actingAs(gw, by ?? null), ownerId, { name: input.name ?? unique('Guild '), ...input });
   return { id: guild.id, gid: encodeId('Guild', guild.id), ownerId };
+}
+
+// ---- follows (src/modules/follows) ----
+
+/** One account following another (followUser, stored only); new local users for the sides not given. */
+export async function makeFollow(
+  gw: TestGateway,
+  opts: { followerId?: bigint; followedId?: bigint; by?: By } = {},
+): Promise<{ followerId: bigint; followedId: bigint; followerGid: string; followedGid: string; changed: boolean }> {
+  const followerId = opts.followerId ?? (await makeUser(gw)).id;
+  const followedId = opts.followedId ?? (await makeUser(gw)).id;
+  const done = await followUser(actingAs(gw, opts.by ?? null), { followerId, followedId });
+  return { followerId, followedId, followerGid: encodeId('User', followerId), followedGid: encodeId('User', followedId), changed: done.changed };
 }

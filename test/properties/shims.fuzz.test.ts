@@ -230,7 +230,12 @@ const routes: Route[] = [
     ),
   ),
   route('GET', '/api/v6/admin/voice/regions', undefined, true),
-  route('PUT', '/api/v6/admin/voice/regions', partial({ id: orJunk(fc.oneof(pick(regionIds), nastyString)), name: str, vip: bool, deprecated: bool, custom: bool }), true),
+  route(
+    'PUT',
+    '/api/v6/admin/voice/regions',
+    partial({ id: orJunk(fc.oneof(pick(regionIds), nastyString)), name: str, vip: bool, deprecated: bool, custom: bool }),
+    true,
+  ),
   route('GET', at('/api/v6/admin/voice/regions/', pathSegment(regionIds)), undefined, true),
   route('PUT', at('/api/v6/admin/voice/regions/', pathSegment(regionIds), '/server'), partial({ hostname: str }), true),
   route('PUT', at('/api/v6/admin/voice/regions/', pathSegment(regionIds), '/deprecate'), undefined, true),

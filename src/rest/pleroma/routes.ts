@@ -8,6 +8,8 @@ import { USER_FRAGMENT, userByIdOrName, userNamed, splitNickname } from './looku
 import { checked, params } from './params.js';
 import { groupsOf, nicknameOf, presentUser, type PleromaUserSource } from './present.js';
 import { bulkFailure, createdList, createUsersInput } from './create.js';
+import { pleromaFollowRoutes } from './follows.routes.js';
+import { pleromaRelayRoutes } from './relays.routes.js';
 
 const LIST = `query PleromaUsers($first: Int!, $offset: Int!, $filter: UserFilter) {
   users(first: $first, offset: $offset, filter: $filter, orderBy: USERNAME_ASC) { totalCount edges { node { ...PleromaUser } } }
@@ -210,6 +212,8 @@ export function pleromaRoutes(deps: ShimDeps) {
     return c.json({ [`is_${name}`]: groupsOf(userOf(data))[`is_${name}`] });
   });
 
+  app.route('/', pleromaFollowRoutes(deps));
+  app.route('/', pleromaRelayRoutes(deps));
   app.onError((error, c) => pleromaError(c, error));
   app.notFound((c) => c.json('Not found', 404));
   return app;

@@ -1,12 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { useGateway, type TestGateway } from '../../helpers/app.js';
+import { adminFeSignIn } from '../../helpers/legacy-sign-in.js';
 
-// The coordinator swaps this for adminFeSignIn (test/helpers/legacy-sign-in.ts: apps → /oauth/token password grant → verify_credentials).
-async function signIn(gw: TestGateway, username: string, password: string): Promise<string> {
-  const res = await gw.gql('mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }', { u: username, p: password });
-  return res.body.data.login.accessToken;
-}
+/** admin-fe's own sign-in (apps → /oauth/token password grant → verify_credentials): the one place a token comes from. */
+const signIn = (gw: TestGateway, username: string, password: string) => adminFeSignIn(gw, username, password);
 
 /**
  * Pleroma admin-fe (animeavi/admin-fe @ 12226047 users, @ 81510916 invites, password reset and bulk
@@ -192,12 +190,13 @@ describe('Pleroma admin-fe against the gateway', () => {
     expect(deactivatedOnly.data.users.map((u: Row) => u.nickname)).toEqual([`fe_bulk_${run}`]);
   }, 120_000);
 
-  it('an admin-fe request without the admin role is refused with the status axios reports', async () => {
+  it('admin-fe refuses to sign in a non-admin, and the admin routes refuse its token as Pleroma words it', async () => {
     const plain = await gw.user({ username: `fe_plain_${run}`, password: PASSWORD });
-    const token = await signIn(gw, plain.username, PASSWORD);
-    const list = await adminFe(token, 'GET', '/api/pleroma/admin/users?page=1&filters=');
+    await expect(signIn(gw, plain.username, PASSWORD)).rejects.toThrow(/is_admin/);
+    // The same account's token, put into the Admin-Token cookie by hand.
+    const list = await adminFe(plain.token, 'GET', '/api/pleroma/admin/users?page=1&filters=');
     expect(list).toEqual({ status: 403, data: { error: 'User is not admin.' } });
-    const created = await adminFe(token, 'POST', '/api/pleroma/admin/users', {
+    const created = await adminFe(plain.token, 'POST', '/api/pleroma/admin/users', {
       users: [{ nickname: `fe_no_${run}`, email: `fe_no_${run}@example.org`, password: PASSWORD }],
     });
     expect(created).toEqual({ status: 403, data: { error: 'User is not admin.' } });
