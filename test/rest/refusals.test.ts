@@ -180,6 +180,10 @@ const CASES: Case[] = [
     ['not admin', 'plain', 403, () => '/users/invite_token?invite[max_use]=3'],
     ['max_use 0', 'admin', 400, () => '/users/invite_token?invite[max_use]=0'],
   ]),
+  ...c('pleroma', 'POST', '/users/follow', [['not admin', 'plain', 403, null, (f) => ({ follower: f.target.username, followed: f.peer.username })]]),
+  ...c('pleroma', 'POST', '/users/unfollow', [['not admin', 'plain', 403, null, (f) => ({ follower: f.target.username, followed: f.peer.username })]]),
+  ...c('pleroma', 'POST', '/relay', [['not admin', 'plain', 403, null, () => ({ relay_url: 'https://relay.example.org/actor' })]]),
+  ...c('pleroma', 'DELETE', '/relay', [['not admin', 'plain', 403, null, () => ({ relay_url: 'https://relay.example.org/actor' })]]),
   ...c('pleroma', 'POST', '/users/invite_token', [
     ['not admin', 'plain', 403, null, () => ({ max_use: 3 })],
     ['max_use 0', 'admin', 400, null, () => ({ max_use: 0, expires_at: '2099-01-01' })],
