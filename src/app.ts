@@ -32,6 +32,7 @@ import { liquidSystemRoutes } from './rest/liquid/system.routes.js';
 import { mediaRoutes } from './rest/media/routes.js';
 import { liquidRoleRoutes } from './rest/liquid/roles.routes.js';
 import { liquidScopeRoutes } from './rest/liquid/scopes.routes.js';
+import { pleromaResetPageRoutes } from './rest/pleroma/reset-page.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
 import { oauthRoutes } from './rest/oauth/routes.js';
 import { mastodonRoutes } from './rest/mastodon/routes.js';
@@ -177,6 +178,7 @@ export async function createApp(
   app.route('/api/v6/auth', litecordAuthRoutes(shimDeps));
   registerPageRoutes(app);
   app.route('/api/pleroma/admin', pleromaRoutes(shimDeps));
+  pleromaResetPageRoutes(app);
   app.use('/user/*', limit);
   app.route('/user/admin-api', liquidRoutes(shimDeps));
   app.route('/user', liquidMeRoutes(shimDeps));

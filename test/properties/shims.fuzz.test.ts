@@ -175,6 +175,10 @@ const routes: Route[] = [
     }),
   ),
   route('POST', '/api/pleroma/admin/users', partial({ nickname: str, email: str, password: str })),
+  route('POST', '/api/pleroma/admin/users', partial({ users: orJunk(fc.array(partial({ nickname: str, email: str, password: str }), { maxLength: 3 })) })),
+  route('POST', '/api/pleroma/admin/users/invite_token', partial({ max_use: num, expires_at: orJunk(nastyDate.map((d) => d.slice(0, 10))) })),
+  route('POST', withQuery('/api/pleroma/admin/users/email_invite', { email: qv(nastyString), name: qv(nastyString) })),
+  route('GET', at('/api/pleroma/admin/users/', nameSegment, '/statuses')),
   route('DELETE', withQuery('/api/pleroma/admin/users', { nickname: nameSegment })),
   ...['PUT', 'DELETE'].map((m) => route(m, '/api/pleroma/admin/users/tag', partial({ nicknames: strs, tags: strs }))),
   route(

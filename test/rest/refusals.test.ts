@@ -153,6 +153,19 @@ const CASES: Case[] = [
     ['not admin', 'plain', 403, null, () => ({ nickname: 'pl_plain', email: 'pl_plain@example.org', password: 'pleroma-pass' })],
     ['remote nickname', 'admin', 400, null, () => ({ nickname: 'pl@remote.example', email: 'pl_remote@example.org', password: 'pleroma-pass' })],
     ['bad email', 'admin', 400, null, () => ({ nickname: 'pl_bad', email: 'nope', password: 'pleroma-pass' })],
+    ['bulk, not admin', 'plain', 403, null, () => ({ users: [{ nickname: 'pl_bulk', email: 'pl_bulk@example.org', password: 'pleroma-pass' }] })],
+    [
+      'bulk, the second nickname taken',
+      'admin',
+      409,
+      null,
+      (f) => ({
+        users: [
+          { nickname: 'pl_bulk', email: 'pl_bulk@example.org', password: 'pleroma-pass' },
+          { nickname: f.target.username, email: 'pl_bulk2@example.org', password: 'pleroma-pass' },
+        ],
+      }),
+    ],
   ]),
   ...c('pleroma', 'DELETE', '/users', [
     ['not admin', 'plain', 403, (f) => `/users?nickname=${f.target.username}`],
@@ -170,6 +183,14 @@ const CASES: Case[] = [
   ...c('pleroma', 'GET', '/users/invite_token', [
     ['not admin', 'plain', 403, () => '/users/invite_token?invite[max_use]=3'],
     ['max_use 0', 'admin', 400, () => '/users/invite_token?invite[max_use]=0'],
+  ]),
+  ...c('pleroma', 'POST', '/users/follow', [['not admin', 'plain', 403, null, (f) => ({ follower: f.target.username, followed: f.peer.username })]]),
+  ...c('pleroma', 'POST', '/users/unfollow', [['not admin', 'plain', 403, null, (f) => ({ follower: f.target.username, followed: f.peer.username })]]),
+  ...c('pleroma', 'POST', '/relay', [['not admin', 'plain', 403, null, () => ({ relay_url: 'https://relay.example.org/actor' })]]),
+  ...c('pleroma', 'DELETE', '/relay', [['not admin', 'plain', 403, null, () => ({ relay_url: 'https://relay.example.org/actor' })]]),
+  ...c('pleroma', 'POST', '/users/invite_token', [
+    ['not admin', 'plain', 403, null, () => ({ max_use: 3 })],
+    ['max_use 0', 'admin', 400, null, () => ({ max_use: 0, expires_at: '2099-01-01' })],
   ]),
   ...c('pleroma', 'POST', '/users/email_invite', [
     ['not admin', 'plain', 403, null, () => ({ email: 'invitee@example.org' })],
@@ -192,12 +213,12 @@ const CASES: Case[] = [
     ['not admin', 'plain', 403, (f) => `/users/${f.target.username}/password_reset`],
     ['peer ranked as high', 'admin', 403, (f) => `/users/${f.peer.username}/password_reset`],
   ]),
-  ...c('pleroma', 'POST', '/users/:nickname/permission_group/:group', [
+  ...c('pleroma', 'POST', '/users/:nickname/permission_group/:permission_group', [
     ['not admin', 'plain', 403, (f) => `/users/${f.target.username}/permission_group/moderator`],
     ["a group at the caller's own rank", 'admin', 403, (f) => `/users/${f.target.username}/permission_group/admin`],
     ['no such group', 'admin', 404, (f) => `/users/${f.target.username}/permission_group/owner`],
   ]),
-  ...c('pleroma', 'DELETE', '/users/:nickname/permission_group/:group', [
+  ...c('pleroma', 'DELETE', '/users/:nickname/permission_group/:permission_group', [
     ['peer ranked as high', 'admin', 403, (f) => `/users/${f.peer.username}/permission_group/admin`],
     ['own last admin status', 'admin', 403, (f) => `/users/${f.admin.username}/permission_group/admin`],
   ]),

@@ -1,19 +1,25 @@
 import type { Context } from 'hono';
 import { asShimError } from '../shim.js';
 
+/** The message of a failed scope check (the caller may not use the admin API at all). */
+const NOT_ALLOWED = 'Not allowed';
+
 /**
- * Pleroma answers `{"error": "..."}`: a failed admin check (no token, not admin, missing scope)
- * is 403, an unknown user 404 `Not found`, bad input 400.
+ * Errors as Pleroma words them: a failed admin check is 403 `{"error": …}` ("Invalid credentials."
+ * without a valid token, "User is not admin." without the scope, "Insufficient permissions: write."
+ * for a token without the OAuth scope), anything not found 404 with the JSON string "Not found",
+ * bad input 400 `{"error": …}`.
  */
 export function pleromaError(c: Context, thrown: unknown) {
   const error = asShimError(thrown);
   if (!error) throw thrown;
   switch (error.code) {
     case 'UNAUTHENTICATED':
+      return c.json({ error: 'Invalid credentials.' }, 403);
     case 'FORBIDDEN':
-      return c.json({ error: error.code === 'UNAUTHENTICATED' ? 'Invalid credentials.' : error.message }, 403);
+      return c.json({ error: error.message === NOT_ALLOWED ? 'User is not admin.' : error.message }, 403);
     case 'NOT_FOUND':
-      return c.json({ error: 'Not found' }, 404);
+      return c.json('Not found', 404);
     case 'BAD_INPUT':
     case 'CONFLICT':
       return c.json({ error: error.message }, 400);

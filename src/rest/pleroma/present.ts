@@ -2,12 +2,13 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import { decodeId } from '../../graphql/ids.js';
 
 /** The User fields Pleroma presents; keep in step with `presentUser`. */
-export const PLEROMA_USER_FIELDS = 'id username domain status tags roles { name }';
+export const PLEROMA_USER_FIELDS = 'id username domain displayName status tags roles { name }';
 
 export interface PleromaUserSource {
   id: string;
   username: string;
   domain: string | null;
+  displayName: string | null;
   status: string;
   tags: string[];
   roles: { name: string }[];
@@ -22,13 +23,19 @@ export function groupsOf(user: PleromaUserSource) {
 /** `name` for a local account, `name@domain` for a remote one. */
 export const nicknameOf = (user: PleromaUserSource) => (user.domain ? `${user.username}@${user.domain}` : user.username);
 
-/** A user as Pleroma's admin API shows it; ids are strings, as the implementation sends them. */
+/**
+ * A user as Pleroma's admin API shows it (AccountView show.json, the same object in lists, show and
+ * toggle_activation); ids are strings, as the implementation sends them. `display_name` falls back
+ * to the nickname as Pleroma's does; `avatar` is null, since the gateway serves no avatar images.
+ */
 export function presentUser(user: PleromaUserSource) {
   const groups = groupsOf(user);
   return {
-    deactivated: user.status !== 'ACTIVE',
     id: decodeId(user.id, 'User').toString(),
+    avatar: null,
     nickname: nicknameOf(user),
+    display_name: user.displayName ?? nicknameOf(user),
+    deactivated: user.status !== 'ACTIVE',
     roles: { admin: groups.is_admin, moderator: groups.is_moderator },
     local: user.domain === null,
     tags: user.tags,
@@ -53,16 +60,18 @@ const DAY_MS = 86_400_000;
 export const expiryOfDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS);
 const dateOfExpiry = (expiresAt: string) => new Date(Date.parse(expiresAt) - DAY_MS).toISOString().slice(0, 10);
 
-/** An invite as Pleroma lists it: `used` once it can no longer register anyone (used up, expired or revoked). */
+/**
+ * An invite as Pleroma shows it (invite.json): `used` once it can no longer register anyone (used
+ * up, expired or revoked); `max_use` is the use limit (1 for a one-time invite, null for none).
+ */
 export function presentInvite(invite: PleromaInviteSource) {
-  const limited = invite.type === 'REUSABLE' || invite.type === 'REUSABLE_DATE_LIMITED';
   return {
     id: Number(decodeGlobalID(invite.id).id),
     token: invite.code,
     used: !invite.valid,
     expires_at: invite.expiresAt ? dateOfExpiry(invite.expiresAt) : null,
     uses: invite.uses,
-    max_use: limited ? invite.maxUses : null,
+    max_use: invite.maxUses,
     invite_type: invite.type.toLowerCase(),
   };
 }

@@ -49,7 +49,7 @@ describe('Pleroma POST /users/follow and /users/unfollow', () => {
     const admin = await gw.user({ roles: ['admin'] });
     const a = await gw.user();
     const off = await gw.user();
-    expect((await call('PUT', `/users/${off.username}/activation_status`, admin.token, { status: false })).status).toBe(200);
+    expect((await call('PUT', `/users/${off.username}/activation_status`, admin.token, { status: false })).status).toBe(204);
     const before = await total();
     for (const body of [
       { follower: a.username, followed: 'nobody_by_that_name' },
