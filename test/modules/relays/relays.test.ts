@@ -111,7 +111,9 @@ describe('relays', () => {
     const admin = await gw.user({ roles: ['admin'] });
     const r = await newRelay();
     r.autoAccept = false;
-    const answers = await Promise.all(Array.from({ length: 5 }, () => mutate(gw, 'followRelay', { url: r.actorUrl }, admin.token, 'subscription { id state }')));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => mutate(gw, 'followRelay', { url: r.actorUrl }, admin.token, 'subscription { id state }')),
+    );
     expect(answers.every((a) => a.__typename === 'FollowRelaySuccess')).toBe(true);
     expect(new Set(answers.map((a) => a.subscription.id)).size).toBe(1);
     const [row] = await gw.database.rows<{ n: number }>(sql`select count(*)::int as n from relay_subscriptions where actor_url = ${r.actorUrl}`);
