@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db/client.js';
 import { forbidden, NotFoundError, unauthenticated } from '../core/errors.js';
 import { roles, userRoles } from '../modules/roles/table.js';
@@ -143,3 +143,22 @@ export async function assertMayEndSessionsOf(tx: Tx, actorId: bigint | null, use
   requireScope(actor, 'admin:sessions:write', 'Ending the sessions of others needs admin:sessions:write');
   await assertOutranks(tx, actor, userId);
 }
+
+// ---- Litecord guilds and voice regions (modules/guilds, modules/voice) ----
+
+/** The guild feature that lets a guild use VIP voice regions. */
+export const VIP_FEATURE = 'VIP_REGIONS';
+
+/**
+ * A VIP voice region serves only guilds with VIP_REGIONS; a deprecated one serves none. Answers why
+ * a guild with `features` may not use `region` (Litecord's message for VIP), or null when it may.
+ */
+export function regionRefusal(region: { vip: boolean; deprecated: boolean }, features: readonly string[]): string | null {
+  if (region.deprecated) return 'voice region is deprecated';
+  if (region.vip && !features.includes(VIP_FEATURE)) return 'can not assign guild to vip-only region';
+  return null;
+}
+
+/** The same rule in SQL, for statements that assign a region to many guilds at once. */
+export const mayUseRegionSql = (region: { vip: boolean; deprecated: boolean }, features: SQL): SQL =>
+  region.deprecated ? sql`false` : region.vip ? sql`${VIP_FEATURE} = any(${features})` : sql`true`;

@@ -34,6 +34,13 @@ export const SCOPE_CATALOG = {
   'admin:relays': "The instance's relay subscriptions",
   'admin:relays:read': 'List relay subscriptions and their state',
   'admin:relays:write': 'Follow and unfollow relays (delivers signed ActivityPub Follow and Undo)',
+  // Litecord guilds and voice (modules/guilds, modules/voice).
+  'admin:guilds': 'Manage guilds (Litecord)',
+  'admin:guilds:read': 'Read guilds',
+  'admin:guilds:write': 'Create, change and delete guilds, and their features',
+  'admin:voice': 'Manage voice regions and servers (Litecord)',
+  'admin:voice:read': 'Read voice regions and their servers',
+  'admin:voice:write': 'Create and deprecate voice regions, add voice servers',
 } as const;
 
 export type Scope = keyof typeof SCOPE_CATALOG;

@@ -10,3 +10,5 @@ export * from '../modules/mail/table.js';
 export * from './counts.js';
 export * from '../modules/follows/table.js';
 export * from '../modules/relays/table.js';
+export * from '../modules/voice/table.js';
+export * from '../modules/guilds/table.js';

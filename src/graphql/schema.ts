@@ -17,6 +17,8 @@ import '../modules/applications/schema.js';
 import '../modules/mail/schema.js';
 import '../modules/follows/schema.js';
 import '../modules/relays/schema.js';
+import '../modules/voice/schema.js';
+import '../modules/guilds/schema.js';
 
 builder.queryType({});
 builder.mutationType({});

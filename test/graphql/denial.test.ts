@@ -68,6 +68,10 @@ const SAMPLES: Record<string, Sample> = {
   'Query.auditLog': { vars: () => ({ first: 1 }) },
   'Query.verifyAuditChain': {},
   'Query.relaySubscriptions': { vars: () => ({ first: 1 }) },
+  'Query.guilds': { vars: () => ({ first: 1 }) },
+  'Query.guild': { vars: () => ({ id: encodeId('Guild', 999_999n) }) },
+  'Query.voiceRegions': { vars: () => ({ first: 1 }) },
+  'Query.voiceRegion': { vars: () => ({ key: 'denial-region' }) },
   // ---- Mutation: sign-in and public ----
   'Mutation.login': { public: true },
   'Mutation.refreshToken': { public: true },
@@ -148,6 +152,16 @@ const SAMPLES: Record<string, Sample> = {
   // A malformed URL: the superadmin pass gets a typed BAD_INPUT without any request leaving the gateway.
   'Mutation.followRelay': { vars: () => ({ input: { url: 'not a relay url' } }) },
   'Mutation.unfollowRelay': { vars: () => ({ input: { url: 'https://relay.invalid/actor' } }) },
+  // ---- Mutation: guilds and voice regions (unknown keys: the superadmin pass gets NotFoundError) ----
+  'Mutation.createGuild': { vars: (f) => ({ input: { name: unique('Denial guild '), owner: f.target.gid } }) },
+  'Mutation.updateGuild': { vars: () => ({ input: { id: encodeId('Guild', 999_999n), name: 'Changed' } }) },
+  'Mutation.deleteGuild': { vars: () => ({ input: { id: encodeId('Guild', 999_999n) } }) },
+  'Mutation.replaceGuildFeatures': { vars: () => ({ input: { id: encodeId('Guild', 999_999n), features: ['NEWS'] } }) },
+  'Mutation.addGuildFeatures': { vars: () => ({ input: { id: encodeId('Guild', 999_999n), features: ['NEWS'] } }) },
+  'Mutation.removeGuildFeatures': { vars: () => ({ input: { id: encodeId('Guild', 999_999n), features: ['NEWS'] } }) },
+  'Mutation.createVoiceRegion': { vars: () => ({ input: { id: unique('denial-region'), name: 'Denial' } }) },
+  'Mutation.addVoiceServer': { vars: () => ({ input: { region: 'denial-missing', hostname: `${unique('denial')}.example.org` } }) },
+  'Mutation.deprecateVoiceRegion': { vars: () => ({ input: { key: 'denial-missing' } }) },
   // ---- Subscription ----
   'Subscription.adminEvents': { vars: () => ({ filter: { actions: ['user'] } }) },
 };

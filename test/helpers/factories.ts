@@ -4,12 +4,15 @@ import { createApplication } from '../../src/modules/applications/actions.js';
 import type { GRANTS } from '../../src/modules/applications/validation.js';
 import type { ActionContext } from '../../src/modules/context.js';
 import { followUser } from '../../src/modules/follows/actions.js';
+import { createGuild } from '../../src/modules/guilds/actions.js';
+import type { GUILD_FEATURES } from '../../src/modules/guilds/table.js';
 import { createInvite } from '../../src/modules/invites/actions.js';
 import { mailAllUsers } from '../../src/modules/mail/actions.js';
 import { createPasswordResetToken } from '../../src/modules/password-resets/actions.js';
 import { assignRole, createRole } from '../../src/modules/roles/actions.js';
 import { openSession, type SessionVia } from '../../src/modules/sessions/actions.js';
 import { createUser } from '../../src/modules/users/actions.js';
+import { createVoiceRegion } from '../../src/modules/voice/actions.js';
 import type { TestGateway } from './app.js';
 
 /**
@@ -219,4 +222,36 @@ export async function makeFollow(
   const followedId = opts.followedId ?? (await makeUser(gw)).id;
   const done = await followUser(actingAs(gw, opts.by ?? null), { followerId, followedId });
   return { followerId, followedId, followerGid: encodeId('User', followerId), followedGid: encodeId('User', followedId), changed: done.changed };
+}
+
+// ---- Litecord guilds and voice regions (modules/guilds, modules/voice) ----
+
+/** A voice region (createVoiceRegion): a unique lower-case id, not VIP, unless told otherwise. */
+export async function makeVoiceRegion(
+  gw: TestGateway,
+  opts: { id?: string; name?: string; vip?: boolean; deprecated?: boolean; custom?: boolean; by?: By } = {},
+): Promise<{ id: string; gid: string; name: string }> {
+  const { by, ...rest } = opts;
+  const region = await createVoiceRegion(actingAs(gw, by ?? null), { id: rest.id ?? unique('region-'), name: rest.name ?? 'Test region', ...rest });
+  return { id: region.id, gid: encodeId('VoiceRegion', region.id), name: region.name };
+}
+
+/** A guild (createGuild) owned by `ownerId` (a new user when omitted), with no features unless given. */
+export async function makeGuild(
+  gw: TestGateway,
+  opts: {
+    name?: string;
+    ownerId?: bigint;
+    region?: string | null;
+    features?: (typeof GUILD_FEATURES)[number][];
+    unavailable?: boolean;
+    vanityCode?: string | null;
+    icon?: string | null;
+    by?: By;
+  } = {},
+): Promise<{ id: bigint; gid: string; ownerId: bigint }> {
+  const { by, ownerId: owner, ...input } = opts;
+  const ownerId = owner ?? (await makeUser(gw)).id;
+  const guild = await createGuild(actingAs(gw, by ?? null), ownerId, { name: input.name ?? unique('Guild '), ...input });
+  return { id: guild.id, gid: encodeId('Guild', guild.id), ownerId };
 }

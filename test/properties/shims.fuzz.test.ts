@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useGateway } from '../helpers/app.js';
+import { makeGuild, makeVoiceRegion } from '../helpers/factories.js';
 import {
   anything,
   caller,
@@ -12,6 +13,7 @@ import {
   nastyNumber,
   nastyString,
   orJunk,
+  pick,
   partial,
   pathSegment,
   pct,
@@ -28,6 +30,9 @@ const gw = useGateway();
 const tokens: Record<Caller, string | null> = { admin: null, moderator: null, plain: null, none: null };
 const ids: string[] = [];
 const names: string[] = [];
+/** Litecord guilds and voice regions the guild and voice routes are pointed at. */
+const guildIds: string[] = [];
+const regionIds: string[] = [];
 
 beforeAll(async () => {
   tokens.admin = (await gw.user({ roles: ['superadmin'] })).token;
@@ -37,6 +42,10 @@ beforeAll(async () => {
     const u = await gw.user({ username: `shimfuzz_${i}_target` });
     ids.push(u.id.toString());
     names.push(u.username);
+  }
+  for (let i = 0; i < 2; i++) {
+    regionIds.push((await makeVoiceRegion(gw, { vip: i === 1 })).id);
+    guildIds.push((await makeGuild(gw, { features: ['NEWS'], region: regionIds[0] })).id.toString());
   }
 });
 
@@ -205,6 +214,22 @@ const routes: Route[] = [
   route('GET', '/api/v6/admin/instance/invites', undefined, true),
   route('PUT', '/api/v6/admin/instance/invites', partial({ max_uses: num }), true),
   route('DELETE', at('/api/v6/admin/instance/invites/', pathSegment([])), undefined, true),
+  // Litecord guilds and voice regions
+  ...['GET', 'DELETE'].map((m) => route(m, at('/api/v6/admin/guilds/', pathSegment(guildIds)), undefined, true)),
+  route('PATCH', at('/api/v6/admin/guilds/', pathSegment(guildIds)), partial({ unavailable: bool }), true),
+  ...['PATCH', 'PUT', 'DELETE'].map((m) =>
+    route(
+      m,
+      at('/api/v6/admin/guilds/', pathSegment(guildIds), '/features'),
+      partial({ features: orJunk(fc.array(fc.oneof(fc.constantFrom('NEWS', 'VERIFIED', 'VANITY_URL', 'VIP_REGIONS'), nastyString), { maxLength: 3 })) }),
+      true,
+    ),
+  ),
+  route('GET', '/api/v6/admin/voice/regions', undefined, true),
+  route('PUT', '/api/v6/admin/voice/regions', partial({ id: orJunk(fc.oneof(pick(regionIds), nastyString)), name: str, vip: bool, deprecated: bool, custom: bool }), true),
+  route('GET', at('/api/v6/admin/voice/regions/', pathSegment(regionIds)), undefined, true),
+  route('PUT', at('/api/v6/admin/voice/regions/', pathSegment(regionIds), '/server'), partial({ hostname: str }), true),
+  route('PUT', at('/api/v6/admin/voice/regions/', pathSegment(regionIds), '/deprecate'), undefined, true),
 ];
 
 const request = fc

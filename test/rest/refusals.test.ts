@@ -9,7 +9,7 @@ import { litecordRoutes } from '../../src/rest/litecord/routes.js';
 import { pleromaRoutes } from '../../src/rest/pleroma/routes.js';
 import { useGateway } from '../helpers/app.js';
 import { mutate, restClient } from '../helpers/clients.js';
-import { makeApplication, makeInvite } from '../helpers/factories.js';
+import { makeApplication, makeGuild, makeInvite, makeVoiceRegion } from '../helpers/factories.js';
 
 /**
  * One legacy route = one GraphQL operation, so a refused request writes nothing. Every shim route
@@ -27,6 +27,10 @@ interface Fixture {
   target: { id: bigint; username: string };
   rootApp: string;
   adminApp: string;
+  /** A guild with NEWS, a voice region and one of its servers' hostname (Litecord guilds and voice). */
+  guild: string;
+  region: string;
+  host: string;
 }
 const fx = {} as Fixture;
 
@@ -83,6 +87,11 @@ const CASES: Case[] = [
     ['bad email', 'admin', 400, null, () => ({ username: 'lc_bad', email: 'not-an-email', password: 'litecord-pass' })],
     ['username taken', 'admin', 400, null, (f) => ({ username: f.target.username, email: 'lc_taken@example.org', password: 'litecord-pass' })],
   ]),
+  // Litecord's route takes POST as well (main's sign-in work); the same refusals as PUT.
+  ...c('litecord', 'POST', '/users', [
+    ['no token', 'anon', 401, null, () => ({ username: 'lc_anon', email: 'lc_anon@example.org', password: 'litecord-pass' })],
+    ['bad email', 'admin', 400, null, () => ({ username: 'lc_bad', email: 'not-an-email', password: 'litecord-pass' })],
+  ]),
   ...c('litecord', 'DELETE', '/users/:id', [
     ['missing admin:users:delete', 'mod', 401, (f) => `/users/${f.target.id}`],
     ['peer ranked as high', 'admin', 401, (f) => `/users/${f.peer.id}`],
@@ -100,6 +109,40 @@ const CASES: Case[] = [
     ['missing admin:invites:write', 'mod', 401, () => '/instance/invites/REFUSALS-INVITE'],
     ['unknown code', 'admin', 404, () => '/instance/invites/NO-SUCH-CODE'],
   ]),
+
+  // Litecord guilds and voice regions.
+  ...c('litecord', 'PATCH', '/guilds/:id', [
+    ['missing admin:guilds:write', 'mod', 401, (f) => `/guilds/${f.guild}`, () => ({ unavailable: true })],
+    ['a bad body', 'admin', 400, (f) => `/guilds/${f.guild}`, () => ({ unavailable: 'yes' })],
+    ['unknown guild', 'admin', 404, () => '/guilds/1', () => ({ unavailable: true })],
+  ]),
+  ...c('litecord', 'DELETE', '/guilds/:id', [
+    ['missing admin:guilds:write', 'mod', 401, (f) => `/guilds/${f.guild}`],
+    ['unknown guild', 'admin', 404, () => '/guilds/1'],
+  ]),
+  ...c('litecord', 'PATCH', '/guilds/:id/features', [
+    ['missing admin:guilds:write', 'mod', 401, (f) => `/guilds/${f.guild}/features`, () => ({ features: ['VERIFIED'] })],
+    ['an unknown feature after a good one', 'admin', 400, (f) => `/guilds/${f.guild}/features`, () => ({ features: ['VERIFIED', 'nope'] })],
+  ]),
+  ...c('litecord', 'PUT', '/guilds/:id/features', [
+    ['no staff scope', 'plain', 401, (f) => `/guilds/${f.guild}/features`, () => ({ features: ['VERIFIED'] })],
+    ['unknown guild', 'admin', 404, () => '/guilds/1/features', () => ({ features: ['VERIFIED'] })],
+  ]),
+  ...c('litecord', 'DELETE', '/guilds/:id/features', [
+    ['missing admin:guilds:write', 'mod', 401, (f) => `/guilds/${f.guild}/features`, () => ({ features: ['NEWS'] })],
+    ['one feature the guild lacks', 'admin', 400, (f) => `/guilds/${f.guild}/features`, () => ({ features: ['NEWS', 'VERIFIED'] })],
+  ]),
+  ...c('litecord', 'PUT', '/voice/regions', [
+    ['missing admin:voice:write', 'mod', 401, null, () => ({ id: 'refused-region', name: 'Refused' })],
+    ['a taken id (any case)', 'admin', 400, null, (f) => ({ id: f.region.toUpperCase(), name: 'Again' })],
+    ['an unknown key', 'admin', 400, null, () => ({ id: 'refused-region', name: 'Refused', admin: true })],
+  ]),
+  ...c('litecord', 'PUT', '/voice/regions/:region/server', [
+    ['missing admin:voice:write', 'mod', 401, (f) => `/voice/regions/${f.region}/server`, () => ({ hostname: 'refused.example.org' })],
+    ['a taken hostname', 'admin', 400, (f) => `/voice/regions/${f.region}/server`, (f) => ({ hostname: f.host })],
+    ['unknown region', 'admin', 404, () => '/voice/regions/nowhere/server', () => ({ hostname: 'refused.example.org' })],
+  ]),
+  ...c('litecord', 'PUT', '/voice/regions/:region/deprecate', [['missing admin:voice:write', 'mod', 401, (f) => `/voice/regions/${f.region}/deprecate`]]),
 
   // Pleroma.
   ...c('pleroma', 'POST', '/users', [
@@ -342,6 +385,10 @@ beforeAll(async () => {
     makeApplication(gw, { clientId, displayName: clientId, role, scopes, by });
   fx.rootApp = (await app('root_client', 'INTERNAL', ['admin:roles:write'], root.id)).id.toString();
   fx.adminApp = (await app('admin_client', 'EXTERNAL', ['admin:users:read'], admin.id)).id.toString();
+  fx.region = (await makeVoiceRegion(gw, { id: 'refusals-region', by: root.id })).id;
+  fx.guild = (await makeGuild(gw, { ownerId: target.id, region: fx.region, features: ['NEWS'], by: root.id })).id.toString();
+  fx.host = 'refusals.example.org';
+  expect((await calls.litecord('PUT', `/voice/regions/${fx.region}/server`, admin.token, { hostname: fx.host })).status).toBe(204);
 });
 
 describe('a refused shim request writes nothing', () => {

@@ -41,6 +41,12 @@ export const AuditEventRef = builder.node(builder.objectRef<AuditRow>('AuditEven
       resolve: (r) => (r.targetId && r.targetType === 'User' ? encodeId('User', r.targetId) : r.targetId),
     }),
     requestId: t.exposeString('requestId', { nullable: true }),
+    dispatch: t.string({
+      nullable: true,
+      description:
+        'The event the legacy system sends its connected clients for this change (Litecord: GUILD_CREATE, GUILD_UPDATE, GUILD_DELETE); null when it sends none',
+      resolve: (r) => (typeof r.diff?.dispatch === 'string' ? r.diff.dispatch : null),
+    }),
     diff: t.field({ type: 'JSON', nullable: true, description: 'Before/after of each changed field', resolve: (r) => r.diff }),
     erased: t.boolean({ description: 'The payload was blanked by an erase; its hash is kept', resolve: (r) => r.erasedAt !== null }),
     payloadHash: t.exposeString('payloadHash'),

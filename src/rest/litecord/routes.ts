@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { encodeId, parseBigintId } from '../../graphql/ids.js';
 import { allNodes, mutationDocument, readJson, readQuery, run, ShimError, type ShimDeps } from '../shim.js';
 import { litecordError } from './errors.js';
+import { litecordGuildRoutes } from './guilds.routes.js';
+import { litecordVoiceRoutes } from './voice.routes.js';
 import {
   LITECORD_INVITE_FIELDS,
   LITECORD_USER_FIELDS,
@@ -155,6 +157,8 @@ export function litecordRoutes(deps: ShimDeps) {
     return c.body(null, 204);
   });
 
+  app.route('/', litecordGuildRoutes(deps));
+  app.route('/', litecordVoiceRoutes(deps));
   app.onError((error, c) => litecordError(c, error));
   app.notFound((c) => c.json({ error: true, status: 404, message: '404: Not Found' }, 404));
   return app;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useGateway } from '../../helpers/app.js';
 import { restClient } from '../../helpers/clients.js';
+import { makeGuild } from '../../helpers/factories.js';
 
 /**
  * Litecord's own admin tests (tests/test_admin_api/*.py @ 5f97103, clients.md §5) are the only
@@ -56,5 +57,39 @@ describe("Litecord's admin tests replayed against the gateway", () => {
     expect(gone.status).toBe(204);
     const unknown = await call('DELETE', admin('/instance/invites/aaaaaa'), token);
     expect(unknown.status).toBe(404);
+  });
+
+  it('fetches, updates and deletes guilds, and creates a voice region a guild then uses (test_guilds.py)', async () => {
+    const staff = await gw.user({ username: 'lc_guild_staff', email: 'guilds@litecord.test', password: 'staff-password-1', roles: ['admin'] });
+    const token = await signIn('guilds@litecord.test', 'staff-password-1');
+    const admin = (path: string) => `/api/v6/admin${path}`;
+    // test_cli_staff.create_guild() goes through Litecord's user API, which the gateway does not serve: the factory stands in.
+    const fetchGuild = (id: string) => call('GET', admin(`/guilds/${id}`), token);
+
+    // test_guild_fetch: GET /guilds/<id> → 200, a dict whose id is the guild's.
+    const guild = (await makeGuild(gw, { ownerId: staff.id })).id.toString();
+    const fetched = await fetchGuild(guild);
+    expect([fetched.status, fetched.body.id]).toEqual([200, guild]);
+
+    // test_guild_update: PATCH {unavailable: true} → id, unavailable; a new GET says the same.
+    const updated = await call('PATCH', admin(`/guilds/${guild}`), token, { unavailable: true });
+    expect([updated.status, updated.body.id, updated.body.unavailable]).toEqual([200, guild, true]);
+    const again = await fetchGuild(guild);
+    expect([again.body.id, again.body.unavailable]).toEqual([guild, true]);
+
+    // test_guild_delete: DELETE → 204, then GET → 404 with error and code 10004 (GuildNotFound).
+    const doomed = (await makeGuild(gw, { ownerId: staff.id })).id.toString();
+    const deleted = await gw.request(admin(`/guilds/${doomed}`), { method: 'DELETE', headers: { authorization: token } });
+    expect(deleted.status).toBe(204);
+    const missing = await fetchGuild(doomed);
+    expect([missing.status, missing.body.error, missing.body.code]).toEqual([404, true, 10004]);
+
+    // test_guild_create_voice: PUT /voice/regions {id, name} (token_hex(6) each) → 200, a list holding the id; a guild then uses it.
+    const [regionId, regionName] = ['a1b2c3d4e5f6', '0f1e2d3c4b5a'];
+    const regions = await call('PUT', admin('/voice/regions'), token, { id: regionId, name: regionName });
+    expect(regions.status).toBe(200);
+    expect(regions.body.map((r: { id: string }) => r.id)).toContain(regionId);
+    const inRegion = (await makeGuild(gw, { ownerId: staff.id, region: regionId })).id.toString();
+    expect((await fetchGuild(inRegion)).body.region).toBe(regionId);
   });
 });
