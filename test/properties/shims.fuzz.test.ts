@@ -181,6 +181,10 @@ const routes: Route[] = [
         .map(([n, g]) => `/api/pleroma/admin/users/${n}/permission_group/${g}`),
     ),
   ),
+  ...['follow', 'unfollow'].map((verb) => route('POST', `/api/pleroma/admin/users/${verb}`, partial({ follower: str, followed: str }))),
+  route('GET', '/api/pleroma/admin/relay'),
+  // POST /relay fetches the URL it is given (a name would be resolved), so only DELETE, which fetches nothing, is fuzzed.
+  route('DELETE', '/api/pleroma/admin/relay', partial({ relay_url: str })),
   // CookieCMS /api/admin
   route('GET', withQuery('/api/admin/users', { page: qnum, limit: qnum })),
   route('GET', at('/api/admin/user/', idSegment)),
@@ -226,7 +230,12 @@ const routes: Route[] = [
     ),
   ),
   route('GET', '/api/v6/admin/voice/regions', undefined, true),
-  route('PUT', '/api/v6/admin/voice/regions', partial({ id: orJunk(fc.oneof(pick(regionIds), nastyString)), name: str, vip: bool, deprecated: bool, custom: bool }), true),
+  route(
+    'PUT',
+    '/api/v6/admin/voice/regions',
+    partial({ id: orJunk(fc.oneof(pick(regionIds), nastyString)), name: str, vip: bool, deprecated: bool, custom: bool }),
+    true,
+  ),
   route('GET', at('/api/v6/admin/voice/regions/', pathSegment(regionIds)), undefined, true),
   route('PUT', at('/api/v6/admin/voice/regions/', pathSegment(regionIds), '/server'), partial({ hostname: str }), true),
   route('PUT', at('/api/v6/admin/voice/regions/', pathSegment(regionIds), '/deprecate'), undefined, true),
