@@ -26,8 +26,12 @@ import { litecordAuthRoutes } from './rest/litecord/auth.routes.js';
 import { litecordRoutes } from './rest/litecord/routes.js';
 import { cookieRoutes } from './rest/cookiecms/routes.js';
 import { liquidClientRoutes } from './rest/liquid/clients.js';
+import { liquidMeRoutes } from './rest/liquid/me.routes.js';
 import { liquidRoutes } from './rest/liquid/routes.js';
+import { liquidSystemRoutes } from './rest/liquid/system.routes.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
+import { oauthRoutes } from './rest/oauth/routes.js';
+import { mastodonRoutes } from './rest/mastodon/routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const READY_TIMEOUT_MS = 1000;
@@ -170,8 +174,11 @@ export async function createApp(
   app.route('/api/v6/auth', litecordAuthRoutes(shimDeps));
   registerPageRoutes(app);
   app.route('/api/pleroma/admin', pleromaRoutes(shimDeps));
-  app.use('/user/admin-api/*', limit);
+  app.use('/user/*', limit);
   app.route('/user/admin-api', liquidRoutes(shimDeps));
+  app.route('/user', liquidMeRoutes(shimDeps));
+  app.use('/system/*', limit);
+  app.route('/system', liquidSystemRoutes(shimDeps));
   app.use('/client/admin-api/*', limit);
   app.route('/client/admin-api', liquidClientRoutes(shimDeps));
   app.route('/api/admin', cookieRoutes(shimDeps));
@@ -184,6 +191,9 @@ export async function createApp(
       addressOf: (c) => clientAddress((c.env as Env['Bindings'] | undefined)?.incoming?.socket?.remoteAddress, c.req.raw.headers.get('x-forwarded-for'), trust),
     }),
   );
+  app.use('/oauth/*', limit);
+  app.route('/', oauthRoutes(shimDeps, config));
+  app.route('/api/v1', mastodonRoutes(shimDeps, config.mail.publicUrl));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((error, c) => {

@@ -8,6 +8,8 @@ import { lockDataDir } from './db/lock.js';
 import { migrate } from './db/migrate.js';
 import { gatewaySettings } from './db/settings.js';
 import { createUser } from './modules/users/actions.js';
+import { ensureApplication } from './modules/applications/registration.js';
+import type { ApplicationRow } from './modules/applications/queries.js';
 import { hasAdministrator } from './modules/users/queries.js';
 
 /** The configuration once every secret is known (given or generated). */
@@ -120,4 +122,24 @@ export async function ensureAdministrator(config: Config, database: Database): P
     { roleNames: ['superadmin'] },
   );
   return { username, password: generated };
+}
+
+/**
+ * With LIQUID_CLIENT_ID set, keeps the Liquid Nitrogen client: a public INTERNAL application (no
+ * secret, PKCE; first-party, so no consent page) with grants authorization_code and refresh_token and
+ * the redirect URIs of LIQUID_REDIRECT_URIS. Null when Liquid sign-in is not configured.
+ */
+export async function ensureLiquidClient(config: Config, database: Database): Promise<ApplicationRow | null> {
+  if (!config.liquid.clientId) return null;
+  return ensureApplication(
+    { db: database.db, actor: { actorId: null, requestId: 'bootstrap' } },
+    {
+      clientId: config.liquid.clientId,
+      displayName: 'Liquid Nitrogen',
+      clientType: 'PUBLIC',
+      role: 'INTERNAL',
+      grants: ['authorization_code', 'refresh_token'],
+      redirectUris: config.liquid.redirectUris,
+    },
+  );
 }

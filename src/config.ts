@@ -45,6 +45,39 @@ const originList = z
   )
   .transform((list) => [...new Set(list)]);
 
+const NAME = /^[A-Za-z0-9_-]{1,128}$/;
+/** A comma list of names (letters, digits, _ and -), at least one, duplicates dropped. */
+const nameList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(NAME, 'letters, digits, _ and - only, separated by commas')).min(1, 'at least one name'))
+  .transform((list) => [...new Set(list)]);
+
+/** Liquid's own default of admin-api.user.profile.editable-fields. */
+const LIQUID_EDITABLE_DEFAULT = [
+  'username',
+  'email',
+  'password',
+  'isDeleted',
+  'role',
+  'firstName',
+  'lastName',
+  'middleName',
+  'bio',
+  'pronouns',
+  'customLink',
+  'organization',
+  'designation',
+  'gender',
+  'preferredLanguage',
+  'country',
+];
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -109,6 +142,29 @@ const EnvSchema = z.object({
       }
     })
     .default([]),
+  /** Subscription tiers an admin may give (Liquid's user.subscription.tier-list) and the one that counts as not subscribed. */
+  SUBSCRIPTION_TIERS: nameList.default(['basic', 'premium']),
+  SUBSCRIPTION_BASE_TIER: z.string().regex(NAME, 'letters, digits, _ and - only').default('basic'),
+  /** What Liquid's system.app-name answers (Nitrogen's page title). */
+  LIQUID_APP_NAME: z.string().min(1).max(100).default('Liquid'),
+  /** The user fields Liquid's PATCH /user/admin-api/update accepts and /editable-fields answers. */
+  LIQUID_EDITABLE_FIELDS: nameList.default(LIQUID_EDITABLE_DEFAULT),
+  /** The Liquid Nitrogen admin panel's client id (its VITE_LIQUID_CLIENT_ID); the gateway keeps that public client. */
+  LIQUID_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{2,100}$/, '2 to 100 letters, digits, _ . -')
+    .optional(),
+  /** Where Nitrogen runs (it sends its origin as redirect_uri): a comma list, matched exactly. */
+  LIQUID_REDIRECT_URIS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/, message: 'expected absolute http(s) URLs, separated by commas' })).max(20))
+    .optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -179,6 +235,14 @@ export interface Config {
   /** Requests the gateway makes to other servers (relays). */
   outbound: { allowPrivate: boolean };
   relays: { retrySeconds: number };
+  /** Tiers setSubscription accepts; `baseTier` (one of them) counts as not subscribed. */
+  subscriptions: { tiers: string[]; baseTier: string };
+  /**
+   * The Liquid shim: the Nitrogen client (LIQUID_CLIENT_ID, a public INTERNAL application kept at
+   * start; null when not configured) and what the shim answers about itself (its app name, and the
+   * fields its update accepts).
+   */
+  liquid: { clientId: string | null; redirectUris: string[]; appName: string; editableFields: string[] };
 }
 
 export class ConfigError extends Error {}
@@ -206,6 +270,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (production && !e.SECRETS_KEY) {
     throw new ConfigError('Invalid configuration: SECRETS_KEY: required when NODE_ENV=production');
+  }
+  if (!e.SUBSCRIPTION_TIERS.includes(e.SUBSCRIPTION_BASE_TIER)) {
+    throw new ConfigError(
+      `Invalid configuration: SUBSCRIPTION_BASE_TIER: must be one of SUBSCRIPTION_TIERS (${e.SUBSCRIPTION_TIERS.join(', ')}) (got "${e.SUBSCRIPTION_BASE_TIER}")`,
+    );
+  }
+  if (e.LIQUID_CLIENT_ID && !e.LIQUID_REDIRECT_URIS?.length) {
+    throw new ConfigError("Invalid configuration: LIQUID_REDIRECT_URIS: required with LIQUID_CLIENT_ID (Nitrogen's origin, e.g. https://nitrogen.example.org)");
   }
   if (e.JWT_JWKS_URL && !e.JWT_ISSUER) {
     throw new ConfigError('Invalid configuration: JWT_ISSUER: required with JWT_JWKS_URL');
@@ -242,6 +314,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustedProxies: e.TRUSTED_PROXIES,
     logLevel: e.LOG_LEVEL,
     passwordHashing: { concurrency: e.LOGIN_HASH_CONCURRENCY, queue: e.LOGIN_HASH_QUEUE },
+    subscriptions: { tiers: e.SUBSCRIPTION_TIERS, baseTier: e.SUBSCRIPTION_BASE_TIER },
+    liquid: {
+      clientId: e.LIQUID_CLIENT_ID ?? null,
+      redirectUris: e.LIQUID_REDIRECT_URIS ?? [],
+      appName: e.LIQUID_APP_NAME,
+      editableFields: e.LIQUID_EDITABLE_FIELDS,
+    },
     mail: {
       smtpUrl: e.SMTP_URL,
       fileDir: join(e.DATA_DIR, 'mail'),

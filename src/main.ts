@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
-import { ensureAdministrator, openDatabase, resolveSecrets } from './bootstrap.js';
+import { ensureAdministrator, ensureLiquidClient, openDatabase, resolveSecrets } from './bootstrap.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { DatabaseInUseError } from './db/lock.js';
 import { createLogger } from './log.js';
@@ -37,6 +37,7 @@ async function main() {
   } else if (admin) {
     log.info({ username: admin.username }, 'created administrator from ADMIN_USERNAME');
   }
+  await ensureLiquidClient(ready, database);
   const app = await createApp(ready, database, { log });
   server.removeAllListeners('request');
   server.on('request', app.listener);

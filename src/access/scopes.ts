@@ -28,12 +28,6 @@ export const SCOPE_CATALOG = {
   'admin:invites:write': 'Create and revoke invites',
   'admin:audit': 'Audit log',
   'admin:audit:read': 'Read and verify the audit log',
-  'admin:follows': 'Follows between accounts',
-  'admin:follows:read': 'Read who follows whom, and the counts',
-  'admin:follows:write': 'Make accounts follow and unfollow one another (stored only, never federated)',
-  'admin:relays': "The instance's relay subscriptions",
-  'admin:relays:read': 'List relay subscriptions and their state',
-  'admin:relays:write': 'Follow and unfollow relays (delivers signed ActivityPub Follow and Undo)',
   // Litecord guilds and voice (modules/guilds, modules/voice).
   'admin:guilds': 'Manage guilds (Litecord)',
   'admin:guilds:read': 'Read guilds',
@@ -41,6 +35,12 @@ export const SCOPE_CATALOG = {
   'admin:voice': 'Manage voice regions and servers (Litecord)',
   'admin:voice:read': 'Read voice regions and their servers',
   'admin:voice:write': 'Create and deprecate voice regions, add voice servers',
+  'admin:follows': 'Follows between accounts',
+  'admin:follows:read': 'Read who follows whom, and the counts',
+  'admin:follows:write': 'Make accounts follow and unfollow one another (stored only, never federated)',
+  'admin:relays': "The instance's relay subscriptions",
+  'admin:relays:read': 'List relay subscriptions and their state',
+  'admin:relays:write': 'Follow and unfollow relays (delivers signed ActivityPub Follow and Undo)',
 } as const;
 
 export type Scope = keyof typeof SCOPE_CATALOG;

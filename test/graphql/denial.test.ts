@@ -58,6 +58,8 @@ const SAMPLES: Record<string, Sample> = {
   'Query.users': { vars: () => ({ first: 1 }) },
   'Query.roles': { vars: () => ({ first: 1 }) },
   'Query.scopeCatalog': { self: true },
+  'Query.subscriptionTiers': { self: true },
+  'Query.liquidScopeTree': { self: true },
   'Query.explainAccess': { vars: (f) => ({ userId: f.target.gid, scope: 'admin:users:read' }) },
   'Query.invites': { vars: () => ({ first: 1 }) },
   'Query.invite': { vars: (f) => ({ code: f.inviteCode }) },
@@ -67,11 +69,11 @@ const SAMPLES: Record<string, Sample> = {
   'Query.mailJobs': {},
   'Query.auditLog': { vars: () => ({ first: 1 }) },
   'Query.verifyAuditChain': {},
-  'Query.relaySubscriptions': { vars: () => ({ first: 1 }) },
   'Query.guilds': { vars: () => ({ first: 1 }) },
   'Query.guild': { vars: () => ({ id: encodeId('Guild', 999_999n) }) },
   'Query.voiceRegions': { vars: () => ({ first: 1 }) },
   'Query.voiceRegion': { vars: () => ({ key: 'denial-region' }) },
+  'Query.relaySubscriptions': { vars: () => ({ first: 1 }) },
   // ---- Mutation: sign-in and public ----
   'Mutation.login': { public: true },
   'Mutation.refreshToken': { public: true },
@@ -97,6 +99,7 @@ const SAMPLES: Record<string, Sample> = {
   'Mutation.untagUsers': { vars: (f) => ({ input: { ids: [f.target.gid], tags: ['denial'] } }) },
   'Mutation.updateCustomData': { vars: (f) => ({ input: { id: f.target.gid, data: { a: 1 }, mode: 'MERGE' } }) },
   'Mutation.adjustCredits': { vars: (f) => ({ input: { userId: f.target.gid, operation: 'INCREMENT', value: 1 } }) },
+  'Mutation.setSubscription': { vars: (f) => ({ input: { userId: f.target.gid, tier: 'premium', active: true, expiresAt: later() } }) },
   'Mutation.bulkUpdateUsers': {
     vars: (f) => ({ input: { filter: { username: { equals: f.target.username } }, action: 'TAG', tags: ['denial'], dryRun: true } }),
   },
@@ -106,6 +109,9 @@ const SAMPLES: Record<string, Sample> = {
   'Mutation.deleteRole': { vars: (f) => ({ input: { id: f.doomedRole.gid } }) },
   'Mutation.assignRole': { vars: (f) => ({ input: { userId: f.target.gid, role: f.role.name } }) },
   'Mutation.revokeRole': { vars: (f) => ({ input: { userId: f.target.gid, role: f.role.name } }) },
+  'Mutation.setLiquidScopes': {
+    vars: (f) => ({ input: { targets: [f.target.gid], targetType: 'USER', scopes: ['admin:profile:read', 'delegated:all'], operation: 'SET' } }),
+  },
   'Mutation.setScopes': { vars: (f) => ({ input: { targets: [f.target.gid], targetType: 'USER', scopes: ['admin:users:read'], operation: 'ADD' } }) },
   // ---- Mutation: invites, sessions, password reset ----
   'Mutation.createInvite': { vars: () => ({ input: { maxUses: 2 } }) },
@@ -146,12 +152,6 @@ const SAMPLES: Record<string, Sample> = {
   'Mutation.rotateApplicationSecret': { vars: (f) => ({ input: { id: f.app.gid } }) },
   'Mutation.deleteApplication': { vars: (f) => ({ input: { id: f.app.doomedGid } }) },
   'Mutation.mailAllUsers': { vars: () => ({ input: { subject: 'Denial', message: 'Only a superadmin sends this.' } }) },
-  // ---- Mutation: follows and relays ----
-  'Mutation.followUser': { vars: (f) => ({ input: { followerId: f.victims.delete.gid, followedId: f.target.gid } }) },
-  'Mutation.unfollowUser': { vars: (f) => ({ input: { followerId: f.victims.delete.gid, followedId: f.target.gid } }) },
-  // A malformed URL: the superadmin pass gets a typed BAD_INPUT without any request leaving the gateway.
-  'Mutation.followRelay': { vars: () => ({ input: { url: 'not a relay url' } }) },
-  'Mutation.unfollowRelay': { vars: () => ({ input: { url: 'https://relay.invalid/actor' } }) },
   // ---- Mutation: guilds and voice regions (unknown keys: the superadmin pass gets NotFoundError) ----
   'Mutation.createGuild': { vars: (f) => ({ input: { name: unique('Denial guild '), owner: f.target.gid } }) },
   'Mutation.updateGuild': { vars: () => ({ input: { id: encodeId('Guild', 999_999n), name: 'Changed' } }) },
@@ -162,6 +162,12 @@ const SAMPLES: Record<string, Sample> = {
   'Mutation.createVoiceRegion': { vars: () => ({ input: { id: unique('denial-region'), name: 'Denial' } }) },
   'Mutation.addVoiceServer': { vars: () => ({ input: { region: 'denial-missing', hostname: `${unique('denial')}.example.org` } }) },
   'Mutation.deprecateVoiceRegion': { vars: () => ({ input: { key: 'denial-missing' } }) },
+  // ---- Mutation: follows and relays ----
+  'Mutation.followUser': { vars: (f) => ({ input: { followerId: f.victims.delete.gid, followedId: f.target.gid } }) },
+  'Mutation.unfollowUser': { vars: (f) => ({ input: { followerId: f.victims.delete.gid, followedId: f.target.gid } }) },
+  // A malformed URL: the superadmin pass gets a typed BAD_INPUT without any request leaving the gateway.
+  'Mutation.followRelay': { vars: () => ({ input: { url: 'not a relay url' } }) },
+  'Mutation.unfollowRelay': { vars: () => ({ input: { url: 'https://relay.invalid/actor' } }) },
   // ---- Subscription ----
   'Subscription.adminEvents': { vars: () => ({ filter: { actions: ['user'] } }) },
 };

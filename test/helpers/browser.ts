@@ -8,8 +8,14 @@ import { onPostgres } from './db.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Browser tests run once (on PGlite), where Debian's Chromium is installed (CI installs it). */
-export const skipBrowser = onPostgres || !existsSync(CHROMIUM);
+/**
+ * Browser tests run once, on the PGlite project (the postgres project skips them: they test pages,
+ * not the database). They never skip for a missing browser: without Debian's Chromium at
+ * /usr/bin/chromium they FAIL (useBrowser says how to install it), so CI cannot pass without them.
+ */
+export const skipBrowser = onPostgres;
+
+const MISSING = `Chromium is not installed at ${CHROMIUM}: the browser tests need Debian's package (apt-get install -y chromium); .ci/run installs it`;
 
 /**
  * Serves the gateway on a local port through its Node listener and launches Debian's Chromium,
@@ -20,6 +26,7 @@ export function useBrowser(gw: TestGateway): { base: () => string; browser: () =
   let browser: Browser;
   let base = '';
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(MISSING);
     server = createServer((req, res) => gw.app.listener(req, res));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -3,14 +3,15 @@ import { encodeId } from '../../src/graphql/ids.js';
 import { createApplication } from '../../src/modules/applications/actions.js';
 import type { GRANTS } from '../../src/modules/applications/validation.js';
 import type { ActionContext } from '../../src/modules/context.js';
-import { followUser } from '../../src/modules/follows/actions.js';
 import { createGuild } from '../../src/modules/guilds/actions.js';
 import type { GUILD_FEATURES } from '../../src/modules/guilds/table.js';
+import { followUser } from '../../src/modules/follows/actions.js';
 import { createInvite } from '../../src/modules/invites/actions.js';
 import { mailAllUsers } from '../../src/modules/mail/actions.js';
 import { createPasswordResetToken } from '../../src/modules/password-resets/actions.js';
 import { assignRole, createRole } from '../../src/modules/roles/actions.js';
 import { openSession, type SessionVia } from '../../src/modules/sessions/actions.js';
+import { setSubscription } from '../../src/modules/subscriptions/actions.js';
 import { createUser } from '../../src/modules/users/actions.js';
 import { createVoiceRegion } from '../../src/modules/voice/actions.js';
 import type { TestGateway } from './app.js';
@@ -165,6 +166,10 @@ export async function makeApplication(
     redirectUris?: string[];
     role?: 'INTERNAL' | 'EXTERNAL';
     scopes?: string[];
+    /** PUBLIC clients have no secret (clientSecret is then ''). */
+    clientType?: 'CONFIDENTIAL' | 'PUBLIC';
+    oauthScopes?: string[];
+    secret?: string;
     by?: By;
   } = {},
 ): Promise<{ id: bigint; gid: string; clientId: string; clientSecret: string }> {
@@ -175,8 +180,11 @@ export async function makeApplication(
     redirectUris: opts.redirectUris ?? [],
     role: opts.role ?? 'EXTERNAL',
     scopes: opts.scopes ?? [],
+    clientType: opts.clientType,
+    oauthScopes: opts.oauthScopes,
+    secret: opts.secret,
   });
-  return { id: application.id, gid: encodeId('Application', application.id), clientId: application.clientId, clientSecret };
+  return { id: application.id, gid: encodeId('Application', application.id), clientId: application.clientId, clientSecret: clientSecret ?? '' };
 }
 
 /** A mail-to-all-users job (mailAllUsers). */
@@ -211,19 +219,6 @@ export async function makeAuditEvent(gw: TestGateway, opts: { by?: By } = {}): P
   return { seq: BigInt(row.seq), gid: encodeId('AuditEvent', row.seq), action: row.action, targetId: invite.id.toString() };
 }
 
-// ---- follows (src/modules/follows) ----
-
-/** One account following another (followUser, stored only); new local users for the sides not given. */
-export async function makeFollow(
-  gw: TestGateway,
-  opts: { followerId?: bigint; followedId?: bigint; by?: By } = {},
-): Promise<{ followerId: bigint; followedId: bigint; followerGid: string; followedGid: string; changed: boolean }> {
-  const followerId = opts.followerId ?? (await makeUser(gw)).id;
-  const followedId = opts.followedId ?? (await makeUser(gw)).id;
-  const done = await followUser(actingAs(gw, opts.by ?? null), { followerId, followedId });
-  return { followerId, followedId, followerGid: encodeId('User', followerId), followedGid: encodeId('User', followedId), changed: done.changed };
-}
-
 // ---- Litecord guilds and voice regions (modules/guilds, modules/voice) ----
 
 /** A voice region (createVoiceRegion): a unique lower-case id, not VIP, unless told otherwise. */
@@ -254,4 +249,31 @@ export async function makeGuild(
   const ownerId = owner ?? (await makeUser(gw)).id;
   const guild = await createGuild(actingAs(gw, by ?? null), ownerId, { name: input.name ?? unique('Guild '), ...input });
   return { id: guild.id, gid: encodeId('Guild', guild.id), ownerId };
+}
+
+// ---- follows (src/modules/follows) ----
+
+/** One account following another (followUser, stored only); new local users for the sides not given. */
+export async function makeFollow(
+  gw: TestGateway,
+  opts: { followerId?: bigint; followedId?: bigint; by?: By } = {},
+): Promise<{ followerId: bigint; followedId: bigint; followerGid: string; followedGid: string; changed: boolean }> {
+  const followerId = opts.followerId ?? (await makeUser(gw)).id;
+  const followedId = opts.followedId ?? (await makeUser(gw)).id;
+  const done = await followUser(actingAs(gw, opts.by ?? null), { followerId, followedId });
+  return { followerId, followedId, followerGid: encodeId('User', followerId), followedGid: encodeId('User', followedId), changed: done.changed };
+}
+
+// ---- subscriptions ----
+
+/** A user's subscription (setSubscription): active on `premium` for 30 days unless given; a new user when omitted. */
+export async function makeSubscription(
+  gw: TestGateway,
+  opts: { userId?: bigint; tier?: string | null; active?: boolean; expiresAt?: Date | null; by?: By } = {},
+): Promise<{ userId: bigint; userGid: string; tier: string | null; expiresAt: Date | null }> {
+  const userId = opts.userId ?? (await makeUser(gw)).id;
+  const tier = opts.tier === undefined ? 'premium' : opts.tier;
+  const expiresAt = opts.expiresAt === undefined ? new Date(Date.now() + 30 * 86_400_000) : opts.expiresAt;
+  await setSubscription(actingAs(gw, opts.by ?? null), userId, { tier, active: opts.active ?? true, expiresAt }, gw.config.subscriptions.tiers);
+  return { userId, userGid: encodeId('User', userId), tier, expiresAt };
 }

@@ -198,9 +198,9 @@ describe('shims: inputs that used to answer 500', () => {
   const cookie = restClient(gw, '/api/admin');
   const litecord = restClient(gw, '/api/v6/admin', 'bare');
 
-  it('Liquid: ids above 2^63-1 in /list?offset, /credits, /user-info, /custom-data; NUL keys; 400 bad_request', async () => {
+  it('Liquid: ids above 2^63-1 in /list?offset, /credits, /user-info, /custom-data; NUL keys; 400 ClientInputError', async () => {
     const before = await audits();
-    const bad = { ok: 0, error: 'bad_request' };
+    const bad = { ok: 0, error: 'ClientInputError' };
     expect(await liquid('GET', `/list?offset=${TOO_BIG}`, admin.token)).toMatchObject({ status: 400, body: bad });
     expect(await liquid('GET', `/user-info?targets=${target.id},${TOO_BIG}`, admin.token)).toMatchObject({ status: 400, body: bad });
     expect(await liquid('POST', '/credits', admin.token, { target: TOO_BIG, type: 'set', value: 1 })).toMatchObject({ status: 400, body: bad });
@@ -228,7 +228,7 @@ describe('shims: inputs that used to answer 500', () => {
   it('Liquid: PATCH /update with a role it cannot give changes nothing else either (one mutation)', async () => {
     const before = await audits();
     const res = await liquid('PATCH', '/update', admin.token, { target: target.id.toString(), lastName: 'Changed', role: 'no_such_role' });
-    expect(res).toMatchObject({ status: 400, body: { ok: 0, error: 'bad_request' } });
+    expect(res).toMatchObject({ status: 400, body: { ok: 0, error: 'ClientInputError' } });
     expect(await audits()).toBe(before);
     const user = await gw.gql('query($id: ID!) { user(id: $id) { lastName } }', { id: target.gid }, admin.token);
     expect(user.body.data.user.lastName).toBeNull();

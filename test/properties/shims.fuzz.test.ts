@@ -128,8 +128,26 @@ const routes: Route[] = [
     }),
   ),
   route('GET', withQuery('/user/admin-api/invite-codes', { target: qv(idTextOf(ids)) })),
+  route('POST', '/user/admin-api/retrieve-user-info', partial({ targets: orJunk(fc.array(idTextOf(ids), { maxLength: 3 })), field: orJunk(str) })),
+  route('POST', '/user/admin-api/search', partial({ query: orJunk(nastyString) })),
+  route(
+    'POST',
+    '/user/admin-api/subscription',
+    partial({
+      target: id(),
+      state: bool,
+      expiry: orJunk(fc.constantFrom('2100-01-01', '2000-01-01T00:00:00Z', '99999-01-01')),
+      tier: orJunk(fc.constantFrom('basic', 'premium')),
+    }),
+  ),
+  route('GET', withQuery('/user/admin-api/login-history', { target: qv(idTextOf(ids)), limit: qnum, offset: qv(nastyString) })),
+  route('GET', '/user/admin-api/editable-fields'),
+  route('GET', '/user/admin-api/subscription-tiers'),
+  route('GET', '/user/me'),
+  route('GET', '/system/settings'),
+  route('GET', '/system/countries-insecure'),
   // Liquid /client/admin-api
-  route('POST', '/client/admin-api/create', orJunk(fc.array(appFields, { maxLength: 2 }))),
+  route('POST', '/client/admin-api/create', orJunk(fc.oneof(fc.array(appFields, { maxLength: 2 }), appFields))),
   route(
     'PATCH',
     '/client/admin-api/update',

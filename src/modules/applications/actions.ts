@@ -18,7 +18,7 @@ import { createApplicationSchema, updateApplicationSchema } from './validation.j
  * What a role lets an application hold: an internal client (the platform's own services) any scope
  * of the catalog, an external one only reading scopes.
  */
-function assertRoleAllows(role: 'INTERNAL' | 'EXTERNAL', scopes: readonly string[], prefix: string[] = []): void {
+export function assertRoleAllows(role: 'INTERNAL' | 'EXTERNAL', scopes: readonly string[], prefix: string[] = []): void {
   const beyond = role === 'EXTERNAL' ? scopes.filter((s) => !s.endsWith(':read')) : [];
   if (beyond.length)
     throw new BadInputError(`An external application may hold only reading scopes: ${beyond.join(', ')}`, [
@@ -26,9 +26,24 @@ function assertRoleAllows(role: 'INTERNAL' | 'EXTERNAL', scopes: readonly string
     ]);
 }
 
+/** Grants that need a client secret (RFC 6749 4.3, 4.4): a public client may not have them. */
+const CONFIDENTIAL_GRANTS = ['client_credentials', 'password'];
+
+/** What a public client may not be: given a secret, or grants that authenticate with one. */
+function clientTypeProblems(a: { clientType?: string; grants?: readonly string[]; secret?: string }, prefix: string[]): FieldProblem[] {
+  if (a.clientType !== 'PUBLIC') return [];
+  const problems: FieldProblem[] = [];
+  if (a.secret !== undefined) problems.push({ path: [...prefix, 'secret'], message: 'public clients have no secret' });
+  const needSecret = (a.grants ?? []).filter((g) => CONFIDENTIAL_GRANTS.includes(g));
+  if (needSecret.length) problems.push({ path: [...prefix, 'grants'], message: `public clients cannot use ${needSecret.join(', ')}` });
+  return problems;
+}
+
 const newSecret = () => randomBytes(32).toString('base64url');
 const view = (a: Partial<ApplicationRow>) => ({
   clientId: a.clientId,
+  clientType: a.clientType,
+  oauthScopes: a.oauthScopes,
   displayName: a.displayName,
   grants: a.grants,
   redirectUris: a.redirectUris,
@@ -38,7 +53,8 @@ const view = (a: Partial<ApplicationRow>) => ({
 
 export interface WithSecret {
   application: ApplicationRow;
-  clientSecret: string;
+  /** Null for a public client, which has none. */
+  clientSecret: string | null;
 }
 
 const taken = () => new ConflictError('An application with this client id exists', [{ path: ['clientId'], message: 'already taken' }]);
@@ -72,6 +88,7 @@ export async function createApplications(
     else {
       const beyond = result.data.role === 'EXTERNAL' ? result.data.scopes.filter((s) => !s.endsWith(':read')) : [];
       if (beyond.length) problems.push({ path: [...at(i), 'scopes'], message: `external applications hold only :read scopes (${beyond.join(', ')})` });
+      problems.push(...clientTypeProblems(result.data, at(i)));
     }
     return result.data;
   });
@@ -99,7 +116,8 @@ export async function createApplications(
       conflicts,
     );
 
-  const secrets = valid.map(() => newSecret());
+  // A chosen secret (admin:applications:write, as every create) or a generated one; none for public clients.
+  const secrets = valid.map((a) => (a.clientType === 'PUBLIC' ? null : (a.secret ?? newSecret())));
   try {
     const created = await ctx.db.transaction(async (tx) => {
       const actor = await findStanding(tx, ctx.actor.actorId);
@@ -107,12 +125,22 @@ export async function createApplications(
       assertHoldsScopes(actor, [...new Set(valid.flatMap((a) => a.scopes))]);
       const rows = await tx
         .insert(applications)
-        .values(valid.map((a, i) => ({ ...a, secretHash: sha256(secrets[i]), createdBy: ctx.actor.actorId })))
+        .values(
+          valid.map(({ secret: _chosen, ...a }, i) => {
+            const secret = secrets[i];
+            return { ...a, clientType: a.clientType ?? 'CONFIDENTIAL', secretHash: secret === null ? null : sha256(secret), createdBy: ctx.actor.actorId };
+          }),
+        )
         .returning({ id: applications.id });
       await writeAudit(
         tx,
         ctx.actor,
-        rows.map((row, i) => ({ action: 'application.create', targetType: 'Application', targetId: row.id.toString(), diff: diffOf(null, view(valid[i])) })),
+        rows.map((row, i) => ({
+          action: 'application.create',
+          targetType: 'Application',
+          targetId: row.id.toString(),
+          diff: { ...diffOf(null, view(valid[i])), ...(valid[i].secret ? { secret: { chosen: true } } : {}) },
+        })),
       );
       return findApplicationsByIds(
         tx,
@@ -148,6 +176,8 @@ export async function updateApplication(ctx: ActionContext, id: bigint, input: z
       const after = { ...before, ...changes };
       const actor = await findStanding(tx, ctx.actor.actorId);
       assertRoleAllows(after.role, after.scopes);
+      const typeProblems = clientTypeProblems(after, []);
+      if (typeProblems.length) throw new BadInputError(`${typeProblems[0].path.join('.')}: ${typeProblems[0].message}`, typeProblems);
       assertHoldsScopes(actor, [...after.scopes.filter((s) => !before.scopes.includes(s)), ...before.scopes.filter((s) => !after.scopes.includes(s))]);
       const diff = diffOf(view(before), view(after));
       if (Object.keys(diff).length) {
@@ -169,6 +199,7 @@ export async function rotateApplicationSecret(ctx: ActionContext, id: bigint): P
   const clientSecret = newSecret();
   const application = await ctx.db.transaction(async (tx) => {
     const app = await lockApplication(tx, id);
+    if (app.clientType === 'PUBLIC') throw new BadInputError('A public client has no secret to rotate', [{ path: ['id'], message: 'public client' }]);
     // Whoever may not grant the application's scopes may not take over its credentials either.
     assertHoldsScopes(await findStanding(tx, ctx.actor.actorId), app.scopes);
     await tx

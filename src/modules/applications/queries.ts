@@ -1,10 +1,13 @@
+import { timingSafeEqual } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
+import { sha256 } from '../../access/tokens.js';
 import type { Tx } from '../../db/client.js';
 import { bothWays, findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
 import type { Params } from '../../db/prepared.js';
 import { applications } from './table.js';
 
 export const APPLICATION_ROLES = ['INTERNAL', 'EXTERNAL'] as const;
+export { CLIENT_TYPES } from './validation.js';
 
 export type ApplicationRow = Omit<typeof applications.$inferSelect, 'secretHash'>;
 
@@ -12,6 +15,9 @@ export type ApplicationRow = Omit<typeof applications.$inferSelect, 'secretHash'
 const columns = {
   id: applications.id,
   clientId: applications.clientId,
+  clientType: applications.clientType,
+  oauthScopes: applications.oauthScopes,
+  legacyTokens: applications.legacyTokens,
   displayName: applications.displayName,
   grants: applications.grants,
   redirectUris: applications.redirectUris,
@@ -26,6 +32,27 @@ const columns = {
 export async function findApplication(db: Tx, id: bigint): Promise<ApplicationRow | null> {
   const [row] = await db.select(columns).from(applications).where(eq(applications.id, id));
   return row ?? null;
+}
+
+/** The application with this client id, or null. */
+export async function findApplicationByClientId(db: Tx, clientId: string): Promise<ApplicationRow | null> {
+  const [row] = await db.select(columns).from(applications).where(eq(applications.clientId, clientId));
+  return row ?? null;
+}
+
+/**
+ * The application a client authenticates as (RFC 6749 2.3): a confidential one with its secret
+ * (compared as sha256 hashes in constant time), a public one with no secret. Null otherwise.
+ */
+export async function findAuthenticatedClient(db: Tx, clientId: string, secret: string | null): Promise<ApplicationRow | null> {
+  const [row] = await db.select().from(applications).where(eq(applications.clientId, clientId));
+  if (!row) return null;
+  const { secretHash, ...application } = row;
+  if (row.clientType === 'PUBLIC') return secret === null ? application : null;
+  if (secret === null || secretHash === null) return null;
+  const given = Buffer.from(sha256(secret));
+  const stored = Buffer.from(secretHash);
+  return given.length === stored.length && timingSafeEqual(given, stored) ? application : null;
 }
 
 /** The applications of `ids`, in the order of `ids` (missing ones left out). */

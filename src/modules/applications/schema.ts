@@ -4,7 +4,7 @@ import { payload } from '../../graphql/error-types.js';
 
 import { type InputFieldBuilder, zodInput } from '../../graphql/inputs.js';
 import { omitNulls } from '../../core/objects.js';
-import { createApplicationSchema, GRANTS, updateApplicationSchema } from './validation.js';
+import { CLIENT_TYPES, createApplicationSchema, GRANTS, updateApplicationSchema } from './validation.js';
 import { bigintKey } from '../../graphql/ids.js';
 import { loadUser } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
@@ -23,7 +23,11 @@ import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
 const GrantEnum = builder.enumType('ApplicationGrant', { values: GRANTS });
 const RoleEnum = builder.enumType('ApplicationRole', {
   values: APPLICATION_ROLES,
-  description: 'INTERNAL may hold any scope; EXTERNAL only :read scopes',
+  description: 'INTERNAL may hold any scope and signs in without consent; EXTERNAL only :read scopes, and users are asked to consent',
+});
+const ClientTypeEnum = builder.enumType('ApplicationClientType', {
+  values: CLIENT_TYPES,
+  description: 'CONFIDENTIAL clients authenticate with their secret; PUBLIC ones (browser apps) have none and must use PKCE (S256)',
 });
 
 export const ApplicationRef = builder.node(builder.objectRef<ApplicationRow>('Application'), {
@@ -47,7 +51,12 @@ export const ApplicationRef = builder.node(builder.objectRef<ApplicationRow>('Ap
     grants: t.field({ type: [GrantEnum], resolve: (a) => a.grants as (typeof GRANTS)[number][] }),
     redirectUris: t.exposeStringList('redirectUris'),
     role: t.field({ type: RoleEnum, resolve: (a) => a.role }),
+    clientType: t.field({ type: ClientTypeEnum, resolve: (a) => a.clientType }),
     scopes: t.exposeStringList('scopes'),
+    oauthScopes: t.exposeStringList('oauthScopes', { description: 'OAuth scopes its tokens may carry (they only narrow a token)' }),
+    legacyTokens: t.exposeBoolean('legacyTokens', {
+      description: 'Password-grant tokens live as long as their session (LEGACY_TOKEN_TTL): clients registered by POST /api/v1/apps',
+    }),
     rotatedAt: t.field({ type: 'DateTime', description: 'When the current secret was made', resolve: (a) => a.secretRotatedAt }),
     createdAt: t.field({ type: 'DateTime', resolve: (a) => a.createdAt }),
     updatedAt: t.field({ type: 'DateTime', resolve: (a) => a.updatedAt }),
@@ -59,7 +68,7 @@ const WithSecretRef = builder.objectRef<WithSecret>('ApplicationWithSecret').imp
   authScopes: { public: true },
   fields: (t) => ({
     application: t.field({ type: ApplicationRef, resolve: (r) => r.application }),
-    clientSecret: t.exposeString('clientSecret'),
+    clientSecret: t.exposeString('clientSecret', { nullable: true, description: 'Null for a PUBLIC client, which has no secret' }),
   }),
 });
 
@@ -96,7 +105,9 @@ const enumFields = (t: InputFieldBuilder, required: boolean) => ({
   role: t.field({ type: RoleEnum, required }),
 });
 
-const CreateApplicationInput = zodInput('CreateApplicationInput', createApplicationSchema, { fields: (t) => enumFields(t, true) });
+const CreateApplicationInput = zodInput('CreateApplicationInput', createApplicationSchema, {
+  fields: (t) => ({ ...enumFields(t, true), clientType: t.field({ type: ClientTypeEnum, required: false, description: 'Default CONFIDENTIAL' }) }),
+});
 const CreateApplicationsInput = builder.inputType('CreateApplicationsInput', {
   fields: (t) => ({
     applications: t.field({ type: [CreateApplicationInput], required: true, description: `1 to ${MAX_APPLICATIONS} applications; all or nothing` }),

@@ -18,7 +18,7 @@ import { RoleRef } from './ref.schema.js';
 import { roleJsonOf } from './queries.js';
 
 /** Role as a node: `for` of the inputs that take a role's global ID. */
-const RoleNode = builder.node(RoleRef, {
+export const RoleNode = builder.node(RoleRef, {
   description: 'A named bundle of scopes with a rank; built-in: superadmin, admin, moderator.',
   // Role names and scopes are not secret to signed-in callers; who holds a role is guarded by User.
   authScopes: { authenticated: true },
@@ -37,7 +37,7 @@ const RoleNode = builder.node(RoleRef, {
   }),
 });
 
-const ScopeOperationEnum = builder.enumType('ScopeOperation', { values: ['SET', 'ADD', 'REMOVE'] as const });
+export const ScopeOperationEnum = builder.enumType('ScopeOperation', { values: ['SET', 'ADD', 'REMOVE'] as const });
 const GrantTargetTypeEnum = builder.enumType('GrantTargetType', { values: ['USER', 'APPLICATION'] as const });
 const AccessPathKindEnum = builder.enumType('AccessPathKind', { values: ['ROLE', 'DIRECT'] as const });
 

@@ -94,6 +94,7 @@ export async function createUsers(ctx: ActionContext, inputs: CreateUserInput[],
             tags: fields.tags ?? [],
             customData: fields.customData ?? {},
             flags: fields.flags ?? 0,
+            emailVerified: fields.emailVerified ?? false,
             passwordHash: hashes[i],
           })),
         )
@@ -133,7 +134,7 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
       const before = await lockTarget(tx, ctx, id, 'update', { actor });
       const { password: _p, giveRoles, takeRoles, verified, ...fields } = data;
       const changes: Partial<UserRow> = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-      for (const key of ['tags', 'customData', 'flags'] as const) {
+      for (const key of ['tags', 'customData', 'flags', 'emailVerified'] as const) {
         if (changes[key] === null) throw new BadInputError(`${key} cannot be null`, [{ path: [key], message: 'cannot be null' }]);
       }
       if (passwordHash) changes.passwordHash = passwordHash;

@@ -29,6 +29,12 @@ export interface UserJson {
   lastName: string | null;
   phone: string | null;
   countryCode: string | null;
+  organization: string | null;
+  designation: string | null;
+  gender: string | null;
+  preferredLanguage: string | null;
+  customLink: string | null;
+  emailVerified: boolean;
   bio: string | null;
   pronouns: string | null;
   avatarHash: string | null;
@@ -68,6 +74,12 @@ const userFieldSql: Record<string, SQL> = {
   lastName: col(users.lastName),
   phone: col(users.phone),
   countryCode: col(users.countryCode),
+  organization: col(users.organization),
+  designation: col(users.designation),
+  gender: col(users.gender),
+  preferredLanguage: col(users.preferredLanguage),
+  customLink: col(users.customLink),
+  emailVerified: col(users.emailVerified),
   bio: col(users.bio),
   pronouns: col(users.pronouns),
   avatarHash: col(users.avatarHash),

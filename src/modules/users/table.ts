@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const userStatus = pgEnum('user_status', ['ACTIVE', 'DEACTIVATED', 'SUSPENDED', 'DELETED']);
 
@@ -20,6 +20,14 @@ export const users = pgTable(
     lastName: text('last_name'),
     phone: text('phone'),
     countryCode: text('country_code'),
+    /** Profile fields Liquid edits (organization, designation, ...): free text, kept as given. */
+    organization: text('organization'),
+    designation: text('designation'),
+    gender: text('gender'),
+    preferredLanguage: text('preferred_language'),
+    customLink: text('custom_link'),
+    /** Whether the address was confirmed (Liquid's emailVerified); set by admins, no mail flow yet. */
+    emailVerified: boolean('email_verified').notNull().default(false),
     bio: text('bio'),
     pronouns: text('pronouns'),
     avatarHash: text('avatar_hash'),

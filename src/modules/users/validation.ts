@@ -42,6 +42,19 @@ export const profileFields = {
     .nullish(),
   bio: text(4000).nullish(),
   pronouns: text(100).nullish(),
+  organization: text(200).nullish(),
+  designation: text(200).nullish(),
+  gender: text(64).nullish(),
+  preferredLanguage: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as "en" or "pt-BR"')
+    .describe('BCP 47 language tag, e.g. "en" or "pt-BR"')
+    .nullish(),
+  customLink: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .max(2000)
+    .nullish(),
+  emailVerified: z.boolean('must be true or false').describe('The address was confirmed (set by an admin)').nullish(),
   avatarHash: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a content hash')

@@ -1,49 +1,44 @@
 import type { Context } from 'hono';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { decodeId } from '../../graphql/ids.js';
+import { catalogScopesOf, isLiquidScope, isStoredOnly } from '../../access/liquid-scopes.js';
 import { ShimError } from '../shim.js';
 
 /**
- * Liquid's scope names, mapped onto the gateway's catalog: the one table that says what each of
- * them means here. A name missing from it is refused, never guessed.
+ * Catalog scopes for Liquid scope names (access/liquid-scopes.ts), for routes that take a client's
+ * scope[] with other fields. An unknown name is BAD_INPUT; so is a stored-only one, which only
+ * POST /user/admin-api/access can keep (here it would be lost).
  */
-export const LIQUID_SCOPES: Record<string, string> = {
-  'admin:all': 'admin',
-  'admin:profile:read': 'admin:users:read',
-  'admin:profile:write': 'admin:users:write',
-  'admin:profile:create:write': 'admin:users:write',
-  'admin:profile:custom-data:write': 'admin:users:write',
-  'admin:profile:restrict:write': 'admin:users:write',
-  'admin:profile:verifications:write': 'admin:users:write',
-  'admin:profile:credits:write': 'admin:users:write',
-  'admin:profile:sensitive:low:write': 'admin:users:write',
-  'admin:profile:sensitive:medium:write': 'admin:users:write',
-  'admin:profile:sensitive:high:write': 'admin:users:write',
-  'admin:profile:sensitive:extreme:write': 'admin:users:write',
-  'admin:profile:ban:write': 'admin:users:ban',
-  'admin:profile:access:write': 'admin:roles:grant',
-};
-
-/** Catalog scopes for Liquid scope names; a name not in the table is BAD_INPUT, never guessed. */
 export function scopesOf(names: string[]): string[] {
-  const unknown = names.filter((s) => !LIQUID_SCOPES[s]);
-  if (unknown.length) throw new ShimError('BAD_INPUT', `Unknown scope: ${unknown.join(', ')}`);
-  return [...new Set(names.map((s) => LIQUID_SCOPES[s]))];
+  const refused = names.filter((s) => !isLiquidScope(s) || isStoredOnly(s));
+  if (refused.length)
+    throw new ShimError('BAD_INPUT', `Unknown scope (or one to set with /user/admin-api/access): ${refused.join(', ')}`, [
+      { path: ['scope'], message: 'Invalid value' },
+    ]);
+  return catalogScopesOf(names);
 }
+
+/** Page sizes of the Liquid lists (users, clients): what /system/settings answers as pagination limits. */
+export const LIST_LIMITS = { default: 50, max: 100 } as const;
 
 /** Liquid's success body: `{"ok": 1}`, with `data` when there is some. */
 export const ok = (c: Context, data?: unknown, status: 200 | 201 = 200) => c.json(data === undefined ? { ok: 1 } : { ok: 1, data }, status);
+
+/** Liquid's phone number arrives as a dialing code plus number; the gateway keeps one phone field. */
+export const phoneOf = (b: { phoneCountryCode?: string; phone?: string }) =>
+  b.phone === undefined ? undefined : b.phoneCountryCode ? `${b.phoneCountryCode} ${b.phone}` : b.phone;
 
 /** Liquid calls the top role `super_admin`; plain accounts have the role `user`. */
 export const toRoleName = (liquid: string) => (liquid === 'super_admin' ? 'superadmin' : liquid);
 export const fromRoleName = (name: string | undefined) => (name === undefined ? 'user' : name === 'superadmin' ? 'super_admin' : name);
 
 export const LIQUID_USER_FIELDS =
-  'id username firstName middleName lastName bio pronouns verified verifiedAt banned restricted email phone customData credits createdAt roles { name }';
+  'id username displayName firstName middleName lastName bio pronouns verified verifiedAt banned restricted email emailVerified phone countryCode organization designation gender preferredLanguage customLink customData credits createdAt updatedAt roles { name } liquidScopes subscription { tier expiresAt isSubscribed }';
 
 export interface LiquidUserSource {
   id: string;
   username: string;
+  displayName: string | null;
   firstName: string | null;
   middleName: string | null;
   lastName: string | null;
@@ -54,38 +49,75 @@ export interface LiquidUserSource {
   banned: boolean;
   restricted: boolean;
   email: string | null;
+  emailVerified: boolean;
   phone: string | null;
+  countryCode: string | null;
+  organization: string | null;
+  designation: string | null;
+  gender: string | null;
+  preferredLanguage: string | null;
+  customLink: string | null;
   customData: Record<string, unknown>;
   credits: number;
   createdAt: string;
+  updatedAt: string;
   /** Highest rank first. */
   roles: { name: string }[];
+  subscription: { tier: string | null; expiresAt: string | null; isSubscribed: boolean } | null;
+  /** Liquid's scope[] (the user's direct grants, in Liquid's names). */
+  liquidScopes: string[];
 }
 
-/** A Liquid user object; fields the gateway does not keep (followers, subscriptions) are omitted, not invented. */
-export function presentUser(user: LiquidUserSource) {
+/**
+ * Liquid's followerCount and followingCount. The gateway keeps no follows yet (another issue adds
+ * them, and the coordinator wires them here): until then this one place answers 0 for everyone.
+ */
+export const followCountsOf = (_user: LiquidUserSource) => ({ followerCount: 0, followingCount: 0 });
+
+/**
+ * A Liquid user object (its admin projection). As Liquid's checkSubscription does, a user who is
+ * not subscribed now shows the base tier. The gateway serves no profile pictures: profilePictureUrl
+ * is null, so Nitrogen shows initials.
+ */
+export function presentUser(user: LiquidUserSource, baseTier: string) {
+  const subscribed = user.subscription?.isSubscribed ?? false;
   return {
     _id: decodeId(user.id, 'User').toString(),
     username: user.username,
+    name: user.displayName,
     firstName: user.firstName,
     middleName: user.middleName,
     lastName: user.lastName,
     role: fromRoleName(user.roles[0]?.name),
     bio: user.bio,
     pronouns: user.pronouns,
+    designation: user.designation,
+    gender: user.gender,
+    preferredLanguage: user.preferredLanguage,
+    customLink: user.customLink,
+    organization: user.organization,
+    country: user.countryCode,
+    profilePictureUrl: null,
     verified: user.verified,
     verifiedDate: user.verifiedAt,
     isBanned: user.banned,
     isRestricted: user.restricted,
+    isSubscribed: subscribed,
+    subscriptionTier: subscribed ? user.subscription!.tier : baseTier,
+    subscriptionExpiry: user.subscription?.expiresAt ?? null,
     email: user.email,
+    emailVerified: user.emailVerified,
     phone: user.phone,
     credits: user.credits,
+    ...followCountsOf(user),
     customData: user.customData,
     createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+    scope: user.liquidScopes,
   };
 }
 
-export const LIQUID_APP_FIELDS = 'id clientId displayName grants redirectUris role scopes';
+export const LIQUID_APP_FIELDS = 'id clientId displayName grants redirectUris role scopes liquidScopes';
 
 export interface LiquidAppSource {
   id: string;
@@ -95,10 +127,8 @@ export interface LiquidAppSource {
   redirectUris: string[];
   role: 'INTERNAL' | 'EXTERNAL';
   scopes: string[];
+  liquidScopes: string[];
 }
-
-/** Catalog scope back to Liquid's name (the first entry of the table that maps onto it). */
-const liquidName = (scope: string) => Object.entries(LIQUID_SCOPES).find(([, s]) => s === scope)?.[0] ?? scope;
 
 /** A Liquid client. Unlike Liquid, never with its secret. */
 export function presentApp(app: LiquidAppSource) {
@@ -108,7 +138,7 @@ export function presentApp(app: LiquidAppSource) {
     grants: app.grants,
     redirectUris: app.redirectUris,
     role: app.role === 'INTERNAL' ? 'internal_client' : 'external_client',
-    scope: app.scopes.map(liquidName),
+    scope: app.liquidScopes,
     displayName: app.displayName,
   };
 }

@@ -86,9 +86,18 @@ describe('voice regions', () => {
     expect(res.body.data.voiceRegions).toMatchObject({ totalCount: 1, edges: [{ node: { key: `${tag}-b` } }] });
     const both = await gw.gql(REGIONS, { f: { name: { startsWith: tag } }, o: 'NAME_DESC' }, admin.token);
     expect(both.body.data.voiceRegions.edges.map((e: any) => e.node.key)).toEqual([`${tag}-b`, `${tag}-a`]);
-    const { gid } = await makeVoiceRegion(gw);
+    const { gid, id: key } = await makeVoiceRegion(gw);
     const node = await gw.gql(`query($id: ID!) { node(id: $id) { __typename ... on VoiceRegion { key } } }`, { id: gid }, admin.token);
     expect(node.body.data.node.__typename).toBe('VoiceRegion');
+    const added = await mutate(gw, 'addVoiceServer', { region: key, hostname: `${unique('n')}.example.org` }, admin.token, 'server { id hostname }');
+    const server = await gw.gql(`query($id: ID!) { node(id: $id) { __typename ... on VoiceServer { hostname } } }`, { id: added.server.id }, admin.token);
+    expect(server.body.data.node).toEqual({ __typename: 'VoiceServer', hostname: added.server.hostname });
+    // Each node under its read scope: FORBIDDEN without it, UNAUTHENTICATED anonymous.
+    const mod = await gw.user({ roles: ['moderator'] });
+    for (const id of [gid, added.server.id]) {
+      expect((await gw.gql(`query($id: ID!) { node(id: $id) { id } }`, { id }, mod.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
+      expect((await gw.gql(`query($id: ID!) { node(id: $id) { id } }`, { id })).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
   });
 });
 
