@@ -29,6 +29,7 @@ import { liquidClientRoutes } from './rest/liquid/clients.js';
 import { liquidMeRoutes } from './rest/liquid/me.routes.js';
 import { liquidRoutes } from './rest/liquid/routes.js';
 import { liquidSystemRoutes } from './rest/liquid/system.routes.js';
+import { mediaRoutes } from './rest/media/routes.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
 import { oauthRoutes } from './rest/oauth/routes.js';
 import { mastodonRoutes } from './rest/mastodon/routes.js';
@@ -181,7 +182,8 @@ export async function createApp(
   app.route('/system', liquidSystemRoutes(shimDeps));
   app.use('/client/admin-api/*', limit);
   app.route('/client/admin-api', liquidClientRoutes(shimDeps));
-  app.route('/api/admin', cookieRoutes(shimDeps));
+  // CookieCMS: /api/auth/login, /api/home and /api/admin/* (NEXT_PUBLIC_API_URL = <gateway>/api).
+  app.route('/api', cookieRoutes(shimDeps));
   // The relay actor (ActivityPub, server to server): its document, collections and inbox (1 MB body limit of its own).
   app.route(
     '/relay',
@@ -194,6 +196,7 @@ export async function createApp(
   app.use('/oauth/*', limit);
   app.route('/', oauthRoutes(shimDeps, config));
   app.route('/api/v1', mastodonRoutes(shimDeps, config.mail.publicUrl));
+  app.route('/media', mediaRoutes(database));
 
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((error, c) => {

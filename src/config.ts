@@ -120,6 +120,27 @@ const EnvSchema = z.object({
   OUTBOUND_ALLOW_PRIVATE: flag.default(false),
   /** Base of the exponential backoff between relay delivery attempts. */
   RELAY_RETRY_SECONDS: z.coerce.number().min(0.01).max(86_400).default(30),
+  /** Where stored images are served from (`<base>/media/<hash>.<ext>`); PUBLIC_URL when absent. */
+  MEDIA_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
+  /** Largest image accepted, in input bytes (after base64 decoding). */
+  MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(2 * 1024 * 1024),
+  /** Largest image accepted, in pixels, read from its header before anything is decoded. */
+  MEDIA_MAX_PIXELS: z.coerce
+    .number()
+    .int()
+    .min(64 * 64)
+    .max(100_000_000)
+    .default(4096 * 4096),
+  /** Image decodes running at once, and how many may wait; beyond that RATE_LIMITED. */
+  MEDIA_DECODE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  MEDIA_DECODE_QUEUE: z.coerce.number().int().min(0).max(1000).default(4),
+  /** How long an upload nothing refers to is kept before it is swept. */
+  MEDIA_UNCLAIMED_TTL: duration.default(3600),
   /**
    * Reverse proxies whose X-Forwarded-For is believed: CIDRs or addresses, comma separated
    * (`10.0.0.0/8, 127.0.0.1`), or proxy-addr's `loopback`, `linklocal`, `uniquelocal`.
@@ -243,6 +264,22 @@ export interface Config {
    * fields its update accepts).
    */
   liquid: { clientId: string | null; redirectUris: string[]; appName: string; editableFields: string[] };
+  /** The media pipeline (src/modules/media). */
+  media: MediaConfig;
+}
+
+export interface MediaConfig {
+  /** Absolute, without a trailing slash: stored images are at `<baseUrl>/media/<hash>.<ext>`. */
+  baseUrl: string;
+  /** Largest input image in bytes (decoded from base64 when it came as a data URI). */
+  maxBytes: number;
+  /** Largest input image in pixels (width × height from its header, checked before decoding). */
+  maxPixels: number;
+  /** Decodes at once, and how many may wait for one before RATE_LIMITED. */
+  concurrency: number;
+  queue: number;
+  /** Seconds an upload nobody refers to (ref_count 0) is kept. */
+  unclaimedTtlSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -320,6 +357,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       redirectUris: e.LIQUID_REDIRECT_URIS ?? [],
       appName: e.LIQUID_APP_NAME,
       editableFields: e.LIQUID_EDITABLE_FIELDS,
+    },
+    media: {
+      baseUrl: (e.MEDIA_BASE_URL ?? e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+      maxBytes: e.MEDIA_MAX_BYTES,
+      maxPixels: e.MEDIA_MAX_PIXELS,
+      concurrency: e.MEDIA_DECODE_CONCURRENCY,
+      queue: e.MEDIA_DECODE_QUEUE,
+      unclaimedTtlSeconds: e.MEDIA_UNCLAIMED_TTL,
     },
     mail: {
       smtpUrl: e.SMTP_URL,

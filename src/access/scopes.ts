@@ -41,6 +41,8 @@ export const SCOPE_CATALOG = {
   'admin:relays': "The instance's relay subscriptions",
   'admin:relays:read': 'List relay subscriptions and their state',
   'admin:relays:write': 'Follow and unfollow relays (delivers signed ActivityPub Follow and Undo)',
+  'admin:media': 'Images (avatars, flags, skins, capes)',
+  'admin:media:write': 'Upload images into the media store',
 } as const;
 
 export type Scope = keyof typeof SCOPE_CATALOG;

@@ -69,6 +69,8 @@ export interface ListSource<T extends FilterTable, O extends string> {
   filter: T;
   /** Page size without first/last (default 20). */
   defaultSize?: number;
+  /** The largest first/last this list answers (default MAX_PAGE_SIZE). */
+  maxPageSize?: number;
   /** The whole list's row count kept by triggers (db/counts.ts): totalCount without a condition reads it instead of counting. */
   keptCount?: SQL;
 }
@@ -153,9 +155,9 @@ export function decodeListCursor(cursor: string, order: string, spec: { key: Sor
 
 // ---- pages ----
 
-function checkArgs(args: ListArgs<FilterTable, string>): void {
-  checkCount(args.first, 'first', MAX_PAGE_SIZE);
-  checkCount(args.last, 'last', MAX_PAGE_SIZE);
+function checkArgs(args: ListArgs<FilterTable, string>, maxSize: number): void {
+  checkCount(args.first, 'first', maxSize);
+  checkCount(args.last, 'last', maxSize);
   checkCount(args.offset, 'offset', MAX_OFFSET);
   if (args.first != null && args.last != null)
     throw new BadInputError('use first or last, not both', [{ path: ['last'], message: 'use first or last, not both' }]);
@@ -181,7 +183,7 @@ export async function findPage<T extends FilterTable, O extends string, R, N = R
   args: ListArgs<T, O>,
   wants: ListWants,
 ): Promise<Connection<N>> {
-  checkArgs(args);
+  checkArgs(args, source.maxPageSize ?? MAX_PAGE_SIZE);
   const orderName = args.orderBy ?? source.defaultOrder;
   const order = source.orders[orderName];
   if (!order) throw new BadInputError('orderBy: not an order of this list', [{ path: ['orderBy'], message: 'not an order of this list' }]);

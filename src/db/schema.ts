@@ -14,3 +14,4 @@ export * from '../modules/follows/table.js';
 export * from '../modules/relays/table.js';
 export * from '../modules/subscriptions/table.js';
 export * from '../modules/oauth/table.js';
+export * from '../modules/media/table.js';

@@ -33,6 +33,8 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: unknown; Output: unknown };
+    /** A file part of a GraphQL multipart request (yoga parses it into a File); input only. */
+    Upload: { Input: { readonly name: string; readonly size: number; arrayBuffer(): Promise<ArrayBuffer> }; Output: never };
   };
   DefaultFieldNullability: false;
 }>({

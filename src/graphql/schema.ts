@@ -21,6 +21,7 @@ import '../modules/guilds/schema.js';
 import '../modules/follows/schema.js';
 import '../modules/relays/schema.js';
 import '../modules/subscriptions/schema.js';
+import '../modules/media/schema.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -19,11 +19,14 @@ describe('the scope catalog', () => {
 
   it('built-in roles exist and name only catalog scopes', async () => {
     const rows = await gw.database.db.select().from(roles);
-    expect(rows.map((r) => r.name).sort()).toEqual(['admin', 'moderator', 'superadmin']);
+    expect(rows.map((r) => r.name).sort()).toEqual(['admin', 'moderator', 'premium', 'superadmin']);
     expect(rows.every((r) => r.builtIn)).toBe(true);
     for (const role of rows) for (const scope of role.scopes) expect(ALL_SCOPES).toContain(scope);
     const rank = Object.fromEntries(rows.map((r) => [r.name, r.rank]));
     expect(rank.superadmin).toBeGreaterThan(rank.admin);
     expect(rank.admin).toBeGreaterThan(rank.moderator);
+    // CookieCMS level 2 (HD skins): below moderator, with no admin scope at all.
+    expect(rank.moderator).toBeGreaterThan(rank.premium);
+    expect(rows.find((r) => r.name === 'premium')?.scopes).toEqual([]);
   });
 });

@@ -56,6 +56,7 @@ const SAMPLES: Record<string, Sample> = {
   'Query.user': { vars: (f) => ({ id: f.target.gid }) },
   'Query.userByUsername': { vars: (f) => ({ username: f.target.username }) },
   'Query.users': { vars: () => ({ first: 1 }) },
+  'Query.userRegistrations': { vars: () => ({ days: 7 }) },
   'Query.roles': { vars: () => ({ first: 1 }) },
   'Query.scopeCatalog': { self: true },
   'Query.subscriptionTiers': { self: true },
@@ -151,6 +152,16 @@ const SAMPLES: Record<string, Sample> = {
   'Mutation.updateApplication': { vars: (f) => ({ input: { id: f.app.gid, displayName: 'Changed' } }) },
   'Mutation.rotateApplicationSecret': { vars: (f) => ({ input: { id: f.app.gid } }) },
   'Mutation.deleteApplication': { vars: (f) => ({ input: { id: f.app.doomedGid } }) },
+  // A black 64×32 PNG: JSON cannot carry a multipart file, so the sample sends a data URI.
+  'Mutation.uploadImage': {
+    vars: () => ({
+      input: {
+        purpose: 'CAPE',
+        dataUri:
+          'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAEAAAAAgCAYAAACinX6EAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAASklEQVRogeXOIQEAAAwEIfqX/sWYOIEHFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFuc78OoAK9X4aujjUEQAAAAASUVORK5CYII=',
+      },
+    }),
+  },
   'Mutation.mailAllUsers': { vars: () => ({ input: { subject: 'Denial', message: 'Only a superadmin sends this.' } }) },
   // ---- Mutation: guilds and voice regions (unknown keys: the superadmin pass gets NotFoundError) ----
   'Mutation.createGuild': { vars: (f) => ({ input: { name: unique('Denial guild '), owner: f.target.gid } }) },
@@ -284,6 +295,7 @@ const TABLES = [
   'relay_subscriptions',
   'relay_deliveries',
   'relay_actor',
+  'media',
 ];
 /** Row counts of every table an admin write touches (audit_log first: every action writes one). */
 async function counts(): Promise<Record<string, number>> {

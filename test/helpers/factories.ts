@@ -7,6 +7,10 @@ import { createGuild } from '../../src/modules/guilds/actions.js';
 import type { GUILD_FEATURES } from '../../src/modules/guilds/table.js';
 import { followUser } from '../../src/modules/follows/actions.js';
 import { createInvite } from '../../src/modules/invites/actions.js';
+import { putMedia } from '../../src/modules/media/actions.js';
+import { prepareImage } from '../../src/modules/media/pipeline.js';
+import type { MediaInfo } from '../../src/modules/media/queries.js';
+import type { MediaPurpose } from '../../src/modules/media/validation.js';
 import { mailAllUsers } from '../../src/modules/mail/actions.js';
 import { createPasswordResetToken } from '../../src/modules/password-resets/actions.js';
 import { assignRole, createRole } from '../../src/modules/roles/actions.js';
@@ -276,4 +280,26 @@ export async function makeSubscription(
   const expiresAt = opts.expiresAt === undefined ? new Date(Date.now() + 30 * 86_400_000) : opts.expiresAt;
   await setSubscription(actingAs(gw, opts.by ?? null), userId, { tier, active: opts.active ?? true, expiresAt }, gw.config.subscriptions.tiers);
   return { userId, userGid: encodeId('User', userId), tier, expiresAt };
+}
+
+// ---- media ----
+
+/**
+ * A stored image holding one reference, as a module that refers to it stores it (prepareImage, then
+ * putMedia in a transaction): a solid-colour PNG of `width`×`height` made by sharp, re-encoded for
+ * `purpose` (an avatar by default). A different `colour` gives a different image (and hash).
+ */
+export async function makeMedia(
+  gw: TestGateway,
+  opts: { purpose?: MediaPurpose; width?: number; height?: number; colour?: { r: number; g: number; b: number }; hd?: boolean } = {},
+): Promise<MediaInfo> {
+  const { default: sharp } = await import('sharp');
+  const purpose = opts.purpose ?? 'avatar';
+  const [width, height] = [opts.width ?? 64, opts.height ?? (purpose === 'cape' ? 32 : 64)];
+  const colour = opts.colour ?? { r: Math.floor(Math.random() * 256), g: Math.floor(Math.random() * 256), b: Math.floor(Math.random() * 256) };
+  const png = await sharp({ create: { width, height, channels: 4, background: { ...colour, alpha: 1 } } })
+    .png()
+    .toBuffer();
+  const image = await prepareImage(gw.config.media, png, purpose, { hd: opts.hd });
+  return gw.database.db.transaction((tx) => putMedia(tx, image));
 }

@@ -270,9 +270,10 @@ describe('shims: inputs that used to answer 500', () => {
     expect(user.body.data.user).toEqual({ username: 'inputs_target', roles: [] });
     // An admin may: the rename and the level land together.
     const other = await gw.user();
-    const done = await cookie('PATCH', `/user/${other.id}`, admin.token, { username: `${other.username}_x`, perms: 3 });
+    const done = await cookie('PATCH', `/user/${other.id}`, admin.token, { username: `${other.username}_x`, perms: 4 });
     expect(done.status).toBe(200);
     const after = await gw.gql('query($id: ID!) { user(id: $id) { username roles { name } } }', { id: other.gid }, admin.token);
+    // Level 4 is admin (3 is moderator, 2 premium).
     expect(after.body.data.user).toEqual({ username: `${other.username}_x`, roles: [{ name: 'admin' }] });
   });
 

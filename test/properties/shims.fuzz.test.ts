@@ -203,8 +203,9 @@ const routes: Route[] = [
   route('GET', '/api/pleroma/admin/relay'),
   // POST /relay fetches the URL it is given (a name would be resolved), so only DELETE, which fetches nothing, is fuzzed.
   route('DELETE', '/api/pleroma/admin/relay', partial({ relay_url: str })),
-  // CookieCMS /api/admin
+  // CookieCMS /api/admin (and /api/home, /api/auth/login)
   route('GET', withQuery('/api/admin/users', { page: qnum, limit: qnum })),
+  route('GET', '/api/admin/users/'),
   route('GET', at('/api/admin/user/', idSegment)),
   route(
     'PATCH',
@@ -212,12 +213,26 @@ const routes: Route[] = [
     partial({ username: str, mail: str, mail_verify: orJunk(fc.constantFrom(0, 1, true, false)), password: str, perms: num }),
   ),
   route(
+    'PUT',
+    at('/api/admin/user/', idSegment),
+    partial({
+      Username: str,
+      Mail: str,
+      Mail_verify: orJunk(fc.constantFrom(0, 1, true, false)),
+      PermLvl: orJunk(fc.constantFrom(0, 1, 2, 3, 4, 5)),
+      Capes: anything,
+    }),
+  ),
+  route(
     'POST',
     at('/api/admin/user/role/', idSegment),
-    partial({ user: num, role_level: orJunk(fc.constantFrom(1, 2, 3)), expired_at: fc.oneof(num, orJunk(nastyDate), fc.constant(null)) }),
+    partial({ user: num, role_level: orJunk(fc.constantFrom(1, 2, 3, 4, 5)), expired_at: fc.oneof(num, orJunk(nastyDate), fc.constant(null)) }),
   ),
   route('POST', '/api/admin/mail', partial({ subject: str, message: str })),
-  route('GET', withQuery('/api/admin/audit', { page: qnum, limit: qnum })),
+  route('GET', withQuery('/api/admin/audit', { limit: qnum })),
+  route('GET', withQuery('/api/admin/metrics', { days: qnum })),
+  route('GET', '/api/home'),
+  route('POST', '/api/auth/login', partial({ username: orJunk(fc.oneof(fc.constant('shimfuzz_0_target'), nastyString)), password: str })),
   // Litecord /api/v6/admin (the token without a scheme)
   route('PUT', '/api/v6/admin/users', partial({ username: str, email: str, password: str }), true),
   route(

@@ -19,7 +19,7 @@ import { roleJsonOf } from './queries.js';
 
 /** Role as a node: `for` of the inputs that take a role's global ID. */
 export const RoleNode = builder.node(RoleRef, {
-  description: 'A named bundle of scopes with a rank; built-in: superadmin, admin, moderator.',
+  description: 'A named bundle of scopes with a rank; built-in: superadmin, admin, moderator, premium.',
   // Role names and scopes are not secret to signed-in callers; who holds a role is guarded by User.
   authScopes: { authenticated: true },
   id: { resolve: (role) => role.id, parse: bigintKey('Role') },

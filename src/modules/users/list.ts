@@ -90,6 +90,9 @@ const createdAt = { sql: sql`${users.createdAt}`, type: 'timestamptz' } as const
 const username = { sql: sql`lower(${users.username})`, type: 'text' } as const;
 const id = { sql: sql`${users.id}`, type: 'bigint' } as const;
 
+/** The users list answers up to 1,000 per page (other lists: MAX_PAGE_SIZE). */
+export const USERS_MAX_PAGE_SIZE = 1000;
+
 const userOrders = bothWays({ CREATED_AT: createdAt, USERNAME: username, ID: id });
 export type UserOrder = keyof typeof userOrders;
 
@@ -101,6 +104,8 @@ export const userList: ListSource<typeof userFilterTable, UserOrder> = {
   defaultOrder: 'CREATED_AT_ASC',
   filter: userFilterTable,
   keptCount: keptCount('users'),
+  // Whole-list legacy clients (the CookieCMS panels) read every user in pages of 1,000.
+  maxPageSize: USERS_MAX_PAGE_SIZE,
 };
 
 export type UserPageArgs = ListArgs<typeof userFilterTable, UserOrder>;

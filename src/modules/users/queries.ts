@@ -1,7 +1,8 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { BadInputError } from '../../core/errors.js';
 import { bigintArray } from '../../db/arrays.js';
 import { Params, runPrepared } from '../../db/prepared.js';
-import type { Tx } from '../../db/client.js';
+import { queryRows, type Tx } from '../../db/client.js';
 import { isoUtc, jsonObject } from '../../db/json.js';
 import { roles, userRoles } from '../roles/table.js';
 import { effectiveStatus } from '../../access/status.js';
@@ -182,4 +183,35 @@ export async function hasAdministrator(db: Tx): Promise<boolean> {
     .where(and(sql`${effectiveStatus} = 'ACTIVE'`, sql`'admin' = any(${roles.scopes})`, grantIsActive))
     .limit(1);
   return rows.length > 0;
+}
+
+/** Registrations of one UTC day. */
+export interface RegistrationDay {
+  /** `YYYY-MM-DD` (UTC). */
+  date: string;
+  registrations: number;
+}
+
+export const MAX_REGISTRATION_DAYS = 366;
+
+/**
+ * Local accounts created on each of the last `days` UTC days (today included), oldest first, days
+ * without one as 0: one statement, the range read through users_created_at_idx.
+ */
+export async function registrationsPerDay(db: Tx, days: number): Promise<RegistrationDay[]> {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_REGISTRATION_DAYS)
+    throw new BadInputError(`days must be between 1 and ${MAX_REGISTRATION_DAYS}`, [{ path: ['days'], message: `between 1 and ${MAX_REGISTRATION_DAYS}` }]);
+  const rows = await queryRows<{ date: string; registrations: number }>(
+    db,
+    sql`with first_day as (select (now() at time zone 'UTC')::date - ${days - 1}::int as day),
+      counts as (
+        select (${users.createdAt} at time zone 'UTC')::date as day, count(*)::int as n from ${users}
+        where ${users.createdAt} >= ((select day from first_day)::timestamp at time zone 'UTC') and ${users.domain} is null
+        group by 1)
+      select to_char(d.day, 'YYYY-MM-DD') as date, coalesce(c.n, 0)::int as registrations
+      from generate_series((select day from first_day), (now() at time zone 'UTC')::date, interval '1 day') as d(day)
+      left join counts c on c.day = d.day::date
+      order by d.day`,
+  );
+  return rows.map((r) => ({ date: r.date, registrations: Number(r.registrations) }));
 }

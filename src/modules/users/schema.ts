@@ -8,13 +8,20 @@ import { createUserSchema, updateUserSchema } from './validation.js';
 import { childFields, selectedAt, type SelectionMap } from '../../graphql/selection.js';
 import { userFieldNames } from './extensions.js';
 import { UserFilter, UserOrderEnum, UserStatusEnum } from './filter.schema.js';
-import { findUserPage } from './list.js';
+import { findUserPage, USERS_MAX_PAGE_SIZE } from './list.js';
 import { UserRef } from './ref.schema.js';
 import { listWants, OFFSET_DESCRIPTION } from '../../graphql/lists.js';
 import { createUser, updateUser } from './actions.js';
 import { deleteUser, restoreUser } from './removal.js';
-import { MAX_PAGE_SIZE } from '../../db/connection.js';
-import { findUserById, findUserByUsername, type UserJson, type UserShape } from './queries.js';
+import {
+  findUserById,
+  findUserByUsername,
+  MAX_REGISTRATION_DAYS,
+  registrationsPerDay,
+  type RegistrationDay,
+  type UserJson,
+  type UserShape,
+} from './queries.js';
 
 export { UserRef };
 
@@ -106,7 +113,7 @@ builder.queryFields((t) => ({
   users: t.connection(
     {
       type: UserRef,
-      description: `Users, ${MAX_PAGE_SIZE} at most per page, with keyset cursors.`,
+      description: `Users, ${USERS_MAX_PAGE_SIZE} at most per page (other lists: 100), with keyset cursors.`,
       authScopes: { scope: 'admin:users:read' },
       args: {
         filter: t.arg({ type: UserFilter }),
@@ -124,6 +131,25 @@ builder.queryFields((t) => ({
     { name: 'UserEdge' },
   ),
 }));
+
+const RegistrationDayRef = builder.objectRef<RegistrationDay>('RegistrationDay').implement({
+  description: 'Local accounts created on one UTC day',
+  authScopes: { scope: 'admin:users:read' },
+  fields: (t) => ({
+    date: t.exposeString('date', { description: 'The UTC day, YYYY-MM-DD' }),
+    registrations: t.exposeInt('registrations'),
+  }),
+});
+
+builder.queryField('userRegistrations', (t) =>
+  t.field({
+    type: [RegistrationDayRef],
+    description: `Local accounts created per UTC day over the last \`days\` days (today included, 1 to ${MAX_REGISTRATION_DAYS}), oldest first; a day without any is 0.`,
+    authScopes: { scope: 'admin:users:read' },
+    args: { days: t.arg.int({ defaultValue: 30, required: true }) },
+    resolve: (_root, args, ctx) => registrationsPerDay(ctx.database.db, args.days),
+  }),
+);
 
 // ---- mutations ----
 

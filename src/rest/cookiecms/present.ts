@@ -1,14 +1,6 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { decodeId } from '../../graphql/ids.js';
-
-/** CookieCMS role levels 1..3 are gateway roles: 1 is a plain account, 2 moderator, 3 admin. */
-export const LEVEL_ROLES: Record<2 | 3, string> = { 2: 'moderator', 3: 'admin' };
-
-export function levelOf(roles: { name: string }[]): 1 | 2 | 3 {
-  const names = new Set(roles.map((r) => r.name));
-  if (names.has('admin') || names.has('superadmin')) return 3;
-  return names.has('moderator') ? 2 : 1;
-}
+import { levelOf } from './levels.js';
 
 export const COOKIE_USER_FIELDS = 'id username email verified roles { name }';
 
@@ -21,67 +13,102 @@ export interface CookieUserSource {
 }
 
 /**
- * A row of the users list. The original also listed password hashes and session secrets (a known
- * fault): those fields are never filled here. Minecraft and Discord links are not kept by the gateway.
+ * A row of the users list, the fields the panels read. The original also listed password hashes
+ * and session secrets (a known fault): never here. `mail` is always a string (the panels call
+ * `.toLowerCase()` on it); Minecraft UUIDs, Discord ids and HWIDs are not kept by the gateway (null).
  */
 export function presentListUser(user: CookieUserSource) {
   return {
     id: Number(decodeId(user.id, 'User')),
     username: user.username,
     dsid: null,
-    mail: user.email,
+    mail: user.email ?? '',
     mail_verify: user.verified ? 1 : 0,
     uuid: null,
     perms: levelOf(user.roles),
-    accessToken: null,
-    serverID: null,
     hwidId: null,
   };
 }
 
-/** One user as GET /user/{identifier} shows it; skins and capes arrive with the community data. */
+/**
+ * One user as GET /user/{identifier} and GET /home show it. Skins and capes come with the
+ * profiles-and-media issue: until then empty arrays, no selection and Discord null (the panels read
+ * `Discord?.userid` with optional chaining).
+ */
 export function presentUser(user: CookieUserSource) {
   return {
     Username: user.username,
     Uuid: null,
-    Mail: user.email,
+    Mail: user.email ?? '',
     Mail_verify: user.verified ? 1 : 0,
-    Selected_Cape: 0,
-    Selected_Skin: null,
+    Mail_verification: user.verified ? 1 : 0,
     PermLvl: levelOf(user.roles),
+    Selected_Cape: null,
+    Selected_Skin: null,
     Capes: [],
     Skins: [],
     Discord_integration: false,
     Discord: null,
-    Mail_verification: user.verified ? 1 : 0,
   };
 }
+
+export const COOKIE_AUDIT_FIELDS = 'seq at actor { id } action targetType targetId diff';
 
 export interface CookieAuditSource {
   seq: string;
   at: string;
   actor: { id: string } | null;
   action: string;
+  targetType: string;
   targetId: string | null;
+  diff: Record<string, unknown> | null;
 }
 
-const keyOf = (id: string | null) => {
-  if (!id) return null;
-  if (/^\d+$/.test(id)) return Number(id);
+/** A target's key: a User global ID decoded, a numeric key as a number, any other key as given. */
+function keyOf(id: string | null): number | string {
+  if (!id) return '';
+  if (/^\d{1,15}$/.test(id)) return Number(id);
   try {
     const decoded = decodeGlobalID(id);
-    return /^\d+$/.test(decoded.id) ? Number(decoded.id) : null;
+    if (/^\d{1,15}$/.test(decoded.id)) return Number(decoded.id);
   } catch {
-    return null;
+    // not a global ID: the key as stored (a session UUID, an invite code)
   }
-};
+  return id;
+}
 
+const text = (value: unknown): string | null => (value === null || value === undefined ? null : typeof value === 'string' ? value : JSON.stringify(value));
+
+/** The `{field: {from, to}}` entries of an audit diff (secrets appear as `{changed: true}`: named, never valued). */
+function changes(diff: Record<string, unknown> | null): [string, { from?: unknown; to?: unknown }][] {
+  return Object.entries(diff ?? {}).filter((entry): entry is [string, { from?: unknown; to?: unknown }] => {
+    const v = entry[1];
+    return typeof v === 'object' && v !== null && !Array.isArray(v) && ('from' in v || 'to' in v || 'changed' in v);
+  });
+}
+
+/**
+ * One audit row as the cookiecms-js `audit_log` table has it. A gateway row covers every field one
+ * change touched: `field_changed` names them (comma-separated), `old_value`/`new_value` hold the one
+ * field's values as text, or a JSON object of them when several changed. `target_id` is never null
+ * (the panels call `target_id.toString()`): '' for a change without a target. `for` (the published
+ * document's name for it) carries the same value.
+ */
 export function presentAudit(event: CookieAuditSource) {
+  const fields = changes(event.diff);
+  const target = keyOf(event.targetId);
+  const one = fields.length === 1 ? fields[0][1] : null;
+  const side = (k: 'from' | 'to') =>
+    one ? text(one[k]) : fields.length ? JSON.stringify(Object.fromEntries(fields.map(([f, v]) => [f, v[k] ?? null]))) : null;
   return {
     id: Number(event.seq),
     iss: event.actor ? String(keyOf(event.actor.id)) : 'system',
     action: event.action,
-    for: keyOf(event.targetId),
+    target_id: target,
+    for: target,
+    field_changed: fields.length ? fields.map(([f]) => f).join(', ') : null,
+    old_value: side('from'),
+    new_value: side('to'),
     time: Math.floor(Date.parse(event.at) / 1000),
   };
 }
