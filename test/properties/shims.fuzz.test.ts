@@ -209,6 +209,10 @@ const routes: Route[] = [
         .map(([n, g]) => `/api/pleroma/admin/users/${n}/permission_group/${g}`),
     ),
   ),
+  ...['follow', 'unfollow'].map((verb) => route('POST', `/api/pleroma/admin/users/${verb}`, partial({ follower: str, followed: str }))),
+  route('GET', '/api/pleroma/admin/relay'),
+  // POST /relay fetches the URL it is given (a name would be resolved), so only DELETE, which fetches nothing, is fuzzed.
+  route('DELETE', '/api/pleroma/admin/relay', partial({ relay_url: str })),
   // CookieCMS /api/admin (and /api/home, /api/auth/login)
   route('GET', withQuery('/api/admin/users', { page: qnum, limit: qnum })),
   route('GET', '/api/admin/users/'),

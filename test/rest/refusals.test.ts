@@ -222,6 +222,24 @@ const CASES: Case[] = [
     ['peer ranked as high', 'admin', 403, (f) => `/users/${f.peer.username}/permission_group/admin`],
     ['own last admin status', 'admin', 403, (f) => `/users/${f.admin.username}/permission_group/admin`],
   ]),
+  ...c('pleroma', 'POST', '/users/follow', [
+    ['not admin', 'plain', 403, null, (f) => ({ follower: f.target.username, followed: f.peer.username })],
+    ['missing admin:follows:write', 'mod', 403, null, (f) => ({ follower: f.target.username, followed: f.peer.username })],
+    ['no followed', 'admin', 400, null, (f) => ({ follower: f.target.username })],
+  ]),
+  ...c('pleroma', 'POST', '/users/unfollow', [
+    ['not admin', 'plain', 403, null, (f) => ({ follower: f.target.username, followed: f.peer.username })],
+    ['unknown key', 'admin', 400, null, (f) => ({ follower: f.target.username, followed: f.peer.username, also: 1 })],
+  ]),
+  ...c('pleroma', 'POST', '/relay', [
+    ['not admin', 'plain', 403, null, () => ({ relay_url: 'https://relay.invalid/actor' })],
+    ['malformed URL', 'admin', 400, null, () => ({ relay_url: 'not a url' })],
+  ]),
+  ...c('pleroma', 'DELETE', '/relay', [
+    ['not admin', 'plain', 403, null, () => ({ relay_url: 'https://relay.invalid/actor' })],
+    ['not a followed relay', 'admin', 404, null, () => ({ relay_url: 'https://relay.invalid/actor' })],
+    ['no relay_url', 'admin', 400, null, () => ({})],
+  ]),
 
   // Liquid users.
   ...c('liquidUser', 'POST', '/admin-api/access', [

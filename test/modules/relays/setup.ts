@@ -35,8 +35,9 @@ export function useRelayGateway(env: Record<string, string> = {}): { gw: TestGat
   });
   afterAll(async () => {
     for (const relay of relays) await relay.stop();
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
   });
   return { gw, relay: () => relays[0], newRelay };
 }
