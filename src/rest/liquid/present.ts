@@ -33,10 +33,13 @@ export const toRoleName = (liquid: string) => (liquid === 'super_admin' ? 'super
 export const fromRoleName = (name: string | undefined) => (name === undefined ? 'user' : name === 'superadmin' ? 'super_admin' : name);
 
 export const LIQUID_USER_FIELDS =
-  'id username displayName firstName middleName lastName bio pronouns verified verifiedAt banned restricted email emailVerified phone countryCode organization designation gender preferredLanguage customLink customData credits createdAt updatedAt roles { name } liquidScopes subscription { tier expiresAt isSubscribed }';
+  'id username displayName firstName middleName lastName bio pronouns verified verifiedAt banned restricted email emailVerified phone countryCode organization designation gender preferredLanguage customLink customData credits createdAt updatedAt roles { name } liquidScopes subscription { tier expiresAt isSubscribed } followerCount followingCount';
 
 export interface LiquidUserSource {
   id: string;
+  /** From the follows module (User.followerCount / followingCount; admin:follows:read for others). */
+  followerCount: number;
+  followingCount: number;
   username: string;
   displayName: string | null;
   firstName: string | null;
@@ -67,12 +70,6 @@ export interface LiquidUserSource {
   /** Liquid's scope[] (the user's direct grants, in Liquid's names). */
   liquidScopes: string[];
 }
-
-/**
- * Liquid's followerCount and followingCount. The gateway keeps no follows yet (another issue adds
- * them, and the coordinator wires them here): until then this one place answers 0 for everyone.
- */
-export const followCountsOf = (_user: LiquidUserSource) => ({ followerCount: 0, followingCount: 0 });
 
 /**
  * A Liquid user object (its admin projection). As Liquid's checkSubscription does, a user who is
@@ -109,7 +106,8 @@ export function presentUser(user: LiquidUserSource, baseTier: string) {
     emailVerified: user.emailVerified,
     phone: user.phone,
     credits: user.credits,
-    ...followCountsOf(user),
+    followerCount: user.followerCount,
+    followingCount: user.followingCount,
     customData: user.customData,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,

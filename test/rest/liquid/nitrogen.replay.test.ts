@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type TestGateway, useGateway } from '../../helpers/app.js';
 import { mutate, restClient } from '../../helpers/clients.js';
+import { NITROGEN_ENV, nitrogenSignIn } from '../../helpers/legacy-sign-in.js';
 
 /**
  * Liquid Nitrogen (shrihari-prakash/nitrogen @ b11211b, 8d76351, c529f9c) replayed against the
@@ -8,12 +9,11 @@ import { mutate, restClient } from '../../helpers/clients.js';
  * Bearer <token>`, JSON bodies, paths from VITE_LIQUID_HOST (the gateway's base URL). Each step
  * asserts the fields Nitrogen reads from the answer.
  */
-const gw = useGateway();
+const gw = useGateway(NITROGEN_ENV);
 
-// The coordinator swaps this for nitrogenSignIn (test/helpers/legacy-sign-in.ts: OAuth code + PKCE, as Nitrogen signs in).
+/** Nitrogen's own sign-in: the Liquid host's entry, the sign-in form, then the code exchanged with PKCE. */
 async function signIn(g: TestGateway, username: string, password: string): Promise<string> {
-  const res = await g.gql('mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }', { u: username, p: password });
-  return res.body.data.login.accessToken;
+  return (await nitrogenSignIn(g, username, password)).accessToken;
 }
 
 const PASSWORD = 'nitrogen-pass-1';
