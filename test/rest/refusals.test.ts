@@ -259,7 +259,7 @@ const CASES: Case[] = [
     ],
     ['a scope the caller lacks', 'admin', 401, null, (f) => ({ targets: [String(f.target.id)], targetType: 'user', scope: ['admin:all'], operation: 'set' })],
     ['unknown scope name', 'admin', 400, null, (f) => ({ targets: [String(f.target.id)], targetType: 'user', scope: ['admin:made:up'], operation: 'add' })],
-    ['a role not ranked below the caller', 'admin', 403, null, () => ({ targets: ['admin'], targetType: 'role', scope: ['delegated:all'], operation: 'add' })],
+    ['a role not ranked below the caller', 'admin', 401, null, () => ({ targets: ['admin'], targetType: 'role', scope: ['delegated:all'], operation: 'add' })],
     [
       'a write name on an external client',
       'admin',
@@ -269,15 +269,15 @@ const CASES: Case[] = [
     ],
   ]),
   ...c('liquidRoles', 'POST', '/admin-api/create', [
-    ['missing admin:roles:write', 'admin', 403, null, () => ({ id: 'refused_role', displayName: 'Refused', ranking: 900 })],
+    ['missing admin:roles:write', 'admin', 401, null, () => ({ id: 'refused_role', displayName: 'Refused', ranking: 900 })],
     ['ranking 1 (superadmin’s)', 'admin', 400, null, () => ({ id: 'refused_role', displayName: 'Refused', ranking: 1 })],
   ]),
   ...c('liquidRoles', 'PATCH', '/admin-api/update', [
-    ['missing admin:roles:write', 'admin', 403, null, () => ({ target: 'moderator', displayName: 'Renamed' })],
+    ['missing admin:roles:write', 'admin', 401, null, () => ({ target: 'moderator', displayName: 'Renamed' })],
     ['no target', 'admin', 400, null, () => ({ displayName: 'Renamed' })],
   ]),
   ...c('liquidRoles', 'DELETE', '/admin-api/delete', [
-    ['missing admin:roles:write', 'mod', 403, null, () => ({ target: 'moderator' })],
+    ['missing admin:roles:write', 'mod', 401, null, () => ({ target: 'moderator' })],
     ['no target', 'admin', 400, null, () => ({})],
   ]),
   ...c('liquid', 'POST', '/create', [

@@ -183,7 +183,7 @@ describe('POST /user/admin-api/access', () => {
     const names = ['client:profile:read', 'client:social:all'];
     expect((await access(root.token, { targets: [String(app.id)], targetType: 'client', scope: names, operation: 'set' })).status).toBe(200);
     const list = await clients('GET', '/list?limit=50', root.token);
-    expect(list.body.data.find((c: { _id: string }) => c._id === String(app.id)).scope).toEqual(names);
+    expect(list.body.data.clients.find((c: { _id: string }) => c._id === String(app.id)).scope).toEqual(names);
     const before = await written();
     expect((await access(root.token, { targets: [String(app.id)], targetType: 'client', scope: ['client:profile:write'], operation: 'add' })).status).toBe(400);
     expect(await written()).toBe(before);
