@@ -49,6 +49,8 @@ describe('GET /roles/list', () => {
       ['admin', 901],
       ['liquid_list_helpers', 961],
       ['moderator', 991],
+      // CookieCMS's level 2 (rank 5, no scopes) is a built-in role too.
+      ['premium', 996],
       ['user', 1001],
     ]);
     expect(list[0]).toMatchObject({ id: 'super_admin', displayName: 'Super Admin', scope: ['*'], type: 'user', system: true });
