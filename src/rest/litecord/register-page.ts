@@ -1,4 +1,5 @@
 import type { Env, Hono } from 'hono';
+import { servePage } from '../page.js';
 
 /**
  * Litecord sends invited people to /invite_register.html. Plain HTML and a small script from the
@@ -73,9 +74,6 @@ const SCRIPT = `(() => {
 })();
 `;
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
-
 export function registerPageRoutes<E extends Env>(app: Hono<E>): void {
-  app.get('/invite_register.html', (c) => c.html(PAGE, 200, { 'content-security-policy': CSP, 'x-content-type-options': 'nosniff' }));
-  app.get('/invite_register.js', (c) => c.body(SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'x-content-type-options': 'nosniff' }));
+  servePage(app, { pagePath: '/invite_register.html', html: PAGE, scriptPath: '/invite_register.js', script: SCRIPT });
 }

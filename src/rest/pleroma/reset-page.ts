@@ -1,4 +1,5 @@
 import type { Env, Hono } from 'hono';
+import { servePage } from '../page.js';
 
 /**
  * Where Pleroma's password reset link points (`GET /users/:nickname/password_reset` answers
@@ -72,13 +73,12 @@ const SCRIPT = `(() => {
 })();
 `;
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
-
 export function pleromaResetPageRoutes<E extends Env>(app: Hono<E>): void {
-  app.get('/api/pleroma/password_reset/:token', (c) =>
-    c.html(PAGE, 200, { 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' }),
-  );
-  app.get('/api/pleroma/password_reset.js', (c) =>
-    c.body(SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'x-content-type-options': 'nosniff' }),
-  );
+  servePage(app, {
+    pagePath: '/api/pleroma/password_reset/:token',
+    html: PAGE,
+    scriptPath: '/api/pleroma/password_reset.js',
+    script: SCRIPT,
+    headers: { 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' },
+  });
 }
