@@ -36,6 +36,7 @@ import { pleromaResetPageRoutes } from './rest/pleroma/reset-page.js';
 import { pleromaRoutes } from './rest/pleroma/routes.js';
 import { oauthRoutes } from './rest/oauth/routes.js';
 import { mastodonRoutes } from './rest/mastodon/routes.js';
+import { unlessOwnBodyLimit } from './rest/body-limits.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const READY_TIMEOUT_MS = 1000;
@@ -151,7 +152,8 @@ export async function createApp(
   });
   app.use('*', (c, next) => (c.req.path === '/graphql' ? next() : restCors(c, next)));
 
-  const limit = bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: (c) => c.json(TOO_LARGE, 413) });
+  // 1 MB everywhere but the upload routes that apply their system's own limit (rest/body-limits.ts).
+  const limit = unlessOwnBodyLimit(bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: (c) => c.json(TOO_LARGE, 413) }));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   // Ready means the database answers on the reserved pool within a second.
