@@ -27,7 +27,11 @@ async function loginFrom(ip: string, u: string, p: string): Promise<string> {
   return body.errors ? body.errors[0].extensions.code : body.data.login.accessToken ? 'OK' : 'NONE';
 }
 
-const tally = (codes: string[]) => codes.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
+const tally = (codes: string[]) => {
+  const counts: Record<string, number> = {};
+  for (const c of codes) counts[c] = (counts[c] ?? 0) + 1;
+  return counts;
+};
 
 /** Retries until the check holds; generous, since two cores are shared by the whole machine. */
 async function eventually(check: () => Promise<boolean>, tries = 200): Promise<void> {
