@@ -4,7 +4,7 @@ import { queryRows, type Database } from '../../db/client.js';
 import { ACTIVITY_JSON, relayUrls } from './activities.js';
 import type { RelayEnv } from './env.js';
 import { ensureRelayKeys } from './keys.js';
-import { OutboundError, outboundRequest, OUTBOUND_LIMITS } from './outbound.js';
+import { OutboundError, outboundRequest, OUTBOUND_LIMITS } from '../../core/outbound.js';
 import { signedHeaders, type SigningKey } from './signatures.js';
 import { relayDeliveries } from './table.js';
 
