@@ -117,9 +117,10 @@ export async function recordEndpointFailure(db: Db, id: bigint, requestId = 'web
       .from(webhookEndpoints)
       .where(eq(webhookEndpoints.id, id))
       .for('update');
-    if (!row) return false;
+    // Attempts in flight when it was disabled do not count: the count says why it was disabled.
+    if (!row?.enabled) return false;
     const failures = row.failures + 1;
-    const disable = row.enabled && failures >= WEBHOOK_DISABLE_AFTER;
+    const disable = failures >= WEBHOOK_DISABLE_AFTER;
     const reason = `${WEBHOOK_DISABLE_AFTER} consecutive failed deliveries`;
     await tx
       .update(webhookEndpoints)
