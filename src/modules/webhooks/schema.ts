@@ -52,7 +52,7 @@ export const WebhookEndpointRef = builder.node(builder.objectRef<WebhookEndpoint
     consecutiveFailures: t.exposeInt('consecutiveFailures', { description: 'Failed attempts since the last success; 20 disable the endpoint' }),
     disabledAt: t.field({ type: 'DateTime', nullable: true, resolve: (e) => e.disabledAt }),
     disabledReason: t.exposeString('disabledReason', { nullable: true }),
-    secretRotatedAt: t.field({ type: 'DateTime', description: 'When the current secret was made', resolve: (e) => e.secretRotatedAt }),
+    rotatedAt: t.field({ type: 'DateTime', description: 'When the current secret was made', resolve: (e) => e.secretRotatedAt }),
     createdBy: t.field({ type: UserRef, nullable: true, resolve: (e, _args, ctx) => loadUser(ctx, e.createdBy) }),
     createdAt: t.field({ type: 'DateTime', resolve: (e) => e.createdAt }),
     updatedAt: t.field({ type: 'DateTime', resolve: (e) => e.updatedAt }),

@@ -7,7 +7,7 @@ import { makeRole, makeWebhookEndpoint } from '../../helpers/factories.js';
 // Nothing is reachable from here: these tests are about the endpoints, not their deliveries.
 const gw = useGateway();
 
-const FIELDS = 'id url description events enabled consecutiveFailures disabledAt disabledReason secretRotatedAt createdAt updatedAt';
+const FIELDS = 'id url description events enabled consecutiveFailures disabledAt disabledReason rotatedAt createdAt updatedAt';
 /** createdBy is a User: reading it needs admin:users:read as well. */
 const ENDPOINT = `${FIELDS} createdBy { username }`;
 const count = async (table: string) => Number((await gw.database.rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`)))[0].n);
