@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import type { z } from 'zod';
 import { NotFoundError, parseInput } from '../../core/errors.js';
 import { diffOf, writeAudit, type AuditActor } from '../../db/audit.js';
@@ -135,10 +135,10 @@ export async function recordEndpointFailure(db: Db, id: bigint, requestId = 'web
   });
 }
 
-/** A delivered attempt clears the endpoint's failure count. */
+/** A delivered attempt clears the endpoint's failure count (no write when it is 0 already). */
 export async function recordEndpointSuccess(db: Db, id: bigint): Promise<void> {
   await db
     .update(webhookEndpoints)
     .set({ consecutiveFailures: 0 })
-    .where(and(eq(webhookEndpoints.id, id)));
+    .where(and(eq(webhookEndpoints.id, id), gt(webhookEndpoints.consecutiveFailures, 0)));
 }
