@@ -134,8 +134,9 @@ export class WebhookWorker extends OutboxWorker {
       const answer = await outboundRequest(new URL(row.url), { method: 'POST', headers, body }, this.env.outbound);
       responseStatus = answer.status;
       if (answer.status < 200 || answer.status > 299) throw new Error(`the endpoint answered HTTP ${answer.status}`);
-      await this.finish(id, { status: 'SUCCEEDED', deliveredAt: new Date(), responseStatus, lastError: null });
+      // The count first: a delivery read as SUCCEEDED has cleared it.
       await recordEndpointSuccess(this.database.db, endpointId);
+      await this.finish(id, { status: 'SUCCEEDED', deliveredAt: new Date(), responseStatus, lastError: null });
       this.log.info({ delivery: about }, 'webhook delivered');
     } catch (error) {
       const failed = row.attempts >= WEBHOOK_MAX_ATTEMPTS;
