@@ -20,6 +20,8 @@ import { AuditEvents } from './modules/audit/events.js';
 import { MailWorker } from './modules/mail/worker.js';
 import { relayEnvOf } from './modules/relays/env.js';
 import { RelayWorker } from './modules/relays/worker.js';
+import { webhookEnvOf } from './modules/webhooks/env.js';
+import { WebhookWorker } from './modules/webhooks/worker.js';
 import { activityPubRoutes } from './rest/activitypub/routes.js';
 import { registerPageRoutes } from './rest/litecord/register-page.js';
 import { litecordAuthRoutes } from './rest/litecord/auth.routes.js';
@@ -58,6 +60,8 @@ export interface App {
   events: AuditEvents;
   /** Delivers the relay outbox (signed Follow and Undo activities; started with the app). */
   relays: RelayWorker;
+  /** Delivers the webhook outbox (signed audit events; started with the app). */
+  webhooks: WebhookWorker;
   /** Stops the mail and relay workers and the auth notifications (the caller closes the database). */
   close(): Promise<void>;
 }
@@ -83,6 +87,8 @@ export async function createApp(
   const relayEnv = relayEnvOf(config);
   const relays = new RelayWorker(database, relayEnv, log);
   await relays.start();
+  const webhooks = new WebhookWorker(database, webhookEnvOf(config), log);
+  await webhooks.start();
 
   /**
    * Builds a request's GraphQL context. `/graphql` reads the caller later, once the operation (and so
@@ -251,9 +257,11 @@ export async function createApp(
     mailBox,
     events,
     relays,
+    webhooks,
     close: async () => {
       await mail.stop();
       await relays.stop();
+      await webhooks.stop();
       await events.stop();
     },
   };

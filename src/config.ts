@@ -120,6 +120,8 @@ const EnvSchema = z.object({
   OUTBOUND_ALLOW_PRIVATE: flag.default(false),
   /** Base of the exponential backoff between relay delivery attempts. */
   RELAY_RETRY_SECONDS: z.coerce.number().min(0.01).max(86_400).default(30),
+  /** Base of the exponential backoff between webhook delivery attempts. */
+  WEBHOOK_RETRY_SECONDS: z.coerce.number().min(0.01).max(86_400).default(30),
   /** Where stored images are served from (`<base>/media/<hash>.<ext>`); PUBLIC_URL when absent. */
   MEDIA_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
   /** Largest image accepted, in input bytes (after base64 decoding). */
@@ -256,6 +258,7 @@ export interface Config {
   /** Requests the gateway makes to other servers (relays). */
   outbound: { allowPrivate: boolean };
   relays: { retrySeconds: number };
+  webhooks: { retrySeconds: number };
   /** Tiers setSubscription accepts; `baseTier` (one of them) counts as not subscribed. */
   subscriptions: { tiers: string[]; baseTier: string };
   /**
@@ -376,6 +379,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl,
     outbound: { allowPrivate: e.OUTBOUND_ALLOW_PRIVATE },
     relays: { retrySeconds: e.RELAY_RETRY_SECONDS },
+    webhooks: { retrySeconds: e.WEBHOOK_RETRY_SECONDS },
     initialAdmin:
       e.ADMIN_USERNAME || e.ADMIN_EMAIL || e.ADMIN_PASSWORD ? { username: e.ADMIN_USERNAME, email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
   };

@@ -43,6 +43,9 @@ export const SCOPE_CATALOG = {
   'admin:relays:write': 'Follow and unfollow relays (delivers signed ActivityPub Follow and Undo)',
   'admin:media': 'Images (avatars, flags, skins, capes)',
   'admin:media:write': 'Upload images into the media store',
+  'admin:webhooks': 'Signed webhooks (audit events delivered to endpoints)',
+  'admin:webhooks:read': 'List webhook endpoints and their delivery logs (never their secrets)',
+  'admin:webhooks:write': 'Create, change, rotate the secret of and delete webhook endpoints',
 } as const;
 
 export type Scope = keyof typeof SCOPE_CATALOG;

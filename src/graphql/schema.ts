@@ -22,6 +22,7 @@ import '../modules/follows/schema.js';
 import '../modules/relays/schema.js';
 import '../modules/subscriptions/schema.js';
 import '../modules/media/schema.js';
+import '../modules/webhooks/schema.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -75,6 +75,8 @@ const SAMPLES: Record<string, Sample> = {
   'Query.voiceRegions': { vars: () => ({ first: 1 }) },
   'Query.voiceRegion': { vars: () => ({ key: 'denial-region' }) },
   'Query.relaySubscriptions': { vars: () => ({ first: 1 }) },
+  'Query.webhookEndpoints': { vars: () => ({ first: 1 }) },
+  'Query.webhookDeliveries': { vars: () => ({ first: 1 }) },
   // ---- Mutation: sign-in and public ----
   'Mutation.login': { public: true },
   'Mutation.refreshToken': { public: true },
@@ -179,6 +181,11 @@ const SAMPLES: Record<string, Sample> = {
   // A malformed URL: the superadmin pass gets a typed BAD_INPUT without any request leaving the gateway.
   'Mutation.followRelay': { vars: () => ({ input: { url: 'not a relay url' } }) },
   'Mutation.unfollowRelay': { vars: () => ({ input: { url: 'https://relay.invalid/actor' } }) },
+  // ---- Mutation: webhooks (a malformed URL and unknown ids: nothing is written or sent) ----
+  'Mutation.createWebhookEndpoint': { vars: () => ({ input: { url: 'not a url', events: ['*'] } }) },
+  'Mutation.updateWebhookEndpoint': { vars: () => ({ input: { id: encodeId('WebhookEndpoint', 999_999n), description: 'changed' } }) },
+  'Mutation.rotateWebhookSecret': { vars: () => ({ input: { id: encodeId('WebhookEndpoint', 999_999n) } }) },
+  'Mutation.deleteWebhookEndpoint': { vars: () => ({ input: { id: encodeId('WebhookEndpoint', 999_999n) } }) },
   // ---- Subscription ----
   'Subscription.adminEvents': { vars: () => ({ filter: { actions: ['user'] } }) },
 };
@@ -296,6 +303,8 @@ const TABLES = [
   'relay_deliveries',
   'relay_actor',
   'media',
+  'webhook_endpoints',
+  'webhook_deliveries',
 ];
 /** Row counts of every table an admin write touches (audit_log first: every action writes one). */
 async function counts(): Promise<Record<string, number>> {

@@ -6,7 +6,7 @@ import { schema } from '../../src/graphql/schema.js';
 
 /** Root fields anyone may call without a token. */
 /** Secrets the gateway generates and hands over exactly once, in the payload that created them. */
-const SHOWN_ONCE = new Set<string>(['ApplicationWithSecret.clientSecret']);
+const SHOWN_ONCE = new Set<string>(['ApplicationWithSecret.clientSecret', 'WebhookEndpointWithSecret.secret']);
 
 const PUBLIC_ROOT_FIELDS = new Set([
   'Mutation.login',

@@ -18,6 +18,8 @@ import { openSession, type SessionVia } from '../../src/modules/sessions/actions
 import { setSubscription } from '../../src/modules/subscriptions/actions.js';
 import { createUser } from '../../src/modules/users/actions.js';
 import { createVoiceRegion } from '../../src/modules/voice/actions.js';
+import { createWebhookEndpoint } from '../../src/modules/webhooks/actions.js';
+import { webhookEnvOf } from '../../src/modules/webhooks/env.js';
 import type { TestGateway } from './app.js';
 
 /**
@@ -302,4 +304,19 @@ export async function makeMedia(
     .toBuffer();
   const image = await prepareImage(gw.config.media, png, purpose, { hd: opts.hd });
   return gw.database.db.transaction((tx) => putMedia(tx, image));
+}
+
+// ---- webhooks ----
+
+/** A webhook endpoint (createWebhookEndpoint): every event (`*`) unless `events` are given; answers its secret (shown once). */
+export async function makeWebhookEndpoint(
+  gw: TestGateway,
+  opts: { url: string; events?: string[]; description?: string; by?: By },
+): Promise<{ id: bigint; gid: string; secret: string }> {
+  const made = await createWebhookEndpoint(actingAs(gw, opts.by ?? null), webhookEnvOf(gw.config), {
+    url: opts.url,
+    events: opts.events ?? ['*'],
+    description: opts.description,
+  });
+  return { id: made.endpoint.id, gid: encodeId('WebhookEndpoint', made.endpoint.id), secret: made.secret };
 }

@@ -5,6 +5,7 @@ import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../../core/secret-box.js';
 import { queryRows, type Database } from '../../db/client.js';
+import { OutboxWorker } from '../../db/outbox-worker.js';
 import { users } from '../users/table.js';
 import { CLEARED_BODY, outboxRow, RECIPIENTS, sealContext } from './actions.js';
 import { mailJobs, outbox } from './table.js';
@@ -12,7 +13,6 @@ import { mailJobs, outbox } from './table.js';
 export const MAX_ATTEMPTS = 8;
 const BATCH = 50;
 const JOB_BATCH = 500;
-const POLL_MS = 5_000;
 
 export interface MailConfig {
   smtpUrl?: string;
@@ -29,20 +29,17 @@ export interface MailConfig {
  * it: delivery is at least once). Failures retry with exponential backoff, then give up as FAILED.
  * Without SMTP_URL, mail goes to the log.
  */
-export class MailWorker {
+export class MailWorker extends OutboxWorker {
   private transport?: Transporter;
-  private timer?: NodeJS.Timeout;
-  private unlisten?: () => Promise<void>;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
 
   constructor(
-    private readonly database: Database,
+    database: Database,
     private readonly config: MailConfig,
-    private readonly log: Logger,
+    log: Logger,
     private readonly box: SecretBox,
-  ) {}
+  ) {
+    super(database, log, { channel: 'gateway_mail', name: 'mail worker' });
+  }
 
   /** nodemailer loads on the first mail: an instance that sends none does not carry it in memory. */
   private async getTransport(): Promise<Transporter> {
@@ -55,43 +52,9 @@ export class MailWorker {
     return this.transport;
   }
 
-  async start(): Promise<void> {
-    this.unlisten = await this.database.listen(
-      'gateway_mail',
-      () => this.kick(),
-      () => this.kick(),
-    );
-    this.timer = setInterval(() => this.kick(), POLL_MS);
-    this.timer.unref();
-    this.kick();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    const unlisten = this.unlisten;
-    this.unlisten = undefined;
-    await unlisten?.();
-    await this.running;
+  override async stop(): Promise<void> {
+    await super.stop();
     this.transport?.close();
-  }
-
-  /** Runs a pass now (or right after the current one). */
-  kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass()
-      .catch((error) => this.log.error({ err: error }, 'mail worker pass failed'))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
   }
 
   /** One pass: queue a batch of every running job, then deliver what is due. Resolves when idle. */

@@ -1,6 +1,6 @@
 import { SecretBox } from '../../core/secret-box.js';
 import type { Config } from '../../config.js';
-import type { OutboundOptions } from './outbound.js';
+import type { OutboundOptions } from '../../core/outbound.js';
 
 /** What relay actions, the delivery worker and the ActivityPub routes need beyond the database. */
 export interface RelayEnv {

@@ -1,6 +1,6 @@
 import { AppError } from '../../core/errors.js';
 import { ACTIVITY_JSON, readRemoteActor, type RemoteActor } from './activities.js';
-import { OutboundError, outboundRequest, type OutboundOptions } from './outbound.js';
+import { OutboundError, outboundRequest, type OutboundOptions } from '../../core/outbound.js';
 import { signedHeaders, type SigningKey } from './signatures.js';
 
 /** A relay could not be reached, or answered something that is not a relay actor (502 in the shims). */

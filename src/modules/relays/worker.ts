@@ -1,16 +1,16 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { queryRows, type Database } from '../../db/client.js';
+import { OutboxWorker } from '../../db/outbox-worker.js';
 import { ACTIVITY_JSON, relayUrls } from './activities.js';
 import type { RelayEnv } from './env.js';
 import { ensureRelayKeys } from './keys.js';
-import { OutboundError, outboundRequest, OUTBOUND_LIMITS } from './outbound.js';
+import { OutboundError, outboundRequest, OUTBOUND_LIMITS } from '../../core/outbound.js';
 import { signedHeaders, type SigningKey } from './signatures.js';
 import { relayDeliveries } from './table.js';
 
 export const RELAY_MAX_ATTEMPTS = 8;
 const BATCH = 10;
-const POLL_MS = 5_000;
 /** A claim lasts well beyond one request's total timeout; a crashed worker's claim lapses after it. */
 const LEASE_SECONDS = Math.ceil(OUTBOUND_LIMITS.totalTimeoutMs / 1000) * 3;
 
@@ -22,61 +22,20 @@ interface Claimed {
 }
 
 /**
- * Delivers the relay outbox (relay_deliveries), built like the mail worker (LISTEN/NOTIFY to wake,
- * a poll as a fallback, one pass at a time, exponential backoff, FAILED after RELAY_MAX_ATTEMPTS)
- * with one difference: a row is claimed with a lease in a short statement and delivered with no
+ * Delivers the relay outbox (relay_deliveries) on the loop outbox workers share (db/outbox-worker.ts:
+ * LISTEN/NOTIFY to wake, a poll as a fallback, one pass at a time), with exponential backoff and
+ * FAILED after RELAY_MAX_ATTEMPTS. Unlike mail, a row is claimed with a lease in a short statement and delivered with no
  * transaction or connection held, since a remote inbox may take its whole timeout to answer. Several
  * instances share the work (SKIP LOCKED on the claim; an unexpired lease is never claimed again).
  * Each activity is POSTed signed (HTTP Signatures, the relay actor's key).
  */
-export class RelayWorker {
-  private timer?: NodeJS.Timeout;
-  private unlisten?: () => Promise<void>;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
-
+export class RelayWorker extends OutboxWorker {
   constructor(
-    private readonly database: Database,
+    database: Database,
     private readonly env: RelayEnv,
-    private readonly log: Logger,
-  ) {}
-
-  async start(): Promise<void> {
-    this.unlisten = await this.database.listen(
-      'gateway_relay',
-      () => this.kick(),
-      () => this.kick(),
-    );
-    this.timer = setInterval(() => this.kick(), POLL_MS);
-    this.timer.unref();
-    this.kick();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    const unlisten = this.unlisten;
-    this.unlisten = undefined;
-    await unlisten?.();
-    await this.running;
-  }
-
-  kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass()
-      .catch((error) => this.log.error({ err: error }, 'relay worker pass failed'))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    log: Logger,
+  ) {
+    super(database, log, { channel: 'gateway_relay', name: 'relay worker' });
   }
 
   /** Delivers what is due until nothing is; rows waiting for a retry wake the poll or a kick later. */
@@ -134,7 +93,7 @@ export class RelayWorker {
         })
         .where(and(eq(relayDeliveries.id, id), eq(relayDeliveries.status, 'PENDING')));
       // A retry due soon (tests, short RELAY_RETRY_SECONDS) should not wait for the next poll.
-      if (!failed && delay * 1000 < POLL_MS) setTimeout(() => this.kick(), delay * 1000).unref();
+      if (!failed) this.kickIn(delay * 1000);
     }
   }
 }

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboundError, outboundRequest } from '../../../src/modules/relays/outbound.js';
+import { OutboundError, outboundRequest } from '../../../src/core/outbound.js';
 import { useGateway } from '../../helpers/app.js';
 import { mutate, restClient } from '../../helpers/clients.js';
 import { TestRelay } from './relay-server.js';

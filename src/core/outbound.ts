@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
 
 /**
- * Requests the gateway makes to other servers (relay actors and inboxes). Every one goes through
+ * Requests the gateway makes to other servers (relay actors and inboxes, webhook endpoints). Every one goes through
  * request-filtering-agent, which checks the address a name resolves to at connect time (so DNS
  * rebinding cannot slip past a check made earlier) and refuses loopback, private, link-local and
  * other reserved addresses unless `allowPrivate` (OUTBOUND_ALLOW_PRIVATE, for tests and local
