@@ -43,6 +43,10 @@ export const SCOPE_CATALOG = {
   'admin:relays:write': 'Follow and unfollow relays (delivers signed ActivityPub Follow and Undo)',
   'admin:media': 'Images (avatars, flags, skins, capes)',
   'admin:media:write': 'Upload images into the media store',
+  // Minecraft skins and capes (CookieCMS; modules/skins).
+  'admin:skins': 'Minecraft skins and capes (CookieCMS)',
+  'admin:skins:read': 'Read skins, capes, who owns them and who wears what',
+  'admin:skins:write': 'Upload, change and delete skins and capes; give and take capes',
 } as const;
 
 export type Scope = keyof typeof SCOPE_CATALOG;
