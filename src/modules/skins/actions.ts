@@ -18,11 +18,7 @@ const BASE_WIDTH = 64;
 
 /** NOT_FOUND unless the user exists (and is not deleted); locks it, so it cannot go while the change is made. */
 export async function lockOwner(tx: Tx, userId: bigint, what = 'No such user'): Promise<void> {
-  const [row] = await tx
-    .select({ status: users.status })
-    .from(users)
-    .where(eq(users.id, userId))
-    .for('update');
+  const [row] = await tx.select({ status: users.status }).from(users).where(eq(users.id, userId)).for('update');
   if (!row || row.status === 'DELETED') throw new NotFoundError(what);
 }
 

@@ -129,7 +129,12 @@ export async function setDiscordLink(ctx: ActionContext, input: z.input<typeof s
         .onConflictDoUpdate({ target: discordLinks.userId, set: { ...next, linkedAt: sql`now()` } });
     }
     await writeAudit(tx, ctx.actor, [
-      { action: next ? 'discord.link' : 'discord.unlink', targetType: 'User', targetId: v.userId.toString(), diff: { discordId: { from: current?.discordId ?? null, to: next?.discordId ?? null } } },
+      {
+        action: next ? 'discord.link' : 'discord.unlink',
+        targetType: 'User',
+        targetId: v.userId.toString(),
+        diff: { discordId: { from: current?.discordId ?? null, to: next?.discordId ?? null } },
+      },
     ]);
     return v.userId;
   });

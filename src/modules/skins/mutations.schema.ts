@@ -32,7 +32,10 @@ const UpdateSkinInput = builder.inputType('UpdateSkinInput', {
 });
 const SkinIdInput = builder.inputType('DeleteSkinInput', { fields: (t) => ({ id: t.globalID({ for: SkinRef, required: true }) }) });
 const SelectSkinInput = builder.inputType('SelectSkinInput', {
-  fields: (t) => ({ user: t.globalID({ for: UserRef, required: true }), skin: t.globalID({ for: SkinRef, description: 'One of the user’s skins; null: none' }) }),
+  fields: (t) => ({
+    user: t.globalID({ for: UserRef, required: true }),
+    skin: t.globalID({ for: SkinRef, description: 'One of the user’s skins; null: none' }),
+  }),
 });
 const UploadCapeInput = builder.inputType('UploadCapeInput', {
   fields: (t) => ({

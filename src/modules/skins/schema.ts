@@ -105,7 +105,10 @@ builder.queryFields((t) => ({
       args: { filter: t.arg({ type: SkinFilter }), orderBy: t.arg({ type: orderByEnum('SkinOrderBy', skinList), defaultValue: 'CREATED_AT_ASC' }) },
       resolve: (_root, args, ctx, info) => findSkinPage(ctx.database.db, args, listWants(info)),
     },
-    { name: 'SkinConnection', fields: (c) => ({ totalCount: c.int({ description: 'Skins matching the filter (every page)', resolve: (x) => x.totalCount ?? 0 }) }) },
+    {
+      name: 'SkinConnection',
+      fields: (c) => ({ totalCount: c.int({ description: 'Skins matching the filter (every page)', resolve: (x) => x.totalCount ?? 0 }) }),
+    },
     { name: 'SkinEdge' },
   ),
   capes: t.connection(
@@ -116,7 +119,10 @@ builder.queryFields((t) => ({
       args: { filter: t.arg({ type: CapeFilter }), orderBy: t.arg({ type: orderByEnum('CapeOrderBy', capeList), defaultValue: 'CREATED_AT_ASC' }) },
       resolve: (_root, args, ctx, info) => findCapePage(ctx.database.db, args, listWants(info)),
     },
-    { name: 'CapeConnection', fields: (c) => ({ totalCount: c.int({ description: 'Capes matching the filter (every page)', resolve: (x) => x.totalCount ?? 0 }) }) },
+    {
+      name: 'CapeConnection',
+      fields: (c) => ({ totalCount: c.int({ description: 'Capes matching the filter (every page)', resolve: (x) => x.totalCount ?? 0 }) }),
+    },
     { name: 'CapeEdge' },
   ),
 }));
