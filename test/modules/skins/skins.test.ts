@@ -16,8 +16,14 @@ const UPLOAD = `mutation($input: UploadSkinInput!) { uploadSkin(input: $input) {
   ... on Error { message code } ... on BadInputError { fields { path message } } } }`;
 
 const count = async (table: string) => (await gw.database.rows<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(table)}`))[0].n;
-const refCount = async (hash: string) => (await gw.database.rows<{ ref_count: number }>(sql`select ref_count from media where hash = ${hash}`))[0]?.ref_count ?? 0;
-const state = async () => ({ skins: await count('skins'), media: await count('media'), audit: await count('audit_log'), selections: await count('skin_selections') });
+const refCount = async (hash: string) =>
+  (await gw.database.rows<{ ref_count: number }>(sql`select ref_count from media where hash = ${hash}`))[0]?.ref_count ?? 0;
+const state = async () => ({
+  skins: await count('skins'),
+  media: await count('media'),
+  audit: await count('audit_log'),
+  selections: await count('skin_selections'),
+});
 
 describe('uploadSkin', () => {
   it('needs a token and admin:skins:write; stores the texture once by content (two skins, one image, two references)', async () => {
@@ -34,9 +40,18 @@ describe('uploadSkin', () => {
     const first = (await gqlUpload(gw, UPLOAD, input, png, admin.token)).body.data.uploadSkin;
     expect(first).toMatchObject({
       __typename: 'UploadSkinSuccess',
-      skin: { name: 'Alex', slim: true, hd: false, disabled: false, owner: { id: owner.gid }, cape: null, texture: { refCount: 1, width: 64, height: 64, contentType: 'image/png' } },
+      skin: {
+        name: 'Alex',
+        slim: true,
+        hd: false,
+        disabled: false,
+        owner: { id: owner.gid },
+        cape: null,
+        texture: { refCount: 1, width: 64, height: 64, contentType: 'image/png' },
+      },
     });
-    const second = (await gqlUpload(gw, UPLOAD, { ...input, name: 'Alex 2', select: false }, png, (await gw.user({ roles: ['moderator'] })).token)).body.data.uploadSkin;
+    const second = (await gqlUpload(gw, UPLOAD, { ...input, name: 'Alex 2', select: false }, png, (await gw.user({ roles: ['moderator'] })).token)).body.data
+      .uploadSkin;
     expect(second.skin.texture.hash).toBe(first.skin.texture.hash);
     expect(await refCount(first.skin.texture.hash)).toBe(2);
     const [{ n }] = await gw.database.rows<{ n: number }>(sql`select count(*)::int as n from media where hash = ${first.skin.texture.hash}`);
@@ -84,7 +99,9 @@ describe('uploadSkin', () => {
     // Beyond the media byte limit (2 MB), through the action (the /graphql body limit is 1 MB).
     const oversize = await makeNoise('png', 900, 900);
     expect(oversize.length).toBeGreaterThan(gw.config.media.maxBytes);
-    await expect(uploadSkin(actingAs(gw), gw.config.media, { ownerId: owner.id, file: pngFile(oversize), name: 'x' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(uploadSkin(actingAs(gw), gw.config.media, { ownerId: owner.id, file: pngFile(oversize), name: 'x' })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+    });
     for (const input of [{ name: '' }, { name: 'x'.repeat(65) }, { owner: encodeId('User', 999_999_999) }, { cape: encodeId('Cape', crypto.randomUUID()) }]) {
       const res = await gqlUpload(gw, UPLOAD, { owner: owner.gid, name: 'ok', ...input }, good, admin.token);
       expect(res.status).toBe(200);
@@ -113,8 +130,12 @@ describe('updateSkin, selectSkin and the library', () => {
     expect(await edit({ name: 'x' }, owner.token)).toMatchObject({ error: 'FORBIDDEN' });
     expect(await edit({ name: 'x' }, null)).toMatchObject({ error: 'UNAUTHENTICATED' });
     expect(await edit({ name: '' })).toMatchObject({ __typename: 'BadInputError' });
-    expect(await mutate(gw, 'updateSkin', { id: encodeId('Skin', crypto.randomUUID()), name: 'x' }, admin.token)).toMatchObject({ __typename: 'NotFoundError' });
-    expect(await edit({ cape: encodeId('Cape', theirs.id), name: 'Caped', slim: true })).toMatchObject({ skin: { name: 'Caped', slim: true, cape: { uuid: theirs.id } } });
+    expect(await mutate(gw, 'updateSkin', { id: encodeId('Skin', crypto.randomUUID()), name: 'x' }, admin.token)).toMatchObject({
+      __typename: 'NotFoundError',
+    });
+    expect(await edit({ cape: encodeId('Cape', theirs.id), name: 'Caped', slim: true })).toMatchObject({
+      skin: { name: 'Caped', slim: true, cape: { uuid: theirs.id } },
+    });
     expect(await edit({ cape: null })).toMatchObject({ skin: { cape: null, name: 'Caped' } });
     const [{ n }] = await gw.database.rows<{ n: number }>(sql`select count(*)::int as n from audit_log where target_id = ${skin.id}`);
     await edit({ name: 'Caped' });
