@@ -45,14 +45,14 @@ async function lockSkin(tx: Tx, id: string): Promise<SkinView> {
  */
 export async function uploadSkin(ctx: ActionContext, config: MediaConfig, input: z.input<typeof uploadSkinSchema>): Promise<SkinView> {
   const v = parseInput(uploadSkinSchema, input);
-  const bytes = await readUpload(v.file, config, ['file']);
-  const image = await prepareImage(config, bytes, 'skin', { hd: true, path: ['file'] });
+  const bytes = v.file ? await readUpload(v.file, config, ['file']) : v.dataUri!;
+  const image = await prepareImage(config, bytes, 'skin', { hd: true, path: v.file ? ['file'] : ['dataUri'] });
   return ctx.db.transaction(async (tx) => {
     await lockOwner(tx, v.ownerId);
     const hd = image.width > BASE_WIDTH;
     if (hd && !(await mayHaveHdSkins(tx, v.ownerId))) {
       const message = `A skin is 64×64 or 64×32 (this one is ${image.width}×${image.height}); larger multiples need an owner who may have HD skins`;
-      throw new BadInputError(message, [{ path: ['file'], message }]);
+      throw new BadInputError(message, [{ path: v.file ? ['file'] : ['dataUri'], message }]);
     }
     if (v.capeId) await assertOwnsCape(tx, v.ownerId, v.capeId);
     await putMedia(tx, image);

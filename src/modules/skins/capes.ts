@@ -18,8 +18,8 @@ import { deleteCapeSchema, setDiscordLinkSchema, updateUserCapesSchema, uploadCa
  */
 export async function uploadCape(ctx: ActionContext, config: MediaConfig, input: z.input<typeof uploadCapeSchema>): Promise<CapeView> {
   const v = parseInput(uploadCapeSchema, input);
-  const bytes = await readUpload(v.file, config, ['file']);
-  const image = await prepareImage(config, bytes, 'cape', { path: ['file'] });
+  const bytes = v.file ? await readUpload(v.file, config, ['file']) : v.dataUri!;
+  const image = await prepareImage(config, bytes, 'cape', { path: v.file ? ['file'] : ['dataUri'] });
   const owners = [...new Set(v.ownerIds)];
   return ctx.db.transaction(async (tx) => {
     if (owners.length) {

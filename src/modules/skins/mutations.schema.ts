@@ -13,7 +13,8 @@ const given = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).f
 const UploadSkinInput = builder.inputType('UploadSkinInput', {
   fields: (t) => ({
     owner: t.globalID({ for: UserRef, required: true }),
-    file: t.field({ type: 'Upload', required: true, description: 'The texture (PNG): 64×64 or 64×32; larger multiples for owners who may have HD skins' }),
+    file: t.field({ type: 'Upload', description: 'The texture (PNG): 64×64 or 64×32; larger multiples for owners who may have HD skins' }),
+    dataUri: t.string({ description: 'The texture as a data:image/png;base64,… URI; exactly one of file and dataUri' }),
     name: t.string({ required: true }),
     slim: t.boolean({ description: 'Slim (3 px) arms; default false' }),
     cape: t.globalID({ for: CapeRef, description: 'A cape the owner has' }),
@@ -39,7 +40,8 @@ const SelectSkinInput = builder.inputType('SelectSkinInput', {
 });
 const UploadCapeInput = builder.inputType('UploadCapeInput', {
   fields: (t) => ({
-    file: t.field({ type: 'Upload', required: true, description: 'The texture (PNG): 64×32 or a multiple' }),
+    file: t.field({ type: 'Upload', description: 'The texture (PNG): 64×32 or a multiple' }),
+    dataUri: t.string({ description: 'The texture as a data:image/png;base64,… URI; exactly one of file and dataUri' }),
     name: t.string({ required: true }),
     owners: t.globalIDList({ for: UserRef, description: 'Users who get the cape' }),
   }),
@@ -68,7 +70,8 @@ builder.mutationFields((t) => ({
     resolve: (_r, { input: i }, ctx) =>
       uploadSkin(actionContext(ctx), ctx.config.media, {
         ownerId: i.owner.id,
-        file: i.file,
+        file: i.file ?? undefined,
+        dataUri: i.dataUri ?? undefined,
         name: i.name,
         slim: i.slim ?? undefined,
         capeId: i.cape?.id,
@@ -111,7 +114,12 @@ builder.mutationFields((t) => ({
     errors: payload('UploadCape', 'cape'),
     args: { input: t.arg({ type: UploadCapeInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
-      uploadCape(actionContext(ctx), ctx.config.media, { file: input.file, name: input.name, ownerIds: (input.owners ?? []).map((o) => o.id) }),
+      uploadCape(actionContext(ctx), ctx.config.media, {
+        file: input.file ?? undefined,
+        dataUri: input.dataUri ?? undefined,
+        name: input.name,
+        ownerIds: (input.owners ?? []).map((o) => o.id),
+      }),
   }),
   deleteCape: t.field({
     type: CapeRef,

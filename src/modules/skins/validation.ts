@@ -7,15 +7,22 @@ const id = z.uuid('not a valid id');
 /** Capes given or taken at once (the panels send a list). */
 const MAX_CAPES = 100;
 
-/** uploadSkin: a PNG texture for one owner (HD only when the owner may have HD skins). */
-export const uploadSkinSchema = z.object({
-  ownerId: z.bigint(),
-  file: file.describe('The texture (PNG) as a file part of a GraphQL multipart request'),
-  name: name.describe('Shown in the skins library'),
-  slim: z.boolean().default(false).describe('Slim (3 px) arms, the "Alex" model'),
-  capeId: id.nullable().optional().describe('A cape the owner has; null or absent: none'),
-  select: z.boolean().default(false).describe("Also make it the owner's selected skin"),
-});
+const dataUri = z.string().optional().describe('The texture as a data:image/png;base64,… URI (instead of file)');
+const exactlyOne = { message: 'give exactly one of file and dataUri', path: ['file'] };
+const oneSource = (v: { file?: unknown; dataUri?: unknown }) => (v.file === undefined) !== (v.dataUri === undefined);
+
+/** uploadSkin: a PNG texture (a multipart file or a data URI) for one owner (HD only when the owner may have HD skins). */
+export const uploadSkinSchema = z
+  .object({
+    ownerId: z.bigint(),
+    file: file.optional().describe('The texture (PNG) as a file part of a GraphQL multipart request'),
+    dataUri,
+    name: name.describe('Shown in the skins library'),
+    slim: z.boolean().default(false).describe('Slim (3 px) arms, the "Alex" model'),
+    capeId: id.nullable().optional().describe('A cape the owner has; null or absent: none'),
+    select: z.boolean().default(false).describe("Also make it the owner's selected skin"),
+  })
+  .refine(oneSource, exactlyOne);
 
 /** updateSkin: omitted keys unchanged; capeId null takes the cape off. */
 export const updateSkinSchema = z.object({
@@ -32,11 +39,14 @@ export const deleteSkinSchema = z.object({ id });
 export const selectSkinSchema = z.object({ userId: z.bigint(), skinId: id.nullable() });
 
 /** uploadCape: a PNG texture, its name, and the users who get it. */
-export const uploadCapeSchema = z.object({
-  file: file.describe('The texture (PNG) as a file part of a GraphQL multipart request'),
-  name,
-  ownerIds: z.array(z.bigint()).max(1000, 'at most 1000 owners').default([]),
-});
+export const uploadCapeSchema = z
+  .object({
+    file: file.optional().describe('The texture (PNG) as a file part of a GraphQL multipart request'),
+    dataUri,
+    name,
+    ownerIds: z.array(z.bigint()).max(1000, 'at most 1000 owners').default([]),
+  })
+  .refine(oneSource, exactlyOne);
 
 export const deleteCapeSchema = z.object({ id });
 

@@ -31,7 +31,7 @@ describe('capes', () => {
       ['a JPEG', await makeImage('jpeg', 64, 32)],
       ['SVG', SVG],
       ['64×64', await makeImage('png', 64, 64)],
-      ['an unknown owner', png, { owners: [a.gid, encodeId('User', 999_999_999)] }],
+      ['an unknown owner', png, { owners: [a.gid, encodeId('User', 999_999_999n)] }],
       ['no name', png, { name: '' }],
     ];
     for (const [what, bytes, over] of bad) {
@@ -58,7 +58,7 @@ describe('capes', () => {
     const user = await gw.user();
     const [one, two] = [await makeCape(gw), await makeCape(gw)];
     const [gOne, gTwo] = [encodeId('Cape', one.id), encodeId('Cape', two.id)];
-    const change = (input: Record<string, unknown>, token = admin.token) =>
+    const change = (input: Record<string, unknown>, token: string | null = admin.token) =>
       mutate(gw, 'updateUserCapes', { user: user.gid, ...input }, token, 'user { capes { uuid } }');
     expect(await change({ add: [gOne] }, user.token)).toMatchObject({ error: 'FORBIDDEN' });
     expect(await change({ add: [gOne] }, null)).toMatchObject({ error: 'UNAUTHENTICATED' });

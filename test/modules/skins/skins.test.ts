@@ -102,7 +102,7 @@ describe('uploadSkin', () => {
     await expect(uploadSkin(actingAs(gw), gw.config.media, { ownerId: owner.id, file: pngFile(oversize), name: 'x' })).rejects.toMatchObject({
       code: 'BAD_INPUT',
     });
-    for (const input of [{ name: '' }, { name: 'x'.repeat(65) }, { owner: encodeId('User', 999_999_999) }, { cape: encodeId('Cape', crypto.randomUUID()) }]) {
+    for (const input of [{ name: '' }, { name: 'x'.repeat(65) }, { owner: encodeId('User', 999_999_999n) }, { cape: encodeId('Cape', crypto.randomUUID()) }]) {
       const res = await gqlUpload(gw, UPLOAD, { owner: owner.gid, name: 'ok', ...input }, good, admin.token);
       expect(res.status).toBe(200);
       const payload = res.body.data?.uploadSkin;
@@ -124,7 +124,7 @@ describe('updateSkin, selectSkin and the library', () => {
     const theirs = await makeCape(gw, [owner.id]);
     const notTheirs = await makeCape(gw, []);
     const id = encodeId('Skin', skin.id);
-    const edit = (input: Record<string, unknown>, token = admin.token) =>
+    const edit = (input: Record<string, unknown>, token: string | null = admin.token) =>
       mutate(gw, 'updateSkin', { id, ...input }, token, 'skin { name slim disabled cape { uuid } }');
     expect(await edit({ cape: encodeId('Cape', notTheirs.id) })).toMatchObject({ error: 'FORBIDDEN', message: 'You do not own this cape' });
     expect(await edit({ name: 'x' }, owner.token)).toMatchObject({ error: 'FORBIDDEN' });
