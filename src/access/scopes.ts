@@ -46,6 +46,10 @@ export const SCOPE_CATALOG = {
   'admin:webhooks': 'Signed webhooks (audit events delivered to endpoints)',
   'admin:webhooks:read': 'List webhook endpoints and their delivery logs (never their secrets)',
   'admin:webhooks:write': 'Create, change, rotate the secret of and delete webhook endpoints',
+  // Minecraft skins and capes (CookieCMS; modules/skins).
+  'admin:skins': 'Minecraft skins and capes (CookieCMS)',
+  'admin:skins:read': 'Read skins, capes, who owns them and who wears what',
+  'admin:skins:write': 'Upload, change and delete skins and capes; give and take capes',
 } as const;
 
 export type Scope = keyof typeof SCOPE_CATALOG;

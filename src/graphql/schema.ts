@@ -23,6 +23,8 @@ import '../modules/relays/schema.js';
 import '../modules/subscriptions/schema.js';
 import '../modules/media/schema.js';
 import '../modules/webhooks/schema.js';
+import '../modules/skins/schema.js';
+import '../modules/skins/mutations.schema.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -48,6 +48,8 @@ const unique = (prefix: string) => {
 };
 const later = () => new Date(Date.now() + 86_400_000).toISOString();
 
+const NO_UUID = '00000000-0000-4000-8000-000000000000';
+
 /** One entry per root field, `<Type>.<field>`. */
 const SAMPLES: Record<string, Sample> = {
   // ---- Query ----
@@ -186,6 +188,35 @@ const SAMPLES: Record<string, Sample> = {
   'Mutation.updateWebhookEndpoint': { vars: () => ({ input: { id: encodeId('WebhookEndpoint', 999_999n), description: 'changed' } }) },
   'Mutation.rotateWebhookSecret': { vars: () => ({ input: { id: encodeId('WebhookEndpoint', 999_999n) } }) },
   'Mutation.deleteWebhookEndpoint': { vars: () => ({ input: { id: encodeId('WebhookEndpoint', 999_999n) } }) },
+  // ---- Query and Mutation: skins and capes (unknown keys: the superadmin pass gets NotFoundError) ----
+  'Query.skins': { vars: () => ({ first: 1 }) },
+  'Query.capes': { vars: () => ({ first: 1 }) },
+  // A black 64×64 PNG as a data URI (JSON cannot carry a multipart file).
+  'Mutation.uploadSkin': {
+    vars: (f) => ({
+      input: {
+        owner: f.target.gid,
+        name: 'Denial',
+        dataUri:
+          'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAEAAAABACAYAAACqaXHeAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAeklEQVR4nOXOIQEAAAwEIfqX/sWYOIEHFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFuc78OoAWHzw4mYi9U0AAAAASUVORK5CYII=',
+      },
+    }),
+  },
+  'Mutation.updateSkin': { vars: () => ({ input: { id: encodeId('Skin', NO_UUID), name: 'Changed' } }) },
+  'Mutation.deleteSkin': { vars: () => ({ input: { id: encodeId('Skin', NO_UUID) } }) },
+  'Mutation.selectSkin': { vars: (f) => ({ input: { user: f.target.gid, skin: null } }) },
+  'Mutation.uploadCape': {
+    vars: () => ({
+      input: {
+        name: 'Denial',
+        dataUri:
+          'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAEAAAAAgCAYAAACinX6EAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAASklEQVRogeXOIQEAAAwEIfqX/sWYOIEHFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFmdxFuc78OoAK9X4aujjUEQAAAAASUVORK5CYII=',
+      },
+    }),
+  },
+  'Mutation.deleteCape': { vars: () => ({ input: { id: encodeId('Cape', NO_UUID) } }) },
+  'Mutation.updateUserCapes': { vars: (f) => ({ input: { user: f.target.gid, add: [] } }) },
+  'Mutation.setDiscordLink': { vars: (f) => ({ input: { user: f.target.gid, discord: null } }) },
   // ---- Subscription ----
   'Subscription.adminEvents': { vars: () => ({ filter: { actions: ['user'] } }) },
 };
@@ -305,6 +336,11 @@ const TABLES = [
   'media',
   'webhook_endpoints',
   'webhook_deliveries',
+  'skins',
+  'capes',
+  'cape_owners',
+  'skin_selections',
+  'discord_links',
 ];
 /** Row counts of every table an admin write touches (audit_log first: every action writes one). */
 async function counts(): Promise<Record<string, number>> {
