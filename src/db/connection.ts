@@ -1,4 +1,4 @@
-import { and, getTableName, sql, type SQL } from 'drizzle-orm';
+import { and, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { BadInputError } from '../core/errors.js';
 import { queryRows, type Tx } from './client.js';
@@ -204,13 +204,13 @@ export async function findPage<T extends FilterTable, O extends string, R, N = R
     // PostgreSQL never settles on one generic plan. Drizzle types limit as number | Placeholder.
     const limit = sql.raw(String(size + 1)) as never;
     if (offset) {
-      // Legacy numbered pages: the offset skips plain rows in a subquery (named as the table, so the
-      // columns' SQL still names them), and the nodes are built for the page's rows only.
-      const name = sql.identifier(getTableName(source.table));
-      const skipped = sql`(select * from ${source.table} where ${and(condition, ...cursors) ?? sql`true`} order by ${sql.join(orderBy, sql`, `)} limit ${limit} offset ${offset}) as ${name}`;
+      // Legacy numbered pages: the offset skips ids only (an index-only scan where the order's index
+      // covers it), and the nodes are built for the page's rows alone, not for the rows skipped.
+      const ids = sql`select ${source.id.sql} from ${source.table} where ${and(condition, ...cursors) ?? sql`true`} order by ${sql.join(orderBy, sql`, `)} limit ${limit} offset ${offset}`;
       return db
         .select({ ...columns, ...extra })
-        .from(skipped)
+        .from(source.table)
+        .where(sql`${source.id.sql} in (${ids})`)
         .orderBy(...orderBy)
         .$dynamic();
     }
