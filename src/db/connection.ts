@@ -1,14 +1,16 @@
 import { and, sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { BadInputError } from '../core/errors.js';
-import { queryRows, type Tx } from './client.js';
-import { checkCount, decodeListCursor, encodeListCursor, MAX_PAGE_SIZE, type KeyType, type OrderSpec, type SortKey } from './cursor.js';
-import { compileFilter, type FilterOf, type FilterTable } from './filter.js';
-import { answerCount, type CountStrategy, countExpression, estimateCount, inStatement, type ListCount } from './list-count.js';
+import type { Tx } from './client.js';
+import { checkCount, decodeListCursor, encodeListCursor, MAX_PAGE_SIZE, type KeyType } from './cursor.js';
+import { compileFilter, type FilterTable } from './filter.js';
+import { countAnswers, countColumns, countList, countPlan, type CountStrategy, estimateOf, type ListCount } from './list-count.js';
+import type { Connection, ListArgs, ListSource, ListWants, PageQuery } from './list-source.js';
 import { Params, runPrepared } from './prepared.js';
 
 export * from './cursor.js';
 export type { CountStrategy, ListCount } from './list-count.js';
+export { countAll, countList } from './list-count.js';
+export type * from './list-source.js';
 
 /**
  * THE connection engine: every list the API pages through (users, roles, invites, applications,
@@ -20,70 +22,6 @@ export type { CountStrategy, ListCount } from './list-count.js';
  * cursor counts in a second statement), and the capped `offset` of legacy numbered pages, whose rows
  * are built after the offset skipped the others.
  */
-
-/** One page of a Relay connection (the relay plugin's connection shape). */
-export interface Page<T> {
-  edges: { cursor: string; node: T }[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-}
-
-export interface ListSource<T extends FilterTable, O extends string> {
-  /** Names the statements and is part of nothing the client sees. */
-  name: string;
-  table: PgTable;
-  /** A unique key breaking ties of every order (in the order's direction). */
-  id: SortKey;
-  orders: Readonly<Record<O, OrderSpec>>;
-  defaultOrder: O;
-  filter: T;
-  /** Page size without first/last (default 20). */
-  defaultSize?: number;
-  /** The largest first/last this list answers (default MAX_PAGE_SIZE). */
-  maxPageSize?: number;
-  /**
-   * The count kept by triggers (db/counts.ts) of the rows `filter` selects, when the list keeps one
-   * for it (undefined: count them); `slow` is the count to fall back on should the kept one be gone.
-   * Asked only for lists without a `where` of their own.
-   */
-  keptCount?: (filter: FilterOf<T> | null | undefined, slow: SQL) => SQL | undefined;
-}
-
-export interface ListArgs<T extends FilterTable, O extends string> {
-  first?: number | null;
-  last?: number | null;
-  after?: string | null;
-  before?: string | null;
-  /** Legacy numbered pages only: rows skipped before the page (forwards, at most MAX_OFFSET). */
-  offset?: number | null;
-  filter?: FilterOf<T> | null;
-  orderBy?: O | null;
-}
-
-/** What of a connection beyond its nodes the request selected. */
-export interface ListWants {
-  totalCount: boolean;
-  cursors: boolean;
-  /** The strategies of the `count` fields selected (none: not selected). */
-  counts?: readonly CountStrategy[];
-}
-
-export interface Connection<N> extends Page<N> {
-  /** The whole filtered set (never the page); null when it was not asked for. */
-  totalCount: number | null;
-  /** The counts of the strategies `wants.counts` asked for. */
-  counts: Partial<Record<CountStrategy, ListCount>>;
-}
-
-export interface PageQuery<R, N> {
-  /** The columns of one node; values through `p`, so the statement depends only on the request's shape. */
-  select: (p: Params) => Record<string, SQL | SQL.Aliased | AnyPgColumn>;
-  /** What `select` depends on (e.g. the selected fields); without it the statement is not kept prepared. */
-  selectKey?: string;
-  /** A condition every row of this list meets (e.g. one user's sessions), values through `p`. */
-  where?: (p: Params) => SQL | undefined;
-  /** The node of a row (default: the row itself). */
-  nodeOf?: (row: R) => N;
-}
 
 /** Numbered pages exist for legacy shims only; capping the offset caps the rows skipped. */
 export const MAX_OFFSET = 10_000;
@@ -108,47 +46,6 @@ interface Internals {
   _n?: number;
   /** CAPPED. */
   _c?: number;
-}
-
-/** Which counts a request needs, and whether the list keeps one for its filter. */
-interface CountPlan {
-  strategies: Set<CountStrategy>;
-  /** The kept count (SQL) when the list keeps one for this filter. */
-  kept: SQL | undefined;
-}
-
-function countPlan<T extends FilterTable>(
-  source: ListSource<T, string>,
-  query: Pick<PageQuery<unknown, unknown>, 'where'>,
-  filter: FilterOf<T> | null | undefined,
-  condition: SQL | undefined,
-  wants: ListWants,
-): CountPlan {
-  const strategies = new Set<CountStrategy>(wants.counts ?? []);
-  if (wants.totalCount) strategies.add('EXACT');
-  const kept =
-    strategies.size && !query.where && source.keptCount ? source.keptCount(filter, countExpression('EXACT', source.table, condition, undefined)) : undefined;
-  return { strategies, kept };
-}
-
-/** The count columns of a statement for `plan` (`_n` exact or kept, `_c` capped). */
-function countColumns(plan: CountPlan, table: PgTable, condition: SQL | undefined): Record<string, SQL> {
-  const columns: Record<string, SQL> = {};
-  const { strategies, kept } = plan;
-  if (kept ? strategies.size > 0 : strategies.has('EXACT')) columns._n = countExpression('EXACT', table, condition, kept);
-  if (!kept && strategies.has('CAPPED')) columns._c = countExpression('CAPPED', table, condition, undefined);
-  return columns;
-}
-
-/** The answers of `plan` from the count columns of `row` (and the estimate, when asked for and not kept). */
-function countAnswers(plan: CountPlan, row: Internals, estimate: ListCount | undefined): Partial<Record<CountStrategy, ListCount>> {
-  const out: Partial<Record<CountStrategy, ListCount>> = {};
-  for (const s of plan.strategies) {
-    if (plan.kept) out[s] = { value: Number(row._n), exact: true };
-    else if (inStatement(s)) out[s] = answerCount(s, Number(s === 'EXACT' ? row._n : row._c), false);
-    else if (estimate) out[s] = estimate;
-  }
-  return out;
 }
 
 /**
@@ -266,52 +163,4 @@ export async function findPage<T extends FilterTable, O extends string, R, N = R
     totalCount: wants.totalCount ? (counts.EXACT?.value ?? 0) : null,
     counts,
   };
-}
-
-/** The planner's estimate of the rows of `source` matching the list's condition and `filter`. */
-function estimateOf<T extends FilterTable>(
-  db: Tx,
-  source: ListSource<T, string>,
-  query: Pick<PageQuery<unknown, unknown>, 'where'>,
-  filter: FilterOf<T> | null | undefined,
-) {
-  const p = new Params(true);
-  return estimateCount(db, source.table, and(query.where?.(p), compileFilter(source.filter, filter, p)));
-}
-
-/** The counts of `strategies` of the rows of `source` matching the list's condition and `filter`, in their own statement. */
-export async function countList<T extends FilterTable, O extends string>(
-  db: Tx,
-  source: ListSource<T, O>,
-  query: Pick<PageQuery<unknown, unknown>, 'where'>,
-  filter: FilterOf<T> | null | undefined,
-  strategies: Iterable<CountStrategy>,
-  estimate?: ListCount,
-): Promise<Partial<Record<CountStrategy, ListCount>>> {
-  const p = new Params(true);
-  const condition = and(query.where?.(p), compileFilter(source.filter, filter, p));
-  const plan = countPlan(source, query, filter, condition, { totalCount: false, cursors: false, counts: [...strategies] });
-  const columns = countColumns(plan, source.table, condition);
-  const names = Object.keys(columns);
-  const [row] = names.length
-    ? await queryRows<Internals>(
-        db,
-        sql`select ${sql.join(
-          names.map((n) => sql`${columns[n]} as ${sql.identifier(n)}`),
-          sql`, `,
-        )}`,
-      )
-    : [{}];
-  const guess = estimate ?? (!plan.kept && plan.strategies.has('ESTIMATE') ? await estimateCount(db, source.table, condition) : undefined);
-  return countAnswers(plan, row, guess);
-}
-
-/** The rows of `source` matching the list's condition and `filter`, every page of them (exact). */
-export async function countAll<T extends FilterTable, O extends string>(
-  db: Tx,
-  source: ListSource<T, O>,
-  query: Pick<PageQuery<unknown, unknown>, 'where'>,
-  filter: FilterOf<T> | null | undefined,
-): Promise<number> {
-  return (await countList(db, source, query, filter, ['EXACT'])).EXACT?.value ?? 0;
 }
