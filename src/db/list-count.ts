@@ -2,7 +2,7 @@ import { and, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { queryRows, type Tx } from './client.js';
 import { compileFilter, type FilterOf, type FilterTable } from './filter.js';
-import type { ListSource, ListWants, PageQuery } from './list-source.js';
+import { COUNT_CAP, type CountStrategy, type ListCount, type ListSource, type ListWants, type PageQuery } from './list-source.js';
 import { Params } from './prepared.js';
 
 /**
@@ -12,17 +12,7 @@ import { Params } from './prepared.js';
  * (exact up to the cap, then "more than COUNT_CAP"); ESTIMATE asks PostgreSQL's planner (EXPLAIN),
  * which reads statistics and no rows.
  */
-export const COUNT_STRATEGIES = ['EXACT', 'CAPPED', 'ESTIMATE'] as const;
-export type CountStrategy = (typeof COUNT_STRATEGIES)[number];
-
-/** CAPPED counts are exact up to this many rows (the legacy offset reaches as far). */
-export const COUNT_CAP = 10_000;
-
-export interface ListCount {
-  /** The count; with exact=false from CAPPED, "more than value"; from ESTIMATE, the planner's guess. */
-  value: number;
-  exact: boolean;
-}
+export { COUNT_CAP, COUNT_STRATEGIES, type CountStrategy, type ListCount } from './list-source.js';
 
 /** What counts the page statement computes in one go (EXPLAIN cannot be a subquery). */
 export const inStatement = (s: CountStrategy): s is 'EXACT' | 'CAPPED' => s !== 'ESTIMATE';

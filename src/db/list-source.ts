@@ -2,7 +2,6 @@ import type { SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { OrderSpec, SortKey } from './cursor.js';
 import type { FilterOf, FilterTable } from './filter.js';
-import type { CountStrategy, ListCount } from './list-count.js';
 import type { Params } from './prepared.js';
 
 /** The shapes of the connection engine (db/connection.ts): what a list is, what a request asks of it, what it answers. */
@@ -69,4 +68,18 @@ export interface PageQuery<R, N> {
   where?: (p: Params) => SQL | undefined;
   /** The node of a row (default: the row itself). */
   nodeOf?: (row: R) => N;
+}
+
+// ---- counts (db/list-count.ts computes them) ----
+
+export const COUNT_STRATEGIES = ['EXACT', 'CAPPED', 'ESTIMATE'] as const;
+export type CountStrategy = (typeof COUNT_STRATEGIES)[number];
+
+/** CAPPED counts are exact up to this many rows (the legacy offset reaches as far). */
+export const COUNT_CAP = 10_000;
+
+export interface ListCount {
+  /** The count; with exact=false from CAPPED, "more than value"; from ESTIMATE, the planner's guess. */
+  value: number;
+  exact: boolean;
 }
