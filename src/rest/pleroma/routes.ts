@@ -12,8 +12,8 @@ import { bulkFailure, createdList, createUsersInput } from './create.js';
 import { pleromaFollowRoutes } from './follows.routes.js';
 import { pleromaRelayRoutes } from './relays.routes.js';
 
-// `count` is exact where the gateway keeps it (the whole list, or only activation filters that no
-// clock changes); other searches are counted up to the cap (COUNT_CAP), so no page counts every match.
+// `count` is exact where the gateway keeps it (the whole list: every account but the deleted ones; no
+// Pleroma filter keeps to clock-free statuses); others are counted up to the cap (COUNT_CAP), never every match.
 const LIST = `query PleromaUsers($first: Int!, $offset: Int!, $filter: UserFilter) {
   users(first: $first, offset: $offset, filter: $filter, orderBy: USERNAME_ASC) { count(strategy: CAPPED) { value } edges { node { ...PleromaUser } } }
 } ${USER_FRAGMENT}`;
