@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
+import { MAX_OFFSET } from '../../db/connection.js';
 import { mutationDocument, run, ShimError, type ShimDeps } from '../shim.js';
 import { pleromaCaller } from './caller.js';
 import { pleromaError } from './errors.js';
@@ -11,8 +12,10 @@ import { bulkFailure, createdList, createUsersInput } from './create.js';
 import { pleromaFollowRoutes } from './follows.routes.js';
 import { pleromaRelayRoutes } from './relays.routes.js';
 
+// `count` is exact where the gateway keeps it (the whole list: every account but the deleted ones; no
+// Pleroma filter keeps to clock-free statuses); others are counted up to the cap (COUNT_CAP), never every match.
 const LIST = `query PleromaUsers($first: Int!, $offset: Int!, $filter: UserFilter) {
-  users(first: $first, offset: $offset, filter: $filter, orderBy: USERNAME_ASC) { totalCount edges { node { ...PleromaUser } } }
+  users(first: $first, offset: $offset, filter: $filter, orderBy: USERNAME_ASC) { count(strategy: CAPPED) { value } edges { node { ...PleromaUser } } }
 } ${USER_FRAGMENT}`;
 const withUser = (name: string) => mutationDocument(name, 'user { ...PleromaUser }', USER_FRAGMENT);
 const CREATE = withUser('createUser');
@@ -95,12 +98,18 @@ export function pleromaRoutes(deps: ShimDeps) {
   app.get('/users', async (c) => {
     const ctx = await reading(c);
     const q = await params(c, listParams);
-    const data = await run<{ users: { totalCount: number; edges: { node: PleromaUserSource }[] } }>(ctx, LIST, {
+    const offset = (q.page - 1) * q.page_size;
+    // Numbered pages reach MAX_OFFSET users deep (as far as a capped count goes): further is a clear 400.
+    if (offset > MAX_OFFSET)
+      throw new ShimError('BAD_INPUT', `page ${q.page} starts beyond the first ${MAX_OFFSET.toLocaleString('en')} users; narrow the search (query, filters)`, [
+        { path: ['page'], message: `at most ${Math.floor(MAX_OFFSET / q.page_size) + 1} with page_size ${q.page_size}` },
+      ]);
+    const data = await run<{ users: { count: { value: number }; edges: { node: PleromaUserSource }[] } }>(ctx, LIST, {
       first: q.page_size,
-      offset: (q.page - 1) * q.page_size,
+      offset,
       filter: listFilter(q),
     });
-    return c.json({ users: data.users.edges.map((e) => presentUser(e.node)), count: data.users.totalCount, page_size: q.page_size });
+    return c.json({ users: data.users.edges.map((e) => presentUser(e.node)), count: data.users.count.value, page_size: q.page_size });
   });
 
   // Two forms: `{users: [{nickname, email, password}]}` (Pleroma 1.1, admin-fe from 2019-09), all
