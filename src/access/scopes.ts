@@ -43,6 +43,8 @@ export const SCOPE_CATALOG = {
   'admin:relays:write': 'Follow and unfollow relays (delivers signed ActivityPub Follow and Undo)',
   'admin:media': 'Images (avatars, flags, skins, capes)',
   'admin:media:write': 'Upload images into the media store',
+  'admin:metrics': 'Operational metrics',
+  'admin:metrics:read': 'Scrape /metrics (request counts and latencies, pool, outboxes, sessions, subscribers)',
 } as const;
 
 export type Scope = keyof typeof SCOPE_CATALOG;
