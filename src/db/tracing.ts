@@ -69,7 +69,10 @@ export function traceablePostgres<T extends object>(client: T): T {
     return new Proxy(target, {
       get(t, key, receiver) {
         const value = Reflect.get(t, key, receiver) as unknown;
-        if (key === 'unsafe' && typeof value === 'function') return (unsafe ??= tracedUnsafe(value.bind(t) as Unsafe));
+        if (key === 'unsafe' && typeof value === 'function') {
+          unsafe ??= tracedUnsafe(value.bind(t) as Unsafe);
+          return unsafe;
+        }
         if ((key === 'begin' || key === 'savepoint') && typeof value === 'function') {
           return (...args: unknown[]) => {
             const fn = args.at(-1) as (tx: object) => unknown;
