@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { useGateway } from '../helpers/app.js';
+import { onPostgres } from '../helpers/db.js';
 import { makeRole } from '../helpers/factories.js';
 import { until } from '../helpers/wait.js';
 
@@ -102,6 +103,8 @@ describe('state gauges (read at scrape time)', () => {
     expect(sample(later, 'gateway_outbox_oldest_pending_seconds', { outbox: 'relay' })).toBeGreaterThanOrEqual(3500);
     expect(later).toMatch(/gateway_outbox_rows\{outbox="mail",status="pending"\} \d+/);
     expect(sample(later, 'gateway_db_pool_max')).toBeGreaterThanOrEqual(1);
+    // On PostgreSQL the pool's connections by state (the scrape's own statement is active).
+    if (onPostgres) expect(sample(later, 'gateway_db_connections', { state: 'active' })).toBeGreaterThanOrEqual(1);
     expect(later).toMatch(/^gateway_event_subscribers 0$/m);
   });
 
