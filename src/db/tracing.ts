@@ -22,7 +22,9 @@ const OPERATION =
 const TABLE = /\b(?:from|into|update|join)\s+("?)([A-Za-z_][A-Za-z0-9_]*)\1/i;
 
 /** `select users`, `insert audit_log`, `set`: the operation and the first table named, lower case. */
-export function statementSummary(text: string): string {
+export function statementSummary(sqlText: string): string {
+  // String literals (drizzle inlines a few constants) are blanked first, so no word of one can name the span.
+  const text = sqlText.replace(/'(?:[^']|'')*'/g, "''");
   const operation = OPERATION.exec(text)?.[1]?.toLowerCase() ?? 'sql';
   const table = TABLE.exec(text)?.[2];
   return table ? `${operation} ${table}` : operation;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-node';
 import type { Plugin } from 'graphql-yoga';
 import type { TracingConfig } from '../config.js';
 import { setSqlTracer } from '../db/tracing.js';
@@ -40,7 +40,7 @@ export async function startTracing(config: TracingConfig, opts: { exporter?: Spa
     parentbased_always_off: new sdk.ParentBasedSampler({ root: new sdk.AlwaysOffSampler() }),
     parentbased_traceidratio: new sdk.ParentBasedSampler({ root: ratio }),
   }[config.sampler];
-  const exporter = opts.exporter ?? new OTLPTraceExporter({ url: config.tracesUrl, headers: config.headers });
+  const exporter = withoutMessages(opts.exporter ?? new OTLPTraceExporter({ url: config.tracesUrl, headers: config.headers }));
   const provider = new sdk.NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
     sampler: root,
@@ -97,5 +97,27 @@ export async function startTracing(config: TracingConfig, opts: { exporter?: Spa
       context.disable();
       propagation.disable();
     },
+  };
+}
+
+/**
+ * Error messages can quote input (graphql-js words a bad variable with its value, and the GraphQL
+ * plugin records `JSON.stringify(result.errors)`): spans leave with the exception's type only and
+ * a bare status code, so no caller-supplied value reaches the collector.
+ */
+function withoutMessages(exporter: SpanExporter): SpanExporter {
+  const clean = (span: ReadableSpan): ReadableSpan =>
+    span.events.length === 0 && !span.status.message
+      ? span
+      : (Object.create(span, {
+          events: {
+            value: span.events.map((e) => ({ ...e, attributes: e.attributes?.['exception.type'] ? { 'exception.type': e.attributes['exception.type'] } : {} })),
+          },
+          status: { value: { code: span.status.code } },
+        }) as ReadableSpan);
+  return {
+    export: (spans, done) => exporter.export(spans.map(clean), done),
+    shutdown: () => exporter.shutdown(),
+    forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
   };
 }

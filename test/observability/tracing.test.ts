@@ -105,6 +105,35 @@ describe('traces', () => {
     expect(exported).not.toContain(admin.token);
   });
 
+  it('traces the statements of a write transaction too (begin, the change, its audit row, commit)', async () => {
+    const admin = await gw.user({ roles: ['superadmin'] });
+    const traceId = '5cf92f3577b34da6a3ce929d0e0e4737';
+    const make = (input: Record<string, unknown>, parent: string) =>
+      fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}`, traceparent: `00-${traceId}-${parent}-01` },
+        body: JSON.stringify({ query: 'mutation Make($input: CreateRoleInput!) { createRole(input: $input) { __typename } }', variables: { input } }),
+      });
+    // graphql-js quotes a bad variable's value in its error message: the exported error keeps only its type.
+    const bad = await make({ name: `role_${MARKER}`, rank: 5 }, '00f067aa0ba902b9');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain(MARKER);
+    const res = await make({ name: `role_${MARKER}`, rank: 5, description: MARKER, scopes: [] }, '00f067aa0ba902b8');
+    expect(res.status).toBe(200);
+    expect((await res.json()).data.createRole.__typename).toBe('CreateRoleSuccess');
+    const names = await until(
+      async () => {
+        await gw.app.tracing!.flush();
+        const mine = received.filter((r) => r.span.traceId === traceId).map((r) => r.span.name);
+        return mine.includes('insert roles') && mine.includes('insert audit_log') ? mine : null;
+      },
+      'the transaction spans',
+      { seconds: 20 },
+    );
+    expect(names).toContain('mutation.Make');
+    expect(bodies.join('\n')).not.toContain(MARKER);
+  });
+
   it('names a shim request by its route pattern, never its raw path', async () => {
     const admin = await gw.user({ roles: ['admin'] });
     const res = await fetch(`${base}/api/pleroma/admin/users/${MARKER}`, { headers: { authorization: `Bearer ${admin.token}` } });
