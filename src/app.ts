@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -40,6 +40,9 @@ import { pleromaRoutes } from './rest/pleroma/routes.js';
 import { oauthRoutes } from './rest/oauth/routes.js';
 import { mastodonRoutes } from './rest/mastodon/routes.js';
 import { unlessOwnBodyLimit } from './rest/body-limits.js';
+import { listenMetrics, metricsRoute } from './observability/endpoint.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import type { Tracing } from './observability/tracing.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const READY_TIMEOUT_MS = 1000;
@@ -63,6 +66,12 @@ export interface App {
   relays: RelayWorker;
   /** Delivers the webhook outbox (signed audit events; started with the app). */
   webhooks: WebhookWorker;
+  /** The Prometheus registry behind /metrics. */
+  metrics: Metrics;
+  /** The METRICS_PORT listener on 127.0.0.1 (null without METRICS_PORT). */
+  metricsServer: Server | null;
+  /** OpenTelemetry traces (null unless configured; the SDK is then never loaded). */
+  tracing: Tracing | null;
   /** Stops the mail and relay workers and the auth notifications (the caller closes the database). */
   close(): Promise<void>;
 }
@@ -90,6 +99,8 @@ export async function createApp(
   await relays.start();
   const webhooks = new WebhookWorker(database, webhookEnvOf(config), log);
   await webhooks.start();
+  const metrics = createMetrics({ database, events, poolMax: config.dbPoolMax, log });
+  const tracing = config.tracing ? await (await import('./observability/tracing.js')).startTracing(config.tracing) : null;
 
   /**
    * Builds a request's GraphQL context. `/graphql` reads the caller later, once the operation (and so
@@ -136,7 +147,7 @@ export async function createApp(
     return { requestId, requestLog, done };
   }
 
-  const yoga = await createGraphQLHandler(config, log);
+  const yoga = await createGraphQLHandler(config, log, [metrics.graphqlPlugin, ...(tracing ? [tracing.graphqlPlugin] : [])]);
   const app = new Hono<Env>();
 
   app.use('*', async (c, next) => {
@@ -147,6 +158,8 @@ export async function createApp(
     c.header('x-request-id', request.requestId);
     request.done(c.res.status);
   });
+
+  app.use('*', metrics.httpMiddleware);
 
   // /graphql answers CORS itself (yoga, also on the Node listener's path); the rest by the same policy.
   const restCors = cors({
@@ -162,6 +175,7 @@ export async function createApp(
   // 1 MB everywhere but the upload routes that apply their system's own limit (rest/body-limits.ts).
   const limit = unlessOwnBodyLimit(bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: (c) => c.json(TOO_LARGE, 413) }));
 
+  app.get('/metrics', metricsRoute(metrics, auth, database));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   // Ready means the database answers on the reserved pool within a second.
   app.get('/readyz', async (c) => {
@@ -224,7 +238,7 @@ export async function createApp(
 
   const honoListener = getRequestListener(app.fetch);
 
-  function listener(req: IncomingMessage, res: ServerResponse): void {
+  function serve(req: IncomingMessage, res: ServerResponse): void {
     if (!req.url || !/^\/graphql(\?|$)/.test(req.url) || (req.method !== 'POST' && req.method !== 'GET')) {
       honoListener(req, res);
       return;
@@ -248,6 +262,9 @@ export async function createApp(
     void (yoga.requestListener as (...args: unknown[]) => unknown)(req, res, serverContext);
   }
 
+  const listener = tracing ? tracing.wrap(serve, metrics.routeOf) : serve;
+  const metricsServer = config.metricsPort === null ? null : await listenMetrics(metrics, config.metricsPort);
+
   return {
     // Hono types env by the app's Bindings; callers (tests) pass the Node server's { incoming } shape.
     fetch: (request, env) => app.fetch(request, env as never),
@@ -260,11 +277,16 @@ export async function createApp(
     events,
     relays,
     webhooks,
+    metrics,
+    metricsServer,
+    tracing,
     close: async () => {
       await mail.stop();
       await relays.stop();
       await webhooks.stop();
       await events.stop();
+      await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(null)));
+      await tracing?.shutdown();
     },
   };
 }

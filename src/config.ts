@@ -188,9 +188,48 @@ const EnvSchema = z.object({
     )
     .pipe(z.array(z.url({ protocol: /^https?$/, message: 'expected absolute http(s) URLs, separated by commas' })).max(20))
     .optional(),
+  /** A second listener on 127.0.0.1 answering GET /metrics without a token (for a local Prometheus). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** OpenTelemetry traces (OTLP over HTTP): off unless an endpoint is set. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
+  /** `key=value` pairs, comma separated (e.g. an API key header of a tracing vendor). */
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .regex(/^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/, 'expected key=value pairs separated by commas')
+    .optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(200).default('admin-gateway'),
+  OTEL_TRACES_SAMPLER: z
+    .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
+    .default('parentbased_always_on'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
 });
 
 export type Env = z.input<typeof EnvSchema>;
+
+/** OpenTelemetry trace export, passed to the SDK as is (src/observability/tracing.ts). */
+export interface TracingConfig {
+  /** Where spans are POSTed (OTLP/HTTP, JSON): OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces. */
+  tracesUrl: string;
+  headers: Record<string, string>;
+  serviceName: string;
+  sampler: 'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
+  /** The ratio of the traceidratio samplers. */
+  samplerArg: number;
+}
+
+function tracingOf(e: z.output<typeof EnvSchema>): TracingConfig | null {
+  const base = e.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  const tracesUrl = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base}/v1/traces` : undefined);
+  if (!tracesUrl) return null;
+  const headers = Object.fromEntries(
+    (e.OTEL_EXPORTER_OTLP_HEADERS ?? '')
+      .split(',')
+      .filter((pair) => pair.includes('='))
+      .map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), decodeURIComponent(pair.slice(pair.indexOf('=') + 1).trim())]),
+  );
+  return { tracesUrl, headers, serviceName: e.OTEL_SERVICE_NAME, sampler: e.OTEL_TRACES_SAMPLER, samplerArg: e.OTEL_TRACES_SAMPLER_ARG };
+}
 
 export interface Config {
   production: boolean;
@@ -269,6 +308,10 @@ export interface Config {
   liquid: { clientId: string | null; redirectUris: string[]; appName: string; editableFields: string[] };
   /** The media pipeline (src/modules/media). */
   media: MediaConfig;
+  /** METRICS_PORT: /metrics without a token on 127.0.0.1 (null: only on the main port, with a token). */
+  metricsPort: number | null;
+  /** Null: traces off, and the OpenTelemetry SDK never loaded. */
+  tracing: TracingConfig | null;
 }
 
 export interface MediaConfig {
@@ -297,7 +340,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0] ?? 'environment');
-    const shown = cleaned[name] === undefined || /SECRET|PASSWORD/.test(name) ? '' : ` (got "${cleaned[name]}")`;
+    const shown = cleaned[name] === undefined || /SECRET|PASSWORD|HEADERS/.test(name) ? '' : ` (got "${cleaned[name]}")`;
     throw new ConfigError(`Invalid configuration: ${name}: ${issue.message}${shown}`);
   }
   const e = parsed.data;
@@ -380,6 +423,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outbound: { allowPrivate: e.OUTBOUND_ALLOW_PRIVATE },
     relays: { retrySeconds: e.RELAY_RETRY_SECONDS },
     webhooks: { retrySeconds: e.WEBHOOK_RETRY_SECONDS },
+    metricsPort: e.METRICS_PORT ?? null,
+    tracing: tracingOf(e),
     initialAdmin:
       e.ADMIN_USERNAME || e.ADMIN_EMAIL || e.ADMIN_PASSWORD ? { username: e.ADMIN_USERNAME, email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
   };

@@ -50,6 +50,8 @@ export const SCOPE_CATALOG = {
   'admin:skins': 'Minecraft skins and capes (CookieCMS)',
   'admin:skins:read': 'Read skins, capes, who owns them and who wears what',
   'admin:skins:write': 'Upload, change and delete skins and capes; give and take capes',
+  'admin:metrics': 'Operational metrics',
+  'admin:metrics:read': 'Scrape /metrics (request counts and latencies, pool, outboxes, sessions, subscribers)',
 } as const;
 
 export type Scope = keyof typeof SCOPE_CATALOG;

@@ -4,6 +4,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { PoolWaitTimeout } from './errors.js';
 import { relations } from './relations.js';
+import { traceablePglite, traceablePostgres } from './tracing.js';
 
 export type Db = PgAsyncDatabase<PgQueryResultHKT, typeof relations>;
 /** A database handle or an open transaction on it. */
@@ -188,7 +189,11 @@ export function openPostgres(opts: PostgresOptions): Database {
   const writes = new WriteTracker();
   const guards = { writeTimeoutMs: opts.statementTimeoutSeconds * 1000, waitSeconds: connectTimeout };
   const dbOf = (c: postgres.Sql) =>
-    guardTransactions(drizzlePostgres({ client: guardPoolWait(c, connectTimeout), relations, ...loggerFor(opts.onQuery) }) as unknown as Db, writes, guards);
+    guardTransactions(
+      drizzlePostgres({ client: guardPoolWait(traceablePostgres(c), connectTimeout), relations, ...loggerFor(opts.onQuery) }) as unknown as Db,
+      writes,
+      guards,
+    );
   const db = dbOf(client);
   const reserved = reservedClient === client ? db : dbOf(reservedClient);
   return {
@@ -245,7 +250,7 @@ export async function openPglite(dataDir?: string, onQuery?: (query: string) => 
   const writes = new WriteTracker();
   // One connection, in process: nothing to reserve, wait for or time out (PGlite does not enforce
   // statement_timeout); the filter caps are the guard here.
-  const db = guardTransactions(drizzlePglite({ client, relations, ...loggerFor(onQuery) }) as unknown as Db, writes, {});
+  const db = guardTransactions(drizzlePglite({ client: traceablePglite(client), relations, ...loggerFor(onQuery) }) as unknown as Db, writes, {});
   return {
     db,
     reserved: db,

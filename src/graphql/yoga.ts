@@ -196,7 +196,8 @@ const varyByOrigin: Plugin = {
 
 let graphiqlPage: Promise<string> | undefined;
 
-export async function createGraphQLHandler(config: Config, log: Logger): Promise<YogaServerInstance<ServerContext, GraphQLContext>> {
+/** `plugins`: added after the gateway's own (metrics and traces, from src/observability). */
+export async function createGraphQLHandler(config: Config, log: Logger, plugins: Plugin[] = []): Promise<YogaServerInstance<ServerContext, GraphQLContext>> {
   // GraphiQL ships inside the page (no CDN): 9 MB of HTML and ~50 MB of memory, so it loads only when enabled.
   const renderGraphiQL = config.graphiql ? (await import('@graphql-yoga/render-graphiql')).renderGraphiQL : undefined;
   const armor = { propagateOnRejection: true };
@@ -243,6 +244,7 @@ export async function createGraphQLHandler(config: Config, log: Logger): Promise
       costLimitPlugin({ maxCost: LIMITS.cost, ignoreIntrospection: true, ...armor }),
       ...(config.introspection ? [] : [useDisableIntrospection(), blockFieldSuggestionsPlugin({ mask: '' }), hideSuggestions]),
       ...(config.corsOrigins.length ? [varyByOrigin] : []),
+      ...plugins,
     ],
   });
 }

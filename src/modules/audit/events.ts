@@ -20,6 +20,8 @@ export interface AdminEventFilter {
 export class AuditEvents {
   private readonly pubsub = createPubSub<{ audit: [AuditRow] }>();
   private unlisten?: () => Promise<void>;
+  /** Open subscriptions on this instance (the metrics read it when scraped). */
+  subscribers = 0;
   private endStreams!: () => void;
   /** Resolves when the instance shuts down: every open subscription then completes. */
   private readonly closed = new Promise<IteratorReturnResult<undefined>>((resolve) => (this.endStreams = () => resolve({ done: true, value: undefined })));
@@ -64,6 +66,7 @@ export class AuditEvents {
           (!f?.targetId || row.targetId === f.targetId),
       ),
     )[Symbol.asyncIterator]();
+    this.subscribers++;
     try {
       for (;;) {
         const next = await Promise.race([events.next(), this.closed]);
@@ -71,6 +74,7 @@ export class AuditEvents {
         yield next.value;
       }
     } finally {
+      this.subscribers--;
       await events.return?.();
     }
   }
