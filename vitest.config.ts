@@ -7,7 +7,9 @@ const graphql = fileURLToPath(new URL('./node_modules/graphql/index.js', import.
 
 const shared = {
   extends: true as const,
-  test: { include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+  // Bounds, not expectations: generous, since two cores are shared by the whole machine (a migration
+  // of a fresh PGlite took over 60 s at a load average of 20); a test waits for conditions.
+  test: { include: ['test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000 },
 };
 
 export default defineConfig({

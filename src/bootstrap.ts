@@ -22,8 +22,10 @@ export type PhaseReport = (phase: 'database' | 'migrations', ms: number, detail:
  * Opens the configured database and applies migrations: PostgreSQL when DATABASE_URL is set,
  * otherwise PGlite in DATA_DIR, locked to this process. The connection is tried before the
  * migrations, so a server that is down or a wrong URL fails in the `database` phase.
+ * `migrate: false` opens without migrating (the CLI's `migrate --check`).
  */
-export async function openDatabase(config: Config, holder: string, report: PhaseReport = () => {}): Promise<Database> {
+export async function openDatabase(config: Config, holder: string, report: PhaseReport = () => {}, opts: { migrate?: boolean } = {}): Promise<Database> {
+  const apply = opts.migrate === false ? async () => {} : migrate;
   let started = performance.now();
   const phase = (name: 'database' | 'migrations', detail: string) => {
     report(name, Math.round(performance.now() - started), detail);
@@ -34,7 +36,7 @@ export async function openDatabase(config: Config, holder: string, report: Phase
     try {
       await database.db.execute(sql`select 1`);
       phase('database', 'PostgreSQL');
-      await migrate(database);
+      await apply(database);
       phase('migrations', 'up to date');
     } catch (error) {
       await database.close().catch(() => {});
@@ -47,7 +49,7 @@ export async function openDatabase(config: Config, holder: string, report: Phase
   try {
     const database = await openPglite(join(dir, 'pglite'));
     phase('database', `embedded (PGlite) in ${dir}`);
-    await migrate(database);
+    await apply(database);
     phase('migrations', 'up to date');
     const close = database.close;
     return {

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { adminSocketPath, serveAdminSocket } from './admin-socket.js';
 import { createApp } from './app.js';
 import { ensureAdministrator, ensureLiquidClient, openDatabase, resolveSecrets } from './bootstrap.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -41,6 +42,8 @@ async function main() {
   const app = await createApp(ready, database, { log });
   server.removeAllListeners('request');
   server.on('request', app.listener);
+  // The embedded database is this process's alone: the CLI reaches it through the admin socket.
+  const socket = database.kind === 'pglite' ? await serveAdminSocket(adminSocketPath(ready), { database, ready, log }) : null;
   const ms = Math.round(performance.now() - begun);
   log.info(
     { phase: 'listening', port: ready.port, database: database.kind, graphiql: ready.graphiql, ms },
@@ -75,6 +78,7 @@ async function main() {
       );
       server.closeAllConnections();
     }
+    await socket?.close();
     await app.close();
     await database.close();
     log.info('stopped');

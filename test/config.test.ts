@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
@@ -89,5 +90,39 @@ describe('config', () => {
       }
     })();
     expect(key).toMatch(/^Invalid configuration: SECRETS_KEY: must be at least 32 characters$/);
+  });
+});
+
+describe('the README configuration table', () => {
+  const root = new URL('..', import.meta.url);
+  const source = readFileSync(new URL('src/config.ts', root), 'utf8');
+  const readme = readFileSync(new URL('README.md', root), 'utf8');
+  /** Every variable config.ts reads: the schema's upper-case keys and any `env.X` / `env['X']`. */
+  const read = new Set([
+    ...[...source.matchAll(/^\s+([A-Z][A-Z0-9_]+)\s*:/gm)].map((m) => m[1]),
+    ...[...source.matchAll(/\benv\.([A-Z][A-Z0-9_]+)\b/g)].map((m) => m[1]),
+    ...[...source.matchAll(/\benv\[['"]([A-Z][A-Z0-9_]+)['"]\]/g)].map((m) => m[1]),
+  ]);
+  const section = readme.slice(readme.indexOf('\n## Configuration'), readme.indexOf('\n## ', readme.indexOf('\n## Configuration') + 1));
+  /** The names in the first cell of each row of the table. */
+  const documented = new Set(
+    section
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .flatMap((line) => [...line.split('|')[1].matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1])),
+  );
+
+  it('finds the variables (the parse still works)', () => {
+    expect(read.size).toBeGreaterThan(30);
+    expect(read).toContain('DATABASE_URL');
+    expect(documented).toContain('DATABASE_URL');
+  });
+
+  it('lists every variable config.ts reads', () => {
+    expect([...read].filter((name) => !documented.has(name))).toEqual([]);
+  });
+
+  it('lists no variable config.ts does not read', () => {
+    expect([...documented].filter((name) => !read.has(name))).toEqual([]);
   });
 });

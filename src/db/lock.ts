@@ -1,7 +1,10 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
-export class DatabaseInUseError extends Error {}
+export class DatabaseInUseError extends Error {
+  /** Who holds it ('gateway', 'cli'), when known. */
+  holder?: string;
+}
 
 function alive(pid: number): boolean {
   try {
@@ -35,9 +38,11 @@ export function lockDataDir(dataDir: string, holder: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const [pid, other] = readFileSync(file, 'utf8').split('\n');
       if (Number(pid) && alive(Number(pid)) && Number(pid) !== process.pid) {
-        throw new DatabaseInUseError(
+        const error = new DatabaseInUseError(
           `The embedded database in ${dataDir} is in use by the ${other || 'gateway'} (pid ${pid}); stop it first, or use DATABASE_URL with PostgreSQL.`,
         );
+        error.holder = other || 'gateway';
+        throw error;
       }
       unlinkSync(file);
     }

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { allowedOrigin, CORS } from '../core/cors.js';
 import type { GraphQLContext } from './context.js';
+import { graphiqlOptions, withSignIn } from './graphiql.js';
 import { AppError, fromDbError } from '../core/errors.js';
 import { inputProblem, MAX_JSON_DEPTH } from './input-guard.js';
 import { checkInputLimits, InputLimitError } from './input-limits.js';
@@ -221,8 +222,8 @@ export async function createGraphQLHandler(config: Config, log: Logger, plugins:
           }
         : false;
     },
-    graphiql: config.graphiql ? { title: 'Admin gateway' } : false,
-    renderGraphiQL: (opts) => (graphiqlPage ??= Promise.resolve(renderGraphiQL!(opts))),
+    graphiql: config.graphiql ? graphiqlOptions() : false,
+    renderGraphiQL: (opts) => (graphiqlPage ??= Promise.resolve(withSignIn(renderGraphiQL!(opts)))),
     maskedErrors: { maskError: (error) => maskError(error, log) },
     logging: {
       debug: (...args) => log.debug(args.map(String).join(' ')),

@@ -34,7 +34,7 @@ const tally = (codes: string[]) => {
 };
 
 /** Retries until the check holds; generous, since two cores are shared by the whole machine. */
-async function eventually(check: () => Promise<boolean>, tries = 200): Promise<void> {
+async function eventually(check: () => Promise<boolean>, tries = 600): Promise<void> {
   for (let i = 0; i < tries; i++) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 100));

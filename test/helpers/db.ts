@@ -25,7 +25,9 @@ export async function openTestDatabase(): Promise<{ database: Database; url?: st
   await admin.unsafe(`create database ${name}`);
   const url = new URL(base);
   url.pathname = `/${name}`;
-  const database = openPostgres({ url: url.toString(), poolMax: 5, statementTimeoutSeconds: 30, onQuery });
+  // A generous wait for a pooled connection: 50 parallel writes on 5 connections passed the 2 s default
+  // on a loaded machine (UNAVAILABLE); tests of the timeout itself open their own pool.
+  const database = openPostgres({ url: url.toString(), poolMax: 5, statementTimeoutSeconds: 30, connectTimeoutSeconds: 60, onQuery });
   await migrate(database);
   return {
     database,

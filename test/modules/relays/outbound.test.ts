@@ -63,7 +63,8 @@ describe('outbound requests', () => {
     await expect(outboundRequest(new URL(`${base}/hang`), { method: 'GET', headers: {} }, { allowPrivate: true, totalTimeoutMs: 300 })).rejects.toThrow(
       /within 300 ms/,
     );
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // Far below the test's own timeout, however slow the machine; the message above says which timeout fired.
+    expect(Date.now() - started).toBeLessThan(25_000);
     await new Promise<void>((resolve) => {
       const check = () => (closedByClient > closed ? resolve() : setTimeout(check, 20));
       check();

@@ -133,7 +133,8 @@ describe('scopes come from the database on each request', () => {
   });
 });
 
-async function waitFor(check: () => Promise<boolean>, ms = 3000): Promise<void> {
+/** Polls until the check holds; the bound is generous (two cores shared by the machine), never a fixed wait. */
+async function waitFor(check: () => Promise<boolean>, ms = 60_000): Promise<void> {
   const until = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > until) throw new Error('condition not met in time');
