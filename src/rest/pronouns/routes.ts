@@ -120,7 +120,10 @@ export function pronounsRoutes(deps: ShimDeps, database: Database): Hono {
     '/:ref',
     handle(async (c) => {
       const ref = c.req.param('ref');
-      const data = await run<{ pronounsProfile: ProfileSource | null }>(await me(c), GET, { ref });
+      const ctx = await me(c);
+      // No token is fine here; a token that is not valid is pronouns.cc's 401, not an anonymous read.
+      if (ctx.authError) throw ctx.authError;
+      const data = await run<{ pronounsProfile: ProfileSource | null }>(ctx, GET, { ref });
       if (!data.pronounsProfile) return pronounsBody(c, 404, 2001, 'User not found');
       return c.json(presentProfile(data.pronounsProfile));
     }),

@@ -82,6 +82,7 @@ describe('GET /users/{id|name}', () => {
     }
     expect((await call(`/users/${u.username}`, { token: other.token })).body).not.toHaveProperty('created_at');
     expect((await call(`/users/${u.username}`, { token: u.token })).body).toHaveProperty('created_at');
+    expect(await call(`/users/${u.username}`, { token: 'not-a-token' })).toMatchObject({ status: 401, body: { code: 403 } });
   });
 
   it('answers 403 without a token and 401 with a token that is not valid on every @me route', async () => {
