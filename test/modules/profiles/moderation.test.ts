@@ -109,3 +109,29 @@ describe('moderation', () => {
     expect(await audits('profile.publish', u.id.toString())).toEqual([]);
   });
 });
+
+describe('avatars set by admins (updateUser, createUser)', () => {
+  const UPDATE_USER = `mutation($input: UpdateUserInput!) { updateUser(input: $input) { __typename ... on UpdateUserSuccess { user { avatarHash } } ... on Error { code message } } }`;
+
+  it('name a stored image and hold a reference to it; one that is not stored is BAD_INPUT', async () => {
+    const root = await gw.user({ roles: ['superadmin'] });
+    const u = await gw.user();
+    const patched = await gw.request('/api/v1/users/@me', {
+      method: 'PATCH',
+      headers: { authorization: u.token },
+      json: { avatar: dataUri(await makeImage('png', 24, 24, { r: 200, g: 1, b: 2 })) },
+    });
+    const hash = ((await patched.json()) as { avatar: string }).avatar;
+    const count = async () =>
+      (await queryRows<{ ref_count: number }>(gw.database.db, sql`select ref_count from media where hash = ${hash}`))[0]?.ref_count ?? 0;
+    const other = await gw.user();
+    const set = await gw.gql(UPDATE_USER, { input: { id: other.gid, avatarHash: hash } }, root.token);
+    expect(set.body.data.updateUser).toMatchObject({ __typename: 'UpdateUserSuccess', user: { avatarHash: hash } });
+    expect(await count()).toBe(2);
+    expect((await gw.gql(UPDATE_USER, { input: { id: other.gid, avatarHash: 'f'.repeat(64) } }, root.token)).body.data.updateUser.__typename).toBe(
+      'BadInputError',
+    );
+    await gw.gql(UPDATE_USER, { input: { id: other.gid, avatarHash: null } }, root.token);
+    expect(await count()).toBe(1);
+  });
+});
