@@ -3,31 +3,8 @@
 /** The five built-in statuses; a status may also be the UUID of one of the user's custom preferences. */
 export const BUILTIN_STATUSES = ['favourite', 'okay', 'jokingly', 'friends_only', 'avoid'] as const;
 
-export interface FieldEntry {
-  value: string;
-  status: string;
-}
-
-export interface PronounEntry {
-  pronouns: string;
-  displayText: string | null;
-  status: string;
-}
-
-export interface ProfileField {
-  name: string;
-  entries: FieldEntry[];
-}
-
-export interface CustomPreference {
-  icon: string;
-  tooltip: string;
-  size: 'large' | 'normal' | 'small';
-  muted: boolean;
-  favourite: boolean;
-}
-
-export type CustomPreferences = Record<string, CustomPreference>;
+export type { CustomPreference, CustomPreferences, FieldEntry, ProfileField, PronounEntry } from './table.js';
+import type { CustomPreferences, FieldEntry, ProfileField, PronounEntry } from './table.js';
 
 export interface PrideFlag {
   id: string;

@@ -1,7 +1,33 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { users } from '../users/table.js';
-import type { CustomPreferences, FieldEntry, ProfileField, PronounEntry } from './model.js';
+
+/** pronouns.cc's profile objects as stored (jsonb). */
+export interface FieldEntry {
+  value: string;
+  status: string;
+}
+
+export interface PronounEntry {
+  pronouns: string;
+  displayText: string | null;
+  status: string;
+}
+
+export interface ProfileField {
+  name: string;
+  entries: FieldEntry[];
+}
+
+export interface CustomPreference {
+  icon: string;
+  tooltip: string;
+  size: 'large' | 'normal' | 'small';
+  muted: boolean;
+  favourite: boolean;
+}
+
+export type CustomPreferences = Record<string, CustomPreference>;
 
 /**
  * A user's pronouns.cc profile: what pronouns.cc has beyond the account (the name is the username;
