@@ -43,6 +43,7 @@ import { unlessOwnBodyLimit } from './rest/body-limits.js';
 import { listenMetrics, metricsRoute } from './observability/endpoint.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { Tracing } from './observability/tracing.js';
+import { pronounsFlagRoutes, pronounsRoutes } from './rest/pronouns/routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const READY_TIMEOUT_MS = 1000;
@@ -197,6 +198,9 @@ export async function createApp(
 
   app.use('/api/*', limit);
   const shimDeps = { contextFor: (c: { req: { raw: Request } }) => contextFor(c as never)(c.req.raw, 'now') };
+  // pronouns.cc: its user API (4 MB bodies of its own) at /api/v1/users and /users, its flag images at /flags.
+  for (const mount of ['/api/v1/users', '/users']) app.route(mount, pronounsRoutes(shimDeps, database));
+  app.route('/flags', pronounsFlagRoutes(database));
   app.route('/api/v6/admin', litecordRoutes(shimDeps));
   app.route('/api/v6/auth', litecordAuthRoutes(shimDeps));
   registerPageRoutes(app);

@@ -52,6 +52,9 @@ export const SCOPE_CATALOG = {
   'admin:skins:write': 'Upload, change and delete skins and capes; give and take capes',
   'admin:metrics': 'Operational metrics',
   'admin:metrics:read': 'Scrape /metrics (request counts and latencies, pool, outboxes, sessions, subscribers)',
+  'admin:profiles': 'pronouns.cc profiles and pride flags (their users edit them; admins moderate)',
+  'admin:profiles:read': 'Read any profile, public or not, with its self-only fields',
+  'admin:profiles:write': 'Publish, hide and clear parts of profiles and pride flags, with a reason',
 } as const;
 
 export type Scope = keyof typeof SCOPE_CATALOG;

@@ -17,3 +17,4 @@ export * from '../modules/oauth/table.js';
 export * from '../modules/media/table.js';
 export * from '../modules/webhooks/table.js';
 export * from '../modules/skins/table.js';
+export * from '../modules/profiles/table.js';

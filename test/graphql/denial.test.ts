@@ -217,6 +217,17 @@ const SAMPLES: Record<string, Sample> = {
   'Mutation.deleteCape': { vars: () => ({ input: { id: encodeId('Cape', NO_UUID) } }) },
   'Mutation.updateUserCapes': { vars: (f) => ({ input: { user: f.target.gid, add: [] } }) },
   'Mutation.setDiscordLink': { vars: (f) => ({ input: { user: f.target.gid, discord: null } }) },
+  // ---- pronouns.cc profiles: self-service (the caller's own) and moderation ----
+  'Query.pronounsProfile': { public: true },
+  'Query.myPrideFlags': { self: true },
+  'Mutation.claimMyPronounsProfile': { self: true },
+  'Mutation.updateMyPronounsProfile': { self: true, vars: () => ({ input: { bio: 'Denial' } }) },
+  'Mutation.rerollMyShortId': { self: true },
+  'Mutation.createMyPrideFlag': { self: true, vars: () => ({ input: { flag: 'not an image', name: 'Denial' } }) },
+  'Mutation.updateMyPrideFlag': { self: true, vars: () => ({ input: { id: '999999', name: 'Denial' } }) },
+  'Mutation.deleteMyPrideFlag': { self: true, vars: () => ({ input: { id: '999999' } }) },
+  'Mutation.moderatePronounsProfile': { vars: (f) => ({ input: { userId: f.target.gid, action: 'HIDE', reason: 'Denial' } }) },
+  'Mutation.removePrideFlag': { vars: () => ({ input: { id: '999999', reason: 'Denial' } }) },
   // ---- Subscription ----
   'Subscription.adminEvents': { vars: () => ({ filter: { actions: ['user'] } }) },
 };

@@ -282,6 +282,34 @@ const routes: Route[] = [
   route('GET', at('/api/v6/admin/voice/regions/', pathSegment(regionIds)), undefined, true),
   route('PUT', at('/api/v6/admin/voice/regions/', pathSegment(regionIds), '/server'), partial({ hostname: str }), true),
   route('PUT', at('/api/v6/admin/voice/regions/', pathSegment(regionIds), '/deprecate'), undefined, true),
+  // pronouns.cc /api/v1/users and /users (the token without a scheme)
+  route('GET', at('/api/v1/users/', nameSegment), undefined, true),
+  route('GET', '/users/@me', undefined, true),
+  route(
+    'PATCH',
+    '/api/v1/users/@me',
+    partial({
+      name: str,
+      display_name: str,
+      bio: str,
+      member_title: str,
+      links: strs,
+      names: anything,
+      pronouns: orJunk(fc.array(partial({ pronouns: str, display_text: str, status: str }), { maxLength: 2 })),
+      fields: anything,
+      flags: strs,
+      avatar: orJunk(fc.constantFrom('', 'data:image/png;base64,AAAA', 'data:image/svg+xml;base64,PHN2Zz4=')),
+      timezone: orJunk(fc.constantFrom('', 'Europe/Berlin', 'Mars/Olympus')),
+      list_private: bool,
+      custom_preferences: anything,
+    }),
+    true,
+  ),
+  route('GET', '/api/v1/users/@me/flags', undefined, true),
+  route('POST', '/api/v1/users/@me/flags', partial({ flag: str, name: str, description: str }), true),
+  route('PATCH', at('/api/v1/users/@me/flags/', pathSegment([])), partial({ name: str, description: str }), true),
+  route('DELETE', at('/users/@me/flags/', pathSegment([])), undefined, true),
+  route('GET', '/users/@me/reroll', undefined, true),
 ];
 
 const request = fc

@@ -6,6 +6,7 @@ import { uniqueViolation } from '../../db/errors.js';
 import { BadInputError, ConflictError, fromZodIssues, parseInput, type FieldProblem } from '../../core/errors.js';
 import { assignRoleTx, revokeRoleTx } from '../../access/grants.js';
 import { roles, userRoles } from '../roles/table.js';
+import { media } from '../media/table.js';
 import { diffOf, writeAudit } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
 import { endSessionsOnPasswordChange } from '../../access/session-ending.js';
@@ -99,6 +100,7 @@ export async function createUsers(ctx: ActionContext, inputs: CreateUserInput[],
           })),
         )
         .returning();
+      for (const row of rows) if (row.avatarHash) await swapAvatarReference(tx, null, row.avatarHash);
       await writeAudit(
         tx,
         ctx.actor,
@@ -138,6 +140,7 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
         if (changes[key] === null) throw new BadInputError(`${key} cannot be null`, [{ path: [key], message: 'cannot be null' }]);
       }
       if (passwordHash) changes.passwordHash = passwordHash;
+      if (changes.avatarHash !== undefined && changes.avatarHash !== before.avatarHash) await swapAvatarReference(tx, before.avatarHash, changes.avatarHash);
       const diff = diffOf(auditView(before), auditView({ ...before, ...changes }));
       if (Object.keys(diff).length > 0) {
         await tx
@@ -158,6 +161,31 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
     return user;
   } catch (error) {
     throw conflictFor(error) ?? error;
+  }
+}
+
+/**
+ * An avatar names a stored image and holds one reference to it (the media table's count, as the
+ * profiles module keeps it): the new one must be stored (BAD_INPUT otherwise), the old one is
+ * released and removed when nothing else refers to it.
+ */
+async function swapAvatarReference(tx: Tx, from: string | null, to: string | null): Promise<void> {
+  if (to) {
+    const taken = await tx
+      .update(media)
+      .set({ refCount: sql`${media.refCount} + 1` })
+      .where(eq(media.hash, to))
+      .returning({ hash: media.hash });
+    if (taken.length === 0)
+      throw new BadInputError('avatarHash: no stored image has this hash', [{ path: ['avatarHash'], message: 'no stored image has this hash' }]);
+  }
+  if (from) {
+    const [left] = await tx
+      .update(media)
+      .set({ refCount: sql`greatest(${media.refCount} - 1, 0)` })
+      .where(eq(media.hash, from))
+      .returning({ refCount: media.refCount });
+    if (left?.refCount === 0) await tx.delete(media).where(and(eq(media.hash, from), eq(media.refCount, 0)));
   }
 }
 
