@@ -29,7 +29,7 @@ describe.skipIf(skipBrowser)('GraphiQL signs in by itself', () => {
     // The example query GraphiQL opens with runs as the signed-in admin (the editor shows spaces as U+00A0: \s).
     await page.locator('.graphiql-execute-button').click();
     await expect
-      .poll(() => page.locator('.graphiql-response').innerText(), { timeout: 60_000 })
+      .poll(() => page.locator('.graphiql-response').textContent(), { timeout: 60_000 })
       .toMatch(new RegExp(`"username":\\s*"${admin.username}"[\\s\\S]*"totalCount":\\s*\\d+`));
 
     // An access token about to expire is traded for a new one before the request.
