@@ -136,7 +136,8 @@ export function openApiDocument(doc: ShimDoc): Json {
   const errorSchemas = new Map(Object.entries(doc.errors).map(([status, schema]) => [Number(status), schema]));
   const paths: Record<string, Json> = {};
   for (const route of doc.routes) {
-    const item = (paths[openApiPath(route.path)] ??= {});
+    paths[openApiPath(route.path)] ??= {};
+    const item = paths[openApiPath(route.path)];
     for (const method of [route.method].flat()) {
       if (item[method]) throw new Error(`${doc.title}: ${method} ${route.path} is described twice`);
       item[method] = operation(doc, route, method, errorSchemas);

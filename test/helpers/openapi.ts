@@ -57,8 +57,8 @@ export async function answerChecker(gw: TestGateway, mount: string, scheme: 'Bea
     if (schema) {
       expect(answer.headers.get('content-type') ?? '', `${key} ${answer.status}`).toMatch(/^application\/json/);
       body = JSON.parse(text);
-      let validate = validators.get(schema);
-      if (!validate) validators.set(schema, (validate = ajv.compile(schema)));
+      const validate = validators.get(schema) ?? ajv.compile(schema);
+      validators.set(schema, validate);
       expect(validate(body) ? [] : validate.errors, `${key} ${answer.status}: ${text.slice(0, 300)}`).toEqual([]);
     } else {
       expect(text, `${key} ${answer.status} is described without a body`).toBe('');
