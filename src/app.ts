@@ -40,6 +40,7 @@ import { unlessOwnBodyLimit } from './rest/body-limits.js';
 import { openApiHandler } from './rest/openapi.js';
 import { litecordOpenApi } from './rest/litecord/openapi.js';
 import { pleromaOpenApi } from './rest/pleroma/openapi.js';
+import { liquidClientsOpenApi, liquidRolesOpenApi, liquidUsersOpenApi } from './rest/liquid/openapi.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const READY_TIMEOUT_MS = 1000;
@@ -180,7 +181,8 @@ export async function createApp(
   app.use('/api/*', limit);
   const shimDeps = { contextFor: (c: { req: { raw: Request } }) => contextFor(c as never)(c.req.raw, 'now') };
   // Each shim's OpenAPI 3.1 document at <mount>/openapi.json, for any caller (rest/openapi.ts).
-  for (const doc of [litecordOpenApi(), pleromaOpenApi()]) app.get(`${doc.mount}/openapi.json`, openApiHandler(doc));
+  for (const doc of [litecordOpenApi(), pleromaOpenApi(), liquidUsersOpenApi(), liquidClientsOpenApi(), liquidRolesOpenApi()])
+    app.get(`${doc.mount}/openapi.json`, openApiHandler(doc));
   app.route('/api/v6/admin', litecordRoutes(shimDeps));
   app.route('/api/v6/auth', litecordAuthRoutes(shimDeps));
   registerPageRoutes(app);
