@@ -41,6 +41,7 @@ import { openApiHandler } from './rest/openapi.js';
 import { litecordOpenApi } from './rest/litecord/openapi.js';
 import { pleromaOpenApi } from './rest/pleroma/openapi.js';
 import { liquidClientsOpenApi, liquidRolesOpenApi, liquidUsersOpenApi } from './rest/liquid/openapi.js';
+import { cookieOpenApi } from './rest/cookiecms/openapi.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const READY_TIMEOUT_MS = 1000;
@@ -181,7 +182,7 @@ export async function createApp(
   app.use('/api/*', limit);
   const shimDeps = { contextFor: (c: { req: { raw: Request } }) => contextFor(c as never)(c.req.raw, 'now') };
   // Each shim's OpenAPI 3.1 document at <mount>/openapi.json, for any caller (rest/openapi.ts).
-  for (const doc of [litecordOpenApi(), pleromaOpenApi(), liquidUsersOpenApi(), liquidClientsOpenApi(), liquidRolesOpenApi()])
+  for (const doc of [litecordOpenApi(), pleromaOpenApi(), liquidUsersOpenApi(), liquidClientsOpenApi(), liquidRolesOpenApi(), cookieOpenApi()])
     app.get(`${doc.mount}/openapi.json`, openApiHandler(doc));
   app.route('/api/v6/admin', litecordRoutes(shimDeps));
   app.route('/api/v6/auth', litecordAuthRoutes(shimDeps));
