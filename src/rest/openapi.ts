@@ -56,8 +56,8 @@ type Json = Record<string, unknown>;
 /** zod → JSON Schema (2020-12), without the `$schema` key (the document names its dialect once). */
 export function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
-  // A `$defs` ref would point at the document root once inlined: the shims' schemas have none.
-  if ('$defs' in rest) throw new Error('OpenAPI schemas are inlined: a schema with $defs (recursive or with an id) cannot be');
+  // A `$ref` (`#`, `#/$defs/…`) would point into the document once inlined: the shims' schemas have none.
+  if ('$defs' in rest || JSON.stringify(rest).includes('"$ref"')) throw new Error('OpenAPI schemas are inlined: a recursive schema (or one with an id) cannot be');
   return rest;
 }
 
