@@ -11,8 +11,8 @@ import { z } from 'zod';
 
 export type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
 
-/** An answer's JSON body, or null for none (204). */
-export type Answer = z.ZodType | null;
+/** An answer's JSON body, a body of another media type (`{ media: 'image/webp' }`), or null for none (204). */
+export type Answer = z.ZodType | { media: string } | null;
 
 export interface RouteDoc {
   /** One method, or several served by the same handler (Litecord's PUT and POST /users). */
@@ -57,12 +57,13 @@ type Json = Record<string, unknown>;
 export function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
   // A `$ref` (`#`, `#/$defs/…`) would point into the document once inlined: the shims' schemas have none.
-  if ('$defs' in rest || JSON.stringify(rest).includes('"$ref"')) throw new Error('OpenAPI schemas are inlined: a recursive schema (or one with an id) cannot be');
+  if ('$defs' in rest || JSON.stringify(rest).includes('"$ref"'))
+    throw new Error('OpenAPI schemas are inlined: a recursive schema (or one with an id) cannot be');
   return rest;
 }
 
 /** `/users/:id` → `/users/{id}` (a Hono regex suffix such as `:id{[0-9]+}` dropped). */
-export const openApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}');
+export const openApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)(\{(?:[^{}]|\{[^{}]*\})*\})?/g, '{$1}');
 
 const pathParams = (path: string) => [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]);
 
@@ -108,7 +109,9 @@ const STATUS_TEXT: Record<number, string> = {
 
 function response(status: number, answer: Answer): Json {
   const description = STATUS_TEXT[status] ?? `Status ${status}`;
-  return answer === null ? { description } : { description, content: { 'application/json': { schema: jsonSchema(answer, 'output') } } };
+  if (answer === null) return { description };
+  if ('media' in answer) return { description, content: { [answer.media]: {} } };
+  return { description, content: { 'application/json': { schema: jsonSchema(answer, 'output') } } };
 }
 
 function operation(doc: ShimDoc, route: RouteDoc, method: Method, errorSchemas: Map<number, z.ZodType>): Json {

@@ -85,6 +85,7 @@ describe('OpenAPI documents of the shims', () => {
   it('turns Hono paths into OpenAPI templates and refuses schemas it cannot inline', () => {
     expect(openApiPath('/users/:nickname/permission_group/:permission_group')).toBe('/users/{nickname}/permission_group/{permission_group}');
     expect(openApiPath('/guilds/:id{[0-9]+}')).toBe('/guilds/{id}');
+    expect(openApiPath('/:id{[0-9]{1,19}}/:file{[0-9a-f]{64}\\.webp}')).toBe('/{id}/{file}');
     const tree: z.ZodType = z.lazy(() => z.object({ children: z.array(tree) }));
     expect(() => jsonSchema(tree, 'output')).toThrow(/inlined/);
   });
