@@ -37,6 +37,7 @@ import { pleromaRoutes } from './rest/pleroma/routes.js';
 import { oauthRoutes } from './rest/oauth/routes.js';
 import { mastodonRoutes } from './rest/mastodon/routes.js';
 import { unlessOwnBodyLimit } from './rest/body-limits.js';
+import { pronounsFlagRoutes, pronounsRoutes } from './rest/pronouns/routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const READY_TIMEOUT_MS = 1000;
@@ -176,6 +177,9 @@ export async function createApp(
 
   app.use('/api/*', limit);
   const shimDeps = { contextFor: (c: { req: { raw: Request } }) => contextFor(c as never)(c.req.raw, 'now') };
+  // pronouns.cc: its user API (4 MB bodies of its own) at /api/v1/users and /users, its flag images at /flags.
+  for (const mount of ['/api/v1/users', '/users']) app.route(mount, pronounsRoutes(shimDeps, database));
+  app.route('/flags', pronounsFlagRoutes(database));
   app.route('/api/v6/admin', litecordRoutes(shimDeps));
   app.route('/api/v6/auth', litecordAuthRoutes(shimDeps));
   registerPageRoutes(app);
