@@ -25,7 +25,7 @@ export async function ensureProfile(tx: Tx, userId: bigint, claim: boolean): Pro
 /** The caller's account row, locked for the change; NOT_FOUND when it is gone. */
 async function lockAccount(tx: Tx, userId: bigint) {
   const [row] = await tx
-    .select({ username: users.username, avatarHash: users.avatarHash, domain: users.domain })
+    .select({ username: users.username, avatarHash: users.avatarHash, domain: users.domain, shortId: users.shortId })
     .from(users)
     .where(eq(users.id, userId))
     .for('update');
@@ -36,11 +36,11 @@ async function lockAccount(tx: Tx, userId: bigint) {
 const answer = async (tx: Tx, userId: bigint): Promise<Profile> => (await findProfile(tx, userId))!;
 
 /** Any signed-in call of the pronouns.cc API: the caller's profile, claimed (public from now on). */
-export async function claimOwnProfile(ctx: ActionContext): Promise<Profile> {
+export async function claimOwnProfile(ctx: ActionContext, claim = true): Promise<Profile> {
   const self = selfServiceAccount(ctx.actor.actorId);
   return ctx.db.transaction(async (tx) => {
     await lockAccount(tx, self);
-    await ensureProfile(tx, self, true);
+    await ensureProfile(tx, self, claim);
     return answer(tx, self);
   });
 }
@@ -133,10 +133,12 @@ export async function updateOwnProfile(ctx: ActionContext, config: MediaConfig, 
 export const REROLL_TOO_SOON = 'Short ids can be rerolled once an hour';
 
 /** GET /users/@me/reroll: a new random 5-letter short id, at most once an hour (RATE_LIMITED before). */
-export async function rerollOwnShortId(ctx: ActionContext): Promise<Profile> {
+export async function rerollOwnShortId(ctx: ActionContext, expectedSid?: string): Promise<Profile> {
   const self = selfServiceAccount(ctx.actor.actorId);
   return ctx.db.transaction(async (tx) => {
     const account = await lockAccount(tx, self);
+    if (expectedSid !== undefined && expectedSid !== account.shortId)
+      throw new BadInputError('expectedSid: the short id is no longer this one', [{ path: ['expectedSid'], message: 'no longer the current short id' }]);
     await ensureProfile(tx, self, true);
     const [row] = await tx
       .update(profiles)

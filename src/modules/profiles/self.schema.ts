@@ -25,6 +25,15 @@ const CreateFlagInput = zodInput('CreateMyPrideFlagInput', createFlagSchema);
 const UpdateFlagInput = zodInput('UpdateMyPrideFlagInput', updateFlagSchema);
 const DeleteFlagInput = zodInput('DeleteMyPrideFlagInput', flagIdSchema);
 
+const ClaimInput = builder.inputType('ClaimMyPronounsProfileInput', {
+  fields: (t) => ({ claim: t.boolean({ defaultValue: true, description: 'false reads the own profile without making it public' }) }),
+});
+const RerollInput = builder.inputType('RerollMyShortIdInput', {
+  fields: (t) => ({
+    expectedSid: t.string({ description: 'The short id being replaced: when it is no longer current, BAD_INPUT (a retried request does not reroll twice)' }),
+  }),
+});
+
 const self = { authenticated: true } as const;
 
 builder.mutationFields((t) => ({
@@ -33,7 +42,8 @@ builder.mutationFields((t) => ({
     description: "The caller's own profile, made public from now on (pronouns.cc GET /users/@me: signing in to it claims it).",
     authScopes: self,
     errors: payload('ClaimMyPronounsProfile', 'profile'),
-    resolve: (_root, _args, ctx) => claimOwnProfile(actionContext(ctx)),
+    args: { input: t.arg({ type: ClaimInput }) },
+    resolve: (_root, { input }, ctx) => claimOwnProfile(actionContext(ctx), input?.claim ?? true),
   }),
   updateMyPronounsProfile: t.field({
     type: PronounsProfileRef,
@@ -48,7 +58,8 @@ builder.mutationFields((t) => ({
     description: 'A new random short id, at most once an hour (RATE_LIMITED before).',
     authScopes: self,
     errors: payload('RerollMyShortId', 'profile'),
-    resolve: (_root, _args, ctx) => rerollOwnShortId(actionContext(ctx)),
+    args: { input: t.arg({ type: RerollInput }) },
+    resolve: (_root, { input }, ctx) => rerollOwnShortId(actionContext(ctx), input?.expectedSid ?? undefined),
   }),
   createMyPrideFlag: t.field({
     type: PrideFlagRef,
