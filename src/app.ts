@@ -42,6 +42,7 @@ import { litecordOpenApi } from './rest/litecord/openapi.js';
 import { pleromaOpenApi } from './rest/pleroma/openapi.js';
 import { liquidClientsOpenApi, liquidRolesOpenApi, liquidUsersOpenApi } from './rest/liquid/openapi.js';
 import { cookieOpenApi } from './rest/cookiecms/openapi.js';
+import { pronounsFlagRoutes, pronounsRoutes } from './rest/pronouns/routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const READY_TIMEOUT_MS = 1000;
@@ -184,6 +185,9 @@ export async function createApp(
   // Each shim's OpenAPI 3.1 document at <mount>/openapi.json, for any caller (rest/openapi.ts).
   for (const doc of [litecordOpenApi(), pleromaOpenApi(), liquidUsersOpenApi(), liquidClientsOpenApi(), liquidRolesOpenApi(), cookieOpenApi()])
     app.get(`${doc.mount}/openapi.json`, openApiHandler(doc));
+  // pronouns.cc: its user API (4 MB bodies of its own) at /api/v1/users and /users, its flag images at /flags.
+  for (const mount of ['/api/v1/users', '/users']) app.route(mount, pronounsRoutes(shimDeps, database));
+  app.route('/flags', pronounsFlagRoutes(database));
   app.route('/api/v6/admin', litecordRoutes(shimDeps));
   app.route('/api/v6/auth', litecordAuthRoutes(shimDeps));
   registerPageRoutes(app);

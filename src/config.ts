@@ -141,6 +141,10 @@ const EnvSchema = z.object({
   MEDIA_DECODE_QUEUE: z.coerce.number().int().min(0).max(1000).default(4),
   /** How long an upload nothing refers to is kept before it is swept. */
   MEDIA_UNCLAIMED_TTL: duration.default(3600),
+  /** pronouns.cc's CDN as its readers build it (`<base>/users/<id>/<avatar>.webp`, `<base>/flags/<hash>.webp`); MEDIA_BASE_URL when absent. */
+  PRONOUNS_MEDIA_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
+  /** Public (tokenless) pronouns.cc profile reads per client address per minute; beyond that 429. */
+  PRONOUNS_PUBLIC_READS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   /**
    * Reverse proxies whose X-Forwarded-For is believed: CIDRs or addresses, comma separated
    * (`10.0.0.0/8, 127.0.0.1`), or proxy-addr's `loopback`, `linklocal`, `uniquelocal`.
@@ -266,6 +270,8 @@ export interface Config {
   liquid: { clientId: string | null; redirectUris: string[]; appName: string; editableFields: string[] };
   /** The media pipeline (src/modules/media). */
   media: MediaConfig;
+  /** The pronouns.cc shim: where its images are served (no trailing slash), and the public read limit. */
+  pronouns: { mediaBaseUrl: string; publicReadsPerMinute: number };
 }
 
 export interface MediaConfig {
@@ -365,6 +371,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.MEDIA_DECODE_CONCURRENCY,
       queue: e.MEDIA_DECODE_QUEUE,
       unclaimedTtlSeconds: e.MEDIA_UNCLAIMED_TTL,
+    },
+    pronouns: {
+      mediaBaseUrl: (e.PRONOUNS_MEDIA_BASE_URL ?? e.MEDIA_BASE_URL ?? e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+      publicReadsPerMinute: e.PRONOUNS_PUBLIC_READS_PER_MINUTE,
     },
     mail: {
       smtpUrl: e.SMTP_URL,

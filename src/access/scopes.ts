@@ -43,6 +43,9 @@ export const SCOPE_CATALOG = {
   'admin:relays:write': 'Follow and unfollow relays (delivers signed ActivityPub Follow and Undo)',
   'admin:media': 'Images (avatars, flags, skins, capes)',
   'admin:media:write': 'Upload images into the media store',
+  'admin:profiles': 'pronouns.cc profiles and pride flags (their users edit them; admins moderate)',
+  'admin:profiles:read': 'Read any profile, public or not, with its self-only fields',
+  'admin:profiles:write': 'Publish, hide and clear parts of profiles and pride flags, with a reason',
 } as const;
 
 export type Scope = keyof typeof SCOPE_CATALOG;

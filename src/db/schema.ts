@@ -15,3 +15,4 @@ export * from '../modules/relays/table.js';
 export * from '../modules/subscriptions/table.js';
 export * from '../modules/oauth/table.js';
 export * from '../modules/media/table.js';
+export * from '../modules/profiles/table.js';

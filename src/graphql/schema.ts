@@ -22,6 +22,9 @@ import '../modules/follows/schema.js';
 import '../modules/relays/schema.js';
 import '../modules/subscriptions/schema.js';
 import '../modules/media/schema.js';
+import '../modules/profiles/profile.schema.js';
+import '../modules/profiles/self.schema.js';
+import '../modules/profiles/moderation.schema.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -6,7 +6,10 @@ import type { MiddlewareHandler } from 'hono';
  * `{code: 4001}`; CookieCMS multipart 3 MB, 400 "File too large"), and is listed here so the
  * 1 MB limit in front of it steps aside. Paths are matched whole (a RegExp over the request path).
  */
-export const OWN_BODY_LIMITS: readonly RegExp[] = [];
+export const OWN_BODY_LIMITS: readonly RegExp[] = [
+  // pronouns.cc (rest/pronouns/routes.ts): 4 MB, 413 {code: 4001}.
+  /^\/(api\/v1\/)?users(\/.*)?$/,
+];
 
 export const hasOwnBodyLimit = (path: string): boolean => OWN_BODY_LIMITS.some((route) => route.test(path));
 

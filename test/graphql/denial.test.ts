@@ -179,6 +179,17 @@ const SAMPLES: Record<string, Sample> = {
   // A malformed URL: the superadmin pass gets a typed BAD_INPUT without any request leaving the gateway.
   'Mutation.followRelay': { vars: () => ({ input: { url: 'not a relay url' } }) },
   'Mutation.unfollowRelay': { vars: () => ({ input: { url: 'https://relay.invalid/actor' } }) },
+  // ---- pronouns.cc profiles: self-service (the caller's own) and moderation ----
+  'Query.pronounsProfile': { public: true },
+  'Query.myPrideFlags': { self: true },
+  'Mutation.claimMyPronounsProfile': { self: true },
+  'Mutation.updateMyPronounsProfile': { self: true, vars: () => ({ input: { bio: 'Denial' } }) },
+  'Mutation.rerollMyShortId': { self: true },
+  'Mutation.createMyPrideFlag': { self: true, vars: () => ({ input: { flag: 'not an image', name: 'Denial' } }) },
+  'Mutation.updateMyPrideFlag': { self: true, vars: () => ({ input: { id: '999999', name: 'Denial' } }) },
+  'Mutation.deleteMyPrideFlag': { self: true, vars: () => ({ input: { id: '999999' } }) },
+  'Mutation.moderatePronounsProfile': { vars: (f) => ({ input: { userId: f.target.gid, action: 'HIDE', reason: 'Denial' } }) },
+  'Mutation.removePrideFlag': { vars: () => ({ input: { id: '999999', reason: 'Denial' } }) },
   // ---- Subscription ----
   'Subscription.adminEvents': { vars: () => ({ filter: { actions: ['user'] } }) },
 };

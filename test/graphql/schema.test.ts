@@ -9,6 +9,7 @@ import { schema } from '../../src/graphql/schema.js';
 const SHOWN_ONCE = new Set<string>(['ApplicationWithSecret.clientSecret']);
 
 const PUBLIC_ROOT_FIELDS = new Set([
+  'Query.pronounsProfile',
   'Mutation.login',
   'Mutation.refreshToken',
   'Mutation.logout',

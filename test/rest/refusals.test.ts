@@ -9,6 +9,7 @@ import { liquidRoutes } from '../../src/rest/liquid/routes.js';
 import { liquidScopeRoutes } from '../../src/rest/liquid/scopes.routes.js';
 import { litecordRoutes } from '../../src/rest/litecord/routes.js';
 import { pleromaRoutes } from '../../src/rest/pleroma/routes.js';
+import { pronounsRoutes } from '../../src/rest/pronouns/routes.js';
 import { useGateway } from '../helpers/app.js';
 import { mutate, restClient } from '../helpers/clients.js';
 import { makeApplication, makeGuild, makeInvite, makeVoiceRegion } from '../helpers/factories.js';
@@ -45,6 +46,7 @@ const MOUNTS = {
   liquidUser: '/user',
   liquidRoles: '/roles',
   cookie: '/api',
+  pronouns: '/api/v1/users',
 } as const;
 type Mount = keyof typeof MOUNTS;
 
@@ -411,10 +413,35 @@ const CASES: Case[] = [
     ['no password', 'anon', 400, null, (f) => ({ username: f.admin.username })],
     ['a password that is no string', 'anon', 400, null, (f) => ({ username: f.admin.username, password: 12345678 })],
   ]),
+  // pronouns.cc (`Authorization: <token>`): self-service only; no token is 403 {code: 403}.
+  ...c('pronouns', 'PATCH', '/@me', [
+    ['no token', 'anon', 403, null, () => ({ bio: 'x' })],
+    ['a bio over 1000 characters', 'plain', 400, null, () => ({ bio: 'x'.repeat(1001), display_name: 'ok' })],
+    ['a name against the rule (1006)', 'plain', 400, null, () => ({ name: 'no spaces allowed', bio: 'ok' })],
+    ['a timezone that is no IANA name', 'plain', 400, null, () => ({ timezone: 'Mars/Olympus', bio: 'ok' })],
+    ['an avatar that is no image', 'plain', 400, null, () => ({ avatar: 'data:image/png;base64,AAAA', bio: 'ok' })],
+    ['a status that is no preference', 'plain', 400, null, () => ({ names: [{ value: 'n', status: 'nope' }] })],
+  ]),
+  ...c('pronouns', 'POST', '/@me/flags', [
+    ['no token', 'anon', 403, null, () => ({ flag: 'x', name: 'x' })],
+    ['a flag that is no image', 'plain', 400, null, () => ({ flag: 'data:image/png;base64,AAAA', name: 'x' })],
+    ['no name', 'plain', 400, null, () => ({ flag: 'data:image/png;base64,AAAA' })],
+  ]),
+  ...c('pronouns', 'PATCH', '/@me/flags/:id', [
+    ['no token', 'anon', 403, () => '/@me/flags/1', () => ({ name: 'x' })],
+    ['no such flag', 'plain', 404, () => '/@me/flags/999999', () => ({ name: 'x' })],
+    ['an empty name', 'plain', 400, () => '/@me/flags/999999', () => ({ name: '' })],
+  ]),
+  ...c('pronouns', 'DELETE', '/@me/flags/:id', [
+    ['no token', 'anon', 403, () => '/@me/flags/1'],
+    ['no such flag', 'plain', 404, () => '/@me/flags/999999'],
+    ['no flag id', 'plain', 400, () => '/@me/flags/abc'],
+  ]),
+  ...c('pronouns', 'GET', '/@me/reroll', [['no token', 'anon', 403, null]]),
 ];
 
 /** Routes registered with a GET that still change data (they create an invite or a reset token). */
-const WRITING_GETS = new Set(['pleroma GET /users/invite_token', 'pleroma GET /users/:nickname/password_reset']);
+const WRITING_GETS = new Set(['pleroma GET /users/invite_token', 'pleroma GET /users/:nickname/password_reset', 'pronouns GET /@me/reroll']);
 
 /** Every route of the shims that may change data, as registered in their Hono apps. */
 function writingRoutes(): string[] {
@@ -431,6 +458,7 @@ function writingRoutes(): string[] {
     ['liquidUser', liquidScopeRoutes(deps)],
     ['liquidRoles', liquidRoleRoutes(deps)],
     ['cookie', cookieRoutes(deps)],
+    ['pronouns', pronounsRoutes(deps, gw.database)],
   ];
   // A path registered with and without its trailing slash (CookieCMS) is one route.
   const key = (mount: Mount, method: string, path: string) => `${mount} ${method} ${path.length > 1 ? path.replace(/\/$/, '') : path}`;
@@ -461,6 +489,7 @@ const calls: Record<Mount, ReturnType<typeof restClient>> = {
   liquidUser: restClient(gw, MOUNTS.liquidUser),
   liquidRoles: restClient(gw, MOUNTS.liquidRoles),
   cookie: restClient(gw, MOUNTS.cookie),
+  pronouns: restClient(gw, MOUNTS.pronouns, 'bare'),
 };
 
 beforeAll(async () => {
