@@ -24,6 +24,7 @@ import { activityPubRoutes } from './rest/activitypub/routes.js';
 import { registerPageRoutes } from './rest/litecord/register-page.js';
 import { litecordAuthRoutes } from './rest/litecord/auth.routes.js';
 import { litecordRoutes } from './rest/litecord/routes.js';
+import { skinImageRoutes } from './rest/cookiecms/render.js';
 import { cookieRoutes } from './rest/cookiecms/routes.js';
 import { liquidClientRoutes } from './rest/liquid/clients.js';
 import { liquidMeRoutes } from './rest/liquid/me.routes.js';
@@ -205,6 +206,7 @@ export async function createApp(
   app.use('/client/admin-api/*', limit);
   app.route('/client/admin-api', liquidClientRoutes(shimDeps));
   // CookieCMS: /api/auth/login, /api/home and /api/admin/* (NEXT_PUBLIC_API_URL = <gateway>/api).
+  app.route('/api/skin', skinImageRoutes(database, config.media));
   app.route('/api', cookieRoutes(shimDeps));
   // The relay actor (ActivityPub, server to server): its document, collections and inbox (1 MB body limit of its own).
   app.route(

@@ -46,6 +46,10 @@ export const SCOPE_CATALOG = {
   'admin:profiles': 'pronouns.cc profiles and pride flags (their users edit them; admins moderate)',
   'admin:profiles:read': 'Read any profile, public or not, with its self-only fields',
   'admin:profiles:write': 'Publish, hide and clear parts of profiles and pride flags, with a reason',
+  // Minecraft skins and capes (CookieCMS; modules/skins).
+  'admin:skins': 'Minecraft skins and capes (CookieCMS)',
+  'admin:skins:read': 'Read skins, capes, who owns them and who wears what',
+  'admin:skins:write': 'Upload, change and delete skins and capes; give and take capes',
 } as const;
 
 export type Scope = keyof typeof SCOPE_CATALOG;

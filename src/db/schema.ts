@@ -16,3 +16,4 @@ export * from '../modules/subscriptions/table.js';
 export * from '../modules/oauth/table.js';
 export * from '../modules/media/table.js';
 export * from '../modules/profiles/table.js';
+export * from '../modules/skins/table.js';

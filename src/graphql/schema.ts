@@ -25,6 +25,8 @@ import '../modules/media/schema.js';
 import '../modules/profiles/profile.schema.js';
 import '../modules/profiles/self.schema.js';
 import '../modules/profiles/moderation.schema.js';
+import '../modules/skins/schema.js';
+import '../modules/skins/mutations.schema.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -9,6 +9,9 @@ import type { MiddlewareHandler } from 'hono';
 export const OWN_BODY_LIMITS: readonly RegExp[] = [
   // pronouns.cc (rest/pronouns/routes.ts): 4 MB, 413 {code: 4001}.
   /^\/(api\/v1\/)?users(\/.*)?$/,
+  // CookieCMS cape uploads (rest/cookiecms/capes.routes.ts: 3 MB, 400 "File too large").
+  /^\/api\/admin\/user\/cape\/upload\/?$/,
+  /^\/api\/admin\/cape\/?$/,
 ];
 
 export const hasOwnBodyLimit = (path: string): boolean => OWN_BODY_LIMITS.some((route) => route.test(path));

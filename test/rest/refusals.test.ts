@@ -13,6 +13,7 @@ import { pronounsRoutes } from '../../src/rest/pronouns/routes.js';
 import { useGateway } from '../helpers/app.js';
 import { mutate, restClient } from '../helpers/clients.js';
 import { makeApplication, makeGuild, makeInvite, makeVoiceRegion } from '../helpers/factories.js';
+import { makeCape, makeSkin } from '../modules/skins/textures.js';
 
 /**
  * One legacy route = one GraphQL operation, so a refused request writes nothing. Every shim route
@@ -34,6 +35,10 @@ interface Fixture {
   guild: string;
   region: string;
   host: string;
+  /** CookieCMS: the target's skin, a cape the target has, and one nobody has. */
+  skin: string;
+  cape: string;
+  strayCape: string;
 }
 const fx = {} as Fixture;
 
@@ -84,6 +89,8 @@ const client = (id: string, extra: Record<string, unknown> = {}) => ({
   displayName: id,
   ...extra,
 });
+
+const NO_UUID = '00000000-0000-4000-8000-000000000000';
 
 const CASES: Case[] = [
   // Litecord (`Authorization: <token>`; a refused caller is 401 "you are not staff").
@@ -438,6 +445,38 @@ const CASES: Case[] = [
     ['no flag id', 'plain', 400, () => '/@me/flags/abc'],
   ]),
   ...c('pronouns', 'GET', '/@me/reroll', [['no token', 'anon', 403, null]]),
+  // CookieCMS skins and capes.
+  ...c('cookie', 'PUT', '/admin/skin/:uuid', [
+    ['not allowed', 'plain', 403, (f) => `/admin/skin/${f.skin}`, () => ({ name: 'x' })],
+    ['a cape the owner does not have, with a rename', 'admin', 403, (f) => `/admin/skin/${f.skin}`, (f) => ({ name: 'x', cloak_id: f.strayCape })],
+    ['a name that is no string', 'admin', 400, (f) => `/admin/skin/${f.skin}`, () => ({ name: 5 })],
+  ]),
+  ...c('cookie', 'PATCH', '/admin/skin/:uuid', [
+    ['no token', 'anon', 401, (f) => `/admin/skin/${f.skin}`, () => ({ cloakid: '0' })],
+    ['a cape the owner does not have', 'mod', 403, (f) => `/admin/skin/${f.skin}`, (f) => ({ cloakid: f.strayCape })],
+  ]),
+  ...c('cookie', 'DELETE', '/admin/skin/:uuid', [
+    ['not allowed', 'plain', 403, (f) => `/admin/skin/${f.skin}`],
+    ['unknown skin', 'admin', 404, () => `/admin/skin/${NO_UUID}`],
+  ]),
+  ...c('cookie', 'POST', '/admin/user/cape/upload', [['not multipart', 'admin', 400, null, () => ({ name: 'x' })]]),
+  ...c('cookie', 'POST', '/admin/cape', [['not multipart', 'admin', 400, null, () => ({ name: 'x' })]]),
+  ...c('cookie', 'DELETE', '/admin/user/cape/upload', [
+    ['not allowed', 'plain', 403, null, (f) => ({ capeid: f.cape })],
+    ['not a cape id', 'admin', 400, null, () => ({ capeid: 'x' })],
+  ]),
+  ...c('cookie', 'DELETE', '/admin/cape', [
+    ['no token', 'anon', 401, null, (f) => ({ capeid: f.cape })],
+    ['unknown cape', 'admin', 404, null, () => ({ capeid: NO_UUID })],
+  ]),
+  ...c('cookie', 'PUT', '/admin/user/:id/capes', [
+    ['not allowed', 'plain', 403, (f) => `/admin/user/${f.target.id}/capes`, (f) => ({ cape: [f.strayCape] })],
+    ['an unknown cape after a good one', 'admin', 400, (f) => `/admin/user/${f.target.id}/capes`, (f) => ({ cape: [f.strayCape, NO_UUID] })],
+  ]),
+  ...c('cookie', 'DELETE', '/admin/user/:id/capes', [
+    ['not allowed', 'plain', 403, (f) => `/admin/user/${f.target.id}/capes`, (f) => ({ cape: [f.cape] })],
+    ['not cape ids', 'admin', 400, (f) => `/admin/user/${f.target.id}/capes`, () => ({ cape: ['x'] })],
+  ]),
 ];
 
 /** Routes registered with a GET that still change data (they create an invite or a reset token). */
@@ -513,6 +552,9 @@ beforeAll(async () => {
   fx.region = (await makeVoiceRegion(gw, { id: 'refusals-region', by: root.id })).id;
   fx.guild = (await makeGuild(gw, { ownerId: target.id, region: fx.region, features: ['NEWS'], by: root.id })).id.toString();
   fx.host = 'refusals.example.org';
+  fx.cape = (await makeCape(gw, [target.id])).id;
+  fx.strayCape = (await makeCape(gw, [])).id;
+  fx.skin = (await makeSkin(gw, target.id, { capeId: fx.cape })).id;
   expect((await calls.litecord('PUT', `/voice/regions/${fx.region}/server`, admin.token, { hostname: fx.host })).status).toBe(204);
 });
 

@@ -21,12 +21,13 @@ const STATUSES: Record<string, ContentfulStatusCode> = {
 /**
  * A failure in the envelope with its status. `home` is GET /api/home: the home page signs out only
  * on `{error: true, msg: "Token has expired", code: 401}`, so a revoked or expired token says that.
+ * `notFound` is what a 404 says (default "User not found"; the skin and cape routes name theirs).
  */
-export function cookieError(c: Context, thrown: unknown, opts: { home?: boolean } = {}) {
+export function cookieError(c: Context, thrown: unknown, opts: { home?: boolean; notFound?: string } = {}) {
   const error = asShimError(thrown);
   if (!error) throw thrown;
   const status = STATUSES[error.code] ?? 500;
   if (opts.home && status === 401) return c.json({ ...envelope('Token has expired', null, true), code: 401 }, 401);
-  const msg = status === 500 ? 'Internal server error' : error.code === 'NOT_FOUND' ? 'User not found' : error.message;
+  const msg = status === 500 ? 'Internal server error' : error.code === 'NOT_FOUND' ? (opts.notFound ?? 'User not found') : error.message;
   return c.json(envelope(msg, error.fields.length ? { fields: error.fields } : null, true), status);
 }

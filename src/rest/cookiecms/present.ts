@@ -3,6 +3,16 @@ import { decodeId } from '../../graphql/ids.js';
 import { levelOf } from './levels.js';
 
 export const COOKIE_USER_FIELDS = 'id username email verified roles { name }';
+/** The one user's detail adds its skins, capes, selection and Discord link (modules/skins). */
+export const COOKIE_DETAIL_FIELDS = `${COOKIE_USER_FIELDS} skins { uuid name slim hd cape { uuid } } capes { uuid name } selectedSkin { uuid cape { uuid } } discord { discordId username avatar }`;
+
+export interface CookieSkinSource {
+  uuid: string;
+  name: string;
+  slim: boolean;
+  hd: boolean;
+  cape: { uuid: string } | null;
+}
 
 export interface CookieUserSource {
   id: string;
@@ -10,6 +20,10 @@ export interface CookieUserSource {
   email: string | null;
   verified: boolean;
   roles: { name: string }[];
+  skins?: CookieSkinSource[];
+  capes?: { uuid: string; name: string }[];
+  selectedSkin?: { uuid: string; cape: { uuid: string } | null } | null;
+  discord?: { discordId: string; username: string; avatar: string | null } | null;
 }
 
 /**
@@ -31,9 +45,10 @@ export function presentListUser(user: CookieUserSource) {
 }
 
 /**
- * One user as GET /user/{identifier} and GET /home show it. Skins and capes come with the
- * profiles-and-media issue: until then empty arrays, no selection and Discord null (the panels read
- * `Discord?.userid` with optional chaining).
+ * One user as GET /user/{identifier} and GET /home show it: `Skins` (with `cloak_id`, '0' for none,
+ * and `slim`, which the panels read), `Capes`, `Selected_Skin` and `Selected_Cape` (the selected
+ * skin's cape; 0 when none, as the original) and the target's own `Discord` link (the original
+ * looked up the caller's, a fault; no link: empty strings, never null).
  */
 export function presentUser(user: CookieUserSource) {
   return {
@@ -43,12 +58,14 @@ export function presentUser(user: CookieUserSource) {
     Mail_verify: user.verified ? 1 : 0,
     Mail_verification: user.verified ? 1 : 0,
     PermLvl: levelOf(user.roles),
-    Selected_Cape: null,
-    Selected_Skin: null,
-    Capes: [],
-    Skins: [],
-    Discord_integration: false,
-    Discord: null,
+    Selected_Cape: user.selectedSkin?.cape?.uuid ?? 0,
+    Selected_Skin: user.selectedSkin?.uuid ?? 0,
+    Capes: (user.capes ?? []).map((c) => ({ Id: c.uuid, Name: c.name })),
+    Skins: (user.skins ?? []).map((s) => ({ uuid: s.uuid, name: s.name, cloak_id: s.cape?.uuid ?? '0', slim: s.slim ? 1 : 0, hd: s.hd ? 1 : 0 })),
+    Discord_integration: Boolean(user.discord),
+    Discord: user.discord
+      ? { userid: user.discord.discordId, username: user.discord.username, avatar: user.discord.avatar ?? '' }
+      : { userid: '', username: '', avatar: '' },
   };
 }
 

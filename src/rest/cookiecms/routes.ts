@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { mutationDocument, readJson, readQuery, run, type ShimDeps } from '../shim.js';
 import { cookieError, envelope, withSlash } from './errors.js';
 import { COOKIE_AUDIT_FIELDS, presentAudit, type CookieAuditSource } from './present.js';
+import { registerCapeRoutes } from './capes.routes.js';
 import { registerSignInRoutes } from './sign-in.routes.js';
+import { registerSkinRoutes } from './skins.routes.js';
 import { registerUserRoutes } from './users.routes.js';
 
 const AUDIT = `query CookieAudit($first: Int!) { auditLog(first: $first) { edges { node { ${COOKIE_AUDIT_FIELDS} } } } }`;
@@ -18,13 +20,15 @@ export const mailBody = z.strictObject({ subject: z.string(), message: z.string(
 
 /**
  * CookieCMS under /api: sign-in (/auth/login), the caller's home (/home), and /admin: users, one
- * user, its edits, temporary role levels, mail to all users, audit, metrics. Every path also answers
+ * user, its edits, temporary role levels, skins, capes, mail to all users, audit, metrics. Every path also answers
  * with a trailing slash.
  */
 export function cookieRoutes(deps: ShimDeps) {
   const app = new Hono();
   registerSignInRoutes(app, deps);
   registerUserRoutes(app, deps);
+  registerSkinRoutes(app, deps);
+  registerCapeRoutes(app, deps);
 
   app.on('POST', withSlash('/admin/mail'), async (c) => {
     const ctx = await deps.contextFor(c);

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { readJson, run, type ShimDeps } from '../shim.js';
 import { shimSignIn } from '../sign-in.js';
 import { cookieError, envelope, withSlash } from './errors.js';
-import { COOKIE_USER_FIELDS, presentUser, type CookieUserSource } from './present.js';
+import { COOKIE_DETAIL_FIELDS, presentUser, type CookieUserSource } from './present.js';
 
-const HOME = `query CookieHome { viewer { ${COOKIE_USER_FIELDS} } }`;
+const HOME = `query CookieHome { viewer { ${COOKIE_DETAIL_FIELDS} } }`;
 
 const loginBody = z.object({
   username: z.string().min(1, 'required').max(256),

@@ -5,14 +5,14 @@ import { encodeId } from '../../graphql/ids.js';
 import { mutationDocument, readJson, readQuery, run, ShimError, storableDate, type ShimDeps } from '../shim.js';
 import { envelope, withSlash } from './errors.js';
 import { levelChange, levelOf, levelRole, type Level } from './levels.js';
-import { COOKIE_USER_FIELDS, presentListUser, presentUser, type CookieUserSource } from './present.js';
+import { COOKIE_DETAIL_FIELDS, COOKIE_USER_FIELDS, presentListUser, presentUser, type CookieUserSource } from './present.js';
 import { streamAllUsers } from './users-stream.js';
 
-export const USER_FRAGMENT = `fragment CookieUser on User { ${COOKIE_USER_FIELDS} }`;
+export const USER_FRAGMENT = `fragment CookieUser on User { ${COOKIE_DETAIL_FIELDS} }`;
 const LIVE = 'filter: { not: { status: { in: [DELETED] } } }';
 const PAGE = `query CookieUsers($first: Int!, $offset: Int!) {
-  users(first: $first, offset: $offset, orderBy: ID_ASC, ${LIVE}) { edges { node { ...CookieUser } } }
-} ${USER_FRAGMENT}`;
+  users(first: $first, offset: $offset, orderBy: ID_ASC, ${LIVE}) { edges { node { ${COOKIE_USER_FIELDS} } } }
+}`;
 const BY_ID = `query CookieUserById($id: ID!) { user(id: $id) { ...CookieUser } } ${USER_FRAGMENT}`;
 const BY_NAME = `query CookieUserByName($name: String!) { userByUsername(username: $name) { ...CookieUser } } ${USER_FRAGMENT}`;
 const UPDATE = mutationDocument('updateUser', 'user { ...CookieUser }', USER_FRAGMENT);

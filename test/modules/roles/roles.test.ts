@@ -11,10 +11,10 @@ const roleNames = async (token: string) => (await gw.gql('{ viewer { roles { nam
 const soon = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
 
 /** A custom role that may grant, ranked between moderator (10) and admin (100). */
-// The moderator role's scopes (admin:follows:read since follows) and the grant scope: a granter may give moderator.
+// The moderator role's scopes (admin:follows:read since follows, admin:profiles since pronouns, admin:skins:read/write since skins) and the grant scope: a granter may give moderator.
 async function granter(
   rank = 50,
-  scopes = ['admin:roles:grant', 'admin:roles:read', 'admin:users:read', 'admin:users:write', 'admin:follows:read', 'admin:profiles'],
+  scopes = ['admin:roles:grant', 'admin:roles:read', 'admin:users:read', 'admin:users:write', 'admin:follows:read', 'admin:profiles', 'admin:skins:read', 'admin:skins:write'],
 ) {
   const name = `granter_${rank}_${Math.random().toString(36).slice(2, 7)}`;
   const root = await gw.user({ roles: ['superadmin'] });

@@ -38,7 +38,7 @@ describe('CookieCMS panel routes', () => {
       body: {
         error: false,
         msg: 'User updated successfully',
-        data: { Username: `${target.username}_x`, Mail_verify: 1, PermLvl: 2, Capes: [], Discord: null },
+        data: { Username: `${target.username}_x`, Mail_verify: 1, PermLvl: 2, Capes: [], Discord: { userid: '', username: '', avatar: '' } },
       },
     });
     expect(await roleNames(target.gid, admin.token)).toEqual(['premium']);

@@ -4,6 +4,7 @@ import { encodeId } from '../../../src/graphql/ids.js';
 import { createUsers } from '../../../src/modules/users/actions.js';
 import { useGateway } from '../../helpers/app.js';
 import { actingAs, unique } from '../../helpers/factories.js';
+import { capePng, makeSkin, pixels } from '../../modules/skins/textures.js';
 
 /**
  * The CookieCMS admin panels (Cookie-cms/cookie-cms-frontend @ cf862cc, and Cookie-cms/frontend @
@@ -111,9 +112,11 @@ describe('CookieCMS admin panels, replayed', () => {
     // setUserOwnedCapeIds(userResult.data.Capes.map((cape) => cape.Id)); user.Discord?.userid
     expect(user.Capes.map((cape: { Id: string }) => cape.Id)).toEqual([]);
     expect(user.Skins).toEqual([]);
-    expect(user.Discord?.userid).toBeUndefined();
+    // No link: empty strings, never null (the panel builds the avatar URL only with a userid).
+    expect(user.Discord?.userid).toBe('');
 
-    // GET /admin/allcapes follows in the same try block: served by the profiles-and-media issue, not here.
+    // GET /admin/allcapes follows in the same try block (its skins-and-capes steps: the test below).
+    expect((await panel('/admin/allcapes', jwt)).ok).toBe(true);
 
     // ---- handleSubmit: PUT /admin/user/<id> with { ...formData, Capes: [{ Id }] } (the detail object back, edited)
     const formData = { ...user, Mail: `${tag}.edited@example.org`, Mail_verify: 1, PermLvl: 2 };
@@ -124,7 +127,6 @@ describe('CookieCMS admin panels, replayed', () => {
     const roles = await gw.gql('query($id: ID!) { user(id: $id) { roles { name } } }', { id: encodeId('User', target.id) }, admin.token);
     expect(roles.body.data.user.roles).toEqual([{ name: 'premium' }]);
     expect((await panel(`/admin/user/${target.id}`, jwt)).result.data).toMatchObject({ Mail_verify: 1, PermLvl: 2 });
-    // PUT /admin/skin/<uuid>, DELETE /admin/skin/<uuid>, GET /admin/skins: the profiles-and-media issue.
 
     // ---- app/admin/audit/page.tsx: GET /admin/audit; filters call target_id.toString(), action.toLowerCase(), iss.toString()
     const audit = await panel('/admin/audit', jwt);
@@ -160,5 +162,70 @@ describe('CookieCMS admin panels, replayed', () => {
     );
     expect(since).toBeGreaterThan(1200);
     expect(statistics.reduce((sum, stat) => sum + stat.registrations, 0)).toBe(since);
+  });
+
+  it('skins and capes: the skins page and its images, the user page with its capes, skin edit and delete; cape upload, give, take, delete (cea1942)', async () => {
+    const admin = await gw.user({ roles: ['admin'], password: PASSWORD });
+    const jwt: string = (await signIn(admin.username, PASSWORD)).responseData.data.jwt;
+    const player = await gw.user();
+    const skin = await makeSkin(gw, player.id, { name: 'Steve' });
+
+    // ---- cea1942 app/admin/capes: POST /admin/user/cape/upload with FormData { cape, name } (no owners; the browser sets the multipart type)
+    const form = new FormData();
+    form.append('cape', new File([new Uint8Array(await capePng({ seed: 123 }))], 'cape.png', { type: 'image/png' }));
+    form.append('name', 'Founder');
+    const uploaded = await gw.app.fetch(
+      new Request(`http://gateway.test${API_URL}/admin/user/cape/upload`, { method: 'POST', headers: { Authorization: `Bearer ${jwt}` }, body: form }),
+    );
+    const upload = await uploaded.json();
+    expect(uploaded.ok && !upload.error).toBe(true);
+    const capeId: string = upload.id;
+
+    // ---- GET /admin/allcapes: cf862cc reads data[].uuid/name; cea1942 renders cape.id and name
+    const capes = await panel('/admin/allcapes', jwt);
+    expect(capes.result.data).toContainEqual(expect.objectContaining({ uuid: capeId, name: 'Founder', id: capeId }));
+
+    // ---- cea1942 user page: PUT /admin/user/<id>/capes { cape: [ids] }, reads data.user.Capes
+    const given = await panel(`/admin/user/${player.id}/capes`, jwt, { method: 'PUT', body: { cape: [capeId] } });
+    expect(given.ok).toBe(true);
+    expect(given.result.data.user.Capes.map((c: { Id: string }) => c.Id)).toEqual([capeId]);
+
+    // ---- app/admin/skins/page.tsx: GET /admin/skins; data[]: uuid, name, ownerid, slim, hd, cloak_id; images by <img src> (no token)
+    const skins = await panel('/admin/skins', jwt);
+    expect(skins.result.error).toBe(false);
+    const row = skins.result.data.find((s: { uuid: string }) => s.uuid === skin.id);
+    expect(row).toMatchObject({ uuid: skin.id, name: 'Steve', ownerid: Number(player.id), slim: 0, hd: 0, cloak_id: '0' });
+    for (const kind of ['body', 'head']) {
+      const img = await gw.app.fetch(new Request(`http://gateway.test/api/skin/${kind}/${row.uuid}?size=128`));
+      expect(img.status).toBe(200);
+      expect(img.headers.get('content-type')).toBe('image/png');
+      const { width, height } = await pixels(new Uint8Array(await img.arrayBuffer()));
+      expect([width, height]).toEqual(kind === 'head' ? [128, 128] : [128, 256]);
+    }
+
+    // ---- app/admin/user/[id]: GET /admin/user/<id>; Skins[] (uuid, name, cloak_id, slim), Capes[].Id
+    const detail = (await panel(`/admin/user/${player.id}`, jwt)).result.data;
+    expect(detail.Skins).toEqual([expect.objectContaining({ uuid: skin.id, name: 'Steve', cloak_id: '0', slim: 0 })]);
+    expect(detail.Capes.map((c: { Id: string }) => c.Id)).toEqual([capeId]);
+
+    // ---- skin edit: cf862cc PUTs the whole skin object with cloak_id; cea1942 only the changed fields, then compares result.data[key]
+    const whole = await panel(`/admin/skin/${skin.id}`, jwt, { method: 'PUT', body: { ...row, name: 'Caped', cloak_id: capeId } });
+    expect(whole.ok).toBe(true);
+    expect(whole.result.data).toMatchObject({ uuid: skin.id, name: 'Caped', ownerid: Number(player.id), cloak_id: capeId });
+    const changed = { slim: 1 };
+    const partial = await panel(`/admin/skin/${skin.id}`, jwt, { method: 'PUT', body: changed });
+    for (const [key, value] of Object.entries(changed)) expect(partial.result.data[key]).toBe(value);
+    expect((await panel(`/admin/user/${player.id}`, jwt)).result.data.Skins[0]).toMatchObject({ cloak_id: capeId, slim: 1 });
+
+    // ---- cea1942: DELETE /admin/user/<id>/capes { cape: [ids] }: the cape comes off the player's skin too
+    const taken = await panel(`/admin/user/${player.id}/capes`, jwt, { method: 'DELETE', body: { cape: [capeId] } });
+    expect(taken.result.data.user).toMatchObject({ Capes: [], Skins: [{ cloak_id: '0' }] });
+
+    // ---- cea1942: DELETE /admin/user/cape/upload { capeid }; DELETE /admin/skin/<uuid> (reads ok only)
+    expect((await panel('/admin/user/cape/upload', jwt, { method: 'DELETE', body: { capeid: capeId } })).ok).toBe(true);
+    expect((await panel('/admin/allcapes', jwt)).result.data.some((c: { uuid: string }) => c.uuid === capeId)).toBe(false);
+    expect((await panel(`/admin/skin/${skin.id}`, jwt, { method: 'DELETE' })).ok).toBe(true);
+    expect((await panel('/admin/skins', jwt)).result.data.some((s: { uuid: string }) => s.uuid === skin.id)).toBe(false);
+    expect((await gw.app.fetch(new Request(`http://gateway.test/api/skin/head/${skin.id}`))).status).toBe(404);
   });
 });
