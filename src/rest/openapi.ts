@@ -25,8 +25,9 @@ export interface RouteDoc {
   params?: z.ZodObject;
   /** Query parameters: one per key of the object. */
   query?: z.ZodObject;
-  /** The JSON body. */
+  /** The body (JSON unless `bodyMedia` says otherwise, e.g. multipart/form-data). */
   body?: z.ZodType;
+  bodyMedia?: string;
   /** The route's own answers by status (its successes, and any error it words itself). */
   answers: Record<number, Answer>;
   /** The statuses it may answer with the shim's error envelope. */
@@ -128,7 +129,9 @@ function operation(doc: ShimDoc, route: RouteDoc, method: Method, errorSchemas: 
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     ...(params.length ? { parameters: params } : {}),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+    ...(route.body
+      ? { requestBody: { required: true, content: { [route.bodyMedia ?? 'application/json']: { schema: jsonSchema(route.body, 'input') } } } }
+      : {}),
     responses,
     ...(route.secured === false ? { security: [] } : {}),
   };

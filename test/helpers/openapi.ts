@@ -45,9 +45,11 @@ export async function answerChecker(gw: TestGateway, mount: string, scheme: 'Bea
     return [`${method.toUpperCase()} ${found.template}`, doc.paths[found.template][m]];
   }
 
+  /** `json` is sent as JSON; FormData (a multipart upload) as it is. */
   async function call(method: string, path: string, token: string | null, json?: unknown): Promise<Checked> {
     const headers: Record<string, string> = token ? { authorization: scheme === 'bare' ? token : `Bearer ${token}` } : {};
-    const answer = await gw.request(`${mount}${path}`, { method, headers, ...(json === undefined ? {} : { json }) });
+    const sent = json === undefined ? {} : json instanceof FormData ? { body: json } : { json };
+    const answer = await gw.request(`${mount}${path}`, { method, headers, ...sent });
     const text = await answer.text();
     const [key, op] = operationOf(method, path);
     const described = op.responses[String(answer.status)];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useGateway } from '../helpers/app.js';
 import { answerChecker } from '../helpers/openapi.js';
+import { capePng, makeCape, makeSkin, pngFile } from '../modules/skins/textures.js';
 
 const gw = useGateway();
 
@@ -31,6 +32,37 @@ describe('CookieCMS /api/admin/openapi.json', () => {
     expect((await call('GET', '/metrics?days=7', admin.token)).body.data.statistics).toHaveLength(7);
     expect((await call('GET', '/metrics?days=0', admin.token)).status).toBe(400);
     expect((await call('GET', '/metrics', null)).status).toBe(401);
+
+    const cape = (await makeCape(gw, [target.id])).id;
+    const stray = (await makeCape(gw, [])).id;
+    const skin = (await makeSkin(gw, target.id, { capeId: cape })).id;
+    const NO_UUID = '00000000-0000-4000-8000-000000000000';
+    expect((await call('GET', '/skins', admin.token)).body.data).toHaveLength(1);
+    expect((await call('GET', '/skins', plain.token)).status).toBe(403);
+    expect((await call('PATCH', `/skin/${skin}`, admin.token, { cloakid: '0' })).body.data.cloak_id).toBe('0');
+    expect((await call('PATCH', `/skin/${skin}`, admin.token, { cloakid: stray })).status).toBe(403);
+    expect((await call('PUT', `/skin/${skin}/`, admin.token, { name: 'Renamed', cloak_id: cape, uuid: skin })).body.data.name).toBe('Renamed');
+    expect((await call('PUT', `/skin/${skin}`, admin.token, { name: 5 })).status).toBe(400);
+    expect((await call('PUT', `/user/${target.id}/capes`, admin.token, { cape: [stray] })).body.data.user.Capes).toHaveLength(2);
+    expect((await call('PUT', `/user/${target.id}/capes`, admin.token, { cape: ['x'] })).status).toBe(400);
+    expect((await call('DELETE', `/user/${target.id}/capes`, admin.token, { cape: [stray] })).body.data.user.Capes).toHaveLength(1);
+    expect((await call('DELETE', `/user/${target.id}/capes`, plain.token, { cape: [stray] })).status).toBe(403);
+    expect((await call('GET', `/user/${target.id}`, admin.token)).body.data.Skins).toHaveLength(1);
+    for (const path of ['/user/cape/upload', '/cape']) {
+      const form = new FormData();
+      form.append('cape', pngFile(await capePng()));
+      form.append('name', 'Uploaded');
+      form.append('owners', JSON.stringify([Number(target.id)]));
+      const uploaded = await call('POST', path, admin.token, form);
+      expect(uploaded.body.id).toBeTruthy();
+      expect((await call('POST', path, admin.token, { name: 'not multipart' })).status).toBe(400);
+      expect((await call('DELETE', path, admin.token, { capeid: uploaded.body.id })).body.msg).toBe('Cape deleted');
+      expect((await call('DELETE', path, admin.token, { capeid: NO_UUID })).status).toBe(404);
+    }
+    expect((await call('GET', '/allcapes', admin.token)).body.data).toHaveLength(2);
+    expect((await call('GET', '/allcapes', null)).status).toBe(401);
+    expect((await call('DELETE', `/skin/${skin}`, admin.token)).body.data.uuid).toBe(skin);
+    expect((await call('DELETE', `/skin/${NO_UUID}`, admin.token)).status).toBe(404);
 
     expect(unchecked()).toEqual([]);
   });

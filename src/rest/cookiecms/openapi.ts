@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { ShimDoc } from '../openapi.js';
+import { capeDeleteBody, userCapesBody } from './capes.routes.js';
 import type { presentAudit, presentListUser, presentUser } from './present.js';
 import { auditQuery, mailBody, metricsQuery } from './routes.js';
+import { type presentSkin, skinBody } from './skins.routes.js';
 import { pageQuery, patchBody, putBody, roleBody } from './users.routes.js';
 
 /** CookieCMS wraps every answer: `{"error": bool, "msg": string, "url": string|null, "data": ...}`. */
@@ -38,12 +40,12 @@ const user = z.strictObject({
   Mail_verify: flag,
   Mail_verification: flag,
   PermLvl: held,
-  Selected_Cape: z.null(),
-  Selected_Skin: z.null(),
-  Capes: z.array(z.never()),
-  Skins: z.array(z.never()),
+  Selected_Cape: z.union([z.string(), z.literal(0)]).describe("the selected skin's cape id; 0 when none"),
+  Selected_Skin: z.union([z.string(), z.literal(0)]).describe('the selected skin id; 0 when none'),
+  Capes: z.array(z.strictObject({ Id: z.string(), Name: z.string() })),
+  Skins: z.array(z.strictObject({ uuid: z.string(), name: z.string(), cloak_id: z.string().describe("'0' for none"), slim: flag, hd: flag })),
   Discord_integration: z.boolean(),
-  Discord: z.null(),
+  Discord: z.strictObject({ userid: z.string(), username: z.string(), avatar: z.string() }).describe('empty strings without a link'),
 }) satisfies z.ZodType<ReturnType<typeof presentUser>>;
 
 const auditRow = z.strictObject({
@@ -58,9 +60,32 @@ const auditRow = z.strictObject({
   time: z.number().int().describe('Unix seconds'),
 }) satisfies z.ZodType<ReturnType<typeof presentAudit>>;
 
+const skin = z.strictObject({
+  uuid: z.string(),
+  name: z.string(),
+  ownerid: z.number().int().nullable(),
+  slim: flag,
+  hd: flag,
+  disabled: flag,
+  cloak_id: z.string().describe("'0' for none"),
+}) satisfies z.ZodType<ReturnType<typeof presentSkin>>;
+
+/** The multipart cape upload (read by capes.routes.ts readCapeForm). */
+const capeForm = z.object({
+  cape: z
+    .file()
+    .mime('image/png')
+    .max(2 * 1024 * 1024)
+    .describe('a PNG, 64×32 or a multiple'),
+  name: z.string().min(1),
+  owners: z.string().optional().describe('a JSON array of user ids'),
+});
+const bare = <S extends z.ZodRawShape>(shape: S) => z.strictObject({ error: z.literal(false), msg: z.string(), ...shape });
+const uuidParam = z.object({ uuid: z.string().describe('a skin id (UUID)') });
+
 const identifier = z.object({ identifier: z.string().describe('a user id (digits) or a username') });
 
-/** CookieCMS's /api/admin (users, role levels, mail to all, audit, metrics). Every path also answers with a trailing slash. */
+/** CookieCMS's /api/admin (users, role levels, skins, capes, mail to all, audit, metrics). Every path also answers with a trailing slash. */
 export function cookieOpenApi(): ShimDoc {
   return {
     title: 'CookieCMS admin API (admin gateway shim)',
@@ -113,6 +138,51 @@ export function cookieOpenApi(): ShimDoc {
         body: mailBody,
         answers: { 200: envelope(z.strictObject({ job: z.string(), recipients: z.number().int() })) },
         errors: [400, 401, 403],
+      },
+      { method: 'get', path: '/skins', summary: 'Every skin of the library', answers: { 200: envelope(z.array(skin)) }, errors: [401, 403] },
+      {
+        method: ['put', 'patch'],
+        path: '/skin/:uuid',
+        summary: "Change a skin (PATCH: the documented `cloakid`; PUT: the panels' whole skin back, `cloak_id`)",
+        params: uuidParam,
+        body: skinBody,
+        answers: { 200: envelope(skin) },
+        errors: [400, 401, 403, 404],
+      },
+      {
+        method: 'delete',
+        path: '/skin/:uuid',
+        summary: 'Delete a skin (its texture freed when no other skin uses it)',
+        params: uuidParam,
+        answers: { 200: envelope(z.strictObject({ uuid: z.string() })) },
+        errors: [401, 403, 404],
+      },
+      ...(['/user/cape/upload', '/cape'] as const).flatMap((path) => [
+        {
+          method: 'post' as const,
+          path,
+          summary: 'Upload a cape (multipart: `cape` PNG ≤ 2 MB, `name`, `owners`): its id',
+          body: capeForm,
+          bodyMedia: 'multipart/form-data',
+          answers: { 200: bare({ id: z.string() }) },
+          errors: [400, 401, 403, 404],
+        },
+        { method: 'delete' as const, path, summary: 'Delete a cape', body: capeDeleteBody, answers: { 200: bare({}) }, errors: [400, 401, 403, 404] },
+      ]),
+      {
+        method: ['put', 'delete'],
+        path: '/user/:id/capes',
+        summary: "Give (PUT) or take (DELETE) capes: the user's detail after",
+        body: userCapesBody,
+        answers: { 200: envelope(z.strictObject({ user })) },
+        errors: [400, 401, 403, 404],
+      },
+      {
+        method: 'get',
+        path: '/allcapes',
+        summary: 'Every cape',
+        answers: { 200: envelope(z.array(z.strictObject({ uuid: z.string(), name: z.string(), id: z.string() }))) },
+        errors: [401, 403],
       },
       {
         method: 'get',
