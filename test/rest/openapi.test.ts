@@ -14,6 +14,8 @@ import { litecordRoutes } from '../../src/rest/litecord/routes.js';
 import { describedRoutes, jsonSchema, openApiDocument, openApiPath, type ShimDoc } from '../../src/rest/openapi.js';
 import { pleromaOpenApi } from '../../src/rest/pleroma/openapi.js';
 import { pleromaRoutes } from '../../src/rest/pleroma/routes.js';
+import { pronounsOpenApi } from '../../src/rest/pronouns/openapi.js';
+import { pronounsRoutes } from '../../src/rest/pronouns/routes.js';
 import type { ShimDeps } from '../../src/rest/shim.js';
 import { useGateway } from '../helpers/app.js';
 
@@ -25,10 +27,10 @@ const deps: ShimDeps = {
   },
 };
 
-/** `METHOD /path` of an app's routes under `prefix` (stripped), a trailing slash twin counted once. */
+/** `METHOD /path` of an app's routes under `prefix` (stripped), a trailing slash twin counted once; the document's own route aside. */
 const routesOf = (app: Hono, prefix = '') =>
   app.routes
-    .filter((r) => r.method !== 'ALL' && r.path.startsWith(`${prefix}/`))
+    .filter((r) => r.method !== 'ALL' && r.path.startsWith(`${prefix}/`) && r.path !== '/openapi.json')
     .map((r) => `${r.method} ${r.path.slice(prefix.length).replace(/(.)\/$/, '$1')}`);
 
 /** Each shim's document beside the Hono apps whose routes it must describe (the app-relative prefix, if any). */
@@ -39,6 +41,9 @@ const SHIMS: [ShimDoc, [Hono, string?][]][] = [
   [liquidClientsOpenApi(), [[liquidClientRoutes(deps)]]],
   [liquidRolesOpenApi(), [[liquidRoleRoutes(deps), '/admin-api']]],
   [cookieOpenApi(), [[cookieRoutes(deps), '/admin']]],
+  // Only the routes list is read: no request reaches the media store, so no database is given (as never).
+  [pronounsOpenApi(), [[pronounsRoutes(deps, undefined as never)]]],
+  [pronounsOpenApi('/users'), [[pronounsRoutes(deps, undefined as never)]]],
 ];
 
 describe('OpenAPI documents of the shims', () => {
