@@ -43,6 +43,12 @@ import { unlessOwnBodyLimit } from './rest/body-limits.js';
 import { listenMetrics, metricsRoute } from './observability/endpoint.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { Tracing } from './observability/tracing.js';
+import { openApiHandler } from './rest/openapi.js';
+import { litecordOpenApi } from './rest/litecord/openapi.js';
+import { pleromaOpenApi } from './rest/pleroma/openapi.js';
+import { liquidClientsOpenApi, liquidRolesOpenApi, liquidUsersOpenApi } from './rest/liquid/openapi.js';
+import { cookieOpenApi } from './rest/cookiecms/openapi.js';
+import { pronounsOpenApi } from './rest/pronouns/openapi.js';
 import { pronounsFlagRoutes, pronounsRoutes } from './rest/pronouns/routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -198,6 +204,18 @@ export async function createApp(
 
   app.use('/api/*', limit);
   const shimDeps = { contextFor: (c: { req: { raw: Request } }) => contextFor(c as never)(c.req.raw, 'now') };
+  // Each shim's OpenAPI 3.1 document at <mount>/openapi.json, for any caller (rest/openapi.ts).
+  for (const doc of [
+    litecordOpenApi(),
+    pleromaOpenApi(),
+    liquidUsersOpenApi(),
+    liquidClientsOpenApi(),
+    liquidRolesOpenApi(),
+    cookieOpenApi(),
+    pronounsOpenApi(),
+    pronounsOpenApi('/users'),
+  ])
+    app.get(`${doc.mount}/openapi.json`, openApiHandler(doc));
   // pronouns.cc: its user API (4 MB bodies of its own) at /api/v1/users and /users, its flag images at /flags.
   for (const mount of ['/api/v1/users', '/users']) app.route(mount, pronounsRoutes(shimDeps, database));
   app.route('/flags', pronounsFlagRoutes(database));

@@ -46,15 +46,15 @@ export const SCOPE_CATALOG = {
   'admin:webhooks': 'Signed webhooks (audit events delivered to endpoints)',
   'admin:webhooks:read': 'List webhook endpoints and their delivery logs (never their secrets)',
   'admin:webhooks:write': 'Create, change, rotate the secret of and delete webhook endpoints',
+  'admin:profiles': 'pronouns.cc profiles and pride flags (their users edit them; admins moderate)',
+  'admin:profiles:read': 'Read any profile, public or not, with its self-only fields',
+  'admin:profiles:write': 'Publish, hide and clear parts of profiles and pride flags, with a reason',
   // Minecraft skins and capes (CookieCMS; modules/skins).
   'admin:skins': 'Minecraft skins and capes (CookieCMS)',
   'admin:skins:read': 'Read skins, capes, who owns them and who wears what',
   'admin:skins:write': 'Upload, change and delete skins and capes; give and take capes',
   'admin:metrics': 'Operational metrics',
   'admin:metrics:read': 'Scrape /metrics (request counts and latencies, pool, outboxes, sessions, subscribers)',
-  'admin:profiles': 'pronouns.cc profiles and pride flags (their users edit them; admins moderate)',
-  'admin:profiles:read': 'Read any profile, public or not, with its self-only fields',
-  'admin:profiles:write': 'Publish, hide and clear parts of profiles and pride flags, with a reason',
 } as const;
 
 export type Scope = keyof typeof SCOPE_CATALOG;

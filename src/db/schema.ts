@@ -16,5 +16,5 @@ export * from '../modules/subscriptions/table.js';
 export * from '../modules/oauth/table.js';
 export * from '../modules/media/table.js';
 export * from '../modules/webhooks/table.js';
-export * from '../modules/skins/table.js';
 export * from '../modules/profiles/table.js';
+export * from '../modules/skins/table.js';

@@ -23,11 +23,11 @@ import '../modules/relays/schema.js';
 import '../modules/subscriptions/schema.js';
 import '../modules/media/schema.js';
 import '../modules/webhooks/schema.js';
-import '../modules/skins/schema.js';
-import '../modules/skins/mutations.schema.js';
 import '../modules/profiles/profile.schema.js';
 import '../modules/profiles/self.schema.js';
 import '../modules/profiles/moderation.schema.js';
+import '../modules/skins/schema.js';
+import '../modules/skins/mutations.schema.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -7,6 +7,8 @@ import type { MiddlewareHandler } from 'hono';
  * 1 MB limit in front of it steps aside. Paths are matched whole (a RegExp over the request path).
  */
 export const OWN_BODY_LIMITS: readonly RegExp[] = [
+  // pronouns.cc (rest/pronouns/routes.ts): 4 MB, 413 {code: 4001}.
+  /^\/(api\/v1\/)?users(\/.*)?$/,
   // CookieCMS cape uploads (rest/cookiecms/capes.routes.ts: 3 MB, 400 "File too large").
   /^\/api\/admin\/user\/cape\/upload\/?$/,
   /^\/api\/admin\/cape\/?$/,

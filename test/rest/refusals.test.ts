@@ -420,6 +420,31 @@ const CASES: Case[] = [
     ['no password', 'anon', 400, null, (f) => ({ username: f.admin.username })],
     ['a password that is no string', 'anon', 400, null, (f) => ({ username: f.admin.username, password: 12345678 })],
   ]),
+  // pronouns.cc (`Authorization: <token>`): self-service only; no token is 403 {code: 403}.
+  ...c('pronouns', 'PATCH', '/@me', [
+    ['no token', 'anon', 403, null, () => ({ bio: 'x' })],
+    ['a bio over 1000 characters', 'plain', 400, null, () => ({ bio: 'x'.repeat(1001), display_name: 'ok' })],
+    ['a name against the rule (1006)', 'plain', 400, null, () => ({ name: 'no spaces allowed', bio: 'ok' })],
+    ['a timezone that is no IANA name', 'plain', 400, null, () => ({ timezone: 'Mars/Olympus', bio: 'ok' })],
+    ['an avatar that is no image', 'plain', 400, null, () => ({ avatar: 'data:image/png;base64,AAAA', bio: 'ok' })],
+    ['a status that is no preference', 'plain', 400, null, () => ({ names: [{ value: 'n', status: 'nope' }] })],
+  ]),
+  ...c('pronouns', 'POST', '/@me/flags', [
+    ['no token', 'anon', 403, null, () => ({ flag: 'x', name: 'x' })],
+    ['a flag that is no image', 'plain', 400, null, () => ({ flag: 'data:image/png;base64,AAAA', name: 'x' })],
+    ['no name', 'plain', 400, null, () => ({ flag: 'data:image/png;base64,AAAA' })],
+  ]),
+  ...c('pronouns', 'PATCH', '/@me/flags/:id', [
+    ['no token', 'anon', 403, () => '/@me/flags/1', () => ({ name: 'x' })],
+    ['no such flag', 'plain', 404, () => '/@me/flags/999999', () => ({ name: 'x' })],
+    ['an empty name', 'plain', 400, () => '/@me/flags/999999', () => ({ name: '' })],
+  ]),
+  ...c('pronouns', 'DELETE', '/@me/flags/:id', [
+    ['no token', 'anon', 403, () => '/@me/flags/1'],
+    ['no such flag', 'plain', 404, () => '/@me/flags/999999'],
+    ['no flag id', 'plain', 400, () => '/@me/flags/abc'],
+  ]),
+  ...c('pronouns', 'GET', '/@me/reroll', [['no token', 'anon', 403, null]]),
   // CookieCMS skins and capes.
   ...c('cookie', 'PUT', '/admin/skin/:uuid', [
     ['not allowed', 'plain', 403, (f) => `/admin/skin/${f.skin}`, () => ({ name: 'x' })],

@@ -10,6 +10,8 @@ import { BUILTIN_STATUSES } from './model.js';
 export const MAX_FLAGS = 500;
 export const NAME_RULE = /^[A-Za-z_.-]{2,40}$/;
 export const NAME_PROBLEM = 'must be 2 to 40 characters: ASCII letters, _, . and -';
+/** Names a route of the user API answers instead of a user (`/users/openapi.json`: its OpenAPI document). */
+export const RESERVED_NAMES = ['openapi.json'];
 
 const clearable = (max: number, what: string) => z.string().max(max, `${what}: at most ${max} characters`);
 const status = z.string().min(1).max(64);
@@ -34,7 +36,11 @@ const preferences = z.record(z.uuid('keys must be UUIDs'), customPreference).ref
 const flagId = z.string().regex(/^[1-9][0-9]{0,18}$/, 'not a pride flag id');
 
 export const updateProfileSchema = z.object({
-  name: z.string().regex(NAME_RULE, NAME_PROBLEM).optional(),
+  name: z
+    .string()
+    .regex(NAME_RULE, NAME_PROBLEM)
+    .refine((n) => !RESERVED_NAMES.includes(n.toLowerCase()), 'is reserved')
+    .optional(),
   displayName: clearable(100, 'display_name').optional(),
   bio: clearable(1000, 'bio').optional(),
   memberTitle: clearable(150, 'member_title').optional(),

@@ -23,6 +23,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const capeId = z.string().regex(UUID, 'not a cape id');
 const userKey = z.union([z.number().int().positive(), z.string().regex(/^\d{1,15}$/)]).transform(String);
 const owners = z.array(userKey).max(1000);
+export const capeDeleteBody = z.object({ capeid: capeId });
+export const userCapesBody = z.object({ cape: z.array(capeId).max(100) });
 
 /** A 400 in CookieCMS's words (multer's "File too large", the filter's "Only PNG files allowed"). */
 const refuse = (message: string) => new ShimError('BAD_INPUT', message);
@@ -82,7 +84,7 @@ export function registerCapeRoutes(app: Hono, deps: ShimDeps) {
 
   app.on('DELETE', paths, limit, async (c) => {
     try {
-      const body = await readJson(c, z.object({ capeid: capeId }));
+      const body = await readJson(c, capeDeleteBody);
       const ctx = await deps.contextFor(c);
       await run(ctx, DELETE, { input: { id: encodeId('Cape', body.capeid.toLowerCase()) } });
       return c.json({ error: false, msg: 'Cape deleted' });
@@ -93,7 +95,7 @@ export function registerCapeRoutes(app: Hono, deps: ShimDeps) {
 
   const change = (side: 'add' | 'remove') => async (c: Context) => {
     const id = userId(c);
-    const body = await readJson(c, z.object({ cape: z.array(capeId).max(100) }));
+    const body = await readJson(c, userCapesBody);
     const ctx = await deps.contextFor(c);
     const capes = body.cape.map((cape) => encodeId('Cape', cape.toLowerCase()));
     const data = await run<{ updateUserCapes: { user: CookieUserSource } }>(ctx, USER_CAPES, { input: { user: id, [side]: capes } });

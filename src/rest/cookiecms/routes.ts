@@ -13,9 +13,10 @@ const METRICS = 'query CookieMetrics($days: Int!) { userRegistrations(days: $day
 const MAIL_ALL = mutationDocument('mailAllUsers', 'job { id total }');
 
 // The newest `limit` rows (the panels filter and page them client-side).
-const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(100) });
+export const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(100) });
 // The panels chart the last 14 to 30 days of what they get.
-const metricsQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
+export const metricsQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
+export const mailBody = z.strictObject({ subject: z.string(), message: z.string() });
 
 /**
  * CookieCMS under /api: sign-in (/auth/login), the caller's home (/home), and /admin: users, one
@@ -31,7 +32,7 @@ export function cookieRoutes(deps: ShimDeps) {
 
   app.on('POST', withSlash('/admin/mail'), async (c) => {
     const ctx = await deps.contextFor(c);
-    const body = await readJson(c, z.strictObject({ subject: z.string(), message: z.string() }));
+    const body = await readJson(c, mailBody);
     const data = await run<{ mailAllUsers: { job: { id: string; total: number } } }>(ctx, MAIL_ALL, { input: body });
     // The mail goes out through the outbox; the job id lets an admin UI follow it (mailJob).
     return c.json(envelope('Email sent successfully to all users', { job: data.mailAllUsers.job.id, recipients: data.mailAllUsers.job.total }));

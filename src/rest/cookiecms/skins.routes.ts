@@ -37,7 +37,7 @@ const cape = z.union([z.string().max(256), z.number().int(), z.null()]);
  * fields the gateway changes are applied; `uuid`, `ownerid` and `hd` (it follows the texture) are
  * not changed here and ignored.
  */
-const skinBody = z.object({
+export const skinBody = z.object({
   name: z.string().optional(),
   slim: flag.optional(),
   disabled: flag.optional(),

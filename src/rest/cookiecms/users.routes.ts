@@ -18,7 +18,7 @@ const BY_NAME = `query CookieUserByName($name: String!) { userByUsername(usernam
 const UPDATE = mutationDocument('updateUser', 'user { ...CookieUser }', USER_FRAGMENT);
 const ASSIGN = mutationDocument('assignRole', 'user { id }');
 
-const pageQuery = z.object({
+export const pageQuery = z.object({
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   limit: z.coerce.number().int().min(1).max(100).default(100),
 });
@@ -26,7 +26,7 @@ const level = z.number().int().min(0).max(5);
 const flag = z.union([z.boolean(), z.literal(0), z.literal(1)]);
 
 /** The documented lowercase PATCH body (unknown keys refused). */
-const patchBody = z.strictObject({
+export const patchBody = z.strictObject({
   username: z.string().optional(),
   mail: z.string().optional(),
   mail_verify: flag.optional(),
@@ -39,7 +39,7 @@ const patchBody = z.strictObject({
  * The panels' PUT body: the detail object back in PascalCase (plus Capes, Skins, Discord, Uuid, ...).
  * The fields the gateway stores are applied; everything else is ignored, since the panel sends all.
  */
-const putBody = z.object({
+export const putBody = z.object({
   Username: z.string().optional(),
   Mail: z.string().nullable().optional(),
   Mail_verify: flag.optional(),
@@ -58,7 +58,7 @@ const expiry = z
     z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
   ])
   .pipe(storableDate());
-const roleBody = z.strictObject({ user: z.number().int().optional(), role_level: level, expired_at: expiry.optional().nullable() });
+export const roleBody = z.strictObject({ user: z.number().int().optional(), role_level: level, expired_at: expiry.optional().nullable() });
 
 interface Edit {
   username?: string;

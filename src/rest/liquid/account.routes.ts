@@ -21,13 +21,13 @@ const isoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, 'an ISO 8601 date')
   .transform((s) => new Date(s))
   .pipe(storableDate());
-const subscriptionBody = z.strictObject({
+export const subscriptionBody = z.strictObject({
   target,
   state: z.boolean(),
   expiry: isoDate.optional(),
   tier: z.string().max(128).optional(),
 });
-const historyQuery = z.object({
+export const historyQuery = z.object({
   target,
   limit: z.coerce
     .number()

@@ -34,13 +34,13 @@ const client = {
 };
 const createItem = z.strictObject({ ...client, scope: client.scope.optional(), secret: chosenSecret.optional() });
 // Nitrogen sends one object (as Liquid 237debba reads it); the documented form is an array.
-const createBody = z.union([z.array(createItem).min(1).max(100), createItem]);
-const updateBody = z.strictObject({
+export const createBody = z.union([z.array(createItem).min(1).max(100), createItem]);
+export const updateBody = z.strictObject({
   target,
   ...(Object.fromEntries(Object.entries(client).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof client]: z.ZodOptional<(typeof client)[K]> }),
   secret: noSecret.optional(),
 });
-const listQuery = z.object({
+export const listQuery = z.object({
   limit: z.coerce
     .number()
     .int()
@@ -49,6 +49,7 @@ const listQuery = z.object({
     .transform((n) => Math.min(n || LIST_LIMITS.default, LIST_LIMITS.max)),
   offset: target.optional(),
 });
+export const deleteBody = z.strictObject({ target });
 
 const toInput = (b: Partial<z.output<z.ZodObject<typeof client>>> & { secret?: string }) =>
   Object.fromEntries(
@@ -90,7 +91,7 @@ export function liquidClientRoutes(deps: ShimDeps) {
 
   app.delete('/delete', async (c) => {
     const ctx = await deps.contextFor(c);
-    const body = await readBody(c, z.strictObject({ target }));
+    const body = await readBody(c, deleteBody);
     await run(ctx, DELETE, { input: { id: encodeId('Application', body.target), reason: 'Liquid client delete' } });
     return ok(c);
   });

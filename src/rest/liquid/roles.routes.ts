@@ -77,15 +77,15 @@ const ranking = z
 const displayName = z.string().min(1).max(128);
 const description = z.string().min(1).max(512);
 // Like Liquid, scope is ignored here (only /user/admin-api/access sets it) and other keys are dropped.
-const createBody = z.object({ id, displayName, ranking, description: description.optional(), scope: z.unknown().optional() });
-const updateBody = z.object({
+export const createBody = z.object({ id, displayName, ranking, description: description.optional(), scope: z.unknown().optional() });
+export const updateBody = z.object({
   target: z.string().min(1).max(128),
   displayName: displayName.optional(),
   ranking: ranking.optional(),
   description: description.optional(),
   scope: z.unknown().optional(),
 });
-const deleteBody = z.object({ target: z.string().min(1).max(128) });
+export const deleteBody = z.object({ target: z.string().min(1).max(128) });
 
 export function liquidRoleRoutes(deps: ShimDeps) {
   const app = new Hono();

@@ -35,7 +35,7 @@ const username = z.string().regex(/^[A-Za-z0-9_]{8,64}$/, 'letters, digits and _
 const phone = z.string().max(32);
 const phoneCountryCode = z.string().regex(/^\+\d{1,4}$/, 'like +49');
 
-const createItem = z.strictObject({
+export const createItem = z.strictObject({
   username,
   firstName: z.string().min(1).max(100),
   lastName: z.string().min(1).max(100),
@@ -46,10 +46,10 @@ const createItem = z.strictObject({
   phone: phone.optional(),
 });
 
-const stateBody = z.strictObject({ target: targets, state: z.boolean() });
-const customDataBody = z.strictObject({ target, customData: z.record(z.string(), z.unknown()) });
+export const stateBody = z.strictObject({ target: targets, state: z.boolean() });
+export const customDataBody = z.strictObject({ target, customData: z.record(z.string(), z.unknown()) });
 // The documentation names the operation `operation`, the implementation reads `type`: accept both.
-const creditsBody = z
+export const creditsBody = z
   .strictObject({
     target: targets,
     operation: z.enum(['increment', 'decrement', 'set']).optional(),
@@ -65,17 +65,19 @@ const limit = z.coerce
   .min(0)
   .optional()
   .transform((n) => Math.min(n || LIST_LIMITS.default, LIST_LIMITS.max));
-const listQuery = z.object({ limit, offset: target.optional() });
-const infoQuery = z.object({
+export const listQuery = z.object({ limit, offset: target.optional() });
+export const infoQuery = z.object({
   targets: z
     .string()
     .transform((s) => s.split(',').filter(Boolean))
     .pipe(z.array(target).min(1).max(LIST_LIMITS.max)),
 });
 // Liquid also matches emails here (`field`); Nitrogen sends ids only, and so does the gateway.
-const infoBody = z.strictObject({ targets: z.array(target).min(1).max(LIST_LIMITS.max), field: z.literal('_id').optional() });
+export const infoBody = z.strictObject({ targets: z.array(target).min(1).max(LIST_LIMITS.max), field: z.literal('_id').optional() });
 // Liquid also takes a MongoDB query object as `query`; the gateway serves the quick search (a string).
-const searchBody = z.strictObject({ query: z.string({ message: 'a search text (query objects are not served)' }).trim().min(1).max(200) });
+export const searchBody = z.strictObject({ query: z.string({ message: 'a search text (query objects are not served)' }).trim().min(1).max(200) });
+export const createBody = z.array(createItem).min(1).max(1000);
+export const inviteCodesQuery = z.object({ target });
 
 const gid = (id: string) => encodeId('User', id);
 /** Liquid's quick search as a users filter: username, email or name containing the text, or the user's id. */
@@ -97,7 +99,7 @@ export function liquidRoutes(deps: ShimDeps) {
 
   app.post('/create', async (c) => {
     const ctx = await deps.contextFor(c);
-    const body = await readBody(c, z.array(createItem).min(1).max(1000));
+    const body = await readBody(c, createBody);
     const users = body.map((u) => ({
       username: u.username,
       firstName: u.firstName,
@@ -188,7 +190,7 @@ export function liquidRoutes(deps: ShimDeps) {
 
   app.get('/invite-codes', async (c) => {
     const ctx = await deps.contextFor(c);
-    const q = readParams(c, z.object({ target }));
+    const q = readParams(c, inviteCodesQuery);
     const codes = await allNodes<LiquidInviteSource>(ctx, INVITE_CODES, 'invites', { owner: gid(q.target) });
     return ok(c, { inviteCodes: codes.map(presentInviteCode) });
   });

@@ -19,7 +19,7 @@ const ACCESS = mutationDocument('setLiquidScopes', 'result { changedCount }');
 
 // Liquid's role ids are role names (up to 128 characters, as its role routes take them).
 const roleId = z.string().min(1).max(128);
-const accessBody = z
+export const accessBody = z
   .strictObject({
     targets: z.array(z.string()).min(1).max(1000),
     targetType: z.enum(['user', 'client', 'role']),

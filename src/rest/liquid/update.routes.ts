@@ -41,7 +41,7 @@ const FIELDS = {
   // Liquid's own default lists it; deleting is its own mutation here, so it is refused, not ignored.
   isDeleted: z.never({ message: 'not served: accounts are deleted with the gateway deleteUser mutation' }),
 };
-const updateBody = z
+export const updateBody = z
   .strictObject(FIELDS)
   .partial()
   .extend({ target: idText('must be a user id') });

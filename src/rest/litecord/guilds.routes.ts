@@ -56,8 +56,8 @@ const FEATURES = {
   DELETE: mutationDocument('removeGuildFeatures', 'guild { features }'),
 } as const;
 
-const patchBody = cerberusObject({ unavailable: z.boolean(required('must be of boolean type')).optional() });
-const featuresBody = cerberusObject({
+export const patchBody = cerberusObject({ unavailable: z.boolean(required('must be of boolean type')).optional() });
+export const featuresBody = cerberusObject({
   features: z
     .array(z.enum(GUILD_FEATURES, { error: (issue) => `unallowed value ${String(issue.input)}` }), required('must be of list type'))
     .max(50, 'max length is 50'),

@@ -29,7 +29,7 @@ const GET = `query LitecordUser($id: ID!) { user(id: $id) { ...LitecordUser } } 
 const DELETE = mutationDocument('deleteUser', 'user { ...LitecordUser }', USER);
 const UPDATE = mutationDocument('updateUser', 'user { ...LitecordUser }', USER);
 
-const createBody = z.strictObject({
+export const createBody = z.strictObject({
   username: z.string(),
   email: z.string(),
   password: z.string(),
@@ -38,14 +38,14 @@ const createBody = z.strictObject({
 /** Litecord's own tests send `discriminator=` (empty) with every search: an empty value means none. */
 const orNone = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
-const searchQuery = z.object({
+export const searchQuery = z.object({
   username: orNone(z.string().max(64)),
   discriminator: orNone(z.string().regex(/^\d{4}$/, 'must be 4 digits')),
   page: z.coerce.number().int().min(0).max(10_000).default(0),
   per_page: z.coerce.number().int().min(1).max(50, 'at most 50').default(20),
 });
 
-const patchBody = z.strictObject({
+export const patchBody = z.strictObject({
   flags: z
     .number()
     .int()
@@ -58,7 +58,7 @@ const INVITES = `query LitecordInvites($after: String) {
 }`;
 const CREATE_INVITE = mutationDocument('createInvite', `invite { ${LITECORD_INVITE_FIELDS} }`);
 const REVOKE_INVITE = mutationDocument('revokeInvite', '__typename');
-const inviteBody = z.strictObject({
+export const inviteBody = z.strictObject({
   max_uses: z
     .number()
     .int()

@@ -33,8 +33,8 @@ const DEPRECATE = mutationDocument('deprecateVoiceRegion', 'region { key }');
 
 const text = (field: string) => z.string(required('must be of string type')).max(255, 'max length is 255').describe(field);
 const flag = z.boolean(required('must be of boolean type')).optional();
-const regionBody = cerberusObject({ id: text('id'), name: text('name'), vip: flag, deprecated: flag, custom: flag });
-const serverBody = cerberusObject({ hostname: text('hostname') });
+export const regionBody = cerberusObject({ id: text('id'), name: text('name'), vip: flag, deprecated: flag, custom: flag });
+export const serverBody = cerberusObject({ hostname: text('hostname') });
 
 /** A region's servers, page by page (at most 10,000); an unknown region has none. */
 type ServerPage = {

@@ -10,7 +10,7 @@ import { checked } from './params.js';
  */
 
 const item = z.object({ nickname: z.string().max(320), email: z.string().max(320), password: z.string().max(1024) });
-const usersParam = z.array(item).min(1, 'at least one user').max(1000, 'at most 1000 users');
+export const usersParam = z.array(item).min(1, 'at least one user').max(1000, 'at most 1000 users');
 
 export type BulkItem = z.output<typeof item>;
 

@@ -11,7 +11,7 @@ const FOLLOW = mutationDocument('followUser', 'result { changed }');
 const UNFOLLOW = mutationDocument('unfollowUser', 'result { changed }');
 
 const nickname = z.string().min(1).max(320);
-const pairSchema = z.strictObject({ follower: nickname, followed: nickname });
+export const pairSchema = z.strictObject({ follower: nickname, followed: nickname });
 
 /** `name@domain` names a remote account; a bare name a local one. */
 function account(value: string): { username: string; domain: string | null } {

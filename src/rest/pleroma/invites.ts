@@ -21,7 +21,11 @@ const RESET_TOKEN = mutationDocument('createPasswordResetToken', 'result { token
 const maxUse = z.coerce.number('max_use must be a number').int().min(1, 'at least 1').max(1_000_000);
 /** `expires_at` as Pleroma takes it: the last day the invite is valid, like 2019-04-07. */
 const expiresAt = z.iso.date('a date like 2019-04-07').refine((d) => isStorableDate(expiryOfDate(d)), 'must be a date before 9999-12-31');
-const inviteOptions = z.object({ max_use: maxUse.optional(), expires_at: expiresAt.optional() });
+export const inviteOptions = z.object({ max_use: maxUse.optional(), expires_at: expiresAt.optional() });
+
+export const inviteTokenQuery = z.object({ invite: inviteOptions.optional() });
+export const emailInviteParams = z.object({ email: z.string().max(254), name: z.string().max(100).optional() });
+export const revokeParams = z.object({ token: z.string().min(1).max(64) });
 
 const createInput = (o: z.output<typeof inviteOptions>) => ({
   maxUses: o.max_use ?? 1,
@@ -33,7 +37,7 @@ export function inviteRoutes(app: Hono, deps: ShimDeps) {
   // The 2019-05 form: `GET ?invite[max_use]=&invite[expires_at]=`, answering the token string.
   app.get('/users/invite_token', async (c) => {
     const ctx = await pleromaCaller(deps, c, 'write', 'read');
-    const p = await params(c, z.object({ invite: inviteOptions.optional() }));
+    const p = await params(c, inviteTokenQuery);
     const data = await run<{ createInvite: { invite: PleromaInviteSource } }>(ctx, CREATE_INVITE, { input: createInput(p.invite ?? {}) });
     return c.json(data.createInvite.invite.code);
   });
@@ -56,14 +60,14 @@ export function inviteRoutes(app: Hono, deps: ShimDeps) {
   // admin-fe sends `email` and `name` in the query string, with no body.
   app.post('/users/email_invite', async (c) => {
     const ctx = await pleromaCaller(deps, c, 'write', 'read');
-    const p = await params(c, z.object({ email: z.string().max(254), name: z.string().max(100).optional() }));
+    const p = await params(c, emailInviteParams);
     await run(ctx, EMAIL_INVITE, { input: { email: p.email, name: p.name || undefined } });
     return c.body(null, 204);
   });
 
   app.post('/users/revoke_invite', async (c) => {
     const ctx = await pleromaCaller(deps, c, 'write', 'read');
-    const p = await params(c, z.object({ token: z.string().min(1).max(64) }));
+    const p = await params(c, revokeParams);
     const data = await run<{ revokeInvite: { invite: PleromaInviteSource } }>(ctx, REVOKE_INVITE, {
       input: { code: p.token, reason: 'Pleroma admin API: revoke_invite' },
     });

@@ -7,7 +7,7 @@ const LIST = `query PleromaRelays($after: String) { relaySubscriptions(first: 10
 const FOLLOW = mutationDocument('followRelay', 'subscription { actorUrl }');
 const UNFOLLOW = mutationDocument('unfollowRelay', 'subscription { actorUrl }');
 
-const relayBody = z.strictObject({ relay_url: z.string().max(4096) });
+export const relayBody = z.strictObject({ relay_url: z.string().max(4096) });
 
 /** The relay URL: Pleroma takes `relay_url` from the query or the JSON body (admin-fe sends the body). */
 async function relayUrlOf(c: Context): Promise<string> {

@@ -32,7 +32,7 @@ const text = (max: number) => z.string().max(max);
 /** A list parameter: `tags[]=a&tags[]=b` (or a JSON array); a single `tags=a` is a list of one. */
 const list = (item: z.ZodString) => z.union([z.array(item), item.transform((s) => [s])]);
 
-const listParams = z.object({
+export const listParams = z.object({
   query: text(256).optional(),
   filters: z
     .string()
@@ -47,17 +47,21 @@ const listParams = z.object({
 });
 
 const nickname = z.string().min(1).max(320);
-const byNickname = z.object({ nickname });
-const singleCreate = z.object({ nickname, email: text(320), password: text(1024) });
-const tagParams = z.object({
+export const byNickname = z.object({ nickname });
+export const singleCreate = z.object({ nickname, email: text(320), password: text(1024) });
+export const tagParams = z.object({
   nicknames: list(nickname).pipe(z.array(nickname).min(1).max(1000)),
   tags: list(text(64)).pipe(z.array(z.string()).min(1).max(100)),
 });
 /** Ecto's boolean cast: true/false and their strings, "1"/"0". */
 const ectoBoolean = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1')]);
-const activationParams = z.object({ nickname, status: ectoBoolean });
+export const activationParams = z.object({ nickname, status: ectoBoolean });
 const GROUPS = ['admin', 'moderator'] as const;
-const groupParams = z.object({ nickname, permission_group: z.string() });
+export const groupParams = z.object({ nickname, permission_group: z.string() });
+export const statusesParams = byNickname.extend({
+  godmode: z.union([z.boolean(), z.string()]).optional(),
+  page_size: z.coerce.number().int().min(1).optional(),
+});
 
 /** The users list's filter tree from Pleroma's search parameters. */
 function listFilter(q: z.output<typeof listParams>) {
@@ -169,10 +173,7 @@ export function pleromaRoutes(deps: ShimDeps) {
   // none, an unknown one is 404. admin-fe loads a profile page with this beside GET /users/:id.
   app.get('/users/:nickname/statuses', async (c) => {
     const ctx = await reading(c);
-    const p = await params(
-      c,
-      byNickname.extend({ godmode: z.union([z.boolean(), z.string()]).optional(), page_size: z.coerce.number().int().min(1).optional() }),
-    );
+    const p = await params(c, statusesParams);
     await userByIdOrName(ctx, p.nickname);
     return c.json([]);
   });

@@ -22,8 +22,8 @@ const DELETE_FLAG = mutationDocument('deleteMyPrideFlag', 'flag { id }');
 
 /** Bodies are JSON objects; the action checks every field and its limits. */
 const object = z.record(z.string(), z.unknown());
-const flagBody = z.object({ flag: z.string(), name: z.string(), description: z.string().nullish() });
-const flagPatch = z.object({ name: z.string().optional(), description: z.string().optional() });
+export const flagBody = z.object({ flag: z.string(), name: z.string(), description: z.string().nullish() });
+export const flagPatch = z.object({ name: z.string().optional(), description: z.string().optional() });
 
 const FLAG_NOT_FOUND: Overrides = { notFound: [404, 'Pride flag not found'] };
 
