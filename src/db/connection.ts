@@ -2,60 +2,29 @@ import { and, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { BadInputError } from '../core/errors.js';
 import { queryRows, type Tx } from './client.js';
+import { checkCount, decodeListCursor, encodeListCursor, MAX_PAGE_SIZE, type KeyType, type OrderSpec, type SortKey } from './cursor.js';
 import { compileFilter, type FilterOf, type FilterTable } from './filter.js';
+import { answerCount, type CountStrategy, countExpression, estimateCount, inStatement, type ListCount } from './list-count.js';
 import { Params, runPrepared } from './prepared.js';
-import { isTimestampText, parseBigintId } from './values.js';
+
+export * from './cursor.js';
+export type { CountStrategy, ListCount } from './list-count.js';
 
 /**
  * THE connection engine: every list the API pages through (users, roles, invites, applications,
  * sessions, audit events, mail jobs) is a `ListSource` read with `findPage`. Keyset cursors in both
- * directions (first/after, last/before) with one codec, the order a list offers, its filter tree
- * (db/filter.ts), `totalCount` of the whole filtered set (only when selected: counted in the page's
- * own statement, or read from a kept count when the list keeps one and nothing narrows it; an empty
- * page after a cursor counts in a second statement), and the capped `offset` of legacy numbered pages.
+ * directions (first/after, last/before) with one codec (db/cursor.ts), the order a list offers, its
+ * filter tree (db/filter.ts), the count of the whole filtered set (only when selected: `totalCount`
+ * exact, `count(strategy:)` EXACT, CAPPED or ESTIMATE (db/list-count.ts); counted in the page's own
+ * statement, or read from a kept count when the list keeps one for the filter; an empty page after a
+ * cursor counts in a second statement), and the capped `offset` of legacy numbered pages, whose rows
+ * are built after the offset skipped the others.
  */
 
 /** One page of a Relay connection (the relay plugin's connection shape). */
 export interface Page<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-}
-
-/** Connections answer at most this many nodes per page. */
-export const MAX_PAGE_SIZE = 100;
-
-/** A page-size (or offset) argument must be a whole number from 0 to `max`; BAD_INPUT at `arg` otherwise. */
-export function checkCount(value: number | null | undefined, arg: string, max = MAX_PAGE_SIZE): void {
-  if (value == null) return;
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new BadInputError(`${arg} must be between 0 and ${max}`, [{ path: [arg], message: `must be between 0 and ${max}` }]);
-  }
-}
-
-/** The BAD_INPUT a cursor argument `arg` that this server did not make gets. */
-export const invalidCursor = (arg = 'after') => new BadInputError(`${arg}: not a valid cursor`, [{ path: [arg], message: 'not a valid cursor' }]);
-
-/** How a sort key is written in SQL and checked when it comes back in a cursor. */
-export type KeyType = 'timestamptz' | 'bigint' | 'int' | 'text' | 'uuid';
-
-export interface SortKey {
-  sql: SQL;
-  type: KeyType;
-}
-
-export interface OrderSpec {
-  key: SortKey;
-  direction: 'asc' | 'desc';
-}
-
-/** Every key of a list in both directions: `<NAME>_ASC` and `<NAME>_DESC` (ties broken by the list's id the same way). */
-export function bothWays<K extends string>(keys: Record<K, SortKey>): Record<`${K}_ASC` | `${K}_DESC`, OrderSpec> {
-  const orders = Object.entries<SortKey>(keys).flatMap(([name, key]) => [
-    [`${name}_ASC`, { key, direction: 'asc' }],
-    [`${name}_DESC`, { key, direction: 'desc' }],
-  ]);
-  // Object.fromEntries loses the template-literal keys the entries were made from.
-  return Object.fromEntries(orders) as Record<`${K}_ASC` | `${K}_DESC`, OrderSpec>;
 }
 
 export interface ListSource<T extends FilterTable, O extends string> {
@@ -71,8 +40,12 @@ export interface ListSource<T extends FilterTable, O extends string> {
   defaultSize?: number;
   /** The largest first/last this list answers (default MAX_PAGE_SIZE). */
   maxPageSize?: number;
-  /** The whole list's row count kept by triggers (db/counts.ts): totalCount without a condition reads it instead of counting. */
-  keptCount?: SQL;
+  /**
+   * The count kept by triggers (db/counts.ts) of the rows `filter` selects, when the list keeps one
+   * for it (undefined: count them); `slow` is the count to fall back on should the kept one be gone.
+   * Asked only for lists without a `where` of their own.
+   */
+  keptCount?: (filter: FilterOf<T> | null | undefined, slow: SQL) => SQL | undefined;
 }
 
 export interface ListArgs<T extends FilterTable, O extends string> {
@@ -90,11 +63,15 @@ export interface ListArgs<T extends FilterTable, O extends string> {
 export interface ListWants {
   totalCount: boolean;
   cursors: boolean;
+  /** The strategies of the `count` fields selected (none: not selected). */
+  counts?: readonly CountStrategy[];
 }
 
 export interface Connection<N> extends Page<N> {
   /** The whole filtered set (never the page); null when it was not asked for. */
   totalCount: number | null;
+  /** The counts of the strategies `wants.counts` asked for. */
+  counts: Partial<Record<CountStrategy, ListCount>>;
 }
 
 export interface PageQuery<R, N> {
@@ -112,47 +89,6 @@ export interface PageQuery<R, N> {
 export const MAX_OFFSET = 10_000;
 const DEFAULT_SIZE = 20;
 
-// ---- the cursor codec ----
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** Whether `key` can be a key of `type` in SQL (PostgreSQL would refuse a bad one mid-statement). */
-export function isKeyOf(type: KeyType, key: string): boolean {
-  switch (type) {
-    case 'timestamptz':
-      // A key may sort a missing time first or last as ±infinity (invites without an expiry).
-      return key === 'infinity' || key === '-infinity' || isTimestampText(key);
-    case 'bigint':
-      return parseBigintId(key) !== null;
-    case 'int':
-      return /^-?\d{1,9}$/.test(key);
-    case 'uuid':
-      return UUID.test(key);
-    case 'text':
-      return !key.includes('\u0000') && key.length <= 1024;
-  }
-}
-
-/** An opaque cursor: the order it was made for, the row's sort key and its id, as base64url JSON. */
-export const encodeListCursor = (order: string, key: string, id: string): string => Buffer.from(JSON.stringify([order, key, id])).toString('base64url');
-
-/** The sort key and id of a cursor this server made for `order`; BAD_INPUT at `arg` otherwise. */
-export function decodeListCursor(cursor: string, order: string, spec: { key: SortKey; id: SortKey }, arg: string): { key: string; id: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor(arg);
-  }
-  if (Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === 'string')) {
-    const [madeFor, key, id] = value as string[];
-    if (madeFor !== order)
-      throw new BadInputError(`${arg}: the cursor belongs to another orderBy`, [{ path: [arg], message: 'cursor was made for another orderBy' }]);
-    if (isKeyOf(spec.key.type, key) && isKeyOf(spec.id.type, id)) return { key, id };
-  }
-  throw invalidCursor(arg);
-}
-
 // ---- pages ----
 
 function checkArgs(args: ListArgs<FilterTable, string>, maxSize: number): void {
@@ -168,12 +104,56 @@ function checkArgs(args: ListArgs<FilterTable, string>, maxSize: number): void {
 interface Internals {
   _k?: string;
   _i?: string;
+  /** EXACT (or the kept count). */
   _n?: number;
+  /** CAPPED. */
+  _c?: number;
+}
+
+/** Which counts a request needs, and whether the list keeps one for its filter. */
+interface CountPlan {
+  strategies: Set<CountStrategy>;
+  /** The kept count (SQL) when the list keeps one for this filter. */
+  kept: SQL | undefined;
+}
+
+function countPlan<T extends FilterTable>(
+  source: ListSource<T, string>,
+  query: Pick<PageQuery<unknown, unknown>, 'where'>,
+  filter: FilterOf<T> | null | undefined,
+  condition: SQL | undefined,
+  wants: ListWants,
+): CountPlan {
+  const strategies = new Set<CountStrategy>(wants.counts ?? []);
+  if (wants.totalCount) strategies.add('EXACT');
+  const kept =
+    strategies.size && !query.where && source.keptCount ? source.keptCount(filter, countExpression('EXACT', source.table, condition, undefined)) : undefined;
+  return { strategies, kept };
+}
+
+/** The count columns of a statement for `plan` (`_n` exact or kept, `_c` capped). */
+function countColumns(plan: CountPlan, table: PgTable, condition: SQL | undefined): Record<string, SQL> {
+  const columns: Record<string, SQL> = {};
+  const { strategies, kept } = plan;
+  if (kept ? strategies.size > 0 : strategies.has('EXACT')) columns._n = countExpression('EXACT', table, condition, kept);
+  if (!kept && strategies.has('CAPPED')) columns._c = countExpression('CAPPED', table, condition, undefined);
+  return columns;
+}
+
+/** The answers of `plan` from the count columns of `row` (and the estimate, when asked for and not kept). */
+function countAnswers(plan: CountPlan, row: Internals, estimate: ListCount | undefined): Partial<Record<CountStrategy, ListCount>> {
+  const out: Partial<Record<CountStrategy, ListCount>> = {};
+  for (const s of plan.strategies) {
+    if (plan.kept) out[s] = { value: Number(row._n), exact: true };
+    else if (inStatement(s)) out[s] = answerCount(s, Number(s === 'EXACT' ? row._n : row._c), false);
+    else if (estimate) out[s] = estimate;
+  }
+  return out;
 }
 
 /**
  * One page of `source`: the nodes `query.select` builds, in the requested order, after/before the
- * cursors given; its totalCount when `wants` says so. One statement, prepared once per shape (values
+ * cursors given; its counts when `wants` says so. One statement, prepared once per shape (values
  * bound), planned per values when a filter is given, since a filter's best plan depends on them.
  */
 export async function findPage<T extends FilterTable, O extends string, R, N = R>(
@@ -205,39 +185,56 @@ export async function findPage<T extends FilterTable, O extends string, R, N = R
   if (before) cursors.push(sql`${pair} ${back} (${keyOf(before.key, order.key.type)}, ${keyOf(before.id, source.id.type)})`);
   const offset = args.offset ? p.placeholder(args.offset) : null;
   const columns = query.select(p);
+  const plan = countPlan(source, query, args.filter, condition, wants);
+  const needsEstimate = !plan.kept && plan.strategies.has('ESTIMATE');
 
   const statementKey =
-    query.selectKey === undefined ? null : `${source.name}:${JSON.stringify([orderName, backward, size, !!after, !!before, !!offset, wants, query.selectKey])}`;
+    query.selectKey === undefined
+      ? null
+      : `${source.name}:${JSON.stringify([orderName, backward, size, !!after, !!before, !!offset, wants.cursors, [...plan.strategies].sort(), !!plan.kept, query.selectKey])}`;
   const build = () => {
     const dir = sql.raw(ascending ? 'asc' : 'desc');
-    const extra: Record<string, SQL> = {};
+    const extra: Record<string, SQL> = countColumns(plan, source.table, condition);
     if (wants.cursors) {
       extra._k = sql`(${order.key.sql})::text`;
       extra._i = sql`(${source.id.sql})::text`;
     }
-    // An uncorrelated subquery: PostgreSQL counts once per statement, not per row.
-    if (wants.totalCount) extra._n = countSql(source, condition);
-    const page = db
+    const orderBy = [sql`${order.key.sql} ${dir}`, sql`${source.id.sql} ${dir}`];
+    // The limit is part of the statement's text (a checked integer): with LIMIT as a parameter
+    // PostgreSQL never settles on one generic plan. Drizzle types limit as number | Placeholder.
+    const limit = sql.raw(String(size + 1)) as never;
+    if (offset) {
+      // Legacy numbered pages: the offset skips ids only (an index-only scan where the order's index
+      // covers it), and the nodes are built for the page's rows alone, not for the rows skipped.
+      const ids = sql`select ${source.id.sql} from ${source.table} where ${and(condition, ...cursors) ?? sql`true`} order by ${sql.join(orderBy, sql`, `)} limit ${limit} offset ${offset}`;
+      return db
+        .select({ ...columns, ...extra })
+        .from(source.table)
+        .where(sql`${source.id.sql} in (${ids})`)
+        .orderBy(...orderBy)
+        .$dynamic();
+    }
+    return db
       .select({ ...columns, ...extra })
       .from(source.table)
       .where(and(condition, ...cursors))
-      .orderBy(sql`${order.key.sql} ${dir}`, sql`${source.id.sql} ${dir}`)
-      // The limit is part of the statement's text (a checked integer): with LIMIT as a parameter
-      // PostgreSQL never settles on one generic plan. Drizzle types limit as number | Placeholder.
-      .limit(sql.raw(String(size + 1)) as never)
+      .orderBy(...orderBy)
+      .limit(limit)
       .$dynamic();
-    return offset ? page.offset(offset) : page;
   };
-  const rows = (await (statementKey
-    ? // A filtered page is planned for its values (and never cached): its best plan depends on them.
-      runPrepared(db, statementKey, p, build, { name: `${source.name}_page`, plan: args.filter ? 'per-values' : 'reuse' })
-    : build().execute(p.values))) as unknown as (R & Internals)[];
+  const [rows, estimate] = await Promise.all([
+    (statementKey
+      ? // A filtered page is planned for its values (and never cached): its best plan depends on them.
+        runPrepared(db, statementKey, p, build, { name: `${source.name}_page`, plan: args.filter ? 'per-values' : 'reuse' })
+      : build().execute(p.values)) as unknown as Promise<(R & Internals)[]>,
+    needsEstimate ? estimateOf(db, source, query, args.filter) : undefined,
+  ]);
 
-  let totalCount: number | null = null;
-  if (wants.totalCount) {
-    if (rows.length > 0) totalCount = Number(rows[0]._n);
-    else if (!after && !before && !offset) totalCount = 0;
-    else totalCount = await countAll(db, source, query, args.filter);
+  let counts: Partial<Record<CountStrategy, ListCount>> = {};
+  if (plan.strategies.size) {
+    if (rows.length > 0) counts = countAnswers(plan, rows[0], estimate);
+    else if (!after && !before && !offset) counts = Object.fromEntries([...plan.strategies].map((s) => [s, { value: 0, exact: true }]));
+    else counts = await countList(db, source, query, args.filter, plan.strategies, estimate);
   }
   const more = rows.length > size;
   const page = more ? rows.slice(0, size) : rows;
@@ -245,7 +242,7 @@ export async function findPage<T extends FilterTable, O extends string, R, N = R
   const nodeOf = query.nodeOf ?? ((row: R) => row as unknown as N);
   // Cursors are encoded only when the request reads them.
   const edges = page.map((row) => {
-    const { _k, _i, _n, ...rest } = row;
+    const { _k, _i, _n, _c, ...rest } = row;
     return {
       get cursor() {
         if (_k === undefined || _i === undefined) throw new Error('cursor requested but its key was not loaded');
@@ -266,24 +263,55 @@ export async function findPage<T extends FilterTable, O extends string, R, N = R
         return edges.at(-1)?.cursor ?? null;
       },
     },
-    totalCount,
+    totalCount: wants.totalCount ? (counts.EXACT?.value ?? 0) : null,
+    counts,
   };
 }
 
-/** The rows of `source` matching the list's condition and `filter`, every page of them. */
+/** The planner's estimate of the rows of `source` matching the list's condition and `filter`. */
+function estimateOf<T extends FilterTable>(
+  db: Tx,
+  source: ListSource<T, string>,
+  query: Pick<PageQuery<unknown, unknown>, 'where'>,
+  filter: FilterOf<T> | null | undefined,
+) {
+  const p = new Params(true);
+  return estimateCount(db, source.table, and(query.where?.(p), compileFilter(source.filter, filter, p)));
+}
+
+/** The counts of `strategies` of the rows of `source` matching the list's condition and `filter`, in their own statement. */
+export async function countList<T extends FilterTable, O extends string>(
+  db: Tx,
+  source: ListSource<T, O>,
+  query: Pick<PageQuery<unknown, unknown>, 'where'>,
+  filter: FilterOf<T> | null | undefined,
+  strategies: Iterable<CountStrategy>,
+  estimate?: ListCount,
+): Promise<Partial<Record<CountStrategy, ListCount>>> {
+  const p = new Params(true);
+  const condition = and(query.where?.(p), compileFilter(source.filter, filter, p));
+  const plan = countPlan(source, query, filter, condition, { totalCount: false, cursors: false, counts: [...strategies] });
+  const columns = countColumns(plan, source.table, condition);
+  const names = Object.keys(columns);
+  const [row] = names.length
+    ? await queryRows<Internals>(
+        db,
+        sql`select ${sql.join(
+          names.map((n) => sql`${columns[n]} as ${sql.identifier(n)}`),
+          sql`, `,
+        )}`,
+      )
+    : [{}];
+  const guess = estimate ?? (!plan.kept && plan.strategies.has('ESTIMATE') ? await estimateCount(db, source.table, condition) : undefined);
+  return countAnswers(plan, row, guess);
+}
+
+/** The rows of `source` matching the list's condition and `filter`, every page of them (exact). */
 export async function countAll<T extends FilterTable, O extends string>(
   db: Tx,
   source: ListSource<T, O>,
   query: Pick<PageQuery<unknown, unknown>, 'where'>,
   filter: FilterOf<T> | null | undefined,
 ): Promise<number> {
-  const p = new Params(true);
-  const [row] = await queryRows<{ n: number }>(db, sql`select ${countSql(source, and(query.where?.(p), compileFilter(source.filter, filter, p)))} as n`);
-  return Number(row.n);
-}
-
-/** The rows of `source` meeting `condition`: the kept count when there is no condition and the list keeps one. */
-function countSql(source: ListSource<FilterTable, string>, condition: SQL | undefined): SQL {
-  if (!condition && source.keptCount) return source.keptCount;
-  return sql`(select count(*)::int from ${source.table} ${condition ? sql`where ${condition}` : sql``})`;
+  return (await countList(db, source, query, filter, ['EXACT'])).EXACT?.value ?? 0;
 }

@@ -1,6 +1,7 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import type { ListSource, ListWants } from '../db/connection.js';
+import { type FieldNode, getArgumentValues, getNamedType, type GraphQLResolveInfo, isObjectType } from 'graphql';
+import type { Connection, CountStrategy, ListCount, ListSource, ListWants } from '../db/connection.js';
 import { MAX_OFFSET } from '../db/connection.js';
+import { COUNT_CAP, COUNT_STRATEGIES } from '../db/list-count.js';
 import type { FilterOf, FilterTable } from '../db/filter.js';
 import { builder } from './builder.js';
 import { childFields, selectedAt } from './selection.js';
@@ -116,13 +117,61 @@ export function orderByEnum<O extends string>(name: string, source: ListSource<F
   return builder.enumType(name, { values: Object.keys(source.orders) as [O, ...O[]] });
 }
 
+export const CountStrategyEnum = builder.enumType('CountStrategy', {
+  description: 'How a connection counts the nodes its filter selects',
+  values: {
+    EXACT: { description: 'Every match counted (what totalCount answers)' },
+    CAPPED: { description: `Exact up to ${COUNT_CAP.toLocaleString('en')}; beyond it, exact is false and value is the cap ("more than")` },
+    ESTIMATE: { description: "PostgreSQL's planner estimate (reads statistics, no rows); exact is false" },
+  } satisfies Record<CountStrategy, unknown>,
+});
+
+export const ListCountRef = builder.objectRef<ListCount>('ListCount').implement({
+  description:
+    'A count of a connection. A list that keeps a count for the filter (users: none, or only status conditions) answers it exactly whatever the strategy.',
+  // Read only through a connection, which its own field guards.
+  authScopes: { authenticated: true },
+  fields: (t) => ({
+    value: t.exposeInt('value', { description: 'The count; with exact false: more than this (CAPPED) or about this (ESTIMATE)' }),
+    exact: t.exposeBoolean('exact'),
+  }),
+});
+
+/** The connection field `count(strategy:)`: add it to a connection whose resolver passes `listWants(info)` to findPage. */
+export const countField = (t: PothosSchemaTypes.ObjectFieldBuilder<(typeof builder)['$inferSchemaTypes'], Connection<unknown>>) =>
+  t.field({
+    type: ListCountRef,
+    description: 'The nodes the filter selects (every page), counted as `strategy` says',
+    args: { strategy: t.arg({ type: CountStrategyEnum, required: true, defaultValue: 'EXACT' }) },
+    resolve: (c, args) => {
+      const count = c.counts[args.strategy];
+      if (!count) throw new Error(`count(${args.strategy}) was not computed`);
+      return count;
+    },
+  });
+
+/** The strategies of the `count` fields selected on the current connection field (aliases included). */
+function countsSelected(info: GraphQLResolveInfo, nodes: readonly FieldNode[] | undefined): CountStrategy[] {
+  const type = getNamedType(info.returnType);
+  const field = nodes?.length && isObjectType(type) ? type.getFields().count : undefined;
+  if (!field || !nodes) return [];
+  const found = new Set<CountStrategy>();
+  for (const node of nodes) {
+    const strategy = getArgumentValues(field, node, info.variableValues).strategy;
+    if ((COUNT_STRATEGIES as readonly unknown[]).includes(strategy)) found.add(strategy as CountStrategy);
+  }
+  return [...found];
+}
+
 /** What of a connection the current field's selection reads beyond its nodes. */
 export function listWants(info: GraphQLResolveInfo): ListWants {
   const top = selectedAt(info);
   const pageInfo = childFields(top.get('pageInfo'), info);
+  const counts = countsSelected(info, top.get('count'));
   return {
     totalCount: top.has('totalCount'),
     cursors: childFields(top.get('edges'), info).has('cursor') || pageInfo.has('startCursor') || pageInfo.has('endCursor'),
+    ...(counts.length ? { counts } : {}),
   };
 }
 

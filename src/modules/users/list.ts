@@ -1,6 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { keptCount } from '../../db/counts.js';
 import { bothWays, findPage, type Connection, type ListArgs, type ListSource, type ListWants } from '../../db/connection.js';
 import { refKey, type FilterOf, type RefValue } from '../../db/filter.js';
 import type { Params } from '../../db/prepared.js';
@@ -11,6 +10,7 @@ import { roles, userRoles } from '../roles/table.js';
 import { loadUserFields, projectedUserFields, unprojectedUserFields } from './extensions.js';
 import { USER_STATUSES, userJsonSql, type UserJson, type UserShape } from './queries.js';
 import { users } from './table.js';
+import { keptUserCount } from './counted.js';
 
 /** The users list: its filter fields, its orders, and its pages (db/connection.ts). */
 
@@ -103,7 +103,7 @@ export const userList: ListSource<typeof userFilterTable, UserOrder> = {
   orders: userOrders,
   defaultOrder: 'CREATED_AT_ASC',
   filter: userFilterTable,
-  keptCount: keptCount('users'),
+  keptCount: keptUserCount,
   // Whole-list legacy clients (the CookieCMS panels) read every user in pages of 1,000.
   maxPageSize: USERS_MAX_PAGE_SIZE,
 };

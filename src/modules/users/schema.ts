@@ -10,7 +10,7 @@ import { userFieldNames } from './extensions.js';
 import { UserFilter, UserOrderEnum, UserStatusEnum } from './filter.schema.js';
 import { findUserPage, USERS_MAX_PAGE_SIZE } from './list.js';
 import { UserRef } from './ref.schema.js';
-import { listWants, OFFSET_DESCRIPTION } from '../../graphql/lists.js';
+import { countField, listWants, OFFSET_DESCRIPTION } from '../../graphql/lists.js';
 import { createUser, updateUser } from './actions.js';
 import { deleteUser, restoreUser } from './removal.js';
 import {
@@ -126,6 +126,7 @@ builder.queryFields((t) => ({
       name: 'UserConnection',
       fields: (t) => ({
         totalCount: t.int({ description: 'Users matching the filter', resolve: (c) => c.totalCount ?? 0 }),
+        count: countField(t),
       }),
     },
     { name: 'UserEdge' },
