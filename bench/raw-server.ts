@@ -25,9 +25,12 @@ async function pageRows(kind: 'page' | 'search' | 'custom-data' | 'offset') {
     const rows = sql.unsafe(`select ${COLUMNS} from users u ${ORDER} limit 50${tail}`, [], { prepare: true });
     if (kind === 'offset') return { count: null, rows: await rows };
     const [[{ count }], page] = await Promise.all([
-      sql.unsafe(`select coalesce((select n::int from row_counts where table_name = 'users'), (select count(*)::int from users)) as count`, [], {
-        prepare: true,
-      }),
+      sql.unsafe(
+        `select case when bool_or(key = '') then coalesce(sum(n) filter (where key <> ''), 0)::int else (select count(*)::int from users) end as count
+          from row_counts where table_name = 'users'`,
+        [],
+        { prepare: true },
+      ),
       rows,
     ]);
     return { count, rows: page };

@@ -30,6 +30,8 @@ const usersArg = process.argv.indexOf('--users');
 const USERS = usersArg > 0 ? Number(process.argv[usersArg + 1]) : 100_000;
 if (!Number.isInteger(USERS) || USERS < 10_000) throw new Error('--users takes a whole number of at least 10,000');
 const SCALE = USERS !== 100_000;
+/** --reuse: keep the database of an earlier run of the same size instead of seeding again (15 minutes at a million). */
+const REUSE = process.argv.includes('--reuse');
 const BASE = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 // A scale run has a database and ports of its own, so it can run beside the default one.
 const DB_NAME = SCALE ? `admin_gateway_bench_${USERS}` : 'admin_gateway_bench';
@@ -62,7 +64,14 @@ async function seed(database: Database, users: number): Promise<{ token: string;
   log(`seeded ${users} users (${database.kind}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   // As after any bulk load: visibility map and statistics, so every side gets index-only counts and good plans.
   await database.db.execute(sql`vacuum analyze`);
-  const benchAdmin = await createUser(ctx, { username: 'bench_admin', email: 'bench@example.org' }, { roleNames: ['superadmin'] });
+  await createUser(ctx, { username: 'bench_admin', email: 'bench@example.org' }, { roleNames: ['superadmin'] });
+  return signIn(database);
+}
+
+/** A session of the bench's superadmin, and a moderator's id (explainAccess asks about one). */
+async function signIn(database: Database): Promise<{ token: string; moderator: string }> {
+  const ctx = { db: database.db, actor: { actorId: null, requestId: 'bench' } };
+  const [benchAdmin] = await database.rows<{ id: string }>(sql`select id::text as id from users where username = 'bench_admin'`);
   const config = loadConfig({ JWT_SECRET: SECRET });
   const tokens = new Tokens({ ...config.jwt, secret: SECRET });
   const session = await openSession(
@@ -79,6 +88,19 @@ async function seed(database: Database, users: number): Promise<{ token: string;
 }
 
 async function preparePostgres(): Promise<{ token: string; moderator: string }> {
+  if (REUSE) {
+    const database = openPostgres({ url: dbUrl(DB_NAME), poolMax: 4, statementTimeoutSeconds: 600 });
+    try {
+      const [seeded] = await database.rows<{ n: number }>(sql`select count(*)::int as n from users`).catch(() => [{ n: 0 }]);
+      if (seeded.n > USERS) {
+        log(`reusing ${DB_NAME} (${seeded.n} users)`);
+        await migrate(database);
+        return await signIn(database);
+      }
+    } finally {
+      await database.close();
+    }
+  }
   const admin = postgres(BASE, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`);
   await admin.unsafe(`create database ${DB_NAME}`);
@@ -99,6 +121,9 @@ const gatewayEnv = (extra: Record<string, string>) => ({
   // Request logs at warn: the bench measures the service, not its terminal.
   LOG_LEVEL: 'warn',
   DB_POOL_MAX: String(POOL),
+  // Its peers queue for a pooled connection as long as it takes; so does the gateway here (it answers
+  // 503 after 2 s by default), or a slow count at a million users would read as failed requests.
+  DB_CONNECT_TIMEOUT: '60',
   ...extra,
 });
 
