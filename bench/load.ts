@@ -56,14 +56,22 @@ export interface Rounds {
   rounds: number;
   duration: number;
   warmup: number;
+  /** Waits until the database has finished what the previous side left running (clients that gave up do not stop their statements). */
+  settle?: () => Promise<void>;
 }
 
 /** Warms every target, then measures them in alternating rounds; answers the median of each side. */
 export async function compare(targets: Target[], opts: Rounds): Promise<Measure[]> {
-  for (const t of targets) await measure(t, opts.warmup);
+  for (const t of targets) {
+    await opts.settle?.();
+    await measure(t, opts.warmup);
+  }
   const runs: Measure[][] = targets.map(() => []);
   for (let round = 0; round < opts.rounds; round++) {
-    for (const [i, t] of targets.entries()) runs[i].push(await measure(t, opts.duration));
+    for (const [i, t] of targets.entries()) {
+      await opts.settle?.();
+      runs[i].push(await measure(t, opts.duration));
+    }
   }
   return runs.map((list) => ({
     requestsPerSec: median(list.map((m) => m.requestsPerSec)),
