@@ -201,6 +201,8 @@ const rounds: Rounds = SCALE
   ? { rounds: ROUNDS, duration: Math.max(DURATION, 10), warmup: Math.max(WARMUP, 3), settle }
   : { rounds: ROUNDS, duration: DURATION, warmup: WARMUP };
 
+const PEER_NAMES = { users_page: 1, users_search: 1, users_search_exact: 1, offset_page: 1, trivial: 1 };
+
 interface Result {
   gateway: Measure;
   raw?: Measure;
@@ -213,7 +215,7 @@ interface Result {
 
 async function main() {
   log(
-    `bench: ${USERS} users, autocannon with 10 connections, pools of ${POOL}, ${ROUNDS} alternating rounds of ${DURATION} s per side (medians)${quick ? ' (quick)' : ''}`,
+    `bench: ${USERS} users, autocannon with 10 connections, pools of ${POOL}, ${ROUNDS} alternating rounds of ${rounds.duration} s per side (medians)${quick ? ' (quick)' : ''}`,
   );
   const { token, moderator } = await preparePostgres();
   const url = dbUrl(DB_NAME);
@@ -234,7 +236,9 @@ async function main() {
   const auth = { authorization: `Bearer ${token}` };
   const results: Record<string, Result> = {};
   const mode = await countMode(token);
-  const ops = operations(moderator, mode);
+  // At scale, the two operations of the scale line (the others take minutes each there).
+  const all = operations(moderator, mode);
+  const ops = SCALE ? { users_page: all.users_page, users_search: all.users_search } : all;
   let counts = '';
   try {
     for (const [name, op] of Object.entries(ops)) {
@@ -259,7 +263,9 @@ async function main() {
         ['raw', rawM],
         ['postgraphile', pgM],
       ] as const) {
-        if (m && (m.errors || m.non2xx)) throw new Error(`${name}: ${side} had failed requests (${m.errors} errors, ${m.non2xx} non-2xx)`);
+        // At scale a peer's request may outlast autocannon's 10 s: reported, not fatal.
+        if (m && SCALE && m.errors && side !== 'gateway') log(`${name}: ${side} had ${m.errors} timed-out requests`);
+        else if (m && (m.errors || m.non2xx)) throw new Error(`${name}: ${side} had failed requests (${m.errors} errors, ${m.non2xx} non-2xx)`);
       }
       const vsRaw = rawM ? gwM.requestsPerSec / rawM.requestsPerSec : undefined;
       const vsPg = pgM ? gwM.requestsPerSec / pgM.requestsPerSec : undefined;
@@ -290,7 +296,10 @@ async function main() {
     log(`scale users=${USERS} users_page=${r('users_page')} users_search=${r('users_search')} search_p99_ms=${results.users_search.gateway.p99Ms}`);
   }
   log(
-    `peers users_page=${r('users_page')} users_search=${r('users_search')} users_search_exact=${r('users_search_exact')} offset_page=${r('offset_page')} trivial=${r('trivial')}`,
+    `peers ${Object.keys(results)
+      .filter((k) => k in PEER_NAMES)
+      .map((k) => `${k}=${r(k)}`)
+      .join(' ')}`,
   );
   log(`ratio users_page=${r('users_page', 'vsRaw')} users_search=${r('users_search', 'vsRaw')}`);
 }
