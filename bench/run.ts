@@ -1,48 +1,50 @@
 /**
- * npm run bench [-- --quick]: seeds 100,000 users in a database of its own, starts the gateway and a
- * raw postgres.js server as child processes, and measures both with autocannon (10 connections).
- * Last line: `ratio users_page=<gateway/raw> users_search=<gateway/raw>`; the customData filter and
- * explainAccess are measured the same way and reported above it.
+ * npm run bench [-- --quick] [-- --users N]: seeds 100,000 users (or N) in a database of its own,
+ * starts the gateway, a raw postgres.js server and PostGraphile v5 (its peer) as child processes over
+ * it, checks they answer the same users, and measures them in alternating autocannon rounds (10
+ * connections, pools of 10). Then the gateway on the embedded PGlite default, for its memory.
+ * Last lines: `counts ...` (which count each side ran), `rss pg=<MB> embedded=<MB>`, with --users
+ * `scale users=N users_page=<gw/pg> users_search=<gw/pg> search_p99_ms=<n>`,
+ * `peers users_page=<gw/pg> users_search=<gw/pg> users_search_exact=<gw/pg> offset_page=<gw/raw> trivial=<gw/pg>`,
+ * and last `ratio users_page=<gateway/raw> users_search=<gateway/raw>`.
  */
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import autocannon from 'autocannon';
+import { execSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { Tokens } from '../src/access/tokens.js';
 import { loadConfig } from '../src/config.js';
-import { openPostgres } from '../src/db/client.js';
+import { type Database, openPglite, openPostgres } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { encodeId } from '../src/graphql/ids.js';
 import { openSession } from '../src/modules/sessions/actions.js';
 import { createUser } from '../src/modules/users/actions.js';
 import { seedUsers } from '../src/modules/users/seed.js';
+import { compare, type Measure, post, type Rounds, start, type Target } from './load.js';
+import { type CountMode, normalize, operations } from './operations.js';
 
 const quick = process.argv.includes('--quick');
+const usersArg = process.argv.indexOf('--users');
+const USERS = usersArg > 0 ? Number(process.argv[usersArg + 1]) : 100_000;
+if (!Number.isInteger(USERS) || USERS < 10_000) throw new Error('--users takes a whole number of at least 10,000');
+const SCALE = USERS !== 100_000;
+/** --reuse: keep the database of an earlier run of the same size instead of seeding again (15 minutes at a million). */
+const REUSE = process.argv.includes('--reuse');
 const BASE = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DB_NAME = 'admin_gateway_bench';
-const USERS = 100_000;
+// A scale run has a database and ports of its own, so it can run beside the default one.
+const DB_NAME = SCALE ? `admin_gateway_bench_${USERS}` : 'admin_gateway_bench';
 // Each side runs ROUNDS times, alternating, and the medians are compared: the machine is shared and
 // noisy, and one slow stretch should not decide a ratio.
 const ROUNDS = quick ? 2 : 3;
 const DURATION = quick ? 4 : 10;
 const WARMUP = quick ? 1 : 5;
 const SECRET = 'bench-secret-bench-secret-bench-secret-000000';
-const GW_PORT = 4500;
-const RAW_PORT = 4501;
-
-const SELECTION = 'totalCount edges { node { id username email createdAt roles { name } } }';
-const EXPLAIN = 'held via { kind role { name } grantedScope startsAt expiresAt active }';
-/** The foundation's two operations (the last line's ratios), then the access-control issue's two. */
-const OPERATIONS = (moderator: string) => ({
-  users_page: { query: `{ users(first: 50) { ${SELECTION} } }`, raw: '/page' },
-  users_search: { query: `{ users(first: 50, filter: { username: { contains: "ab" } }) { ${SELECTION} } }`, raw: '/search' },
-  users_custom_data: { query: `{ users(first: 50, filter: { customData: { path: ["plan"], equals: "team" } }) { ${SELECTION} } }`, raw: '/custom-data' },
-  explain_access: {
-    query: `{ explainAccess(userId: "${moderator}", scope: "admin:users:read") { ${EXPLAIN} } }`,
-    raw: `/explain?user=${Buffer.from(moderator, 'base64').toString().split(':')[1]}`,
-  },
-});
+const PORT = SCALE ? 4510 : 4500;
+const [GW_PORT, RAW_PORT, PG_PORT, EMBEDDED_PORT] = [PORT, PORT + 1, PORT + 2, PORT + 3];
+/** Every side gets the same pool. */
+const POOL = 10;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -52,193 +54,278 @@ function dbUrl(name: string): string {
   return url.toString();
 }
 
-async function prepareDatabase(): Promise<{ token: string; moderator: string }> {
+/** Seeds `users` users in `database` (migrated here), with a signed-in superadmin for the bench's requests. */
+async function seed(database: Database, users: number): Promise<{ token: string; moderator: string }> {
+  await migrate(database);
+  const ctx = { db: database.db, actor: { actorId: null, requestId: 'bench' } };
+  const started = Date.now();
+  // In batches of 100,000: one statement per batch keeps the seed's memory flat at a million.
+  for (let done = 0; done < users; done += 100_000) await seedUsers(ctx, Math.min(100_000, users - done), 'demo-password');
+  log(`seeded ${users} users (${database.kind}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // As after any bulk load: visibility map and statistics, so every side gets index-only counts and good plans.
+  await database.db.execute(sql`vacuum analyze`);
+  await createUser(ctx, { username: 'bench_admin', email: 'bench@example.org' }, { roleNames: ['superadmin'] });
+  return signIn(database);
+}
+
+/** A session of the bench's superadmin, and a moderator's id (explainAccess asks about one). */
+async function signIn(database: Database): Promise<{ token: string; moderator: string }> {
+  const ctx = { db: database.db, actor: { actorId: null, requestId: 'bench' } };
+  const [benchAdmin] = await database.rows<{ id: string }>(sql`select id::text as id from users where username = 'bench_admin'`);
+  const config = loadConfig({ JWT_SECRET: SECRET });
+  const tokens = new Tokens({ ...config.jwt, secret: SECRET });
+  const session = await openSession(
+    ctx,
+    tokens,
+    BigInt(benchAdmin.id),
+    { ip: null, userAgent: 'bench' },
+    { ttlSeconds: 3600, refreshTtlSeconds: 3600, action: 'session.login' },
+  );
+  const [mod] = await database.rows<{ id: string }>(
+    sql`select ur.user_id::text as id from user_roles ur join roles r on r.id = ur.role_id where r.name = 'moderator' order by ur.user_id limit 1`,
+  );
+  return { token: session.accessToken, moderator: encodeId('User', mod.id) };
+}
+
+async function preparePostgres(): Promise<{ token: string; moderator: string }> {
+  if (REUSE) {
+    const database = openPostgres({ url: dbUrl(DB_NAME), poolMax: 4, statementTimeoutSeconds: 600 });
+    try {
+      const [seeded] = await database.rows<{ n: number }>(sql`select count(*)::int as n from users`).catch(() => [{ n: 0 }]);
+      if (seeded.n > USERS) {
+        log(`reusing ${DB_NAME} (${seeded.n} users)`);
+        await migrate(database);
+        return await signIn(database);
+      }
+    } finally {
+      await database.close();
+    }
+  }
   const admin = postgres(BASE, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`);
   await admin.unsafe(`create database ${DB_NAME}`);
   await admin.end();
   const database = openPostgres({ url: dbUrl(DB_NAME), poolMax: 4, statementTimeoutSeconds: 600 });
   try {
-    await migrate(database);
-    const ctx = { db: database.db, actor: { actorId: null, requestId: 'bench' } };
-    const started = Date.now();
-    await seedUsers(ctx, USERS, 'demo-password');
-    log(`seeded ${USERS} users in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    // As after any bulk load: visibility map and statistics, so both sides get index-only counts and good plans.
-    await database.db.execute(sql`vacuum analyze`);
-    const benchAdmin = await createUser(ctx, { username: 'bench_admin', email: 'bench@example.org' }, { roleNames: ['superadmin'] });
-    const config = loadConfig({ JWT_SECRET: SECRET });
-    const tokens = new Tokens({ ...config.jwt, secret: SECRET });
-    const session = await openSession(
-      ctx,
-      tokens,
-      BigInt(benchAdmin.id),
-      { ip: null, userAgent: 'bench' },
-      { ttlSeconds: 3600, refreshTtlSeconds: 3600, action: 'session.login' },
-    );
-    const [mod] = await database.rows<{ id: string }>(
-      sql`select ur.user_id::text as id from user_roles ur join roles r on r.id = ur.role_id where r.name = 'moderator' order by ur.user_id limit 1`,
-    );
-    return { token: session.accessToken, moderator: encodeId('User', mod.id) };
+    return await seed(database, USERS);
   } finally {
     await database.close();
   }
 }
 
-/** Starts a child process and waits until `readyUrl` answers. */
-async function start(name: string, args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  for (let i = 0; i < 120; i++) {
-    if (child.exitCode !== null) break;
-    if (
-      await fetch(readyUrl).then(
-        (r) => r.status < 500,
-        () => false,
-      )
-    ) {
-      if (child.exitCode === null) return child;
-      break;
+const gatewayEnv = (extra: Record<string, string>) => ({
+  HOST: '127.0.0.1',
+  JWT_SECRET: SECRET,
+  SECRETS_KEY: SECRET,
+  NODE_ENV: 'production',
+  // Request logs at warn: the bench measures the service, not its terminal.
+  LOG_LEVEL: 'warn',
+  DB_POOL_MAX: String(POOL),
+  // Its peers queue for a pooled connection as long as it takes; so does the gateway here (it answers
+  // 503 after 2 s by default), or a slow count at a million users would read as failed requests.
+  DB_CONNECT_TIMEOUT: '60',
+  ...extra,
+});
+
+/** Does the gateway's schema have the count strategies yet? */
+async function countMode(token: string): Promise<CountMode> {
+  const probe = JSON.stringify({ query: '{ users(first: 1) { count(strategy: CAPPED) { value exact } } }' });
+  const answer = (await post(`http://127.0.0.1:${GW_PORT}/graphql`, probe, { authorization: `Bearer ${token}` })) as { errors?: unknown };
+  return answer.errors ? 'totalCount' : 'strategies';
+}
+
+const fmt = (m: Measure) => `${String(m.requestsPerSec).padStart(6)} req/s p99 ${String(m.p99Ms).padStart(5)} ms rss ${String(m.rssMb).padStart(3)} MB`;
+
+/**
+ * The embedded default: the gateway on PGlite (DATA_DIR, no DATABASE_URL), seeded the same way (at
+ * most 100,000 users), under the page load; answers its peak RSS.
+ */
+async function embeddedRss(): Promise<{ mb: number; users: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-pglite-'));
+  const users = Math.min(USERS, 100_000);
+  try {
+    const database = await openPglite(join(dir, 'pglite'));
+    let token: string;
+    try {
+      ({ token } = await seed(database, users));
+    } finally {
+      await database.close();
     }
-    await new Promise((r) => setTimeout(r, 500));
+    const gateway = await start(
+      'embedded gateway',
+      nodeArgs(),
+      gatewayEnv({ DATA_DIR: dir, PORT: String(EMBEDDED_PORT) }),
+      `http://127.0.0.1:${EMBEDDED_PORT}/readyz`,
+    );
+    try {
+      const auth = { authorization: `Bearer ${token}` };
+      let mb = 0;
+      for (const query of [operations('', 'totalCount').users_page.gateway, '{ __typename }']) {
+        const body = JSON.stringify({ query });
+        const m = await compare([{ url: `http://127.0.0.1:${EMBEDDED_PORT}/graphql`, body, headers: auth, pid: gateway.pid! }], { ...rounds, rounds: 1 });
+        if (m[0].errors || m[0].non2xx) throw new Error(`embedded: failed requests (${m[0].errors}/${m[0].non2xx})`);
+        mb = Math.max(mb, m[0].rssMb);
+      }
+      return { mb, users };
+    } finally {
+      gateway.kill('SIGTERM');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  child.kill();
-  throw new Error(`${name} did not start: ${output.slice(-2000)}`);
 }
 
-function rssMb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : 0;
+/** The gateway runs as `npm start` runs it: the built bundle, with the start script's node flags. */
+function nodeArgs(): string[] {
+  const startScript: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start;
+  return startScript.split('&& node ')[1].trim().split(/\s+/);
 }
 
-interface Measure {
-  requestsPerSec: number;
-  p99Ms: number;
-  errors: number;
-  non2xx: number;
-  rssMb: number;
-}
-
-interface Target {
-  url: string;
-  body: string;
-  headers: Record<string, string>;
-  pid: number;
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-/** Warms both targets, then measures them in alternating rounds; answers the median of each side. */
-async function compare(a: Target, b: Target): Promise<[Measure, Measure]> {
-  await measure(a, WARMUP);
-  await measure(b, WARMUP);
-  const runs: [Measure[], Measure[]] = [[], []];
-  for (let round = 0; round < ROUNDS; round++) {
-    runs[0].push(await measure(a, DURATION));
-    runs[1].push(await measure(b, DURATION));
+/** Polls until no statement runs on the bench's database (at most two minutes). */
+async function settle(): Promise<void> {
+  const admin = postgres(BASE, { max: 1, onnotice: () => {} });
+  try {
+    for (let i = 0; i < 240; i++) {
+      const [{ n }] = await admin`select count(*)::int as n from pg_stat_activity where datname = ${DB_NAME} and state = 'active'`;
+      if (n === 0) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await admin.end();
   }
-  return runs.map((list) => ({
-    requestsPerSec: median(list.map((m) => m.requestsPerSec)),
-    p99Ms: median(list.map((m) => m.p99Ms)),
-    errors: list.reduce((n, m) => n + m.errors, 0),
-    non2xx: list.reduce((n, m) => n + m.non2xx, 0),
-    rssMb: Math.max(...list.map((m) => m.rssMb)),
-  })) as [Measure, Measure];
 }
 
-async function measure(target: Target, duration: number): Promise<Measure> {
-  const { url, body, headers, pid } = target;
-  const options = { url, method: 'POST' as const, body, headers: { 'content-type': 'application/json', ...headers }, connections: 10 };
-  let peak = rssMb(pid);
-  const timer = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 250);
-  const result = await autocannon({ ...options, duration });
-  clearInterval(timer);
-  return {
-    requestsPerSec: Math.round(result.requests.average),
-    p99Ms: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-    rssMb: Math.round(Math.max(peak, rssMb(pid))),
-  };
-}
+// At a million users a counted search takes seconds: rounds long enough to finish some, and each
+// side starts on an idle database.
+const rounds: Rounds = SCALE
+  ? { rounds: ROUNDS, duration: Math.max(DURATION, 10), warmup: Math.max(WARMUP, 3), settle }
+  : { rounds: ROUNDS, duration: DURATION, warmup: WARMUP };
 
-async function post(url: string, body: string, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
-  // biome-ignore lint/suspicious/noExplicitAny: the bench reads known answers of its own queries
-  return res.json() as Promise<any>;
+const PEER_NAMES = { users_page: 1, users_search: 1, users_search_exact: 1, offset_page: 1, trivial: 1 };
+
+interface Result {
+  gateway: Measure;
+  raw?: Measure;
+  pg?: Measure;
+  /** Gateway throughput over its peer's (PostGraphile's, or raw's where the peer is raw). */
+  ratio: number;
+  vsRaw?: number;
+  vsPg?: number;
 }
 
 async function main() {
-  log(`bench: ${USERS} users, autocannon with 10 connections, ${ROUNDS} alternating rounds of ${DURATION} s per side (medians)${quick ? ' (quick)' : ''}`);
-  const { token, moderator } = await prepareDatabase();
-  const url = dbUrl(DB_NAME);
-  // Request logs go to a file-less sink (warn level); the bench measures the service, not its terminal.
-  // The gateway runs as `npm start` runs it: the built bundle, with the start script's node flags.
-  execSync('npm run -s build', { stdio: 'inherit' });
-  const startScript: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start;
-  const nodeArgs = startScript.split('&& node ')[1].trim().split(/\s+/);
-  const gateway = await start(
-    'gateway',
-    nodeArgs,
-    {
-      DATABASE_URL: url,
-      PORT: String(GW_PORT),
-      HOST: '127.0.0.1',
-      JWT_SECRET: SECRET,
-      SECRETS_KEY: SECRET,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      DB_POOL_MAX: '10',
-    },
-    `http://127.0.0.1:${GW_PORT}/readyz`,
+  log(
+    `bench: ${USERS} users, autocannon with 10 connections, pools of ${POOL}, ${ROUNDS} alternating rounds of ${rounds.duration} s per side (medians)${quick ? ' (quick)' : ''}`,
   );
+  const { token, moderator } = await preparePostgres();
+  const url = dbUrl(DB_NAME);
+  execSync('npm run -s build', { stdio: 'inherit' });
+  const gateway = await start('gateway', nodeArgs(), gatewayEnv({ DATABASE_URL: url, PORT: String(GW_PORT) }), `http://127.0.0.1:${GW_PORT}/readyz`);
   const raw = await start(
     'raw',
     ['--import', 'tsx', 'bench/raw-server.ts'],
-    { RAW_DATABASE_URL: url, RAW_PORT: String(RAW_PORT) },
-    `http://127.0.0.1:${RAW_PORT}/page`,
+    { RAW_DATABASE_URL: url, RAW_PORT: String(RAW_PORT), RAW_POOL_MAX: String(POOL) },
+    `http://127.0.0.1:${RAW_PORT}/trivial`,
+  );
+  const pg = await start(
+    'postgraphile',
+    ['--import', 'tsx', 'bench/pg-server.ts'],
+    { PG_DATABASE_URL: url, PG_PORT: String(PG_PORT), PG_POOL_MAX: String(POOL), GRAPHILE_ENV: 'production' },
+    `http://127.0.0.1:${PG_PORT}/graphql`,
   );
   const auth = { authorization: `Bearer ${token}` };
-  const results: Record<string, { gateway: Measure; raw: Measure; ratio: number }> = {};
+  const results: Record<string, Result> = {};
+  const mode = await countMode(token);
+  // At scale, the two operations of the scale line (the others take minutes each there).
+  const all = operations(moderator, mode);
+  const ops = SCALE ? { users_page: all.users_page, users_search: all.users_search } : all;
+  let counts = '';
   try {
-    for (const [name, op] of Object.entries(OPERATIONS(moderator))) {
-      const body = JSON.stringify({ query: op.query });
-      const [g, r] = [await post(`http://127.0.0.1:${GW_PORT}/graphql`, body, auth), await post(`http://127.0.0.1:${RAW_PORT}${op.raw}`, '{}')];
-      if (JSON.stringify(g) !== JSON.stringify(r)) {
-        throw new Error(
-          `${name}: the gateway and the raw server disagree\ngateway: ${JSON.stringify(g).slice(0, 400)}\nraw:     ${JSON.stringify(r).slice(0, 400)}`,
-        );
+    for (const [name, op] of Object.entries(ops)) {
+      const body = JSON.stringify({ query: op.gateway });
+      const pgBody = op.pg ? JSON.stringify({ query: op.pg }) : '';
+      const answers = {
+        gateway: normalize('gateway', await post(`http://127.0.0.1:${GW_PORT}/graphql`, body, auth)),
+        raw: op.raw ? normalize('raw', await post(`http://127.0.0.1:${RAW_PORT}${op.raw}`, '{}')) : undefined,
+        pg: op.pg ? normalize('pg', await post(`http://127.0.0.1:${PG_PORT}/graphql`, pgBody)) : undefined,
+      };
+      agree(name, answers);
+      const targets: Target[] = [];
+      if (op.raw) targets.push({ url: `http://127.0.0.1:${RAW_PORT}${op.raw}`, body: '{}', headers: {}, pid: raw.pid! });
+      if (op.pg) targets.push({ url: `http://127.0.0.1:${PG_PORT}/graphql`, body: pgBody, headers: {}, pid: pg.pid! });
+      targets.push({ url: `http://127.0.0.1:${GW_PORT}/graphql`, body, headers: auth, pid: gateway.pid! });
+      const measured = await compare(targets, rounds);
+      const gwM = measured[measured.length - 1];
+      const rawM = op.raw ? measured[0] : undefined;
+      const pgM = op.pg ? measured[op.raw ? 1 : 0] : undefined;
+      for (const [side, m] of [
+        ['gateway', gwM],
+        ['raw', rawM],
+        ['postgraphile', pgM],
+      ] as const) {
+        // At scale a peer's request may outlast autocannon's 10 s: reported, not fatal.
+        if (m && SCALE && m.errors && side !== 'gateway') log(`${name}: ${side} had ${m.errors} timed-out requests`);
+        else if (m && (m.errors || m.non2xx)) throw new Error(`${name}: ${side} had failed requests (${m.errors} errors, ${m.non2xx} non-2xx)`);
       }
-      const [rawM, gwM] = await compare(
-        { url: `http://127.0.0.1:${RAW_PORT}${op.raw}`, body: '{}', headers: {}, pid: raw.pid! },
-        { url: `http://127.0.0.1:${GW_PORT}/graphql`, body, headers: auth, pid: gateway.pid! },
-      );
-      if (gwM.errors || gwM.non2xx || rawM.errors || rawM.non2xx)
-        throw new Error(`${name}: failed requests (gateway ${gwM.errors}/${gwM.non2xx}, raw ${rawM.errors}/${rawM.non2xx})`);
-      const ratio = gwM.requestsPerSec / rawM.requestsPerSec;
-      results[name] = { gateway: gwM, raw: rawM, ratio };
-      log(
-        `${name.padEnd(17)} gateway ${String(gwM.requestsPerSec).padStart(6)} req/s p99 ${String(gwM.p99Ms).padStart(4)} ms rss ${gwM.rssMb} MB | raw ${String(rawM.requestsPerSec).padStart(6)} req/s p99 ${String(rawM.p99Ms).padStart(4)} ms rss ${rawM.rssMb} MB | ratio ${ratio.toFixed(2)}`,
-      );
+      const vsRaw = rawM ? gwM.requestsPerSec / rawM.requestsPerSec : undefined;
+      const vsPg = pgM ? gwM.requestsPerSec / pgM.requestsPerSec : undefined;
+      results[name] = { gateway: gwM, raw: rawM, pg: pgM, ratio: (op.peer === 'pg' ? vsPg : vsRaw) ?? 0, vsRaw, vsPg };
+      if (op.counts) counts += ` ${name}: gateway ${op.counts.gateway}, postgraphile ${op.counts.pg};`;
+      const parts = [`gateway ${fmt(gwM)}`];
+      if (rawM) parts.push(`raw ${fmt(rawM)}`);
+      if (pgM) parts.push(`postgraphile ${fmt(pgM)}`);
+      const ratios = [vsRaw === undefined ? '' : `gw/raw ${vsRaw.toFixed(2)}`, vsPg === undefined ? '' : `gw/pg ${vsPg.toFixed(2)}`].filter(Boolean);
+      log(`${name.padEnd(18)} ${parts.join(' | ')} | ${ratios.join(' ')}`);
     }
   } finally {
     gateway.kill('SIGTERM');
     raw.kill('SIGTERM');
+    pg.kill('SIGTERM');
   }
+  const rssPg = Math.max(...Object.values(results).map((r) => r.gateway.rssMb));
+  const embedded = await embeddedRss();
   mkdirSync(new URL('./results', import.meta.url), { recursive: true });
   writeFileSync(
-    new URL('./results/latest.json', import.meta.url),
-    `${JSON.stringify({ at: new Date().toISOString(), quick, users: USERS, connections: 10, rounds: ROUNDS, durationSeconds: DURATION, node: process.version, results }, null, 2)}\n`,
+    new URL(`./results/${SCALE ? `users-${USERS}` : 'latest'}.json`, import.meta.url),
+    `${JSON.stringify({ at: new Date().toISOString(), quick, users: USERS, connections: 10, pool: POOL, rounds: ROUNDS, durationSeconds: DURATION, node: process.version, countMode: mode, rss: { pg: rssPg, embedded: embedded.mb, embeddedUsers: embedded.users }, results }, null, 2)}\n`,
   );
-  log(`ratio users_page=${results.users_page.ratio.toFixed(2)} users_search=${results.users_search.ratio.toFixed(2)}`);
+  const r = (name: string, key: 'ratio' | 'vsRaw' | 'vsPg' = 'ratio') => (results[name][key] ?? 0).toFixed(2);
+  log(`counts${counts}`);
+  log(`rss pg=${rssPg} embedded=${embedded.mb}${embedded.users !== USERS ? ` (embedded at ${embedded.users} users)` : ''}`);
+  if (SCALE) {
+    log(`scale users=${USERS} users_page=${r('users_page')} users_search=${r('users_search')} search_p99_ms=${results.users_search.gateway.p99Ms}`);
+  }
+  log(
+    `peers ${Object.keys(results)
+      .filter((k) => k in PEER_NAMES)
+      .map((k) => `${k}=${r(k)}`)
+      .join(' ')}`,
+  );
+  log(`ratio users_page=${r('users_page', 'vsRaw')} users_search=${r('users_search', 'vsRaw')}`);
+}
+
+/** Every side answers the same users in the same order (and the same count where each counts exactly). */
+function agree(name: string, answers: Record<'gateway' | 'raw' | 'pg', unknown>) {
+  const { gateway, ...others } = answers;
+  for (const [side, answer] of Object.entries(others)) {
+    if (answer === undefined) continue;
+    const [a, b] = [gateway, answer].map((x) => {
+      const v = x as { count?: number | null; rows?: unknown };
+      return v && typeof v === 'object' && 'rows' in v ? { rows: v.rows } : x;
+    });
+    const [ca, cb] = [gateway, answer].map((x) => (x as { count?: number | null })?.count ?? null);
+    if (JSON.stringify(a) !== JSON.stringify(b) || (ca !== null && cb !== null && ca !== cb)) {
+      throw new Error(
+        `${name}: the gateway and ${side} disagree\ngateway: ${JSON.stringify(gateway).slice(0, 400)}\n${side}: ${JSON.stringify(answer).slice(0, 400)}`,
+      );
+    }
+  }
 }
 
 main().then(
   () => process.exit(0),
   (error) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);
   },
 );

@@ -281,7 +281,19 @@ export async function createApp(
     const forwarded = req.headers['x-forwarded-for'];
     const ip = clientAddress(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(',') : forwarded, trust);
     const serverContext = { buildContext: (request: Request) => buildContext(request, requestId, requestLog, ip, 'per-operation') };
-    void (yoga.requestListener as (...args: unknown[]) => unknown)(req, res, serverContext);
+    const run = () => void (yoga.requestListener as (...args: unknown[]) => unknown)(req, res, serverContext);
+    if (req.method !== 'POST') {
+      run();
+      return;
+    }
+    // The body (its length known and capped above) is read whole first: yoga then parses the bytes
+    // as they are instead of wrapping the socket in a web stream (and an async iterator over it).
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => {
+      (req as IncomingMessage & { body?: Buffer }).body = Buffer.concat(chunks);
+      run();
+    });
   }
 
   const listener = tracing ? tracing.wrap(serve, metrics.routeOf) : serve;

@@ -12,6 +12,7 @@ import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } 
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { allowedOrigin, CORS } from '../core/cors.js';
+import { CallerReads } from './caller-reads.js';
 import type { GraphQLContext } from './context.js';
 import { graphiqlOptions, withSignIn } from './graphiql.js';
 import { AppError, fromDbError } from '../core/errors.js';
@@ -62,6 +63,7 @@ const inputLimits: Plugin = {
 /** Root fields that answer the caller about itself or sign it in: they run on the reserved pool. */
 const RESERVED_FIELDS = new Set(['viewer', 'login', 'refreshToken', 'logout', '__typename']);
 const reservedViews = new WeakMap<GraphQLContext['database'], GraphQLContext['database']>();
+const callerReads = new WeakMap<GraphQLContext['auth'], CallerReads>();
 
 /**
  * Reads the caller once the operation is known, on the pool it runs on: operations made only of
@@ -79,7 +81,12 @@ async function authenticate(
     database = reservedViews.get(ctx.database) ?? { ...ctx.database, db: ctx.database.reserved };
     reservedViews.set(ctx.database, database);
   }
-  extendContext({ database, ...(await ctx.auth.callerOf(ctx.authorization, database.db)) });
+  let reads = callerReads.get(ctx.auth);
+  if (!reads) {
+    reads = new CallerReads(ctx.auth);
+    callerReads.set(ctx.auth, reads);
+  }
+  extendContext({ database, ...(await reads.read(ctx.authorization, database.db)) });
 }
 
 const authenticated: Plugin<GraphQLContext> = {
@@ -207,6 +214,10 @@ export async function createGraphQLHandler(config: Config, log: Logger, plugins:
     graphqlEndpoint: '/graphql',
     context: ({ request, buildContext }) => buildContext(request),
     batching: false,
+    // The HTTP layer refuses bodies over 1 MB before yoga sees them (app.ts: the Node listener by
+    // Content-Length, Hono's bodyLimit on the fetch path); yoga's own check would pipe every body
+    // through one more web stream to count its bytes again.
+    maxRequestBodySize: false,
     landingPage: false,
     // yoga would reflect any Origin with credentials; answer only the configured ones (see cors.ts).
     cors: (request) => {
