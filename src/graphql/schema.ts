@@ -23,6 +23,7 @@ import '../modules/relays/schema.js';
 import '../modules/subscriptions/schema.js';
 import '../modules/media/schema.js';
 import '../modules/webhooks/schema.js';
+import '../modules/profiles/user-fields.schema.js';
 import '../modules/profiles/profile.schema.js';
 import '../modules/profiles/self.schema.js';
 import '../modules/profiles/moderation.schema.js';
