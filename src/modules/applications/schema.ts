@@ -18,7 +18,7 @@ import {
   type WithSecret,
 } from './actions.js';
 import { APPLICATION_ROLES, applicationFilterTable, applicationList, findApplicationPage, findApplicationsByIds, type ApplicationRow } from './queries.js';
-import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
+import { filterInput, listWants, orderByEnum, countField } from '../../graphql/lists.js';
 
 const GrantEnum = builder.enumType('ApplicationGrant', { values: GRANTS });
 const RoleEnum = builder.enumType('ApplicationRole', {
@@ -93,7 +93,10 @@ builder.queryField('applications', (t) =>
     },
     {
       name: 'ApplicationConnection',
-      fields: (t) => ({ totalCount: t.int({ description: 'Applications matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }) }),
+      fields: (t) => ({
+        totalCount: t.int({ description: 'Applications matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }),
+        count: countField(t),
+      }),
     },
     { name: 'ApplicationEdge' },
   ),

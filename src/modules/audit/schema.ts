@@ -13,7 +13,7 @@ import {
   type AuditRow,
   type ChainReport,
 } from './queries.js';
-import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
+import { filterInput, listWants, orderByEnum, countField } from '../../graphql/lists.js';
 
 export const AuditEventRef = builder.node(builder.objectRef<AuditRow>('AuditEvent'), {
   description: 'One change to one entity, written in the transaction that made it; rows form a hash chain. Its global ID is keyed by seq.',
@@ -91,7 +91,10 @@ builder.queryField('auditLog', (t) =>
     },
     {
       name: 'AuditEventConnection',
-      fields: (t) => ({ totalCount: t.int({ description: 'Events matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }) }),
+      fields: (t) => ({
+        totalCount: t.int({ description: 'Events matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }),
+        count: countField(t),
+      }),
     },
     { name: 'AuditEventEdge' },
   ),

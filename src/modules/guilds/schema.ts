@@ -5,7 +5,7 @@ import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
 import { bigintKey } from '../../graphql/ids.js';
 import { zodInput } from '../../graphql/inputs.js';
-import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
+import { filterInput, listWants, orderByEnum, countField } from '../../graphql/lists.js';
 import { loadUser } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
 import { findRegionsByIds } from '../voice/queries.js';
@@ -66,7 +66,10 @@ builder.queryFields((t) => ({
     },
     {
       name: 'GuildConnection',
-      fields: (c) => ({ totalCount: c.int({ description: 'Guilds matching the filter (every page)', resolve: (x) => x.totalCount ?? 0 }) }),
+      fields: (c) => ({
+        totalCount: c.int({ description: 'Guilds matching the filter (every page)', resolve: (x) => x.totalCount ?? 0 }),
+        count: countField(c),
+      }),
     },
     { name: 'GuildEdge' },
   ),

@@ -19,7 +19,7 @@ import {
   isValid,
   type InviteView,
 } from './queries.js';
-import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
+import { filterInput, listWants, orderByEnum, countField } from '../../graphql/lists.js';
 
 const InviteTypeEnum = builder.enumType('InviteType', { values: INVITE_TYPES, description: "Pleroma's invite types, following from maxUses and expiresAt" });
 
@@ -75,7 +75,10 @@ builder.queryFields((t) => ({
     },
     {
       name: 'InviteConnection',
-      fields: (t) => ({ totalCount: t.int({ description: 'Invites matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }) }),
+      fields: (t) => ({
+        totalCount: t.int({ description: 'Invites matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }),
+        count: countField(t),
+      }),
     },
     { name: 'InviteEdge' },
   ),

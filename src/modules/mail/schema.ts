@@ -8,7 +8,7 @@ import { loadUser } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
 import { mailAllUsers } from './actions.js';
 import { findMailJobPage, findMailJobsByIds, loadDeliveryCounts, MAIL_JOB_STATUSES, mailJobFilterTable, mailJobList, type MailJobRow } from './queries.js';
-import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
+import { filterInput, listWants, orderByEnum, countField } from '../../graphql/lists.js';
 
 const MailJobStatus = builder.enumType('MailJobStatus', {
   values: MAIL_JOB_STATUSES,
@@ -70,7 +70,7 @@ builder.queryField('mailJobs', (t) =>
     },
     {
       name: 'MailJobConnection',
-      fields: (t) => ({ totalCount: t.int({ description: 'Jobs matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }) }),
+      fields: (t) => ({ totalCount: t.int({ description: 'Jobs matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }), count: countField(t) }),
     },
     { name: 'MailJobEdge' },
   ),

@@ -3,7 +3,7 @@ import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
 import { bigintKey } from '../../graphql/ids.js';
 import { zodInput } from '../../graphql/inputs.js';
-import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
+import { filterInput, listWants, orderByEnum, countField } from '../../graphql/lists.js';
 import { followRelay, unfollowRelay } from './actions.js';
 import { relayEnvOf } from './env.js';
 import { findRelayPage, findSubscriptionsByIds, RELAY_STATES, relayFilterTable, relayList, type RelaySubscriptionRow } from './queries.js';
@@ -49,7 +49,10 @@ builder.queryField('relaySubscriptions', (t) =>
     },
     {
       name: 'RelaySubscriptionConnection',
-      fields: (t) => ({ totalCount: t.int({ description: 'Subscriptions matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }) }),
+      fields: (t) => ({
+        totalCount: t.int({ description: 'Subscriptions matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }),
+        count: countField(t),
+      }),
     },
     { name: 'RelaySubscriptionEdge' },
   ),

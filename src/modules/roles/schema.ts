@@ -4,7 +4,7 @@ import { payload } from '../../graphql/error-types.js';
 import { zodInput } from '../../graphql/inputs.js';
 import { createRoleSchema, updateRoleSchema } from './validation.js';
 import { BadInputError, NotFoundError } from '../../core/errors.js';
-import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
+import { filterInput, listWants, orderByEnum, countField } from '../../graphql/lists.js';
 
 import { bigintKey } from '../../graphql/ids.js';
 import { ALL_SCOPES, isScope } from '../../access/scopes.js';
@@ -90,7 +90,10 @@ builder.queryFields((t) => ({
     },
     {
       name: 'RoleConnection',
-      fields: (t) => ({ totalCount: t.int({ description: 'Roles matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }) }),
+      fields: (t) => ({
+        totalCount: t.int({ description: 'Roles matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }),
+        count: countField(t),
+      }),
     },
     { name: 'RoleEdge' },
   ),

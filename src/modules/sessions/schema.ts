@@ -6,7 +6,7 @@ import { payload } from '../../graphql/error-types.js';
 import { BadInputError, unauthenticated } from '../../core/errors.js';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { findSessionPage, findSessionsByIds, sessionFilterTable, sessionList, type SessionRow } from './queries.js';
-import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
+import { filterInput, listWants, orderByEnum, countField } from '../../graphql/lists.js';
 import { refKey } from '../../db/filter.js';
 import { loadUser } from '../users/loader.js';
 import { findUserById } from '../users/queries.js';
@@ -171,7 +171,10 @@ builder.queryField('sessions', (t) =>
     },
     {
       name: 'SessionConnection',
-      fields: (t) => ({ totalCount: t.int({ description: 'Sessions matching userId and the filter (every page)', resolve: (c) => c.totalCount ?? 0 }) }),
+      fields: (t) => ({
+        totalCount: t.int({ description: 'Sessions matching userId and the filter (every page)', resolve: (c) => c.totalCount ?? 0 }),
+        count: countField(t),
+      }),
     },
     { name: 'SessionEdge' },
   ),

@@ -1,7 +1,7 @@
 import { BadInputError } from '../../core/errors.js';
 import { batched } from '../../db/batch.js';
 import { builder } from '../../graphql/builder.js';
-import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
+import { filterInput, listWants, orderByEnum, countField } from '../../graphql/lists.js';
 import { MediaRef } from '../media/schema.js';
 import { loadUser } from '../users/loader.js';
 import { UserRef } from '../users/schema.js';
@@ -107,7 +107,10 @@ builder.queryFields((t) => ({
     },
     {
       name: 'SkinConnection',
-      fields: (c) => ({ totalCount: c.int({ description: 'Skins matching the filter (every page)', resolve: (x) => x.totalCount ?? 0 }) }),
+      fields: (c) => ({
+        totalCount: c.int({ description: 'Skins matching the filter (every page)', resolve: (x) => x.totalCount ?? 0 }),
+        count: countField(c),
+      }),
     },
     { name: 'SkinEdge' },
   ),
@@ -121,7 +124,10 @@ builder.queryFields((t) => ({
     },
     {
       name: 'CapeConnection',
-      fields: (c) => ({ totalCount: c.int({ description: 'Capes matching the filter (every page)', resolve: (x) => x.totalCount ?? 0 }) }),
+      fields: (c) => ({
+        totalCount: c.int({ description: 'Capes matching the filter (every page)', resolve: (x) => x.totalCount ?? 0 }),
+        count: countField(c),
+      }),
     },
     { name: 'CapeEdge' },
   ),

@@ -4,7 +4,7 @@ import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
 import { bigintKey } from '../../graphql/ids.js';
 import { zodInput } from '../../graphql/inputs.js';
-import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
+import { filterInput, listWants, orderByEnum, countField } from '../../graphql/lists.js';
 import { addVoiceServer, createVoiceRegion, deprecateVoiceRegion } from './actions.js';
 import {
   findRegionPage,
@@ -72,7 +72,10 @@ export const VoiceRegionRef = builder.node(builder.objectRef<VoiceRegionRow>('Vo
       },
       {
         name: 'VoiceServerConnection',
-        fields: (c) => ({ totalCount: c.int({ description: 'Servers matching the filter (every page)', resolve: (x) => x.totalCount ?? 0 }) }),
+        fields: (c) => ({
+          totalCount: c.int({ description: 'Servers matching the filter (every page)', resolve: (x) => x.totalCount ?? 0 }),
+          count: countField(c),
+        }),
       },
       { name: 'VoiceServerEdge' },
     ),
@@ -93,7 +96,10 @@ builder.queryFields((t) => ({
     },
     {
       name: 'VoiceRegionConnection',
-      fields: (c) => ({ totalCount: c.int({ description: 'Regions matching the filter (every page)', resolve: (x) => x.totalCount ?? 0 }) }),
+      fields: (c) => ({
+        totalCount: c.int({ description: 'Regions matching the filter (every page)', resolve: (x) => x.totalCount ?? 0 }),
+        count: countField(c),
+      }),
     },
     { name: 'VoiceRegionEdge' },
   ),

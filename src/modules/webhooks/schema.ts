@@ -5,7 +5,7 @@ import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
 import { bigintKey } from '../../graphql/ids.js';
 import { zodInput } from '../../graphql/inputs.js';
-import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
+import { filterInput, listWants, orderByEnum, countField } from '../../graphql/lists.js';
 import { AuditEventRef } from '../audit/schema.js';
 import { findAuditEventsBySeqs } from '../audit/queries.js';
 import { loadUser } from '../users/loader.js';
@@ -128,7 +128,10 @@ builder.queryFields((t) => ({
     },
     {
       name: 'WebhookEndpointConnection',
-      fields: (t) => ({ totalCount: t.int({ description: 'Endpoints matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }) }),
+      fields: (t) => ({
+        totalCount: t.int({ description: 'Endpoints matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }),
+        count: countField(t),
+      }),
     },
     { name: 'WebhookEndpointEdge' },
   ),
@@ -142,7 +145,10 @@ builder.queryFields((t) => ({
     },
     {
       name: 'WebhookDeliveryConnection',
-      fields: (t) => ({ totalCount: t.int({ description: 'Deliveries matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }) }),
+      fields: (t) => ({
+        totalCount: t.int({ description: 'Deliveries matching the filter (every page)', resolve: (c) => c.totalCount ?? 0 }),
+        count: countField(t),
+      }),
     },
     { name: 'WebhookDeliveryEdge' },
   ),
@@ -159,7 +165,10 @@ builder.objectField(WebhookEndpointRef, 'deliveries', (t) =>
     },
     {
       name: 'WebhookEndpointDeliveryConnection',
-      fields: (t) => ({ totalCount: t.int({ description: "The endpoint's deliveries matching the filter (every page)", resolve: (c) => c.totalCount ?? 0 }) }),
+      fields: (t) => ({
+        totalCount: t.int({ description: "The endpoint's deliveries matching the filter (every page)", resolve: (c) => c.totalCount ?? 0 }),
+        count: countField(t),
+      }),
     },
     { name: 'WebhookEndpointDeliveryEdge' },
   ),
