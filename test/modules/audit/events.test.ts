@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app.js';
 import { useGateway } from '../../helpers/app.js';
 import { mutate } from '../../helpers/clients.js';
+import { until } from '../../helpers/wait.js';
 
 const gw = useGateway();
 
@@ -54,7 +55,8 @@ describe('adminEvents subscription', () => {
       const target = await gw.user();
       const sub = await subscribe(other.fetch, admin.token, { actions: ['user.verify', 'user.restrict'], targetId: target.gid }, 2);
       expect(sub.status).toBe(200);
-      await new Promise((r) => setTimeout(r, 200));
+      // Live once the instance counts the stream among its subscribers (not after a guessed delay).
+      await until(() => other.events.subscribers > 0, 'the subscription to go live');
       await mutate(gw, 'updateUser', { id: target.gid, displayName: 'not watched' }, admin.token);
       await mutate(gw, 'verifyUser', { id: target.gid, reason: 'checked' }, admin.token);
       // A failed change commits nothing, so nothing is delivered for it.
@@ -81,7 +83,7 @@ describe('adminEvents subscription', () => {
     const admin = await gw.user({ roles: ['admin'] });
     const other = await createApp(gw.config, gw.database);
     const sub = await subscribe(other.fetch, admin.token, null, 5);
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => other.events.subscribers > 0, 'the subscription to go live');
     await other.close();
     const events = await Promise.race([sub.done, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('stream still open')), 60_000))]);
     expect(events).toEqual([]);
