@@ -17,9 +17,12 @@ export default defineConfig({
   test: {
     pool: 'forks',
     projects: [
-      { ...shared, test: { ...shared.test, name: 'pglite', env: { TEST_DB: 'pglite' } } },
+      // Each project migrates one database per run; every test file starts from a copy (test/setup/templates.ts).
+      { ...shared, test: { ...shared.test, name: 'pglite', env: { TEST_DB: 'pglite' }, globalSetup: ['test/setup/pglite.ts'] } },
       // The same suite on a real PostgreSQL server, each test file in a database of its own.
-      ...(process.env.TEST_DATABASE_URL ? [{ ...shared, test: { ...shared.test, name: 'postgres', env: { TEST_DB: 'postgres' } } }] : []),
+      ...(process.env.TEST_DATABASE_URL
+        ? [{ ...shared, test: { ...shared.test, name: 'postgres', env: { TEST_DB: 'postgres' }, globalSetup: ['test/setup/postgres.ts'] } }]
+        : []),
     ],
   },
 });

@@ -1,28 +1,35 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import postgres from 'postgres';
+import { inject } from 'vitest';
 import { openPglite, openPostgres, type Database } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 
 export const onPostgres = process.env.TEST_DB === 'postgres';
 
-/**
- * A fresh, migrated database for one test file: in-memory PGlite, or (TEST_DB=postgres) a new
- * database on TEST_DATABASE_URL's server, dropped afterwards.
- */
 /** Every statement the test databases run, in order (tests may clear it). */
 export const statementLog: string[] = [];
 
+/**
+ * A fresh, migrated database for one test file: in-memory PGlite, or (TEST_DB=postgres) a new
+ * database on TEST_DATABASE_URL's server, dropped afterwards. Both start as a copy of the run's one
+ * migrated database (test/setup/templates.ts); `migrate` then finds nothing to do, and is run anyway
+ * so a file never depends on the copy being complete.
+ */
 export async function openTestDatabase(): Promise<{ database: Database; url?: string; drop: () => Promise<void> }> {
   const onQuery = (q: string) => statementLog.push(q);
   if (!onPostgres) {
-    const database = await openPglite(undefined, onQuery);
+    const template = inject('pgliteTemplate');
+    const loadDataDir = template ? new Blob([await readFile(template)]) : undefined;
+    const database = await openPglite(undefined, onQuery, { loadDataDir });
     await migrate(database);
     return { database, drop: () => database.close() };
   }
   const base = process.env.TEST_DATABASE_URL!;
   const name = `gw_test_${randomBytes(6).toString('hex')}`;
   const admin = postgres(base, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  const template = inject('postgresTemplate');
+  await admin.unsafe(template ? `create database ${name} template ${template}` : `create database ${name}`);
   const url = new URL(base);
   url.pathname = `/${name}`;
   // A generous wait for a pooled connection: 50 parallel writes on 5 connections passed the 2 s default
