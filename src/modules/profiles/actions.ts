@@ -11,7 +11,8 @@ import { prepareImage, type PreparedImage } from '../media/pipeline.js';
 import { users } from '../users/table.js';
 import type { Profile } from './model.js';
 import { findFlagsOf, findProfile } from './queries.js';
-import { profiles } from './table.js';
+import { prideFlags, profiles } from './table.js';
+import { registerErasure } from '../users/extensions.js';
 import { statusProblems, updateProfileSchema } from './validation.js';
 
 /** The profile row of `userId`, made when missing; `claim` marks it signed in to (public from then on). */
@@ -163,3 +164,10 @@ export async function rerollOwnShortId(ctx: ActionContext, expectedSid?: string)
     }
   });
 }
+
+/** An erased account's profile and flags go with it, each flag's image reference released (users' eraseUser). */
+registerErasure(async (tx, userId) => {
+  const flags = await tx.delete(prideFlags).where(eq(prideFlags.userId, userId)).returning({ hash: prideFlags.hash });
+  for (const flag of flags) await releaseMedia(tx, flag.hash);
+  await tx.delete(profiles).where(eq(profiles.userId, userId));
+});

@@ -10,7 +10,8 @@ import { putMedia, releaseMedia } from '../media/actions.js';
 import { prepareImage, readUpload } from '../media/pipeline.js';
 import { users } from '../users/table.js';
 import type { SkinView } from './queries.js';
-import { capeOwners, skins, skinSelections } from './table.js';
+import { registerErasure } from '../users/extensions.js';
+import { capeOwners, discordLinks, skins, skinSelections } from './table.js';
 import { deleteSkinSchema, selectSkinSchema, updateSkinSchema, uploadSkinSchema } from './validation.js';
 
 /** The base texture width: anything wider is an HD skin. */
@@ -131,3 +132,8 @@ export async function selectSkin(ctx: ActionContext, input: z.input<typeof selec
     return v.userId;
   });
 }
+
+/** An erased account's Discord link (a person's other identity) goes with it (users' eraseUser); its skins stay the library's. */
+registerErasure(async (tx, userId) => {
+  await tx.delete(discordLinks).where(eq(discordLinks.userId, userId));
+});

@@ -6,7 +6,6 @@ import { uniqueViolation } from '../../db/errors.js';
 import { BadInputError, ConflictError, fromZodIssues, parseInput, type FieldProblem } from '../../core/errors.js';
 import { assignRoleTx, revokeRoleTx } from '../../access/grants.js';
 import { roles, userRoles } from '../roles/table.js';
-import { media } from '../media/table.js';
 import { diffOf, writeAudit } from '../../db/audit.js';
 import type { ActionContext } from '../context.js';
 import { endSessionsOnPasswordChange } from '../../access/session-ending.js';
@@ -16,6 +15,7 @@ import { externalIdentities, users } from './table.js';
 import { createUserSchema, updateUserSchema, type CreateUserInput, type UpdateUserInput } from './validation.js';
 import { findStanding, grantIsActive } from '../../access/standing.js';
 import { auditView, conflictFor, type UserRow } from './write-helpers.js';
+import { swapAvatarReference } from './avatar.js';
 
 export const MAX_BATCH = 1000;
 
@@ -161,31 +161,6 @@ export async function updateUser(ctx: ActionContext, id: bigint, input: UpdateUs
     return user;
   } catch (error) {
     throw conflictFor(error) ?? error;
-  }
-}
-
-/**
- * An avatar names a stored image and holds one reference to it (the media table's count, as the
- * profiles module keeps it): the new one must be stored (BAD_INPUT otherwise), the old one is
- * released and removed when nothing else refers to it.
- */
-async function swapAvatarReference(tx: Tx, from: string | null, to: string | null): Promise<void> {
-  if (to) {
-    const taken = await tx
-      .update(media)
-      .set({ refCount: sql`${media.refCount} + 1` })
-      .where(eq(media.hash, to))
-      .returning({ hash: media.hash });
-    if (taken.length === 0)
-      throw new BadInputError('avatarHash: no stored image has this hash', [{ path: ['avatarHash'], message: 'no stored image has this hash' }]);
-  }
-  if (from) {
-    const [left] = await tx
-      .update(media)
-      .set({ refCount: sql`greatest(${media.refCount} - 1, 0)` })
-      .where(eq(media.hash, from))
-      .returning({ refCount: media.refCount });
-    if (left?.refCount === 0) await tx.delete(media).where(and(eq(media.hash, from), eq(media.refCount, 0)));
   }
 }
 

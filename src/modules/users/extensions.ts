@@ -70,3 +70,17 @@ export async function loadUserFields<T extends { id: string }>(
   }
   return users;
 }
+
+/**
+ * What another module removes of a person's data when their account is erased: each step runs in
+ * eraseUser's transaction (after the account row is scrubbed), so the erase and every module's part
+ * of it commit or fail together. A module registers its step where its actions are defined.
+ */
+export type ErasureStep = (tx: Tx, userId: bigint) => Promise<void>;
+const erasureSteps: ErasureStep[] = [];
+
+export function registerErasure(step: ErasureStep): void {
+  erasureSteps.push(step);
+}
+
+export const registeredErasures = (): readonly ErasureStep[] => erasureSteps;

@@ -8,6 +8,8 @@ import type { ActionContext } from '../context.js';
 import { liquidScopeSets, userRoles, userScopes } from '../roles/table.js';
 import { endSessions } from '../../access/session-ending.js';
 import { sessions } from '../sessions/table.js';
+import { swapAvatarReference } from './avatar.js';
+import { registeredErasures } from './extensions.js';
 import { findUserById, type UserJson } from './queries.js';
 import { externalIdentities, users, userTombstones } from './table.js';
 import { assertOutranks } from '../../access/policy.js';
@@ -148,6 +150,11 @@ export async function eraseUser(ctx: ActionContext, id: bigint, reason: string |
         updatedAt: now,
       })
       .where(eq(users.id, id));
+    // The avatar's reference goes with the account: held by the row, or by the tombstone of a soft delete.
+    const [tomb] = await tx.select({ snapshot: userTombstones.snapshot }).from(userTombstones).where(eq(userTombstones.userId, id));
+    const avatar = row.avatarHash ?? (tomb?.snapshot as { avatarHash?: string | null } | undefined)?.avatarHash ?? null;
+    await swapAvatarReference(tx, avatar, null);
+    for (const step of registeredErasures()) await step(tx, id);
     await tx.delete(userTombstones).where(eq(userTombstones.userId, id));
     await tx.delete(sessions).where(eq(sessions.userId, id));
     await tx.delete(externalIdentities).where(eq(externalIdentities.userId, id));
