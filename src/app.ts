@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
@@ -290,10 +291,15 @@ export async function createApp(
     // as they are instead of wrapping the socket in a web stream (and an async iterator over it).
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => {
-      (req as IncomingMessage & { body?: Buffer }).body = Buffer.concat(chunks);
-      run();
-    });
+    // Bound to this request's async context: 'end' fires in the socket's, which would lose the trace
+    // (and any other AsyncLocalStorage state) the request was started under.
+    req.once(
+      'end',
+      AsyncResource.bind(() => {
+        (req as IncomingMessage & { body?: Buffer }).body = Buffer.concat(chunks);
+        run();
+      }),
+    );
   }
 
   const listener = tracing ? tracing.wrap(serve, metrics.routeOf) : serve;
