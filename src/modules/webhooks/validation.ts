@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { outboundUrl } from '../../core/outbound-url.js';
 
 /** How many patterns an endpoint may carry. */
 export const MAX_EVENT_PATTERNS = 50;
@@ -6,21 +7,8 @@ export const MAX_EVENT_PATTERNS = 50;
 /** An audit action (`user.create`), `*` for every event, or `prefix.*` for every action under prefix. */
 const EVENT_PATTERN = /^(\*|[a-z][a-zA-Z0-9_-]*(\.[a-z][a-zA-Z0-9_-]*)*(\.\*)?)$/;
 
-/** An endpoint URL: absolute http(s), no credentials, at most 2,048 characters; the fragment is dropped. */
-export const webhookUrl = z
-  .string()
-  .trim()
-  .min(1, 'required')
-  .max(2048, 'at most 2,048 characters')
-  .refine((s) => URL.canParse(s), 'not a URL')
-  .transform((s) => new URL(s))
-  .refine((u) => u.protocol === 'http:' || u.protocol === 'https:', 'must be an http or https URL')
-  .refine((u) => !u.username && !u.password, 'must not carry credentials')
-  .refine((u) => u.hostname.length > 0, 'must name a host')
-  .transform((u) => {
-    u.hash = '';
-    return u.href;
-  });
+/** An endpoint URL (core/outbound-url: absolute http(s), no credentials, no fragment), as text. */
+export const webhookUrl = outboundUrl.transform((u) => u.href);
 
 export const eventPatterns = z
   .array(z.string().trim().max(200, 'at most 200 characters').regex(EVENT_PATTERN, 'an audit action (user.create), user.* or *'))
