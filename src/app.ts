@@ -291,15 +291,14 @@ export async function createApp(
     // as they are instead of wrapping the socket in a web stream (and an async iterator over it).
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    // Bound to this request's async context: 'end' fires in the socket's, which would lose the trace
-    // (and any other AsyncLocalStorage state) the request was started under.
-    req.once(
-      'end',
-      AsyncResource.bind(() => {
-        (req as IncomingMessage & { body?: Buffer }).body = Buffer.concat(chunks);
-        run();
-      }),
-    );
+    const end = () => {
+      (req as IncomingMessage & { body?: Buffer }).body = Buffer.concat(chunks);
+      run();
+    };
+    // With traces on, bound to this request's async context: 'end' fires in the socket's, which would
+    // lose the trace the request was started under. Nothing else keeps AsyncLocalStorage state, and a
+    // bind costs about 3% of a small request's CPU.
+    req.once('end', tracing ? AsyncResource.bind(end) : end);
   }
 
   const listener = tracing ? tracing.wrap(serve, metrics.routeOf) : serve;

@@ -9,13 +9,6 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-interface Key {
-  /** A read of this caller is on its way to the database. */
-  running: boolean;
-  /** The requests that arrived while it ran: they share the next read, which starts after all of them arrived. */
-  next: Pending | null;
-}
-
 function pending(): Pending {
   let resolve!: (caller: Caller) => void;
   let reject!: (error: unknown) => void;
@@ -28,48 +21,36 @@ function pending(): Pending {
 
 /**
  * Reads the caller of each request (AuthService.callerOf: token, session, status, grants), sharing
- * one database read among the requests with the same credentials on the same pool that wait at the
- * same time. A request never takes the answer of a read that was already under way when it arrived:
- * it waits for the next one, which starts after it arrived, so a revocation, suspension or removed
- * role committed before a request arrives still counts for that request. What is shared is only the
- * number of reads: with ten requests of one admin UI in flight, one read runs and one waits.
+ * one database read among the requests with the same credentials on the same pool that arrive in
+ * the same turn of the event loop: the read starts once that turn is over (setImmediate). A request
+ * never takes the answer of a read that was already under way when it arrived, so a revocation,
+ * suspension or removed role committed before a request arrives still counts for that request.
+ * Reads of one caller may overlap (a new turn's read does not wait for the last one to answer), so
+ * sharing costs a request at most one turn of the loop, never a database round trip.
  */
 export class CallerReads {
-  private readonly keys = new WeakMap<Db, Map<string, Key>>();
+  private readonly waiting = new WeakMap<Db, Map<string, Pending>>();
 
   constructor(private readonly auth: AuthService) {}
 
   read(header: string | null, db: Db): Promise<Caller> {
     if (!header) return this.auth.callerOf(header, db);
-    let byHeader = this.keys.get(db);
+    let byHeader = this.waiting.get(db);
     if (!byHeader) {
       byHeader = new Map();
-      this.keys.set(db, byHeader);
+      this.waiting.set(db, byHeader);
     }
-    let key = byHeader.get(header);
-    if (!key) {
-      key = { running: false, next: null };
-      byHeader.set(header, key);
+    let next = byHeader.get(header);
+    if (!next) {
+      const read = pending();
+      byHeader.set(header, read);
+      const map = byHeader;
+      setImmediate(() => {
+        map.delete(header);
+        this.auth.callerOf(header, db).then(read.resolve, read.reject);
+      });
+      next = read;
     }
-    if (!key.running) return this.run(byHeader, header, key, db);
-    key.next ??= pending();
-    return key.next.promise;
-  }
-
-  private run(byHeader: Map<string, Key>, header: string, key: Key, db: Db): Promise<Caller> {
-    key.running = true;
-    const read = this.auth.callerOf(header, db);
-    const settle = () => {
-      key.running = false;
-      const waiting = key.next;
-      key.next = null;
-      if (!waiting) {
-        byHeader.delete(header);
-        return;
-      }
-      this.run(byHeader, header, key, db).then(waiting.resolve, waiting.reject);
-    };
-    read.then(settle, settle);
-    return read;
+    return next.promise;
   }
 }

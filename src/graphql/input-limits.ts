@@ -126,6 +126,28 @@ export function checkInputLimits(
     const name = definition.variable.name.value;
     if (type && name in values) check({ json: values[name] }, type, [`$${name}`], values, null, 0, 0);
   }
+  for (const { literal, type, path } of literalArguments(schema, document)) check({ literal }, type, path, values, null, 0, 0);
+}
+
+interface LiteralArgument {
+  literal: ValueNode;
+  type: GraphQLInputType;
+  path: string[];
+}
+
+/** Per schema and document (yoga's parse cache hands out the same DocumentNode for the same text). */
+const argumentsOf = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, LiteralArgument[]>>();
+
+/** The arguments written inline in a document, with their input types: found once per document, checked per request. */
+function literalArguments(schema: GraphQLSchema, document: DocumentNode): LiteralArgument[] {
+  let byDocument = argumentsOf.get(schema);
+  if (!byDocument) {
+    byDocument = new WeakMap();
+    argumentsOf.set(schema, byDocument);
+  }
+  const known = byDocument.get(document);
+  if (known) return known;
+  const found: LiteralArgument[] = [];
   const typeInfo = new TypeInfo(schema);
   visit(
     document,
@@ -134,9 +156,11 @@ export function checkInputLimits(
         const type = typeInfo.getInputType();
         const field = typeInfo.getFieldDef();
         if (type && getNamedType(type) && node.value.kind !== Kind.VARIABLE)
-          check({ literal: node.value }, type, [field?.name ?? '?', node.name.value], values, null, 0, 0);
+          found.push({ literal: node.value, type, path: [field?.name ?? '?', node.name.value] });
         return false;
       },
     }),
   );
+  byDocument.set(document, found);
+  return found;
 }

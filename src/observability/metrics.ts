@@ -1,13 +1,11 @@
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
-import { createCounter, createHistogram } from '@graphql-yoga/plugin-prometheus';
 import { prometheus } from '@hono/prometheus';
-import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Database } from '../db/client.js';
 import type { AuditEvents } from '../modules/audit/events.js';
+import { graphqlMetrics } from './graphql-metrics.js';
 import { registerStateGauges } from './state-gauges.js';
 
 export interface Metrics {
@@ -40,13 +38,6 @@ function boundedNames() {
   };
 }
 
-/** An error's code as clients see it: `extensions.code`, else the AppError's code, else INTERNAL. */
-function codeOf(error: unknown): string {
-  const e = error as GraphQLError | undefined;
-  const code = e?.extensions?.code ?? (e?.originalError as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : 'INTERNAL';
-}
-
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
@@ -56,70 +47,7 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 export function createMetrics(deps: { database: Database; events: AuditEvents; poolMax: number; log: Logger }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const operation = boundedNames();
-  const labels = (params: { operationName?: string; operationType?: string }) => ({
-    operationName: operation(params.operationName),
-    operationType: params.operationType ?? 'unknown',
-  });
-
-  const graphqlPlugin = usePrometheus({
-    registry,
-    endpoint: false,
-    skipIntrospection: false,
-    metrics: {
-      graphql_envelop_request: createCounter({
-        registry,
-        counter: { name: 'graphql_envelop_request', help: 'GraphQL operations executed', labelNames: ['operationName', 'operationType'] },
-        fillLabelsFn: labels,
-      }),
-      graphql_envelop_request_duration: createHistogram({
-        registry,
-        histogram: {
-          name: 'graphql_envelop_request_duration',
-          help: 'Time to execute a GraphQL operation (seconds)',
-          labelNames: ['operationName', 'operationType'],
-          buckets: SECONDS,
-        },
-        fillLabelsFn: labels,
-      }),
-      graphql_envelop_error_result: createCounter({
-        registry,
-        counter: {
-          name: 'graphql_envelop_error_result',
-          help: 'GraphQL errors by phase and code',
-          labelNames: ['operationName', 'operationType', 'phase', 'code'],
-        },
-        fillLabelsFn: (params, raw: { errorPhase?: string; error?: unknown }) => ({
-          ...labels(params),
-          phase: raw?.errorPhase ?? params.errorPhase ?? 'execute',
-          code: codeOf(raw?.error ?? params.error),
-        }),
-      }),
-      graphql_yoga_http_duration: createHistogram({
-        registry,
-        histogram: {
-          name: 'graphql_yoga_http_duration',
-          help: 'Time of a /graphql HTTP request (seconds)',
-          labelNames: ['operationName', 'operationType', 'method', 'statusCode'],
-          buckets: SECONDS,
-        },
-        fillLabelsFn: (params, raw: { request: Request; response: Response }) => ({
-          ...labels(params),
-          method: raw.request.method,
-          statusCode: raw.response.status,
-        }),
-      }),
-      graphql_envelop_deprecated_field: false,
-      graphql_envelop_request_time_summary: false,
-      graphql_envelop_phase_parse: false,
-      graphql_envelop_phase_validate: false,
-      graphql_envelop_phase_context: false,
-      graphql_envelop_phase_execute: false,
-      graphql_envelop_phase_subscribe: false,
-      graphql_envelop_execute_resolver: false,
-      graphql_envelop_schema_change: false,
-    },
-  });
+  const graphqlPlugin = graphqlMetrics(registry, boundedNames(), SECONDS);
 
   const hono = prometheus({ registry });
   const routeOf = new WeakMap<object, string>();
