@@ -1,8 +1,10 @@
 /**
- * npm run bench [-- --quick] [-- --users N]: seeds 100,000 users (or N) in a database of its own,
- * starts the gateway, a raw postgres.js server and PostGraphile v5 (its peer) as child processes over
- * it, checks they answer the same users, and measures them in alternating autocannon rounds (10
- * connections, pools of 10). Then the gateway on the embedded PGlite default, for its memory.
+ * npm run bench [-- --quick] [-- --users N]: seeds 100,000 users in a database of its own, starts
+ * the gateway, a raw postgres.js server and PostGraphile v5 (its peer) as child processes over it,
+ * checks they answer the same users, and measures them in alternating autocannon rounds (10
+ * connections, pools of 10). With --users N it then does the same at N users (the page and the
+ * search), in the same run, so every target is read from one run's lines. Last, the gateway on the
+ * embedded PGlite default, for its memory.
  * Last lines: `counts ...` (which count each side ran), `rss pg=<MB> embedded=<MB>`, with --users
  * `scale users=N users_page=<gw/pg> users_search=<gw/pg> search_p99_ms=<n>`,
  * `peers users_page=<gw/pg> users_search=<gw/pg> users_search_exact=<gw/pg> offset_page=<gw/raw> trivial=<gw/pg>`,
@@ -23,26 +25,24 @@ import { openSession } from '../src/modules/sessions/actions.js';
 import { createUser } from '../src/modules/users/actions.js';
 import { seedUsers } from '../src/modules/users/seed.js';
 import { compare, type Measure, post, type Rounds, start, type Target } from './load.js';
-import { type CountMode, normalize, operations } from './operations.js';
+import { type CountMode, normalize, type Operation, operations } from './operations.js';
 
 const quick = process.argv.includes('--quick');
 const usersArg = process.argv.indexOf('--users');
-const USERS = usersArg > 0 ? Number(process.argv[usersArg + 1]) : 100_000;
-if (!Number.isInteger(USERS) || USERS < 10_000) throw new Error('--users takes a whole number of at least 10,000');
-const SCALE = USERS !== 100_000;
-/** --reuse: keep the database of an earlier run of the same size instead of seeding again (15 minutes at a million). */
+const BASE_USERS = 100_000;
+const SCALE_USERS = usersArg > 0 ? Number(process.argv[usersArg + 1]) : null;
+if (SCALE_USERS !== null && (!Number.isInteger(SCALE_USERS) || SCALE_USERS <= BASE_USERS))
+  throw new Error(`--users takes a whole number above ${BASE_USERS} (the run always measures ${BASE_USERS} first)`);
+/** --reuse: keep the databases of an earlier run of the same sizes instead of seeding again (15 minutes at a million). */
 const REUSE = process.argv.includes('--reuse');
 const BASE = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-// A scale run has a database and ports of its own, so it can run beside the default one.
-const DB_NAME = SCALE ? `admin_gateway_bench_${USERS}` : 'admin_gateway_bench';
 // Each side runs ROUNDS times, alternating, and the medians are compared: the machine is shared and
 // noisy, and one slow stretch should not decide a ratio.
 const ROUNDS = quick ? 2 : 3;
 const DURATION = quick ? 4 : 10;
 const WARMUP = quick ? 1 : 5;
 const SECRET = 'bench-secret-bench-secret-bench-secret-000000';
-const PORT = SCALE ? 4510 : 4500;
-const [GW_PORT, RAW_PORT, PG_PORT, EMBEDDED_PORT] = [PORT, PORT + 1, PORT + 2, PORT + 3];
+const EMBEDDED_PORT = 4503;
 /** Every side gets the same pool. */
 const POOL = 10;
 
@@ -87,12 +87,27 @@ async function signIn(database: Database): Promise<{ token: string; moderator: s
   return { token: session.accessToken, moderator: encodeId('User', mod.id) };
 }
 
-async function preparePostgres(): Promise<{ token: string; moderator: string }> {
+/** One size of the run: its users, its database, and the ports of its three servers. */
+interface Size {
+  users: number;
+  db: string;
+  ports: { gateway: number; raw: number; pg: number };
+  /** Above 100,000: the scale part (two operations, longer rounds, each side on an idle database). */
+  scale: boolean;
+}
+
+function size(users: number): Size {
+  const scale = users !== BASE_USERS;
+  const port = scale ? 4510 : 4500;
+  return { users, db: scale ? `admin_gateway_bench_${users}` : 'admin_gateway_bench', ports: { gateway: port, raw: port + 1, pg: port + 2 }, scale };
+}
+
+async function preparePostgres({ users, db: DB_NAME }: Size): Promise<{ token: string; moderator: string }> {
   if (REUSE) {
     const database = openPostgres({ url: dbUrl(DB_NAME), poolMax: 4, statementTimeoutSeconds: 600 });
     try {
       const [seeded] = await database.rows<{ n: number }>(sql`select count(*)::int as n from users`).catch(() => [{ n: 0 }]);
-      if (seeded.n > USERS) {
+      if (seeded.n > users) {
         log(`reusing ${DB_NAME} (${seeded.n} users)`);
         await migrate(database);
         return await signIn(database);
@@ -107,7 +122,7 @@ async function preparePostgres(): Promise<{ token: string; moderator: string }> 
   await admin.end();
   const database = openPostgres({ url: dbUrl(DB_NAME), poolMax: 4, statementTimeoutSeconds: 600 });
   try {
-    return await seed(database, USERS);
+    return await seed(database, users);
   } finally {
     await database.close();
   }
@@ -128,21 +143,21 @@ const gatewayEnv = (extra: Record<string, string>) => ({
 });
 
 /** Does the gateway's schema have the count strategies yet? */
-async function countMode(token: string): Promise<CountMode> {
+async function countMode(port: number, token: string): Promise<CountMode> {
   const probe = JSON.stringify({ query: '{ users(first: 1) { count(strategy: CAPPED) { value exact } } }' });
-  const answer = (await post(`http://127.0.0.1:${GW_PORT}/graphql`, probe, { authorization: `Bearer ${token}` })) as { errors?: unknown };
+  const answer = (await post(`http://127.0.0.1:${port}/graphql`, probe, { authorization: `Bearer ${token}` })) as { errors?: unknown };
   return answer.errors ? 'totalCount' : 'strategies';
 }
 
 const fmt = (m: Measure) => `${String(m.requestsPerSec).padStart(6)} req/s p99 ${String(m.p99Ms).padStart(5)} ms rss ${String(m.rssMb).padStart(3)} MB`;
 
 /**
- * The embedded default: the gateway on PGlite (DATA_DIR, no DATABASE_URL), seeded the same way (at
- * most 100,000 users), under the page load; answers its peak RSS.
+ * The embedded default: the gateway on PGlite (DATA_DIR, no DATABASE_URL), seeded the same way
+ * (100,000 users), under the page load; answers its peak RSS.
  */
 async function embeddedRss(): Promise<{ mb: number; users: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-pglite-'));
-  const users = Math.min(USERS, 100_000);
+  const users = BASE_USERS;
   try {
     const database = await openPglite(join(dir, 'pglite'));
     let token: string;
@@ -162,7 +177,7 @@ async function embeddedRss(): Promise<{ mb: number; users: number }> {
       let mb = 0;
       for (const query of [operations('', 'totalCount').users_page.gateway, '{ __typename }']) {
         const body = JSON.stringify({ query });
-        const m = await compare([{ url: `http://127.0.0.1:${EMBEDDED_PORT}/graphql`, body, headers: auth, pid: gateway.pid! }], { ...rounds, rounds: 1 });
+        const m = await compare([{ url: `http://127.0.0.1:${EMBEDDED_PORT}/graphql`, body, headers: auth, pid: gateway.pid! }], { ...baseRounds, rounds: 1 });
         if (m[0].errors || m[0].non2xx) throw new Error(`embedded: failed requests (${m[0].errors}/${m[0].non2xx})`);
         mb = Math.max(mb, m[0].rssMb);
       }
@@ -181,8 +196,8 @@ function nodeArgs(): string[] {
   return startScript.split('&& node ')[1].trim().split(/\s+/);
 }
 
-/** Polls until no statement runs on the bench's database (at most two minutes). */
-async function settle(): Promise<void> {
+/** Polls until no statement runs on database `DB_NAME` (at most two minutes). */
+async function settle(DB_NAME: string): Promise<void> {
   const admin = postgres(BASE, { max: 1, onnotice: () => {} });
   try {
     for (let i = 0; i < 240; i++) {
@@ -195,11 +210,11 @@ async function settle(): Promise<void> {
   }
 }
 
+const baseRounds: Rounds = { rounds: ROUNDS, duration: DURATION, warmup: WARMUP };
 // At a million users a counted search takes seconds: rounds long enough to finish some, and each
 // side starts on an idle database.
-const rounds: Rounds = SCALE
-  ? { rounds: ROUNDS, duration: Math.max(DURATION, 10), warmup: Math.max(WARMUP, 3), settle }
-  : { rounds: ROUNDS, duration: DURATION, warmup: WARMUP };
+const roundsOf = (at: Size): Rounds =>
+  at.scale ? { rounds: ROUNDS, duration: Math.max(DURATION, 10), warmup: Math.max(WARMUP, 3), settle: () => settle(at.db) } : baseRounds;
 
 const PEER_NAMES = { users_page: 1, users_search: 1, users_search_exact: 1, offset_page: 1, trivial: 1 };
 
@@ -213,13 +228,13 @@ interface Result {
   vsPg?: number;
 }
 
-async function main() {
-  log(
-    `bench: ${USERS} users, autocannon with 10 connections, pools of ${POOL}, ${ROUNDS} alternating rounds of ${rounds.duration} s per side (medians)${quick ? ' (quick)' : ''}`,
-  );
-  const { token, moderator } = await preparePostgres();
-  const url = dbUrl(DB_NAME);
-  execSync('npm run -s build', { stdio: 'inherit' });
+/** Seeds (or reuses) one size, starts its three servers and measures `pick` of the operations. */
+async function measureSize(at: Size, pick: (all: Record<string, Operation>) => Record<string, Operation>) {
+  const rounds = roundsOf(at);
+  log(`bench: ${at.users} users, ${ROUNDS} alternating rounds of ${rounds.duration} s per side`);
+  const { token, moderator } = await preparePostgres(at);
+  const url = dbUrl(at.db);
+  const { gateway: GW_PORT, raw: RAW_PORT, pg: PG_PORT } = at.ports;
   const gateway = await start('gateway', nodeArgs(), gatewayEnv({ DATABASE_URL: url, PORT: String(GW_PORT) }), `http://127.0.0.1:${GW_PORT}/readyz`);
   const raw = await start(
     'raw',
@@ -235,13 +250,10 @@ async function main() {
   );
   const auth = { authorization: `Bearer ${token}` };
   const results: Record<string, Result> = {};
-  const mode = await countMode(token);
-  // At scale, the two operations of the scale line (the others take minutes each there).
-  const all = operations(moderator, mode);
-  const ops = SCALE ? { users_page: all.users_page, users_search: all.users_search } : all;
+  const mode = await countMode(GW_PORT, token);
   let counts = '';
   try {
-    for (const [name, op] of Object.entries(ops)) {
+    for (const [name, op] of Object.entries(pick(operations(moderator, mode)))) {
       const body = JSON.stringify({ query: op.gateway });
       const pgBody = op.pg ? JSON.stringify({ query: op.pg }) : '';
       const answers = {
@@ -264,7 +276,7 @@ async function main() {
         ['postgraphile', pgM],
       ] as const) {
         // At scale a peer's request may outlast autocannon's 10 s: reported, not fatal.
-        if (m && SCALE && m.errors && side !== 'gateway') log(`${name}: ${side} had ${m.errors} timed-out requests`);
+        if (m && at.scale && m.errors && side !== 'gateway') log(`${name}: ${side} had ${m.errors} timed-out requests`);
         else if (m && (m.errors || m.non2xx)) throw new Error(`${name}: ${side} had failed requests (${m.errors} errors, ${m.non2xx} non-2xx)`);
       }
       const vsRaw = rawM ? gwM.requestsPerSec / rawM.requestsPerSec : undefined;
@@ -282,26 +294,38 @@ async function main() {
     raw.kill('SIGTERM');
     pg.kill('SIGTERM');
   }
-  const rssPg = Math.max(...Object.values(results).map((r) => r.gateway.rssMb));
+  return { results, counts, mode };
+}
+
+async function main() {
+  log(`bench: autocannon with 10 connections, pools of ${POOL}, medians of alternating rounds${quick ? ' (quick)' : ''}`);
+  execSync('npm run -s build', { stdio: 'inherit' });
+  const base = await measureSize(size(BASE_USERS), (all) => all);
+  // At scale, the two operations of the scale line (the others take minutes each there).
+  const scaled = SCALE_USERS === null ? null : await measureSize(size(SCALE_USERS), (all) => ({ users_page: all.users_page, users_search: all.users_search }));
+  const { results, counts, mode } = base;
+  const rssPg = Math.max(...[...Object.values(results), ...Object.values(scaled?.results ?? {})].map((r) => r.gateway.rssMb));
   const embedded = await embeddedRss();
   mkdirSync(new URL('./results', import.meta.url), { recursive: true });
+  const summary = (users: number, r: Record<string, Result>) => ({ users, results: r });
   writeFileSync(
-    new URL(`./results/${SCALE ? `users-${USERS}` : 'latest'}.json`, import.meta.url),
-    `${JSON.stringify({ at: new Date().toISOString(), quick, users: USERS, connections: 10, pool: POOL, rounds: ROUNDS, durationSeconds: DURATION, node: process.version, countMode: mode, rss: { pg: rssPg, embedded: embedded.mb, embeddedUsers: embedded.users }, results }, null, 2)}\n`,
+    new URL(`./results/${SCALE_USERS === null ? 'latest' : `users-${SCALE_USERS}`}.json`, import.meta.url),
+    `${JSON.stringify({ at: new Date().toISOString(), quick, connections: 10, pool: POOL, rounds: ROUNDS, durationSeconds: DURATION, node: process.version, countMode: mode, rss: { pg: rssPg, embedded: embedded.mb, embeddedUsers: embedded.users }, sizes: [summary(BASE_USERS, results), ...(scaled && SCALE_USERS ? [summary(SCALE_USERS, scaled.results)] : [])] }, null, 2)}\n`,
   );
-  const r = (name: string, key: 'ratio' | 'vsRaw' | 'vsPg' = 'ratio') => (results[name][key] ?? 0).toFixed(2);
+  const r = (from: Record<string, Result>, name: string, key: 'ratio' | 'vsRaw' | 'vsPg' = 'ratio') => (from[name][key] ?? 0).toFixed(2);
   log(`counts${counts}`);
-  log(`rss pg=${rssPg} embedded=${embedded.mb}${embedded.users !== USERS ? ` (embedded at ${embedded.users} users)` : ''}`);
-  if (SCALE) {
-    log(`scale users=${USERS} users_page=${r('users_page')} users_search=${r('users_search')} search_p99_ms=${results.users_search.gateway.p99Ms}`);
+  log(`rss pg=${rssPg} embedded=${embedded.mb}`);
+  if (scaled) {
+    const s = scaled.results;
+    log(`scale users=${SCALE_USERS} users_page=${r(s, 'users_page')} users_search=${r(s, 'users_search')} search_p99_ms=${s.users_search.gateway.p99Ms}`);
   }
   log(
     `peers ${Object.keys(results)
       .filter((k) => k in PEER_NAMES)
-      .map((k) => `${k}=${r(k)}`)
+      .map((k) => `${k}=${r(results, k)}`)
       .join(' ')}`,
   );
-  log(`ratio users_page=${r('users_page', 'vsRaw')} users_search=${r('users_search', 'vsRaw')}`);
+  log(`ratio users_page=${r(results, 'users_page', 'vsRaw')} users_search=${r(results, 'users_search', 'vsRaw')}`);
 }
 
 /** Every side answers the same users in the same order (and the same count where each counts exactly). */
