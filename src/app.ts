@@ -1,5 +1,3 @@
-import { AsyncResource } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -17,6 +15,7 @@ import type { Database } from './db/client.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { createGraphQLHandler } from './graphql/yoga.js';
 import { createLogger } from './log.js';
+import { BODY_LIMIT_BYTES, nodeListener, requestLifecycle, TOO_LARGE } from './node-listener.js';
 import { AuditEvents } from './modules/audit/events.js';
 import { MailWorker } from './modules/mail/worker.js';
 import { relayEnvOf } from './modules/relays/env.js';
@@ -52,10 +51,7 @@ import { cookieOpenApi } from './rest/cookiecms/openapi.js';
 import { pronounsOpenApi } from './rest/pronouns/openapi.js';
 import { pronounsFlagRoutes, pronounsRoutes } from './rest/pronouns/routes.js';
 
-export const BODY_LIMIT_BYTES = 1024 * 1024;
 const READY_TIMEOUT_MS = 1000;
-const TOO_LARGE = { errors: [{ message: 'Request body is larger than 1 MB', extensions: { code: 'BAD_INPUT' } }] };
-const LENGTH_REQUIRED = { errors: [{ message: 'POST bodies need a Content-Length', extensions: { code: 'BAD_INPUT' } }] };
 
 export interface App {
   fetch: (request: Request, env?: unknown) => Response | Promise<Response>;
@@ -140,20 +136,7 @@ export async function createApp(
     };
   }
 
-  /** A request's id (the caller's X-Request-Id when sane), its logger, and the line logged at its end. */
-  function beginRequest(given: string | string[] | undefined, method: string, path: string) {
-    const requestId = typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
-    const requestLog = log.child({ requestId });
-    const started = performance.now();
-    // Health probes arrive every few seconds: logged only at debug, unless they fail.
-    const probe = path === '/healthz' || path === '/readyz';
-    const done = (status: number) => {
-      const line = { method, path, status, ms: Math.round(performance.now() - started) };
-      if (probe && status < 400) requestLog.debug(line, 'request');
-      else requestLog.info(line, 'request');
-    };
-    return { requestId, requestLog, done };
-  }
+  const beginRequest = requestLifecycle(log);
 
   const yoga = await createGraphQLHandler(config, log, [metrics.graphqlPlugin, ...(tracing ? [tracing.graphqlPlugin] : [])]);
   const app = new Hono<Env>();
@@ -259,48 +242,14 @@ export async function createApp(
     return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500);
   });
 
-  const honoListener = getRequestListener(app.fetch);
-
-  function serve(req: IncomingMessage, res: ServerResponse): void {
-    if (!req.url || !/^\/graphql(\?|$)/.test(req.url) || (req.method !== 'POST' && req.method !== 'GET')) {
-      honoListener(req, res);
-      return;
-    }
-    const { requestId, requestLog, done } = beginRequest(req.headers['x-request-id'], req.method, '/graphql');
-    res.setHeader('x-request-id', requestId);
-    res.on('finish', () => done(res.statusCode));
-    if (req.method === 'POST') {
-      const length = Number(req.headers['content-length'] ?? NaN);
-      // The limit is checked before reading; a body of unknown length is refused rather than buffered.
-      if (!Number.isFinite(length) || length > BODY_LIMIT_BYTES) {
-        const [status, body] = Number.isFinite(length) ? [413, TOO_LARGE] : [411, LENGTH_REQUIRED];
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-        req.resume();
-        return;
-      }
-    }
-    const forwarded = req.headers['x-forwarded-for'];
-    const ip = clientAddress(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(',') : forwarded, trust);
-    const serverContext = { buildContext: (request: Request) => buildContext(request, requestId, requestLog, ip, 'per-operation') };
-    const run = () => void (yoga.requestListener as (...args: unknown[]) => unknown)(req, res, serverContext);
-    if (req.method !== 'POST') {
-      run();
-      return;
-    }
-    // The body (its length known and capped above) is read whole first: yoga then parses the bytes
-    // as they are instead of wrapping the socket in a web stream (and an async iterator over it).
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const end = () => {
-      (req as IncomingMessage & { body?: Buffer }).body = Buffer.concat(chunks);
-      run();
-    };
-    // With traces on, bound to this request's async context: 'end' fires in the socket's, which would
-    // lose the trace the request was started under. Nothing else keeps AsyncLocalStorage state, and a
-    // bind costs about 3% of a small request's CPU.
-    req.once('end', tracing ? AsyncResource.bind(end) : end);
-  }
-
+  const serve = nodeListener({
+    hono: getRequestListener(app.fetch),
+    yoga,
+    beginRequest,
+    trust,
+    tracing,
+    buildContext: (request, requestId, requestLog, ip) => buildContext(request, requestId, requestLog, ip, 'per-operation'),
+  });
   const listener = tracing ? tracing.wrap(serve, metrics.routeOf) : serve;
   const metricsServer = config.metricsPort === null ? null : await listenMetrics(metrics, config.metricsPort);
 
