@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
-import { filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
+import { countField, filterInput, listWants, orderByEnum } from '../../graphql/lists.js';
 import { childFields, selectedAt } from '../../graphql/selection.js';
 import { userFieldNames } from '../users/extensions.js';
 import { findUserById, type UserShape } from '../users/queries.js';
@@ -31,8 +31,9 @@ const FollowConnection = builder.connectionObject(
     name: 'FollowConnection',
     fields: (t) => ({
       // The connection object is declared apart from its resolvers, so its shape is the plugin's
-      // generic one; findFollowPage answers a Connection with totalCount.
+      // generic one; findFollowPage answers a Connection with totalCount and the counts listWants asked for.
       totalCount: t.int({ description: 'Accounts matching the filter (every page)', resolve: (c) => (c as { totalCount?: number | null }).totalCount ?? 0 }),
+      count: countField(t as unknown as Parameters<typeof countField>[0]),
     }),
   },
   {

@@ -64,6 +64,16 @@ describe('follows', () => {
     expect(onlyLocal.body.data.node.following.edges.map((e: any) => e.node.username)).toEqual([local.username]);
     const byDomain = await gw.gql(LISTS, { id: me.gid, filter: { domain: { equals: 'remote.example' } }, orderBy: 'FOLLOWED_AT_ASC' }, admin.token);
     expect(byDomain.body.data.node.following.totalCount).toBe(1);
+    // The count strategies agree with totalCount, filtered or not.
+    const counted = `query($id: ID!, $filter: FollowFilter) { node(id: $id) { ... on User {
+      following(first: 1, filter: $filter) { totalCount exact: count(strategy: EXACT) { value exact } capped: count(strategy: CAPPED) { value exact } } } } }`;
+    for (const filter of [null, { local: true }]) {
+      const list = (await gw.gql(counted, { id: me.gid, filter }, admin.token)).body.data.node.following;
+      expect(list.exact).toEqual({ value: list.totalCount, exact: true });
+      expect(list.capped).toEqual({ value: list.totalCount, exact: true });
+    }
+    const refused = await gw.gql(counted, { id: me.gid, filter: null }, (await gw.user()).token);
+    expect(refused.body.data?.node ?? null).toBeNull();
     const theirs = await gw.gql(LISTS, { id: remote.gid }, admin.token);
     expect(theirs.body.data.node.followers).toEqual({ totalCount: 1, edges: [{ node: { username: me.username } }] });
   });
