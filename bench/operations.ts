@@ -16,6 +16,8 @@ export interface Operation {
   gateway: string;
   raw?: string;
   pg?: string;
+  /** The same document on bare graphql-yoga (bench/yoga-server.ts): the floor of the gateway's stack. */
+  yoga?: string;
   /** Whose throughput the peers line divides by. */
   peer: 'pg' | 'raw';
   /** The count each side runs (said on the bench's `counts` line). */
@@ -56,7 +58,7 @@ export function operations(moderator: string, mode: CountMode): Record<string, O
       pg: `{ allUsers(first: 50, offset: ${OFFSET}, ${PG_ORDER}) { nodes { ${PG_NODE} } } }`,
       peer: 'raw',
     },
-    trivial: { gateway: '{ __typename }', raw: '/trivial', pg: '{ __typename }', peer: 'pg' },
+    trivial: { gateway: '{ __typename }', raw: '/trivial', pg: '{ __typename }', yoga: '{ __typename }', peer: 'pg' },
     users_custom_data: {
       gateway: `{ users(first: 50, filter: { customData: { path: ["plan"], equals: "team" } }) { totalCount edges { node { ${NODE} } } } }`,
       raw: '/custom-data',

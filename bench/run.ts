@@ -91,7 +91,7 @@ async function signIn(database: Database): Promise<{ token: string; moderator: s
 interface Size {
   users: number;
   db: string;
-  ports: { gateway: number; raw: number; pg: number };
+  ports: { gateway: number; raw: number; pg: number; yoga: number };
   /** Above 100,000: the scale part (two operations, longer rounds, each side on an idle database). */
   scale: boolean;
 }
@@ -99,7 +99,12 @@ interface Size {
 function size(users: number): Size {
   const scale = users !== BASE_USERS;
   const port = scale ? 4510 : 4500;
-  return { users, db: scale ? `admin_gateway_bench_${users}` : 'admin_gateway_bench', ports: { gateway: port, raw: port + 1, pg: port + 2 }, scale };
+  return {
+    users,
+    db: scale ? `admin_gateway_bench_${users}` : 'admin_gateway_bench',
+    ports: { gateway: port, raw: port + 1, pg: port + 2, yoga: port + 4 },
+    scale,
+  };
 }
 
 async function preparePostgres({ users, db: DB_NAME }: Size): Promise<{ token: string; moderator: string }> {
@@ -226,6 +231,9 @@ interface Result {
   ratio: number;
   vsRaw?: number;
   vsPg?: number;
+  /** Bare graphql-yoga over PostGraphile (trivial only): the stack's own floor. */
+  yoga?: Measure;
+  yogaVsPg?: number;
 }
 
 /** Seeds (or reuses) one size, starts its three servers and measures `pick` of the operations. */
@@ -234,7 +242,7 @@ async function measureSize(at: Size, pick: (all: Record<string, Operation>) => R
   log(`bench: ${at.users} users, ${ROUNDS} alternating rounds of ${rounds.duration} s per side`);
   const { token, moderator } = await preparePostgres(at);
   const url = dbUrl(at.db);
-  const { gateway: GW_PORT, raw: RAW_PORT, pg: PG_PORT } = at.ports;
+  const { gateway: GW_PORT, raw: RAW_PORT, pg: PG_PORT, yoga: YOGA_PORT } = at.ports;
   const gateway = await start('gateway', nodeArgs(), gatewayEnv({ DATABASE_URL: url, PORT: String(GW_PORT) }), `http://127.0.0.1:${GW_PORT}/readyz`);
   const raw = await start(
     'raw',
@@ -248,6 +256,7 @@ async function measureSize(at: Size, pick: (all: Record<string, Operation>) => R
     { PG_DATABASE_URL: url, PG_PORT: String(PG_PORT), PG_POOL_MAX: String(POOL), GRAPHILE_ENV: 'production' },
     `http://127.0.0.1:${PG_PORT}/graphql`,
   );
+  const yoga = await start('yoga', ['--import', 'tsx', 'bench/yoga-server.ts'], { YOGA_PORT: String(YOGA_PORT) }, `http://127.0.0.1:${YOGA_PORT}/graphql`);
   const auth = { authorization: `Bearer ${token}` };
   const results: Record<string, Result> = {};
   const mode = await countMode(GW_PORT, token);
@@ -265,15 +274,18 @@ async function measureSize(at: Size, pick: (all: Record<string, Operation>) => R
       const targets: Target[] = [];
       if (op.raw) targets.push({ url: `http://127.0.0.1:${RAW_PORT}${op.raw}`, body: '{}', headers: {}, pid: raw.pid! });
       if (op.pg) targets.push({ url: `http://127.0.0.1:${PG_PORT}/graphql`, body: pgBody, headers: {}, pid: pg.pid! });
+      if (op.yoga) targets.push({ url: `http://127.0.0.1:${YOGA_PORT}/graphql`, body: JSON.stringify({ query: op.yoga }), headers: {}, pid: yoga.pid! });
       targets.push({ url: `http://127.0.0.1:${GW_PORT}/graphql`, body, headers: auth, pid: gateway.pid! });
       const measured = await compare(targets, rounds);
       const gwM = measured[measured.length - 1];
       const rawM = op.raw ? measured[0] : undefined;
       const pgM = op.pg ? measured[op.raw ? 1 : 0] : undefined;
+      const yogaM = op.yoga ? measured[measured.length - 2] : undefined;
       for (const [side, m] of [
         ['gateway', gwM],
         ['raw', rawM],
         ['postgraphile', pgM],
+        ['yoga', yogaM],
       ] as const) {
         // At scale a peer's request may outlast autocannon's 10 s: reported, not fatal.
         if (m && at.scale && m.errors && side !== 'gateway') log(`${name}: ${side} had ${m.errors} timed-out requests`);
@@ -281,18 +293,25 @@ async function measureSize(at: Size, pick: (all: Record<string, Operation>) => R
       }
       const vsRaw = rawM ? gwM.requestsPerSec / rawM.requestsPerSec : undefined;
       const vsPg = pgM ? gwM.requestsPerSec / pgM.requestsPerSec : undefined;
-      results[name] = { gateway: gwM, raw: rawM, pg: pgM, ratio: (op.peer === 'pg' ? vsPg : vsRaw) ?? 0, vsRaw, vsPg };
+      const yogaVsPg = yogaM && pgM ? yogaM.requestsPerSec / pgM.requestsPerSec : undefined;
+      results[name] = { gateway: gwM, raw: rawM, pg: pgM, yoga: yogaM, ratio: (op.peer === 'pg' ? vsPg : vsRaw) ?? 0, vsRaw, vsPg, yogaVsPg };
       if (op.counts) counts += ` ${name}: gateway ${op.counts.gateway}, postgraphile ${op.counts.pg};`;
       const parts = [`gateway ${fmt(gwM)}`];
       if (rawM) parts.push(`raw ${fmt(rawM)}`);
       if (pgM) parts.push(`postgraphile ${fmt(pgM)}`);
-      const ratios = [vsRaw === undefined ? '' : `gw/raw ${vsRaw.toFixed(2)}`, vsPg === undefined ? '' : `gw/pg ${vsPg.toFixed(2)}`].filter(Boolean);
+      if (yogaM) parts.push(`bare yoga ${fmt(yogaM)}`);
+      const ratios = [
+        vsRaw === undefined ? '' : `gw/raw ${vsRaw.toFixed(2)}`,
+        vsPg === undefined ? '' : `gw/pg ${vsPg.toFixed(2)}`,
+        yogaVsPg === undefined ? '' : `yoga/pg ${yogaVsPg.toFixed(2)}`,
+      ].filter(Boolean);
       log(`${name.padEnd(18)} ${parts.join(' | ')} | ${ratios.join(' ')}`);
     }
   } finally {
     gateway.kill('SIGTERM');
     raw.kill('SIGTERM');
     pg.kill('SIGTERM');
+    yoga.kill('SIGTERM');
   }
   return { results, counts, mode };
 }
@@ -319,6 +338,7 @@ async function main() {
     const s = scaled.results;
     log(`scale users=${SCALE_USERS} users_page=${r(s, 'users_page')} users_search=${r(s, 'users_search')} search_p99_ms=${s.users_search.gateway.p99Ms}`);
   }
+  log(`floor trivial: bare graphql-yoga/pg=${(results.trivial?.yogaVsPg ?? 0).toFixed(2)} (the gateway's stack with nothing of the gateway)`);
   log(
     `peers ${Object.keys(results)
       .filter((k) => k in PEER_NAMES)
