@@ -14,7 +14,7 @@ describe('caller reads shared among concurrent requests', () => {
     statementLog.length = 0;
     const answers = await Promise.all(Array.from({ length: 12 }, () => gw.gql('{ viewer { id } }', {}, user.token)));
     for (const a of answers) expect(a.body.data.viewer.id).toBe(user.gid);
-    // One read under way and one for everyone who arrived meanwhile; never one per request.
+    // Requests that arrive in one turn of the event loop share a read; never one per request.
     expect(callerReads()).toBeGreaterThan(0);
     expect(callerReads()).toBeLessThan(12);
   });
