@@ -6,11 +6,14 @@ type Labels = Record<'operationName' | 'operationType', string>;
 
 const UNKNOWN: Labels = { operationName: 'anonymous', operationType: 'unknown' };
 
-/** An error's code as clients see it: `extensions.code`, else the AppError's code, else INTERNAL. */
-export function codeOf(error: unknown): string {
+/**
+ * An error's code as clients see it: `extensions.code`, else the AppError's code, else `fallback`
+ * (BAD_INPUT for a document that does not parse or validate, INTERNAL during execution).
+ */
+export function codeOf(error: unknown, fallback = 'INTERNAL'): string {
   const e = error as GraphQLError | undefined;
   const code = e?.extensions?.code ?? (e?.originalError as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : 'INTERNAL';
+  return typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : fallback;
 }
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
@@ -64,7 +67,8 @@ export function graphqlMetrics(registry: Registry, operationName: (name: string 
     return labels;
   }
   const count = (labels: Labels, phase: string, list: readonly unknown[]) => {
-    for (const error of list) errors.inc({ ...labels, phase, code: codeOf(error) });
+    const fallback = phase === 'parse' || phase === 'validate' ? 'BAD_INPUT' : 'INTERNAL';
+    for (const error of list) errors.inc({ ...labels, phase, code: codeOf(error, fallback) });
   };
 
   const started = new WeakMap<Request, number>();

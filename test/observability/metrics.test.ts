@@ -77,6 +77,19 @@ describe('request metrics', () => {
     expect(sample(after, 'http_request_duration_seconds_count', route)).toBeGreaterThanOrEqual(2);
   });
 
+  it('counts documents that do not parse or validate as BAD_INPUT in their phase', async () => {
+    const me = await scraper();
+    const before = await scrape(me.token);
+    expect((await gw.gql('query Broken { viewer { id }', {}, me.token)).status).toBe(400);
+    expect((await gw.gql('query Unknown { noSuchField }', {}, me.token)).status).toBe(400);
+    const after = await scrape(me.token);
+    const delta = (labels: Record<string, string>) =>
+      sample(after, 'graphql_envelop_error_result', labels) - sample(before, 'graphql_envelop_error_result', labels);
+    expect(delta({ phase: 'parse', code: 'BAD_INPUT' })).toBe(1);
+    expect(delta({ operationName: 'Unknown', operationType: 'query', phase: 'validate', code: 'BAD_INPUT' })).toBe(1);
+    expect(sample(after, 'graphql_envelop_request', { operationName: 'Unknown' })).toBe(0);
+  });
+
   it('keeps client-chosen operation names bounded (odd names count as other)', async () => {
     const me = await scraper();
     await gw.gql(`query ${'x'.repeat(80)} { viewer { id } }`, {}, me.token);
@@ -123,6 +136,9 @@ describe('state gauges (read at scrape time)', () => {
     const reader = res.body!.getReader();
     const reading = reader.read().catch(() => null);
     await until(async () => sample(await scrape(admin.token), 'gateway_event_subscribers') === 1, 'the subscriber counted', { seconds: 20 });
+    expect(sample(await scrape(admin.token), 'graphql_envelop_request', { operationName: 'anonymous', operationType: 'subscription' })).toBeGreaterThanOrEqual(
+      1,
+    );
     await reader.cancel();
     controller.abort();
     await reading;
