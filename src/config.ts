@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { compileTrust } from './core/client-address.js';
 import type { Config, TracingConfig } from './core/config-types.js';
-import { duration, flag, NAME, nameList, originList, postgresUrl } from './core/env-values.js';
+import { commaList, duration, flag, NAME, nameList, originList, postgresUrl } from './core/env-values.js';
 
 export type { Config, MediaConfig, TracingConfig } from './core/config-types.js';
 
@@ -99,14 +99,7 @@ const EnvSchema = z.object({
    * Reverse proxies whose X-Forwarded-For is believed: CIDRs or addresses, comma separated
    * (`10.0.0.0/8, 127.0.0.1`), or proxy-addr's `loopback`, `linklocal`, `uniquelocal`.
    */
-  TRUSTED_PROXIES: z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
+  TRUSTED_PROXIES: commaList
     .superRefine((list, ctx) => {
       for (const entry of list) {
         try {
@@ -130,14 +123,7 @@ const EnvSchema = z.object({
     .regex(/^[A-Za-z0-9_.-]{2,100}$/, '2 to 100 letters, digits, _ . -')
     .optional(),
   /** Where Nitrogen runs (it sends its origin as redirect_uri): a comma list, matched exactly. */
-  LIQUID_REDIRECT_URIS: z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
+  LIQUID_REDIRECT_URIS: commaList
     .pipe(z.array(z.url({ protocol: /^https?$/, message: 'expected absolute http(s) URLs, separated by commas' })).max(20))
     .optional(),
   /** A second listener on 127.0.0.1 answering GET /metrics without a token (for a local Prometheus). */

@@ -17,18 +17,19 @@ export const flag = z.enum(['true', 'false', '1', '0', 'on', 'off']).transform((
 
 export const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'expected a postgres:// URL');
 
+/** A comma list: its entries trimmed, empty ones dropped (`a, b,` is `['a', 'b']`). */
+export const commaList = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
 /**
  * Browser origins allowed to call the gateway cross-origin: a comma list of absolute origins
  * (`https://admin.example.org, http://localhost:5173`), each scheme://host[:port] with nothing after.
  */
-export const originList = z
-  .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
+export const originList = commaList
   .pipe(
     z.array(
       z.string().transform((o, ctx) => {
@@ -47,13 +48,6 @@ export const originList = z
 
 export const NAME = /^[A-Za-z0-9_-]{1,128}$/;
 /** A comma list of names (letters, digits, _ and -), at least one, duplicates dropped. */
-export const nameList = z
-  .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
+export const nameList = commaList
   .pipe(z.array(z.string().regex(NAME, 'letters, digits, _ and - only, separated by commas')).min(1, 'at least one name'))
   .transform((list) => [...new Set(list)]);

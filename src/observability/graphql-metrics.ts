@@ -1,5 +1,5 @@
 import { type DocumentNode, type GraphQLError, getOperationAST } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 type Labels = Record<'operationName' | 'operationType', string>;
@@ -15,8 +15,6 @@ export function codeOf(error: unknown, fallback = 'INTERNAL'): string {
   const code = e?.extensions?.code ?? (e?.originalError as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : fallback;
 }
-
-const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 
 /**
  * GraphQL's request metrics, straight on prom-client: operations, their execution time, errors by
