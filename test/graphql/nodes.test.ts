@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/graphql/ids.js';
 import { useGateway } from '../helpers/app.js';
-import { statementLog } from '../helpers/db.js';
+import { statementsOfRequest } from '../helpers/db.js';
 import { makeApplication, makeAuditEvent, makeInvite, makeMailJob, makeSession } from '../helpers/factories.js';
 
 const gw = useGateway();
@@ -11,19 +11,7 @@ const count = async (q: string) => Number((await rows<{ n: number }>(q))[0].n);
 const NODE = 'query($id: ID!) { node(id: $id) { __typename id } }';
 const extraSession = (userId: bigint, userAgent = 'extra') => makeSession(gw, userId, { ip: '127.0.0.3', userAgent });
 
-/** The data statements of one request: after the one statement that reads the caller's state. */
-async function statementsOf(query: string, variables: Record<string, unknown>, token: string) {
-  // On PostgreSQL the event bus reads each committed audit row after its NOTIFY: let those land first.
-  for (let seen = -1; seen !== statementLog.length; ) {
-    seen = statementLog.length;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  statementLog.length = 0;
-  const res = await gw.gql(query, variables, token);
-  const [caller, ...statements] = statementLog;
-  expect(caller).toMatch(/from sessions s where s\.id = /);
-  return { res, statements };
-}
+const statementsOf = (query: string, variables: Record<string, unknown>, token: string) => statementsOfRequest(() => gw.gql(query, variables, token));
 
 /** One node of each new type, as global IDs; the invite, application, mail job and audit event made by `admin`. */
 async function fixtures() {

@@ -78,7 +78,8 @@ export function inRange(nodes: any[], field: string, op: 'gte' | 'lt', bound: st
   return sorted(ids);
 }
 /** The fixture filter of `c` and `extra`, both holding. */
-export const also = (c: ListCase, extra: Record<string, unknown>) => ({ ...(c.vars().filter as object), ...extra });
+/** The case's own filter (which keeps to this file's fixtures) and `extra`, both holding. */
+export const also = (c: ListCase, extra: Record<string, unknown>) => ({ and: [c.vars().filter, extra] });
 
 /**
  * Registers a beforeAll (after the calling file's useGateway) that builds the fixtures, and answers

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import postgres from 'postgres';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { openPglite, openPostgres, type Database } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 
@@ -9,6 +9,24 @@ export const onPostgres = process.env.TEST_DB === 'postgres';
 
 /** Every statement the test databases run, in order (tests may clear it). */
 export const statementLog: string[] = [];
+
+/**
+ * The live-event publisher's read of the audit rows a NOTIFY named (modules/audit/events.ts). It runs
+ * when an earlier write's notification arrives, on PostgreSQL possibly during a request measured.
+ */
+const publisherRead = /^select .* from "audit_log" where \(\("audit_log"\."seq" >= \$1\) and \("audit_log"\."seq" <= \$2\)\)/;
+
+/**
+ * The data statements of one request, without the publisher's reads: those after the one statement
+ * that reads the caller's state (graphql/caller-reads.ts), which it expects to come first.
+ */
+export async function statementsOfRequest<T>(request: () => Promise<T>): Promise<{ res: T; statements: string[] }> {
+  statementLog.length = 0;
+  const res = await request();
+  const [caller, ...statements] = statementLog.filter((q) => !publisherRead.test(q));
+  expect(caller).toMatch(/from sessions s where s\.id = /);
+  return { res, statements };
+}
 
 /**
  * A fresh, migrated database for one test file: in-memory PGlite, or (TEST_DB=postgres) a new

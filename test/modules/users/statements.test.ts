@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { useGateway } from '../../helpers/app.js';
-import { statementLog } from '../../helpers/db.js';
+import { statementsOfRequest } from '../../helpers/db.js';
 
 const gw = useGateway();
 
-/** The data statements of one request: after the one statement that reads the caller's state. */
-async function statementsOf(query: string, token: string) {
-  statementLog.length = 0;
-  const res = await gw.gql(query, {}, token);
-  const [caller, ...statements] = statementLog;
-  expect(caller).toMatch(/from sessions s where s\.id = /);
-  return { res, statements };
-}
+const statementsOf = (query: string, token: string) => statementsOfRequest(() => gw.gql(query, {}, token));
 
 describe('SQL per request', () => {
   it("one statement for a page with its count and its users' roles (roles register a projection)", async () => {
