@@ -227,6 +227,7 @@ const SAMPLES: Record<string, Sample> = {
   'Mutation.updateMyPrideFlag': { self: true, vars: () => ({ input: { id: '999999', name: 'Denial' } }) },
   'Mutation.deleteMyPrideFlag': { self: true, vars: () => ({ input: { id: '999999' } }) },
   'Mutation.moderatePronounsProfile': { vars: (f) => ({ input: { userId: f.target.gid, action: 'HIDE', reason: 'Denial' } }) },
+  'Mutation.setPronounsBadges': { vars: (f) => ({ input: { userId: f.target.gid, badges: 1, reason: 'Denial' } }) },
   'Mutation.removePrideFlag': { vars: () => ({ input: { id: '999999', reason: 'Denial' } }) },
   // ---- Subscription ----
   'Subscription.adminEvents': { vars: () => ({ filter: { actions: ['user'] } }) },

@@ -2,7 +2,7 @@ import { builder } from '../../graphql/builder.js';
 import { actionContext } from '../../graphql/context.js';
 import { payload } from '../../graphql/error-types.js';
 import { UserRef } from '../users/schema.js';
-import { moderateProfile, removePrideFlag } from './moderation.js';
+import { moderateProfile, removePrideFlag, setProfileBadges } from './moderation.js';
 import { PrideFlagRef, PronounsProfileRef } from './profile.schema.js';
 
 const ModerationAction = builder.enumType('ProfileModerationAction', {
@@ -24,6 +24,14 @@ const ModerateInput = builder.inputType('ModeratePronounsProfileInput', {
   }),
 });
 
+const SetBadgesInput = builder.inputType('SetPronounsBadgesInput', {
+  fields: (t) => ({
+    userId: t.globalID({ for: UserRef, required: true }),
+    badges: t.int({ required: true, description: 'The whole bitmask pronouns.cc answers as `badges` (0 clears it)' }),
+    reason: t.string({ required: true, description: 'Recorded in the audit log' }),
+  }),
+});
+
 const RemoveFlagInput = builder.inputType('RemovePrideFlagInput', {
   fields: (t) => ({
     id: t.string({ required: true, description: 'The flag id' }),
@@ -39,6 +47,14 @@ builder.mutationFields((t) => ({
     errors: payload('ModeratePronounsProfile', 'profile'),
     args: { input: t.arg({ type: ModerateInput, required: true }) },
     resolve: (_root, { input }, ctx) => moderateProfile(actionContext(ctx), input.userId.id, { action: input.action, reason: input.reason }),
+  }),
+  setPronounsBadges: t.field({
+    type: PronounsProfileRef,
+    description: 'Sets the badges of someone’s profile, with a reason; audited. Needs admin:profiles:write and a higher rank.',
+    authScopes: { scope: 'admin:profiles:write' },
+    errors: payload('SetPronounsBadges', 'profile'),
+    args: { input: t.arg({ type: SetBadgesInput, required: true }) },
+    resolve: (_root, { input }, ctx) => setProfileBadges(actionContext(ctx), input.userId.id, { badges: input.badges, reason: input.reason }),
   }),
   removePrideFlag: t.field({
     type: PrideFlagRef,

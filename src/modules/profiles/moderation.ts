@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { NotFoundError, parseInput } from '../../core/errors.js';
-import { writeAudit } from '../../db/audit.js';
+import { diffOf, writeAudit } from '../../db/audit.js';
 import { assertOutranks } from '../../access/policy.js';
 import { findStanding } from '../../access/standing.js';
 import type { ActionContext } from '../context.js';
@@ -12,7 +12,7 @@ import { dropFlag } from './flags.js';
 import type { PrideFlag, Profile } from './model.js';
 import { findFlag, findProfile } from './queries.js';
 import { profiles } from './table.js';
-import { moderateProfileSchema, removeFlagSchema } from './validation.js';
+import { moderateProfileSchema, removeFlagSchema, setBadgesSchema } from './validation.js';
 
 /**
  * moderateProfile: an admin (admin:profiles:write, outranking the owner) publishes a profile (public
@@ -58,6 +58,26 @@ export async function moderateProfile(ctx: ActionContext, userId: bigint, input:
         break;
     }
     await writeAudit(tx, ctx.actor, [{ action: `profile.${action.toLowerCase().replace('_', '-')}`, targetType: 'User', targetId: userId.toString(), diff }]);
+    return (await findProfile(tx, userId))!;
+  });
+}
+
+/**
+ * setProfileBadges: an admin (admin:profiles:write, outranking the owner) sets the badges pronouns.cc
+ * shows on a profile (a bitmask nobody sets for themselves), with a reason, audited as profile.badges.
+ */
+export async function setProfileBadges(ctx: ActionContext, userId: bigint, input: z.input<typeof setBadgesSchema>): Promise<Profile> {
+  const { badges, reason } = parseInput(setBadgesSchema, input);
+  return ctx.db.transaction(async (tx) => {
+    const [account] = await tx.select({ domain: users.domain }).from(users).where(eq(users.id, userId)).for('update');
+    if (!account || account.domain !== null) throw new NotFoundError('No such user');
+    await assertOutranks(tx, await findStanding(tx, ctx.actor.actorId), userId);
+    await ensureProfile(tx, userId, false);
+    const [before] = await tx.select({ badges: profiles.badges }).from(profiles).where(eq(profiles.userId, userId)).for('update');
+    await tx.update(profiles).set({ badges }).where(eq(profiles.userId, userId));
+    await writeAudit(tx, ctx.actor, [
+      { action: 'profile.badges', targetType: 'User', targetId: userId.toString(), diff: { ...diffOf({ badges: before.badges }, { badges }), reason } },
+    ]);
     return (await findProfile(tx, userId))!;
   });
 }

@@ -85,9 +85,15 @@ export function statusProblems(input: Pick<UpdateProfileInput, 'names' | 'pronou
   return problems;
 }
 
+/** A moderator's reason, recorded in the audit log. */
+const reason = z.string().trim().min(1, 'give a reason').max(1000);
+
 export const moderateProfileSchema = z.object({
   action: z.enum(['PUBLISH', 'UNPUBLISH', 'HIDE', 'UNHIDE', 'CLEAR_AVATAR', 'CLEAR_BIO']),
-  reason: z.string().trim().min(1, 'give a reason').max(1000),
+  reason,
 });
 
-export const removeFlagSchema = z.object({ reason: z.string().trim().min(1, 'give a reason').max(1000) });
+export const removeFlagSchema = z.object({ reason });
+
+/** pronouns.cc's badges: a bitmask of at most 31 bits (GraphQL's Int), never negative. */
+export const setBadgesSchema = z.object({ badges: z.number().int().min(0, 'badges is a bitmask, never negative'), reason });

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../../src/db/client.js';
 import { useGateway } from '../../helpers/app.js';
+import { encodeId } from '../../../src/graphql/ids.js';
 import { dataUri, makeImage } from '../media/images.js';
 
 /**
@@ -107,6 +108,48 @@ describe('moderation', () => {
     expect((await gw.gql(REMOVE, { input: { id: 'x', reason: 'r' } }, plain.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect((await gw.gql(PUBLIC, { ref: u.username })).body.data.pronounsProfile).toBeNull();
     expect(await audits('profile.publish', u.id.toString())).toEqual([]);
+  });
+});
+
+describe('badges', () => {
+  const BADGES = `mutation($input: SetPronounsBadgesInput!) { setPronounsBadges(input: $input) {
+    __typename ... on SetPronounsBadgesSuccess { profile { userId badges } } ... on Error { code message } } }`;
+  const badgesOf = async (id: bigint) =>
+    (await queryRows<{ badges: number }>(gw.database.db, sql`select badges from profiles where user_id = ${id}`))[0]?.badges;
+
+  it('an admin sets the bitmask with a reason: GraphQL and the pronouns.cc shim answer it, audited with what it was', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const u = await gw.user();
+    const set = await gw.gql(BADGES, { input: { userId: u.gid, badges: 5, reason: 'Volunteer' } }, admin.token);
+    expect(set.body.data.setPronounsBadges).toEqual({ __typename: 'SetPronounsBadgesSuccess', profile: { userId: u.id.toString(), badges: 5 } });
+    await gw.gql(MODERATE, { input: { userId: u.gid, action: 'PUBLISH', reason: 'r' } }, admin.token);
+    const shown = await gw.request(`/api/v1/users/${u.username}`);
+    expect(((await shown.json()) as { badges: number }).badges).toBe(5);
+    await gw.gql(BADGES, { input: { userId: u.gid, badges: 0, reason: 'Stepped down' } }, admin.token);
+    expect(await badgesOf(u.id)).toBe(0);
+    expect(await audits('profile.badges', u.id.toString())).toEqual([
+      { badges: { from: 0, to: 5 }, reason: 'Volunteer' },
+      { badges: { from: 5, to: 0 }, reason: 'Stepped down' },
+    ]);
+  });
+
+  it('refuses without the scope, anonymous, below the owner’s rank, negative, without a reason or for no user, writing nothing', async () => {
+    const admin = await gw.user({ roles: ['admin'] });
+    const root = await gw.user({ roles: ['superadmin'] });
+    const plain = await gw.user();
+    const u = await gw.user();
+    const input = { userId: u.gid, badges: 2, reason: 'r' };
+    expect((await gw.gql(BADGES, { input }, plain.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await gw.gql(BADGES, { input })).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await gw.gql(BADGES, { input: { ...input, userId: root.gid } }, admin.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    for (const bad of [{ badges: -1 }, { reason: ' ' }])
+      expect((await gw.gql(BADGES, { input: { ...input, ...bad } }, admin.token)).body.data.setPronounsBadges.__typename).toBe('BadInputError');
+    expect((await gw.gql(BADGES, { input: { ...input, badges: 2 ** 31 } }, admin.token)).body.errors[0].message).toMatch(/Int cannot represent/);
+    const gone = { ...input, userId: encodeId('User', 987654321n) };
+    expect((await gw.gql(BADGES, { input: gone }, admin.token)).body.data.setPronounsBadges.__typename).toBe('NotFoundError');
+    expect(await badgesOf(u.id)).toBeUndefined();
+    expect(await badgesOf(root.id)).toBeUndefined();
+    expect(await audits('profile.badges', u.id.toString())).toEqual([]);
   });
 });
 
