@@ -112,7 +112,8 @@ export function pronounsRoutes(deps: ShimDeps, database: Database): Hono {
       return c.body(null, 204);
     }, FLAG_NOT_FOUND),
   );
-  // Reserved for the API description another item serves.
+  // app.ts serves <mount>/openapi.json before this app (rest/openapi.ts); the name stays no user's
+  // (profiles/validation.ts RESERVED_NAMES), and this answers pronouns.cc's 404 should that mount move.
   app.get('/openapi.json', (c) => pronounsBody(c, 404, 404, 'Not found'));
   // Avatars, where pronouns.cc's readers look for them: /users/<user id>/<avatar hash>.webp.
   app.get('/:id{[0-9]{1,19}}/:file{[0-9a-f]{64}\\.webp}', (c) => images.request(`/${c.req.param('file')}`, { headers: c.req.raw.headers }));
