@@ -133,7 +133,22 @@ async function preparePostgres({ users, db: DB_NAME }: Size): Promise<{ token: s
   }
 }
 
+/** The gateway runs as `npm start` runs it: the built bundle, with the start script's environment and node flags. */
+const startCommand = (() => {
+  const script: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start;
+  const words = script.split('&&').at(-1)!.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  for (let word = words[0]; /^[A-Z_]+=/.test(word); word = words[0]) {
+    const [name, value] = word.split('=');
+    env[name] = value;
+    words.shift();
+  }
+  if (words.shift() !== 'node') throw new Error(`npm start does not end in a node command: ${script}`);
+  return { env, args: words };
+})();
+
 const gatewayEnv = (extra: Record<string, string>) => ({
+  ...startCommand.env,
   HOST: '127.0.0.1',
   JWT_SECRET: SECRET,
   SECRETS_KEY: SECRET,
@@ -173,7 +188,7 @@ async function embeddedRss(): Promise<{ mb: number; users: number }> {
     }
     const gateway = await start(
       'embedded gateway',
-      nodeArgs(),
+      startCommand.args,
       gatewayEnv({ DATA_DIR: dir, PORT: String(EMBEDDED_PORT) }),
       `http://127.0.0.1:${EMBEDDED_PORT}/readyz`,
     );
@@ -193,12 +208,6 @@ async function embeddedRss(): Promise<{ mb: number; users: number }> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** The gateway runs as `npm start` runs it: the built bundle, with the start script's node flags. */
-function nodeArgs(): string[] {
-  const startScript: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start;
-  return startScript.split('&& node ')[1].trim().split(/\s+/);
 }
 
 /** Polls until no statement runs on database `DB_NAME` (at most two minutes). */
@@ -243,7 +252,7 @@ async function measureSize(at: Size, pick: (all: Record<string, Operation>) => R
   const { token, moderator } = await preparePostgres(at);
   const url = dbUrl(at.db);
   const { gateway: GW_PORT, raw: RAW_PORT, pg: PG_PORT, yoga: YOGA_PORT } = at.ports;
-  const gateway = await start('gateway', nodeArgs(), gatewayEnv({ DATABASE_URL: url, PORT: String(GW_PORT) }), `http://127.0.0.1:${GW_PORT}/readyz`);
+  const gateway = await start('gateway', startCommand.args, gatewayEnv({ DATABASE_URL: url, PORT: String(GW_PORT) }), `http://127.0.0.1:${GW_PORT}/readyz`);
   const raw = await start(
     'raw',
     ['--import', 'tsx', 'bench/raw-server.ts'],
