@@ -77,7 +77,6 @@ export function inRange(nodes: any[], field: string, op: 'gte' | 'lt', bound: st
   expect(ids.length).toBeLessThan(nodes.length);
   return sorted(ids);
 }
-/** The fixture filter of `c` and `extra`, both holding. */
 /** The case's own filter (which keeps to this file's fixtures) and `extra`, both holding. */
 export const also = (c: ListCase, extra: Record<string, unknown>) => ({ and: [c.vars().filter, extra] });
 
