@@ -4,6 +4,7 @@ import { NotFoundError, parseInput } from '../../core/errors.js';
 import { diffOf, writeAudit } from '../../db/audit.js';
 import { assertOutranks } from '../../access/policy.js';
 import { findStanding } from '../../access/standing.js';
+import type { Tx } from '../../db/client.js';
 import type { ActionContext } from '../context.js';
 import { releaseMedia } from '../media/actions.js';
 import { users } from '../users/table.js';
@@ -15,6 +16,22 @@ import { profiles } from './table.js';
 import { moderateProfileSchema, removeFlagSchema, setBadgesSchema } from './validation.js';
 
 /**
+ * The local account a moderator acts on, locked for the change: NOT_FOUND when it is gone or remote,
+ * FORBIDDEN unless the caller outranks it; its profile row exists afterwards (not claimed by this).
+ */
+async function lockModerated(ctx: ActionContext, tx: Tx, userId: bigint) {
+  const [account] = await tx
+    .select({ avatarHash: users.avatarHash, bio: users.bio, domain: users.domain })
+    .from(users)
+    .where(eq(users.id, userId))
+    .for('update');
+  if (!account || account.domain !== null) throw new NotFoundError('No such user');
+  await assertOutranks(tx, await findStanding(tx, ctx.actor.actorId), userId);
+  await ensureProfile(tx, userId, false);
+  return account;
+}
+
+/**
  * moderateProfile: an admin (admin:profiles:write, outranking the owner) publishes a profile (public
  * before its user signed in), takes it back, hides it (404 to everyone else) or shows it again, or
  * clears its avatar or bio; always with a reason, audited as profile.<action>.
@@ -22,14 +39,7 @@ import { moderateProfileSchema, removeFlagSchema, setBadgesSchema } from './vali
 export async function moderateProfile(ctx: ActionContext, userId: bigint, input: z.input<typeof moderateProfileSchema>): Promise<Profile> {
   const { action, reason } = parseInput(moderateProfileSchema, input);
   return ctx.db.transaction(async (tx) => {
-    const [account] = await tx
-      .select({ avatarHash: users.avatarHash, bio: users.bio, domain: users.domain })
-      .from(users)
-      .where(eq(users.id, userId))
-      .for('update');
-    if (!account || account.domain !== null) throw new NotFoundError('No such user');
-    await assertOutranks(tx, await findStanding(tx, ctx.actor.actorId), userId);
-    await ensureProfile(tx, userId, false);
+    const account = await lockModerated(ctx, tx, userId);
     const now = new Date();
     const diff: Record<string, unknown> = { reason };
     switch (action) {
@@ -69,10 +79,7 @@ export async function moderateProfile(ctx: ActionContext, userId: bigint, input:
 export async function setProfileBadges(ctx: ActionContext, userId: bigint, input: z.input<typeof setBadgesSchema>): Promise<Profile> {
   const { badges, reason } = parseInput(setBadgesSchema, input);
   return ctx.db.transaction(async (tx) => {
-    const [account] = await tx.select({ domain: users.domain }).from(users).where(eq(users.id, userId)).for('update');
-    if (!account || account.domain !== null) throw new NotFoundError('No such user');
-    await assertOutranks(tx, await findStanding(tx, ctx.actor.actorId), userId);
-    await ensureProfile(tx, userId, false);
+    await lockModerated(ctx, tx, userId);
     const [before] = await tx.select({ badges: profiles.badges }).from(profiles).where(eq(profiles.userId, userId)).for('update');
     await tx.update(profiles).set({ badges }).where(eq(profiles.userId, userId));
     await writeAudit(tx, ctx.actor, [
